@@ -1,0 +1,266 @@
+"""The ``vneid-mock`` command line (Typer + Rich).
+
+Commands are thin: they build the settings, call the package, and print. Every expected failure (a bad
+PIN, an unreachable database, a conflicting seed) is one line on stderr and a non-zero exit, never a
+traceback.
+"""
+
+import json
+from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Annotated
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn
+from rich.progress import MofNCompleteColumn
+from rich.progress import Progress
+from rich.progress import TextColumn
+from rich.progress import TimeElapsedColumn
+from rich.progress import TimeRemainingColumn
+from rich.table import Table
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from idp.population_db.codes import Sex
+from idp.population_db.database import DatabaseURLError
+from idp.population_db.database import connect
+from idp.population_db.database import drop_schema
+from idp.population_db.invariants import check_population
+from idp.population_db.lookup import find_citizen
+from idp.population_db.personas import PERSONAS
+from idp.population_db.pin import validate_pin
+from idp.population_db.rendering import citizen_card
+from idp.population_db.rendering import stats_tables
+from idp.population_db.seeding import SeedConflictError
+from idp.population_db.seeding import seed_population
+from idp.population_db.statistics import population_stats
+from idp.settings import IdPSettings
+
+app = typer.Typer(
+    name="vneid-mock",
+    help="A local stand-in for VNeID with a synthetic population (SANDBOX — synthetic data).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+population_app = typer.Typer(
+    help="The synthetic National Population Database.", no_args_is_help=True
+)
+app.add_typer(population_app, name="population")
+
+out = Console()
+err = Console(stderr=True)
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database", help="SQLAlchemy URL; default: VNEID_DATABASE_URL or var/vneid.sqlite3."
+    ),
+]
+
+
+class CliError(Exception):
+    """An expected failure, printed as one line."""
+
+
+@contextmanager
+def _failures() -> Iterator[None]:
+    try:
+        yield
+    except (CliError, DatabaseURLError, SeedConflictError) as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    except SQLAlchemyError as exc:
+        cause = getattr(exc, "orig", None) or exc
+        first_line = (str(cause).strip().splitlines() or [type(exc).__name__])[0]
+        err.print(f"[red]error:[/red] database: {first_line}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _engine(database: str | None) -> Engine:
+    settings = IdPSettings()
+    return connect(database or settings.database_url)
+
+
+def main() -> None:
+    app()
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Start the identity provider."""
+    import uvicorn
+
+    from idp.app import create_app
+
+    settings = IdPSettings()
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+
+
+@population_app.command("seed")
+def seed(
+    count: Annotated[
+        int, typer.Option(min=0, help="Generated citizens (personas come on top).")
+    ] = 10_000,
+    seed_value: Annotated[int, typer.Option("--seed", help="Same seed, same citizens.")] = 1,
+    database: DatabaseOption = None,
+    reset: Annotated[bool, typer.Option(help="Drop an existing population first.")] = False,
+) -> None:
+    """Fill the database with the personas and COUNT citizens of SEED (idempotent)."""
+    settings = IdPSettings()
+    with _failures():
+        engine = connect(database or settings.database_url)
+        if reset:
+            drop_schema(engine)
+        with _progress() as (progress, advance):
+            task = progress.add_task("Seeding citizens", total=count)
+            report = seed_population(
+                engine,
+                count=count,
+                seed=seed_value,
+                password=settings.sandbox_password,
+                passcode=settings.sandbox_passcode,
+                on_progress=lambda n: advance(task, n),
+            )
+            progress.update(task, completed=count)
+    if report.added == 0 and report.personas_added == 0:
+        out.print(
+            f"Nothing to add: the database already holds seed {report.seed} with {count} citizens."
+        )
+    else:
+        out.print(
+            f"Added {report.added} citizens of seed {report.seed} and {report.personas_added} personas."
+        )
+
+
+@contextmanager
+def _progress() -> Iterator[tuple[Progress, Callable[[Any, int], None]]]:
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=out,
+    )
+    with progress:
+        yield progress, lambda task, n: progress.advance(task, n)
+
+
+@population_app.command("show")
+def show(pin: str, database: DatabaseOption = None) -> None:
+    """Print the citizen with this PIN and every linked record."""
+    with _failures():
+        reasons = validate_pin(pin)
+        if reasons:
+            raise CliError(f"{pin!r} is not a valid PIN: {'; '.join(reasons)}")
+        with Session(_engine(database)) as session:
+            record = find_citizen(session, pin)
+        if record is None:
+            raise CliError(f"no citizen with PIN {pin}")
+    out.print(citizen_card(record))
+
+
+@population_app.command("stats")
+def stats(
+    database: DatabaseOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Summarise the population: rows per table, age and sex structure, accounts, names."""
+    with _failures():
+        figures = population_stats(_engine(database))
+    if as_json:
+        out.print_json(json.dumps(figures.as_json(), ensure_ascii=False))
+        return
+    for table in stats_tables(figures):
+        out.print(table)
+
+
+@population_app.command("check")
+def check(database: DatabaseOption = None) -> None:
+    """Check every invariant over the whole database; exit 1 when any is violated."""
+    with _failures():
+        violations = 0
+        for violation in check_population(_engine(database)):
+            violations += 1
+            out.print(f"{violation.pin}  {violation.rule}: {violation.detail}", highlight=False)
+    if violations:
+        err.print(f"[red]{violations} violation(s)[/red]")
+        raise typer.Exit(1)
+    out.print("No violation.")
+
+
+@population_app.command("validate-pin")
+def validate(
+    pin: str,
+    birth_date: Annotated[
+        str | None, typer.Option(help="YYYY-MM-DD the PIN must agree with.")
+    ] = None,
+    sex: Annotated[Sex | None, typer.Option(help="The sex the PIN must agree with.")] = None,
+) -> None:
+    """Say whether PIN is a structurally valid personal identification number, and why not."""
+    with _failures():
+        try:
+            born = date.fromisoformat(birth_date) if birth_date else None
+        except ValueError:
+            raise CliError(f"--birth-date {birth_date!r} is not YYYY-MM-DD") from None
+        reasons = validate_pin(pin, birth_date=born, sex=sex)
+    if reasons:
+        for reason in reasons:
+            out.print(f"invalid: {reason}", highlight=False)
+        raise typer.Exit(1)
+    out.print(f"{pin} is a valid PIN.")
+
+
+@app.command()
+def personas(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """List the fixed test citizens present in every database (their sandbox credentials too)."""
+    settings = IdPSettings()
+    entries = [
+        {
+            "key": p.key,
+            "pin": p.pin,
+            "name": p.full_name,
+            "birth_date": p.birth_date.isoformat(),
+            "sex": p.sex.value,
+            "nationality": p.nationality,
+            "account_level": p.account_level,
+            "account_status": p.account_status.value if p.account_level else None,
+            "phone_number": p.phone_number,
+            "password": settings.sandbox_password if p.account_level else None,
+            "passcode": settings.sandbox_passcode if p.account_level else None,
+            "household_number": p.household_number,
+            "purpose": p.purpose,
+            "purpose_vi": p.purpose_vi,
+        }
+        for p in PERSONAS
+    ]
+    if as_json:
+        out.print_json(json.dumps(entries, ensure_ascii=False))
+        return
+    table = Table(title="Personas (SANDBOX — synthetic data)")
+    for column in ("key", "pin", "name", "account", "phone", "purpose"):
+        table.add_column(column)
+    for entry in entries:
+        level = entry["account_level"]
+        account = f"level {level} ({entry['account_status']})" if level else "none"
+        table.add_row(
+            str(entry["key"]), str(entry["pin"]), str(entry["name"]), account,
+            str(entry["phone_number"] or "—"), str(entry["purpose"]),
+        )  # fmt: skip
+    out.print(table)
+    out.print(
+        f"Sandbox password: [bold]{settings.sandbox_password}[/bold]   "
+        f"passcode: [bold]{settings.sandbox_passcode}[/bold]"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,252 @@
+"""The invariants every citizen of the population database must satisfy (domain reference §9.1).
+
+:func:`check_population` streams the whole database and reports each violation with the PIN it concerns.
+Uniqueness and links are checked in SQL (anti-joins and GROUP BY); per-citizen rules in Python over one
+streamed join. Dates are judged as of the generator's :data:`~idp.population_db.generator.AS_OF`.
+"""
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection
+from sqlalchemy import Engine
+from sqlalchemy import text
+
+from idp.population_db.cards import birthday_at
+from idp.population_db.cards import card_expiry
+from idp.population_db.codes import AccountStatus
+from idp.population_db.codes import CardGeneration
+from idp.population_db.codes import LockReason
+from idp.population_db.codes import Sex
+from idp.population_db.generator import AS_OF
+from idp.population_db.generator import CAN_CUOC_FROM
+from idp.population_db.generator import CARRIER_PREFIXES
+from idp.population_db.generator import NEW_LICENCE_CLASSES_FROM
+from idp.population_db.generator import PROVINCE_MERGER
+from idp.population_db.generator import age_on
+from idp.population_db.insurance import GROUP_LEVELS
+from idp.population_db.licences import class_of_era
+from idp.population_db.pin import validate_pin
+from idp.population_db.units import AdministrativeUnits
+from idp.population_db.units import load_units
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    pin: str
+    rule: str
+    detail: str
+
+
+def _day(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+# Queries whose every row is a violation: (rule, SQL returning pin and detail).
+_SQL_RULES: tuple[tuple[str, str], ...] = (
+    ("unique-phone", "SELECT min(pin), phone_number FROM citizen WHERE phone_number IS NOT NULL "
+     "GROUP BY phone_number HAVING count(*) > 1"),
+    ("unique-social-insurance", "SELECT min(pin), social_insurance_code FROM socialinsurance "
+     "GROUP BY social_insurance_code HAVING count(*) > 1"),
+    ("one-head", "SELECT h.head_pin, h.number FROM household h WHERE (SELECT count(*) FROM citizen c "
+     "WHERE c.household_number = h.number AND c.relation_to_head = 'head') != 1"),
+    ("head-is-head", "SELECT h.head_pin, h.number FROM household h LEFT JOIN citizen c ON "
+     "c.pin = h.head_pin AND c.household_number = h.number AND c.relation_to_head = 'head' "
+     "WHERE c.pin IS NULL"),
+    ("household-exists", "SELECT c.pin, c.household_number FROM citizen c LEFT JOIN household h "
+     "ON h.number = c.household_number WHERE h.number IS NULL"),
+    ("father-exists", "SELECT c.pin, c.father_pin FROM citizen c LEFT JOIN citizen p "
+     "ON p.pin = c.father_pin WHERE c.father_pin IS NOT NULL AND p.pin IS NULL"),
+    ("mother-exists", "SELECT c.pin, c.mother_pin FROM citizen c LEFT JOIN citizen p "
+     "ON p.pin = c.mother_pin WHERE c.mother_pin IS NOT NULL AND p.pin IS NULL"),
+    ("spouse-mutual", "SELECT c.pin, c.spouse_pin FROM citizen c LEFT JOIN citizen s "
+     "ON s.pin = c.spouse_pin WHERE c.spouse_pin IS NOT NULL AND (s.pin IS NULL OR "
+     "s.spouse_pin IS NULL OR s.spouse_pin != c.pin OR s.sex = c.sex)"),
+    ("father-plausible", "SELECT c.pin, p.birth_date FROM citizen c JOIN citizen p "
+     "ON p.pin = c.father_pin WHERE p.sex != 'male' OR p.birth_date > c.birth_date"),
+    ("mother-plausible", "SELECT c.pin, p.birth_date FROM citizen c JOIN citizen p "
+     "ON p.pin = c.mother_pin WHERE p.sex != 'female' OR p.birth_date > c.birth_date"),
+    ("records-have-citizen", "SELECT x.pin, 'orphan record' FROM (SELECT pin FROM identitycard "
+     "UNION ALL SELECT pin FROM socialinsurance UNION ALL SELECT pin FROM vneidaccount UNION ALL "
+     "SELECT pin FROM residence UNION ALL SELECT pin FROM drivinglicense UNION ALL "
+     "SELECT pin FROM vehicleregistration) x LEFT JOIN citizen c ON c.pin = x.pin "
+     "WHERE c.pin IS NULL"),
+    ("guardian-level-2", "SELECT a.pin, a.registered_by_pin FROM vneidaccount a JOIN citizen c "
+     "ON c.pin = a.pin LEFT JOIN vneidaccount g ON g.pin = a.registered_by_pin "
+     "WHERE a.registered_by_pin IS NOT NULL AND (g.pin IS NULL OR g.level != 2 OR "
+     "(a.registered_by_pin != c.father_pin AND a.registered_by_pin != c.mother_pin))"),
+)  # fmt: skip
+
+_CITIZENS = text(
+    "SELECT c.pin, c.family_name, c.middle_name, c.given_name, c.birth_date, c.sex, c.nationality, "
+    "c.ethnicity_code, c.birth_registration_province, c.deceased_on, c.phone_number, "
+    "k.generation, k.issued_on, k.expires_on, k.issued_by, "
+    "a.level, a.status, a.lock_reason, a.activated_on, a.registered_by_pin, a.device_id, "
+    "i.bhyt_card_number, i.beneficiary_group, i.benefit_level, i.social_insurance_code "
+    "FROM citizen c LEFT JOIN identitycard k ON k.pin = c.pin "
+    "LEFT JOIN vneidaccount a ON a.pin = c.pin LEFT JOIN socialinsurance i ON i.pin = c.pin "
+    "ORDER BY c.pin"
+)
+
+
+def check_population(engine: Engine) -> Iterator[Violation]:
+    """Every violation of every invariant in the database, PIN by PIN."""
+    units = load_units()
+    with engine.connect() as connection:
+        for rule, sql in _SQL_RULES:
+            for pin, detail in connection.execute(text(sql)):
+                yield Violation(str(pin), rule, str(detail))
+        yield from _check_citizens(connection, units)
+        yield from _check_places(connection, units)
+        yield from _check_licences(connection)
+
+
+def _check_citizens(connection: Connection, units: AdministrativeUnits) -> Iterator[Violation]:
+    result = connection.execution_options(yield_per=5_000).execute(_CITIZENS)
+    for row in result:
+        yield from _check_citizen(tuple(row), units)
+
+
+def _check_citizen(row: tuple[object, ...], units: AdministrativeUnits) -> Iterator[Violation]:
+    (pin, family, middle, given, born_raw, sex_raw, nationality, ethnicity, registration,
+     deceased_raw, phone, generation, issued_raw, expires_raw, issued_by, level, status,
+     lock_reason, activated_raw, registered_by, device, bhyt, group, benefit, social) = row  # fmt: skip
+    pin = str(pin)
+    born = _day(born_raw)
+    assert born is not None
+    sex = Sex(str(sex_raw))
+    for reason in validate_pin(pin, birth_date=born, sex=sex):
+        yield Violation(pin, "pin", reason)
+    if pin[:3] != f"{registration:03d}":
+        yield Violation(
+            pin, "pin-province", f"PIN prefix {pin[:3]} but birth registered in {registration}"
+        )
+    if born >= PROVINCE_MERGER and not units.has_province(int(str(registration))):
+        yield Violation(pin, "pin-province", "births from 2025-07-01 register in a 2025 province")
+    for part in (family, middle, given):
+        if unicodedata.normalize("NFC", str(part)) != part:
+            yield Violation(pin, "names-nfc", f"{part!r} is not NFC")
+    deceased = _day(deceased_raw)
+    if deceased is not None and not born <= deceased <= AS_OF:
+        yield Violation(pin, "death-date", f"died {deceased}, born {born}")
+    vietnamese = nationality == "VN"
+    if vietnamese != (ethnicity is not None):
+        yield Violation(
+            pin, "ethnicity", "a Vietnamese citizen has one of the 54 groups, a foreigner none"
+        )
+    if phone is not None and str(phone)[:3] not in CARRIER_PREFIXES:
+        yield Violation(pin, "phone-prefix", f"{phone} has no carrier prefix")
+    age = age_on(born, AS_OF)
+    issued = _day(issued_raw)
+    yield from _check_card(
+        pin, born, age, vietnamese, deceased, generation, issued, expires_raw, issued_by
+    )
+    if level is not None:
+        activated = _day(activated_raw)
+        assert activated is not None
+        yield from _check_account(
+            pin, born, vietnamese, deceased, issued, phone, int(str(level)), str(status),
+            lock_reason, activated, registered_by, device,
+        )  # fmt: skip
+    if bhyt is not None:
+        yield from _check_bhyt(pin, age, str(bhyt), str(group), benefit, str(social))
+
+
+def _check_card(
+    pin: str, born: date, age: int, vietnamese: bool, deceased: date | None,
+    generation: object, issued: date | None, expires_raw: object, issued_by: object,
+) -> Iterator[Violation]:  # fmt: skip
+    if issued is None:
+        if vietnamese and age >= 14 and deceased is None:
+            yield Violation(pin, "card-required", f"aged {age} without an identity card")
+        return
+    if not vietnamese:
+        yield Violation(pin, "card-citizens-only", "a foreigner holds a Vietnamese identity card")
+    expected_generation = (
+        CardGeneration.CAN_CUOC if issued >= CAN_CUOC_FROM else CardGeneration.CCCD_CHIP
+    )
+    if generation != expected_generation.value:
+        yield Violation(pin, "card-generation", f"{generation} issued on {issued}")
+    if issued_by != expected_generation.issuing_authority:
+        yield Violation(pin, "card-authority", f"{issued_by!r} on a {generation} card")
+    if _day(expires_raw) != card_expiry(born, issued):
+        yield Violation(pin, "card-expiry", f"issued {issued}, expires {expires_raw}, born {born}")
+    if age_on(born, issued) < 14 and issued < CAN_CUOC_FROM:
+        yield Violation(pin, "card-age", "cards for children under 14 exist only since 2024-07-01")
+    if not born <= issued <= (deceased or AS_OF):
+        yield Violation(pin, "card-issue-date", f"issued {issued}")
+
+
+def _check_account(
+    pin: str, born: date, vietnamese: bool, deceased: date | None, card_issued: date | None,
+    phone: object, level: int, status: str, lock_reason: object, activated: date,
+    registered_by: object, device: object,
+) -> Iterator[Violation]:  # fmt: skip
+    """Decree 69/2024 Art. 7: who may hold which account, and how it was registered."""
+    if level not in (1, 2):
+        yield Violation(pin, "account-level", f"level {level}")
+    if vietnamese and card_issued is None:
+        yield Violation(pin, "account-eligibility", "an account without an identity card")
+    age = age_on(born, activated)
+    if age < 14 and registered_by is None:
+        yield Violation(pin, "account-guardian", f"activated at {age} without a guardian")
+    if age < 6 and level == 2:
+        yield Violation(pin, "account-eligibility", "level 2 under age 6")
+    if age >= 14 and phone is None and deceased is None:
+        yield Violation(pin, "account-phone", "an adult account without an own-name phone")
+    if (level == 2) != (device is not None):
+        yield Violation(
+            pin, "account-device", "level 2 accounts, and only they, are bound to a device"
+        )
+    if not born <= activated <= (deceased or AS_OF):
+        yield Violation(pin, "account-activation", f"activated {activated}")
+    if deceased is not None and (
+        status != AccountStatus.LOCKED.value or lock_reason != LockReason.DECEASED.value
+    ):
+        yield Violation(pin, "account-deceased", "a deceased citizen's account must be locked")
+    if (status == AccountStatus.LOCKED.value) != (lock_reason is not None):
+        yield Violation(pin, "account-lock", f"status {status} with reason {lock_reason}")
+
+
+def _check_bhyt(
+    pin: str, age: int, card: str, group: str, benefit: object, social: str
+) -> Iterator[Violation]:
+    if len(card) != 15 or card[:2] != group or card[5:] != social or not card[3:5].isdigit():
+        yield Violation(pin, "bhyt-format", f"{card} for group {group}, code {social}")
+    if GROUP_LEVELS.get(group) != benefit or card[2:3] != str(benefit):
+        yield Violation(pin, "bhyt-level", f"group {group} with level {benefit}")
+    if (group == "TE") != (age < 6):
+        yield Violation(pin, "bhyt-group-age", f"group {group} at age {age}")
+    if (group in ("HS",) and not 6 <= age < 19) or (group == "HT" and age < 50):
+        yield Violation(pin, "bhyt-group-age", f"group {group} at age {age}")
+
+
+def _check_places(connection: Connection, units: AdministrativeUnits) -> Iterator[Violation]:
+    sql = text(
+        "SELECT head_pin, province_code, ward_code FROM household UNION ALL "
+        "SELECT pin, province_code, ward_code FROM residence"
+    )
+    for pin, province, ward in connection.execution_options(yield_per=5_000).execute(sql):
+        if not units.has_ward(int(ward)) or units.ward(int(ward)).province_code != province:
+            yield Violation(str(pin), "address-units", f"ward {ward} is not in province {province}")
+
+
+def _check_licences(connection: Connection) -> Iterator[Violation]:
+    sql = text(
+        "SELECT l.pin, l.license_class, l.issued_on, c.birth_date FROM drivinglicense l "
+        "JOIN citizen c ON c.pin = l.pin"
+    )
+    for pin, license_class, issued_raw, born_raw in connection.execution_options(
+        yield_per=5_000
+    ).execute(sql):
+        issued, born = _day(issued_raw), _day(born_raw)
+        assert issued is not None
+        assert born is not None
+        if not class_of_era(str(license_class), issued >= NEW_LICENCE_CLASSES_FROM):
+            yield Violation(str(pin), "licence-class", f"class {license_class} issued {issued}")
+        if issued < birthday_at(born, 18):
+            yield Violation(str(pin), "licence-age", f"licence issued {issued} before age 18")
