@@ -52,8 +52,15 @@ population_app = typer.Typer(
 )
 app.add_typer(population_app, name="population")
 
-out = Console()
-err = Console(stderr=True)
+
+def _stdout() -> Console:
+    """A console per command, so the width and colour follow the environment it runs in."""
+    return Console()
+
+
+def _stderr() -> Console:
+    return Console(stderr=True)
+
 
 DatabaseOption = Annotated[
     str | None,
@@ -72,12 +79,14 @@ def _failures() -> Iterator[None]:
     try:
         yield
     except (CliError, DatabaseURLError, SeedConflictError) as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        _stderr().print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     except SQLAlchemyError as exc:
         cause = getattr(exc, "orig", None) or exc
         first_line = (str(cause).strip().splitlines() or [type(exc).__name__])[0]
-        err.print(f"[red]error:[/red] database: {first_line}", highlight=False)
+        _stderr().print(
+            f"[red]error:[/red] database: {first_line}", highlight=False, soft_wrap=True
+        )
         raise typer.Exit(1) from None
 
 
@@ -131,11 +140,11 @@ def seed(
             )
             progress.update(task, completed=count)
     if report.added == 0 and report.personas_added == 0:
-        out.print(
+        _stdout().print(
             f"Nothing to add: the database already holds seed {report.seed} with {count} citizens."
         )
     else:
-        out.print(
+        _stdout().print(
             f"Added {report.added} citizens of seed {report.seed} and {report.personas_added} personas."
         )
 
@@ -148,7 +157,7 @@ def _progress() -> Iterator[tuple[Progress, Callable[[Any, int], None]]]:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
-        console=out,
+        console=_stdout(),
     )
     with progress:
         yield progress, lambda task, n: progress.advance(task, n)
@@ -165,7 +174,7 @@ def show(pin: str, database: DatabaseOption = None) -> None:
             record = find_citizen(session, pin)
         if record is None:
             raise CliError(f"no citizen with PIN {pin}")
-    out.print(citizen_card(record))
+    _stdout().print(citizen_card(record))
 
 
 @population_app.command("stats")
@@ -177,10 +186,10 @@ def stats(
     with _failures():
         figures = population_stats(_engine(database))
     if as_json:
-        out.print_json(json.dumps(figures.as_json(), ensure_ascii=False))
+        _stdout().print_json(json.dumps(figures.as_json(), ensure_ascii=False))
         return
     for table in stats_tables(figures):
-        out.print(table)
+        _stdout().print(table)
 
 
 @population_app.command("check")
@@ -190,11 +199,13 @@ def check(database: DatabaseOption = None) -> None:
         violations = 0
         for violation in check_population(_engine(database)):
             violations += 1
-            out.print(f"{violation.pin}  {violation.rule}: {violation.detail}", highlight=False)
+            _stdout().print(
+                f"{violation.pin}  {violation.rule}: {violation.detail}", highlight=False
+            )
     if violations:
-        err.print(f"[red]{violations} violation(s)[/red]")
+        _stderr().print(f"[red]{violations} violation(s)[/red]")
         raise typer.Exit(1)
-    out.print("No violation.")
+    _stdout().print("No violation.")
 
 
 @population_app.command("validate-pin")
@@ -214,9 +225,9 @@ def validate(
         reasons = validate_pin(pin, birth_date=born, sex=sex)
     if reasons:
         for reason in reasons:
-            out.print(f"invalid: {reason}", highlight=False)
+            _stdout().print(f"invalid: {reason}", highlight=False)
         raise typer.Exit(1)
-    out.print(f"{pin} is a valid PIN.")
+    _stdout().print(f"{pin} is a valid PIN.")
 
 
 @app.command()
@@ -243,11 +254,12 @@ def personas(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")
         for p in PERSONAS
     ]
     if as_json:
-        out.print_json(json.dumps(entries, ensure_ascii=False))
+        _stdout().print_json(json.dumps(entries, ensure_ascii=False))
         return
     table = Table(title="Personas (SANDBOX — synthetic data)")
-    for column in ("key", "pin", "name", "account", "phone", "purpose"):
-        table.add_column(column)
+    for column in ("key", "pin", "name", "account", "phone"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("purpose")
     for entry in entries:
         level = entry["account_level"]
         account = f"level {level} ({entry['account_status']})" if level else "none"
@@ -255,8 +267,8 @@ def personas(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")
             str(entry["key"]), str(entry["pin"]), str(entry["name"]), account,
             str(entry["phone_number"] or "—"), str(entry["purpose"]),
         )  # fmt: skip
-    out.print(table)
-    out.print(
+    _stdout().print(table)
+    _stdout().print(
         f"Sandbox password: [bold]{settings.sandbox_password}[/bold]   "
         f"passcode: [bold]{settings.sandbox_passcode}[/bold]"
     )

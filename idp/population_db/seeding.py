@@ -71,7 +71,7 @@ class Credentials:
 
 def read_meta(connection: Connection) -> dict[str, str]:
     rows = connection.execute(select(PopulationMeta.key, PopulationMeta.value))  # type: ignore[call-overload]
-    return dict(rows)
+    return {str(row[0]): str(row[1]) for row in rows}
 
 
 def _write_meta(connection: Connection, values: dict[str, str]) -> None:

@@ -1,0 +1,175 @@
+"""The ``vneid-mock`` command line, including its errors: one line, non-zero exit, never a traceback."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from idp.cli import app
+from idp.population_db.personas import PERSONAS
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'cli.sqlite3'}"
+    result = runner.invoke(
+        app, ["population", "seed", "--count", "1500", "--seed", "5", "--database", url]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Added 1500 citizens of seed 5 and 9 personas." in result.output
+    return url
+
+
+def _assert_one_line_error(result: Result, fragment: str) -> None:
+    output = result.output
+    assert result.exit_code == 1, output
+    assert "Traceback" not in output
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert len(lines) == 1, output
+    assert fragment in lines[0]
+
+
+def test_seed_shows_a_progress_bar_and_is_idempotent(database: str) -> None:
+    result = runner.invoke(
+        app, ["population", "seed", "--count", "1500", "--seed", "5", "--database", database]
+    )
+    assert result.exit_code == 0
+    assert "Seeding citizens" in result.output
+    assert "Nothing to add" in result.output
+
+
+def test_seed_with_another_seed_is_refused(database: str) -> None:
+    result = runner.invoke(
+        app, ["population", "seed", "--count", "1500", "--seed", "6", "--database", database]
+    )
+    assert result.exit_code == 1
+    assert "already holds seed 5" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_seed_reset_replaces_the_population(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    runner.invoke(app, ["population", "seed", "--count", "50", "--seed", "1", "--database", url])
+    result = runner.invoke(
+        app, ["population", "seed", "--count", "60", "--seed", "2", "--reset", "--database", url]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Added 60 citizens of seed 2" in result.output
+
+
+def test_seed_refuses_a_negative_count(database: str) -> None:
+    result = runner.invoke(app, ["population", "seed", "--count", "-5", "--database", database])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_show_prints_every_linked_record(database: str) -> None:
+    result = runner.invoke(app, ["population", "show", "001088999001", "--database", database])
+    assert result.exit_code == 0, result.output
+    for text in ("Nguyễn Văn Bình", "Hàng Bạc", "Phường Hoàn Kiếm", "Thẻ căn cước", "DN4010199990001",
+                 "29-Z1 990.01", "Giấy phép lái xe 019999990002", "Mức 2", "Trần Thị Hoa"):  # fmt: skip
+        assert text in result.output, text
+
+
+def test_show_an_invalid_pin(database: str) -> None:
+    result = runner.invoke(app, ["population", "show", "12345", "--database", database])
+    _assert_one_line_error(result, "is not a valid PIN")
+
+
+def test_show_an_unknown_pin(database: str) -> None:
+    result = runner.invoke(app, ["population", "show", "001088000000", "--database", database])
+    _assert_one_line_error(result, "no citizen with PIN 001088000000")
+
+
+def test_stats_json(database: str) -> None:
+    result = runner.invoke(app, ["population", "stats", "--json", "--database", database])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    assert figures["rows"]["citizen"] == 1509
+    assert figures["meta"]["seed"] == "5"
+
+
+def test_stats_tables(database: str) -> None:
+    result = runner.invoke(app, ["population", "stats", "--database", database])
+    assert result.exit_code == 0
+    assert "Nguyễn" in result.output
+    assert "Kinh" in result.output
+
+
+def test_check_clean(database: str) -> None:
+    result = runner.invoke(app, ["population", "check", "--database", database])
+    assert result.exit_code == 0, result.output
+    assert "No violation." in result.output
+
+
+def test_check_reports_violations_by_pin(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "bad.sqlite3"
+    runner.invoke(app, ["population", "seed", "--count", "10", "--database", f"sqlite:///{path}"])
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "UPDATE identitycard SET expires_on = '2000-01-01' WHERE pin = '001088999001'"
+        )
+    result = runner.invoke(app, ["population", "check", "--database", f"sqlite:///{path}"])
+    assert result.exit_code == 1
+    assert "001088999001  card-expiry" in result.output
+
+
+def test_personas_json() -> None:
+    result = runner.invoke(app, ["personas", "--json"])
+    assert result.exit_code == 0
+    entries = json.loads(result.output)
+    assert [e["pin"] for e in entries] == [p.pin for p in PERSONAS]
+    by_key = {e["key"]: e for e in entries}
+    assert by_key["level2-full"]["password"] == "Vneid@2025"
+    assert by_key["no-account"]["password"] is None
+    assert all(e["purpose"] for e in entries)
+
+
+def test_personas_table() -> None:
+    result = runner.invoke(app, ["personas"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "001088999001" in result.output
+    assert "Sandbox password" in result.output
+
+
+def test_validate_pin() -> None:
+    ok = runner.invoke(app, ["population", "validate-pin", "001088999001", "--birth-date",
+                             "1988-03-15", "--sex", "male"])  # fmt: skip
+    assert ok.exit_code == 0
+    assert "valid PIN" in ok.output
+    bad = runner.invoke(app, ["population", "validate-pin", "003088999001", "--sex", "female"])
+    assert bad.exit_code == 1
+    assert "unknown province code 003" in bad.output
+    assert "says male, sex is female" in bad.output
+
+
+def test_validate_pin_with_a_bad_date() -> None:
+    result = runner.invoke(
+        app, ["population", "validate-pin", "001088999001", "--birth-date", "15/03/1988"]
+    )
+    _assert_one_line_error(result, "is not YYYY-MM-DD")
+
+
+def test_a_bad_database_url() -> None:
+    result = runner.invoke(app, ["population", "stats", "--database", "not a url"])
+    _assert_one_line_error(result, "not a database URL")
+
+
+def test_an_unreachable_database() -> None:
+    result = runner.invoke(
+        app, ["population", "stats", "--database", "postgresql://nobody@127.0.0.1:1/none"]
+    )
+    _assert_one_line_error(result, "error: database:")
+
+
+def test_an_unseeded_database(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["population", "check", "--database", f"sqlite:///{tmp_path / 'empty.sqlite3'}"]
+    )
+    _assert_one_line_error(result, "error: database:")
