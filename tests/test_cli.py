@@ -4,8 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from typer.testing import CliRunner
+from typer.testing import Result
 
 from idp.cli import app
 from idp.population_db.personas import PERSONAS
