@@ -24,7 +24,6 @@ from rich.progress import TimeRemainingColumn
 from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
 
 from idp.population_db.codes import Sex
 from idp.population_db.database import DatabaseURLError
@@ -170,8 +169,8 @@ def show(pin: str, database: DatabaseOption = None) -> None:
         reasons = validate_pin(pin)
         if reasons:
             raise CliError(f"{pin!r} is not a valid PIN: {'; '.join(reasons)}")
-        with Session(_engine(database)) as session:
-            record = find_citizen(session, pin)
+        with _engine(database).connect() as connection:
+            record = find_citizen(connection, pin)
         if record is None:
             raise CliError(f"no citizen with PIN {pin}")
     _stdout().print(citizen_card(record))

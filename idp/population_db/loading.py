@@ -1,7 +1,9 @@
 """Bulk loading of generated rows: ``executemany`` on SQLite, ``COPY`` on PostgreSQL.
 
 A batch is written in one transaction together with the progress record, so a seeding run that dies leaves
-only whole households behind and can resume where it stopped.
+only whole households behind and can resume where it stopped. For PostgreSQL the generator processes
+render each batch as ``COPY`` text themselves (:func:`encode_for_copy`), so the process that talks to the
+server only forwards bytes.
 """
 
 from collections.abc import Iterable
@@ -31,9 +33,34 @@ def write_batch(connection: Connection, batch: Batch) -> None:
     """Insert every row of ``batch`` through ``connection`` (inside the caller's transaction)."""
     driver = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
-        _copy(driver, batch.by_table().items())
+        if batch.copy_text is None:
+            encode_for_copy(batch)
+        assert batch.copy_text is not None
+        _copy(driver, batch.copy_text)
     else:
         _executemany(driver, batch.by_table().items())
+
+
+# PostgreSQL COPY text format: tab-separated, \N for NULL, backslash escapes for the separators.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_field(value: object) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    return str(value)
+
+
+def encode_for_copy(batch: Batch) -> None:
+    """Render every table of ``batch`` as COPY text and drop the rows (only their count stays)."""
+    batch.copy_text = {
+        table: "".join("\t".join(map(_copy_field, row)) + "\n" for row in rows).encode()
+        for table, rows in batch.by_table().items()
+        if rows
+    }
+    batch.drop_rows()
 
 
 def _executemany(driver: Any, tables: Iterable[tuple[str, list[Row]]]) -> None:
@@ -50,10 +77,8 @@ def _executemany(driver: Any, tables: Iterable[tuple[str, list[Row]]]) -> None:
         cursor.close()
 
 
-def _copy(driver: Any, tables: Iterable[tuple[str, list[Row]]]) -> None:
+def _copy(driver: Any, tables: dict[str, bytes]) -> None:
     with driver.cursor() as cursor:
-        for table, rows in tables:
-            if rows:
-                with cursor.copy(f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+        for table, payload in tables.items():
+            with cursor.copy(f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN") as copy:
+                copy.write(payload)

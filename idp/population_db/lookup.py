@@ -3,15 +3,25 @@
 The permanent residence (thường trú) is the registered address of the citizen's household; temporary
 residence (tạm trú) and current place of living (nơi ở hiện tại) are rows of their own, and the current
 place defaults to the temporary residence, then to the permanent one.
+
+A lookup is five statements on one connection (the 1:1 records in one outer join, relatives, and the three
+1:N records) through SQLAlchemy Core, and builds the models without re-validating what the database
+returns: it is on the path of every login and every userinfo request.
 """
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+from typing import TypeVar
 
+from sqlalchemy import Connection
+from sqlalchemy import Row
+from sqlalchemy import Table
+from sqlalchemy import bindparam
 from sqlalchemy import or_
-from sqlmodel import Session
-from sqlmodel import col
-from sqlmodel import select
+from sqlalchemy import select
+from sqlalchemy.orm import configure_mappers
+from sqlmodel import SQLModel
 
 from idp.population_db.codes import ResidenceKind
 from idp.population_db.models import Citizen
@@ -22,6 +32,9 @@ from idp.population_db.models import Residence
 from idp.population_db.models import SocialInsurance
 from idp.population_db.models import VehicleRegistration
 from idp.population_db.models import VneidAccount
+from idp.population_db.models import table_of
+
+_M = TypeVar("_M", bound=SQLModel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +66,69 @@ class CitizenRecord:
     children: tuple[Citizen, ...]
 
 
+_CITIZEN = table_of(Citizen)
+_HOUSEHOLD = table_of(Household)
+_CARD = table_of(IdentityCard)
+_INSURANCE = table_of(SocialInsurance)
+_ACCOUNT = table_of(VneidAccount)
+_RESIDENCE = table_of(Residence)
+_LICENCE = table_of(DrivingLicense)
+_VEHICLE = table_of(VehicleRegistration)
+
+_ONE_TO_ONE: tuple[tuple[Table, type[SQLModel]], ...] = (
+    (_CITIZEN, Citizen),
+    (_HOUSEHOLD, Household),
+    (_CARD, IdentityCard),
+    (_INSURANCE, SocialInsurance),
+    (_ACCOUNT, VneidAccount),
+)
+
+
+_PIN = bindparam("pin")
+
+# Built once: compiling a statement costs more than running it.
+_CORE = (
+    select(*(table for table, _ in _ONE_TO_ONE))
+    .select_from(_CITIZEN)
+    .join(_HOUSEHOLD, _HOUSEHOLD.c.number == _CITIZEN.c.household_number)
+    .outerjoin(_CARD, _CARD.c.pin == _CITIZEN.c.pin)
+    .outerjoin(_INSURANCE, _INSURANCE.c.pin == _CITIZEN.c.pin)
+    .outerjoin(_ACCOUNT, _ACCOUNT.c.pin == _CITIZEN.c.pin)
+    .where(_CITIZEN.c.pin == _PIN)
+)
+_RELATIVES = select(_CITIZEN).where(
+    or_(
+        _CITIZEN.c.household_number == bindparam("household"),
+        _CITIZEN.c.father_pin == _PIN,
+        _CITIZEN.c.mother_pin == _PIN,
+    )
+)
+_BY_PIN = {
+    table: select(table).where(table.c.pin == _PIN) for table in (_RESIDENCE, _LICENCE, _VEHICLE)
+}
+
+
+def _model(model: type[_M], table: Table, values: tuple[Any, ...]) -> _M:
+    return model.model_construct(**dict(zip(table.columns.keys(), values, strict=True)))
+
+
+def _models(connection: Connection, model: type[_M], table: Table, pin: str) -> tuple[_M, ...]:
+    rows = connection.execute(_BY_PIN[table], {"pin": pin})
+    return tuple(_model(model, table, tuple(row)) for row in rows)
+
+
+def _split(row: Row[Any]) -> list[SQLModel | None]:
+    """The joined row cut back into its five records; an outer-joined record of NULLs is None."""
+    records: list[SQLModel | None] = []
+    start = 0
+    for table, model in _ONE_TO_ONE:
+        width = len(table.columns)
+        values = tuple(row[start : start + width])
+        records.append(None if values[0] is None else _model(model, table, values))
+        start += width
+    return records
+
+
 def _address(residence: Residence) -> Address:
     return Address(
         residence.province_code,
@@ -63,38 +139,36 @@ def _address(residence: Residence) -> Address:
     )
 
 
-def find_citizen(session: Session, pin: str) -> CitizenRecord | None:
+def find_citizen(connection: Connection, pin: str) -> CitizenRecord | None:
     """The citizen whose PIN is ``pin`` with every linked record, or None."""
-    citizen = session.get(Citizen, pin)
-    if citizen is None:
+    configure_mappers()  # models are built without a session; their mappers must be ready (cheap after once)
+    row = connection.execute(_CORE, {"pin": pin}).first()
+    if row is None:
         return None
-    household = session.get(Household, citizen.household_number)
-    assert household is not None, "every citizen belongs to a household"
-    members = session.exec(
-        select(Citizen).where(Citizen.household_number == citizen.household_number)
-    ).all()
-    residences = {r.kind: r for r in session.exec(select(Residence).where(Residence.pin == pin))}
+    citizen, household, card, insurance, account = _split(row)
+    assert isinstance(citizen, Citizen)
+    assert isinstance(household, Household)
+    relatives = connection.execute(_RELATIVES, {"pin": pin, "household": citizen.household_number})
+    others = [_model(Citizen, _CITIZEN, tuple(r)) for r in relatives]
+    residences = {r.kind: r for r in _models(connection, Residence, _RESIDENCE, pin)}
     permanent = Address(household.province_code, household.ward_code, household.street_address)
     temporary_row = residences.get(ResidenceKind.TEMPORARY.value)
     temporary = _address(temporary_row) if temporary_row is not None else None
     current_row = residences.get(ResidenceKind.CURRENT.value)
     current = _address(current_row) if current_row is not None else (temporary or permanent)
-    children = session.exec(
-        select(Citizen).where(or_(col(Citizen.father_pin) == pin, col(Citizen.mother_pin) == pin))
-    ).all()
     return CitizenRecord(
         citizen=citizen,
         household=household,
-        household_members=tuple(m for m in members if m.pin != pin),
+        household_members=tuple(
+            o for o in others if o.household_number == citizen.household_number and o.pin != pin
+        ),
         permanent=permanent,
         temporary=temporary,
         current=current,
-        card=session.get(IdentityCard, pin),
-        insurance=session.get(SocialInsurance, pin),
-        licences=tuple(session.exec(select(DrivingLicense).where(DrivingLicense.pin == pin))),
-        vehicles=tuple(
-            session.exec(select(VehicleRegistration).where(VehicleRegistration.pin == pin))
-        ),
-        account=session.get(VneidAccount, pin),
-        children=tuple(children),
+        card=card if isinstance(card, IdentityCard) else None,
+        insurance=insurance if isinstance(insurance, SocialInsurance) else None,
+        licences=_models(connection, DrivingLicense, _LICENCE, pin),
+        vehicles=_models(connection, VehicleRegistration, _VEHICLE, pin),
+        account=account if isinstance(account, VneidAccount) else None,
+        children=tuple(o for o in others if pin in (o.father_pin, o.mother_pin)),
     )

@@ -48,6 +48,20 @@ class Batch:
     licences: list[Row] = field(default_factory=list)
     vehicles: list[Row] = field(default_factory=list)
     accounts: list[Row] = field(default_factory=list)
+    copy_text: dict[str, bytes] | None = None
+    """The rows rendered for PostgreSQL's COPY, when a generator process did it."""
+    citizen_count: int = 0
+
+    def drop_rows(self) -> None:
+        """Forget the rows once rendered, keeping their count for progress reports."""
+        self.citizen_count = len(self.citizens)
+        for rows in self.by_table().values():
+            rows.clear()
+
+    @property
+    def size(self) -> int:
+        """How many citizens this batch holds."""
+        return len(self.citizens) or self.citizen_count
 
     def by_table(self) -> dict[str, list[Row]]:
         return {

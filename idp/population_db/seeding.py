@@ -25,6 +25,7 @@ from idp.population_db.generator import CHUNK_SIZE
 from idp.population_db.generator import GENERATOR_VERSION
 from idp.population_db.generator import PopulationGenerator
 from idp.population_db.loading import bulk_loading
+from idp.population_db.loading import encode_for_copy
 from idp.population_db.loading import write_batch
 from idp.population_db.models import PopulationMeta
 from idp.population_db.personas import PERSONAS
@@ -117,19 +118,21 @@ def seed_population(
         meta = _initial_meta(seed, count)
     written, batches_done = int(meta["written"]), int(meta["batches"])
     use_process = parallel if parallel is not None else count - written >= PARALLEL_FROM
-    stream = (_chunks_in_processes if use_process else _chunks)(
-        seed, count, batches_done, credentials
+    stream = (
+        _chunks_in_processes(seed, count, batches_done, credentials, engine.dialect.name)
+        if use_process
+        else _chunks(seed, count, batches_done, credentials)
     )
     with engine.connect() as connection:
         bulk_loading(connection)
         for batch in stream:
             with connection.begin():
                 write_batch(connection, batch)
-                written += len(batch.citizens)
+                written += batch.size
                 batches_done += 1
                 _write_meta(connection, {"written": str(written), "batches": str(batches_done)})
             if on_progress is not None:
-                on_progress(len(batch.citizens))
+                on_progress(batch.size)
     with engine.begin() as connection:
         create_indexes(connection)
         _write_meta(connection, {"complete": "true"})
@@ -190,11 +193,14 @@ def _produce(
     credentials: Credentials,
     worker: int,
     workers: int,
+    dialect: str,
     out: "Queue[object]",
 ) -> None:
     """A generator process: hand over its chunks in order; ``None`` ends the stream."""
     try:
         for batch in _chunks(seed, count, skip, credentials, worker, workers):
+            if dialect == "postgresql":
+                encode_for_copy(batch)
             out.put(batch)
         out.put(None)
     except Exception as exc:  # reported to the parent, which raises it
@@ -202,7 +208,7 @@ def _produce(
 
 
 def _chunks_in_processes(
-    seed: int, count: int, skip: int, credentials: Credentials
+    seed: int, count: int, skip: int, credentials: Credentials, dialect: str
 ) -> Iterator[Batch]:
     """The same chunks as :func:`_chunks`, made by two processes and read back in order."""
     workers = PROCESSES
@@ -211,7 +217,7 @@ def _chunks_in_processes(
     processes = [
         context.Process(
             target=_produce,
-            args=(seed, count, skip, credentials, worker, workers, handoffs[worker]),
+            args=(seed, count, skip, credentials, worker, workers, dialect, handoffs[worker]),
             daemon=True,
         )
         for worker in range(workers)

@@ -1,15 +1,14 @@
 """Looking a citizen up by PIN with every linked record."""
 
 from sqlalchemy import text
-from sqlmodel import Session
 
 from idp.population_db.lookup import find_citizen
 from tests.population_db.conftest import Population
 
 
 def test_unknown_pin_is_none(population: Population) -> None:
-    with Session(population.engine) as session:
-        assert find_citizen(session, "001088000000") is None
+    with population.engine.connect() as connection:
+        assert find_citizen(connection, "001088000000") is None
 
 
 def test_a_generated_citizen_with_temporary_residence(population: Population) -> None:
@@ -17,8 +16,8 @@ def test_a_generated_citizen_with_temporary_residence(population: Population) ->
         pin = connection.execute(
             text("SELECT min(pin) FROM residence WHERE kind = 'temporary'")
         ).scalar_one()
-    with Session(population.engine) as session:
-        record = find_citizen(session, pin)
+    with population.engine.connect() as connection:
+        record = find_citizen(connection, pin)
     assert record is not None
     assert record.temporary is not None
     assert record.current == record.temporary
@@ -33,8 +32,8 @@ def test_permanent_residence_is_the_household_address(population: Population) ->
                 "WHERE r.pin IS NULL"
             )
         ).scalar_one()
-    with Session(population.engine) as session:
-        record = find_citizen(session, pin)
+    with population.engine.connect() as connection:
+        record = find_citizen(connection, pin)
     assert record is not None
     assert record.temporary is None
     assert record.current == record.permanent
