@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from typing import TypeVar
+from typing import cast
 
+from sqlalchemy import BindParameter
 from sqlalchemy import Connection
 from sqlalchemy import Row
+from sqlalchemy import String
 from sqlalchemy import Table
 from sqlalchemy import bindparam
 from sqlalchemy import or_
@@ -84,7 +87,7 @@ _ONE_TO_ONE: tuple[tuple[Table, type[SQLModel]], ...] = (
 )
 
 
-_PIN = bindparam("pin")
+_PIN: BindParameter[str] = bindparam("pin", type_=String)
 
 # Built once: compiling a statement costs more than running it.
 _CORE = (
@@ -109,7 +112,8 @@ _BY_PIN = {
 
 
 def _model(model: type[_M], table: Table, values: tuple[Any, ...]) -> _M:
-    return model.model_construct(**dict(zip(table.columns.keys(), values, strict=True)))
+    built = model.model_construct(**dict(zip(table.columns.keys(), values, strict=True)))
+    return cast(_M, built)
 
 
 def _models(connection: Connection, model: type[_M], table: Table, pin: str) -> tuple[_M, ...]:
