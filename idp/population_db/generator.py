@@ -222,26 +222,31 @@ class PopulationGenerator:
         shape = rng.random()
         members: list[Person]
         if shape < 0.46:
-            members = self._family(head_age=rng.uniform(24, 58), children=1 + int(rng.random() * 3))
-        elif shape < 0.62:
+            members = self._family(head_age=rng.uniform(24, 58), children=self._children_count())
+        elif shape < 0.60:
             members = self._family(head_age=rng.uniform(30, 55), children=1 + int(rng.random() * 2))
             self._add_parents(members[0], members)
-        elif shape < 0.74:
-            members = [self._person(RelationToHead.HEAD, self._sex(), rng.uniform(18, 88))]
-        elif shape < 0.82:
+        elif shape < 0.73:
+            members = [self._person(RelationToHead.HEAD, self._sex(0.5), rng.uniform(18, 80))]
+        elif shape < 0.80:
             members = self._family(
                 head_age=rng.uniform(26, 55), children=1 + int(rng.random() * 2), couple=False
             )
-        elif shape < 0.92:
-            members = self._family(head_age=rng.uniform(60, 90), children=0)
+        elif shape < 0.87:
+            members = self._family(head_age=rng.uniform(60, 88), children=0)
         else:
             members = self._family(head_age=rng.uniform(20, 40), children=0)
         del members[limit:]
         self._name_and_number(members, home)
         return members, home
 
-    def _sex(self) -> Sex:
-        return Sex.MALE if self.rng.random() < 0.5 else Sex.FEMALE
+    def _sex(self, male_share: float = 0.525) -> Sex:
+        """Boys are born a little more often (about 111 per 100 girls in the 2010s)."""
+        return Sex.MALE if self.rng.random() < male_share else Sex.FEMALE
+
+    def _children_count(self) -> int:
+        roll = self.rng.random()
+        return 1 if roll < 0.4 else (2 if roll < 0.85 else 3)
 
     def _person(self, relation: RelationToHead, sex: Sex, age: float) -> Person:
         born = years_before(AS_OF, age)
@@ -561,9 +566,9 @@ class PopulationGenerator:
         guardian: Person | None = None
         if age >= 14:
             roll = rng.random()
-            if person.phone is None or roll >= 0.85:
+            if person.phone is None or roll >= 0.87:  # 3 % of adults have no own-name phone
                 return
-            level = 2 if roll < 0.70 else 1
+            level = 2 if roll < 0.72 else 1
             earliest = max(VNEID_FROM, birthday(person.born, 14))
         else:
             guardian = next(

@@ -32,7 +32,7 @@ class WeightedChoice:
 
 # Shared family names; "Hoàng/Huỳnh" and "Vũ/Võ" resolve by region.
 _FAMILY_NAMES: dict[str, float] = {
-    "Nguyễn": 38.0, "Trần": 11.5, "Lê": 9.5, "Phạm": 7.0, "Hoàng/Huỳnh": 5.1, "Phan": 4.5,
+    "Nguyễn": 40.5, "Trần": 11.5, "Lê": 9.5, "Phạm": 7.0, "Hoàng/Huỳnh": 5.1, "Phan": 4.5,
     "Vũ/Võ": 3.9, "Đặng": 2.1, "Bùi": 2.0, "Đỗ": 1.4, "Hồ": 1.3, "Ngô": 1.3, "Dương": 1.0,
     "Lý": 0.5, "Đinh": 0.6, "Đoàn": 0.5, "Đào": 0.5, "Trịnh": 0.5, "Trương": 0.5, "Mai": 0.4,
     "Lương": 0.4, "Cao": 0.4, "Phùng": 0.3, "Lưu": 0.3, "Lâm": 0.3, "Tạ": 0.3, "Chu": 0.2,
