@@ -39,7 +39,6 @@ from idp.population_db.names import WeightedChoice
 from idp.population_db.names import region_of
 from idp.population_db.pin import compose_pin
 from idp.population_db.rows import Batch
-from idp.population_db.serials import LANES
 from idp.population_db.serials import SerialSpace
 from idp.population_db.units import AdministrativeUnits
 from idp.population_db.units import Ward
@@ -75,6 +74,7 @@ CARRIER_PREFIXES = (
 """Mobile prefixes of Viettel, VinaPhone, MobiFone, Vietnamobile, Gmobile and iTel (reference §4.4)."""
 
 PLATE_SERIES = "ABCDEFGHKLMNPSTUVXYZ"
+MOTORCYCLE_SERIES = tuple(f"{letter}{digit}" for letter in PLATE_SERIES for digit in range(1, 10))
 EMAIL_DOMAINS = ("example.com", "example.net", "example.org")
 
 # Reserved tops of each number space: personas live there (see idp.population_db.personas).
@@ -83,7 +83,9 @@ PHONE_SERIALS, PHONE_RESERVED = 10_000_000, 10_000
 SOCIAL_SERIALS, SOCIAL_RESERVED = 100_000_000, 10_000
 HOUSEHOLD_SERIALS, HOUSEHOLD_RESERVED = 100_000_000, 10_000
 LICENCE_SERIALS, LICENCE_RESERVED = 10_000_000_000, 10_000
-PLATE_SERIALS, PLATE_RESERVED = len(PLATE_SERIES) * 100_000, 1_000
+CAR_PLATE_SERIALS = len(PLATE_SERIES) * 100_000
+MOTORCYCLE_PLATE_SERIALS = len(MOTORCYCLE_SERIES) * 100_000
+PLATE_RESERVED = 1_000
 
 
 def years_before(when: date, years: float) -> date:
@@ -144,13 +146,19 @@ class PopulationGenerator:
         self.seed = seed
         self.units = units or load_units()
         self.rng = random.Random()
-        self.lane = 0
         self.pins = SerialSpace("pin", PIN_SERIALS, PIN_RESERVED, seed)
         self.phones = SerialSpace("phone", PHONE_SERIALS, PHONE_RESERVED, seed)
         self.social = SerialSpace("social", SOCIAL_SERIALS, SOCIAL_RESERVED, seed)
         self.households = SerialSpace("household", HOUSEHOLD_SERIALS, HOUSEHOLD_RESERVED, seed)
         self.licences = SerialSpace("licence", LICENCE_SERIALS, LICENCE_RESERVED, seed)
-        self.plates = SerialSpace("plate", PLATE_SERIALS, PLATE_RESERVED, seed)
+        self.car_plates = SerialSpace("car plate", CAR_PLATE_SERIALS, PLATE_RESERVED, seed)
+        self.motorcycle_plates = SerialSpace(
+            "motorcycle plate", MOTORCYCLE_PLATE_SERIALS, PLATE_RESERVED, seed
+        )
+        self._spaces = (
+            self.pins, self.phones, self.social, self.households, self.licences, self.car_plates,
+            self.motorcycle_plates,
+        )  # fmt: skip
         self.names = NameDrawer()
         self._province = WeightedChoice.of(
             {str(p.code): float(p.population) for p in self.units.provinces}
@@ -204,10 +212,11 @@ class PopulationGenerator:
         """Citizens ``index * CHUNK_SIZE`` to ``index * CHUNK_SIZE + size`` of this seed's population.
 
         A chunk is whole households, the last one cut to fit; it depends only on the seed and its index
-        (and on the earlier chunks of its lane, see :mod:`idp.population_db.serials`).
+        (see :mod:`idp.population_db.serials`).
         """
         self.rng = random.Random(f"vneid-mock population {GENERATOR_VERSION} {self.seed} {index}")
-        self.lane = index % LANES
+        for space in self._spaces:
+            space.start_chunk(index)
         batch = Batch()
         made = 0
         while made < size:
@@ -325,7 +334,7 @@ class PopulationGenerator:
         ethnicity = int(self._ethnic.get(province_code, self._ethnic[0]).draw(rng))
         region = region_of(province_code)
         religion = self._religion_of(ethnicity, region)
-        number = f"{province_code:02d}{self.households.next(province_code, self.lane):08d}"
+        number = f"{province_code:02d}{self.households.next(province_code):08d}"
         return Home(
             province_code, legacy, ward, self._street(ward, region), ethnicity, religion, number
         )
@@ -371,7 +380,7 @@ class PopulationGenerator:
                 person.registration_province,
                 person.born.year,
                 person.sex,
-                self.pins.next(bucket, self.lane),
+                self.pins.next(bucket),
             )
             person.occupation = self._occupation(person)
 
@@ -417,7 +426,7 @@ class PopulationGenerator:
         alive = person.deceased_on is None
         if age >= 14 and alive and rng.random() < 0.97:
             prefix = self._carriers.draw(rng)
-            person.phone = f"{prefix}{self.phones.next(prefix, self.lane):07d}"
+            person.phone = f"{prefix}{self.phones.next(prefix):07d}"
         email = None
         if person.phone is not None and rng.random() < 0.35:
             email = (
@@ -489,7 +498,7 @@ class PopulationGenerator:
     def _emit_insurance(self, person: Person, age: int, home: Home, batch: Batch) -> None:
         rng = self.rng
         province = home.province_code
-        code = f"{province:02d}{self.social.next(province, self.lane):08d}"
+        code = f"{province:02d}{self.social.next(province):08d}"
         insured = person.deceased_on is None and (age < 18 or rng.random() < 0.92)
         if not insured:
             batch.insurance.append((person.pin, code, None, None, None, None, None, None))
@@ -527,9 +536,7 @@ class PopulationGenerator:
                 if issued >= POLICE_ISSUE_LICENCES_FROM
                 else self._transport_department[home.legacy_province]
             )
-            number = (
-                f"{home.province_code:02d}{self.licences.next(home.province_code, self.lane):010d}"
-            )
+            number = f"{home.province_code:02d}{self.licences.next(home.province_code):010d}"
             batch.licences.append(
                 (number, person.pin, licence_class, iso(issued), iso(expires), authority)
             )
@@ -544,12 +551,14 @@ class PopulationGenerator:
         rng = self.rng
         codes = PLATE_CODES[home.legacy_province]
         code = codes[int(rng.random() * len(codes))]
-        serial = self.plates.next((code, str(vehicle_type)), self.lane)
-        series, number = PLATE_SERIES[serial // 100_000], serial % 100_000
         if vehicle_type is VehicleType.CAR:
+            serial = self.car_plates.next(code)
+            series, number = PLATE_SERIES[serial // 100_000], serial % 100_000
             plate = f"{code}{series}-{number // 100:03d}.{number % 100:02d}"
         else:
-            plate = f"{code}-{series}1 {number // 100:03d}.{number % 100:02d}"
+            serial = self.motorcycle_plates.next(code)
+            series, number = MOTORCYCLE_SERIES[serial // 100_000], serial % 100_000
+            plate = f"{code}-{series} {number // 100:03d}.{number % 100:02d}"
         brands = VEHICLE_BRANDS[vehicle_type]
         registered = date.fromordinal(since.toordinal() + int(rng.random() * (AS_OF - since).days))
         batch.vehicles.append((

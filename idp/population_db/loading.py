@@ -25,7 +25,7 @@ def bulk_loading(connection: Connection) -> None:
     """
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("PRAGMA synchronous=OFF")
-        connection.exec_driver_sql("PRAGMA cache_size=-131072")
+        connection.exec_driver_sql("PRAGMA cache_size=-65536")
     connection.commit()
 
 

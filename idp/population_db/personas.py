@@ -141,7 +141,7 @@ PERSONAS: tuple[Persona, ...] = (
             ),
         ),
         vehicles=(
-            Vehicle("29-Z1 990.01", VehicleType.MOTORCYCLE, "Honda", date(2019, 8, 1)),
+            Vehicle("29-Z9 990.01", VehicleType.MOTORCYCLE, "Honda", date(2019, 8, 1)),
             Vehicle("30Z-990.02", VehicleType.CAR, "VinFast", date(2025, 5, 10)),
         ),
     ),

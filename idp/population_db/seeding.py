@@ -174,16 +174,12 @@ def _chunk_count(count: int) -> int:
 def _chunks(
     seed: int, count: int, skip: int, credentials: Credentials, worker: int = 0, workers: int = 1
 ) -> Iterator[Batch]:
-    """Chunks ``worker``, ``worker + workers``, … of the population, from chunk ``skip`` on.
-
-    Earlier chunks of the same lanes are generated and dropped: their serial counters must advance.
-    """
+    """Chunks ``worker``, ``worker + workers``, … of the population, from chunk ``skip`` on."""
     generator = PopulationGenerator(seed)
     generator.account_hashes = (credentials.password_hash, credentials.passcode_hash)
-    for index in range(worker, _chunk_count(count), workers):
-        batch = generator.chunk(index, min(CHUNK_SIZE, count - index * CHUNK_SIZE))
-        if index >= skip:
-            yield batch
+    first = skip + (worker - skip) % workers
+    for index in range(first, _chunk_count(count), workers):
+        yield generator.chunk(index, min(CHUNK_SIZE, count - index * CHUNK_SIZE))
 
 
 def _produce(
@@ -213,7 +209,7 @@ def _chunks_in_processes(
     """The same chunks as :func:`_chunks`, made by two processes and read back in order."""
     workers = PROCESSES
     context = multiprocessing.get_context("spawn")
-    handoffs = [context.Queue(maxsize=6) for _ in range(workers)]
+    handoffs = [context.Queue(maxsize=2) for _ in range(workers)]
     processes = [
         context.Process(
             target=_produce,

@@ -10,8 +10,19 @@ from hypothesis import strategies as st
 
 from idp.population_db.database import connect
 from idp.population_db.generator import CHUNK_SIZE
+from idp.population_db.generator import HOUSEHOLD_RESERVED
+from idp.population_db.generator import HOUSEHOLD_SERIALS
+from idp.population_db.generator import LICENCE_RESERVED
+from idp.population_db.generator import LICENCE_SERIALS
+from idp.population_db.generator import PHONE_RESERVED
+from idp.population_db.generator import PHONE_SERIALS
+from idp.population_db.generator import PIN_RESERVED
+from idp.population_db.generator import PIN_SERIALS
+from idp.population_db.generator import SOCIAL_RESERVED
+from idp.population_db.generator import SOCIAL_SERIALS
 from idp.population_db.generator import PopulationGenerator
 from idp.population_db.invariants import check_population
+from idp.population_db.personas import PERSONAS
 from idp.population_db.seeding import seed_population
 from tests.population_db.dump import dump
 
@@ -36,15 +47,30 @@ def test_a_chunk_has_exactly_its_size_and_whole_households() -> None:
     assert {row[12] for row in batch.citizens} == numbers
 
 
-def test_chunks_do_not_depend_on_the_order_of_other_lanes() -> None:
-    """Chunk 2 is the same whether chunk 1 (another lane) was generated before it or not."""
-    lone = PopulationGenerator(9)
-    lone.chunk(0, 500)
-    alone = lone.chunk(2, 500)
-    full = PopulationGenerator(9)
-    for index in range(2):
-        full.chunk(index, 500)
-    assert full.chunk(2, 500) == alone
+def test_a_chunk_depends_only_on_the_seed_and_its_index() -> None:
+    """Chunk 5 is the same made first or after chunks 0-4: processes can share the work."""
+    alone = PopulationGenerator(9).chunk(5, 500)
+    after = PopulationGenerator(9)
+    for index in range(5):
+        after.chunk(index, 500)
+    assert after.chunk(5, 500) == alone
+
+
+def test_persona_numbers_sit_in_the_reserved_tops() -> None:
+    """Generated serials stay below each space's reserve, so personas never collide with them."""
+    for p in PERSONAS:
+        assert int(p.pin[6:]) >= PIN_SERIALS - PIN_RESERVED, p.key
+        assert int(p.social_insurance_code[2:]) >= SOCIAL_SERIALS - SOCIAL_RESERVED, p.key
+        assert int(p.household_number[2:]) >= HOUSEHOLD_SERIALS - HOUSEHOLD_RESERVED, p.key
+        if p.phone_number:
+            assert int(p.phone_number[3:]) >= PHONE_SERIALS - PHONE_RESERVED, p.key
+        for licence in p.licences:
+            assert int(licence.number[2:]) >= LICENCE_SERIALS - LICENCE_RESERVED, p.key
+        for vehicle in p.vehicles:
+            assert vehicle.plate.endswith(("Z9 990.01", "Z-990.02")), p.key
+    generator = PopulationGenerator(1)
+    batch = generator.chunk(0, 5_000)
+    assert all(int(row[0][6:]) < PIN_SERIALS - PIN_RESERVED for row in batch.citizens)
 
 
 def test_pins_phones_and_codes_are_unique_across_chunks() -> None:
