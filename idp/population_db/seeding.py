@@ -135,6 +135,9 @@ def seed_population(
                 on_progress(batch.size)
     with engine.begin() as connection:
         create_indexes(connection)
+        if connection.dialect.name == "postgresql":
+            # Fresh planner statistics: without them PostgreSQL plans lookups for empty tables.
+            connection.exec_driver_sql("ANALYZE")
         _write_meta(connection, {"complete": "true"})
     return SeedReport(
         seed, count, added=written - int(meta["written"]), personas_added=personas_added
