@@ -1,23 +1,42 @@
 """The identity provider's FastAPI application, built by :func:`create_app` from one settings object.
 
-Issue by issue this grows into the OpenID Provider; today it serves the health endpoint, which also says
-whether the population database is reachable and seeded.
+It serves the health endpoint, the OpenID Provider (:mod:`idp.oidc`) and its login interaction
+(:mod:`idp.login`). Everything is built here, once, and kept on ``app.state``.
 """
 
+import json
+import os
 from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from idp.login.routes import router as login_router
+from idp.oidc.keys import KeyRing
+from idp.oidc.metadata import metadata_bytes
+from idp.oidc.routes import router as oidc_router
+from idp.oidc.server import AuthorizationServer
+from idp.oidc.store import SqlStateStore
 from idp.population_db.database import connect
 from idp.settings import IdPSettings
 
 
 def create_app(settings: IdPSettings | None = None) -> FastAPI:
     settings = settings or IdPSettings()
+    if settings.issuer.startswith("http://"):
+        # Authlib refuses plain http unless told; a local sandbox issuer is plain http.
+        os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
     engine = connect(settings.database_url)
+    server = AuthorizationServer(
+        settings, engine, SqlStateStore(engine), KeyRing.load(settings.keys_dir)
+    )
+    server.metadata = metadata_bytes(settings.issuer)
+    server.jwks = json.dumps(server.keys.public_jwks).encode()
     app = FastAPI(title="vneid-mock identity provider (SANDBOX — synthetic data)")
+    app.state.oauth2_server = server
+    app.include_router(oidc_router)
+    app.include_router(login_router)
 
     @app.get("/healthz")
     def health() -> dict[str, Any]:

@@ -25,6 +25,10 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from idp.oidc.clients import add_client
+from idp.oidc.clients import load_clients
+from idp.oidc.keys import ensure_keys
+from idp.oidc.keys import rotate_keys
 from idp.population_db.codes import Sex
 from idp.population_db.database import DatabaseURLError
 from idp.population_db.database import connect
@@ -50,6 +54,10 @@ population_app = typer.Typer(
     help="The synthetic National Population Database.", no_args_is_help=True
 )
 app.add_typer(population_app, name="population")
+keys_app = typer.Typer(help="The provider's signing keys (keys/).", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+clients_app = typer.Typer(help="The registered clients (the clients file).", no_args_is_help=True)
+app.add_typer(clients_app, name="clients")
 
 
 def _stdout() -> Console:
@@ -271,6 +279,49 @@ def personas(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")
         f"Sandbox password: [bold]{settings.sandbox_password}[/bold]   "
         f"passcode: [bold]{settings.sandbox_passcode}[/bold]"
     )
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """List the keys, newest (signing) first."""
+    for key in ensure_keys(IdPSettings().keys_dir):
+        _stdout().print(f"{key.kid}  {key.key_type}", highlight=False)
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Add a new RSA and EC signing pair; the old keys stay published."""
+    keys = rotate_keys(IdPSettings().keys_dir)
+    _stdout().print(f"New signing keys: {keys[0].kid}, {keys[1].kid}", highlight=False)
+
+
+@clients_app.command("list")
+def clients_list() -> None:
+    """List the registered clients."""
+    for client in load_clients(IdPSettings().clients_file).values():
+        uris = " ".join(client.metadata.get("redirect_uris", []))
+        _stdout().print(f"{client.client_id}  {client.auth_method}  {uris}", highlight=False)
+
+
+@clients_app.command("add")
+def clients_add(
+    client_id: str,
+    redirect_uri: Annotated[list[str], typer.Option(help="Registered redirect URI (repeat).")],
+    auth_method: Annotated[str, typer.Option(help="token_endpoint_auth_method")] = (
+        "client_secret_basic"
+    ),
+    scope: Annotated[str, typer.Option(help="Scopes the client may ask for.")] = "openid profile",
+    name: Annotated[str | None, typer.Option(help="client_name")] = None,
+) -> None:
+    """Register a client; prints its secret once (only its hash is stored)."""
+    metadata = {"redirect_uris": redirect_uri, "token_endpoint_auth_method": auth_method}
+    metadata |= {"scope": scope, "client_name": name or client_id}
+    with _failures():
+        try:
+            secret = add_client(IdPSettings().clients_file, client_id, metadata)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    _stdout().print(f"client_secret: {secret}" if secret else "public client (no secret)")
 
 
 if __name__ == "__main__":

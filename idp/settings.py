@@ -6,10 +6,12 @@ environment at import time.
 
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings
 from pydantic_settings import SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("var")
+DEFAULT_CLIENTS_FILE = Path(__file__).parent / "oidc" / "clients.json"
 
 
 class IdPSettings(BaseSettings):
@@ -31,3 +33,30 @@ class IdPSettings(BaseSettings):
 
     sandbox_passcode: str = "246810"
     """The documented 6-digit passcode (mã bảo vệ) of every synthetic citizen who holds an account."""
+
+    keys_dir: Path = Path("keys")
+    """Where the provider's private JWKS (``signing.jwks.json``) lives; generated there on first start."""
+
+    clients_file: Path = DEFAULT_CLIENTS_FILE
+    """The registered clients (OpenID Connect Dynamic Client Registration metadata, secrets hashed)."""
+
+    subject_secret: SecretStr = SecretStr("vneid-mock sandbox subject secret")
+    """HMAC key that turns a PIN into the opaque ``sub``; changing it changes every ``sub``."""
+
+    code_ttl: int = 60
+    """Seconds an authorization code stays redeemable (at most 60)."""
+
+    access_token_ttl: int = 600
+    """Seconds an access token (and an ID token) is valid."""
+
+    refresh_token_ttl: int = 8 * 3600
+    """Seconds a refresh token (and the grant behind it) lives."""
+
+    session_ttl: int = 8 * 3600
+    """Seconds a single sign-on session lives."""
+
+    interaction_ttl: int = 15 * 60
+    """Seconds a citizen has to finish login and consent."""
+
+    session_cookie: str = "vneid_session"
+    """Name of the HttpOnly, SameSite=Lax single sign-on session cookie."""

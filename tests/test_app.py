@@ -11,7 +11,7 @@ from idp.settings import IdPSettings
 
 
 def test_health_of_an_empty_database(tmp_path: Path) -> None:
-    settings = IdPSettings(database_url=f"sqlite:///{tmp_path / 'e.sqlite3'}")
+    settings = IdPSettings(database_url=f"sqlite:///{tmp_path / 'e.sqlite3'}", keys_dir=tmp_path)
     with TestClient(create_app(settings)) as client:
         response = client.get("/healthz")
     assert response.status_code == 200
@@ -21,5 +21,5 @@ def test_health_of_an_empty_database(tmp_path: Path) -> None:
 def test_health_counts_the_population(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 's.sqlite3'}"
     seed_population(connect(url), count=20, seed=1, password="p", passcode="1")
-    with TestClient(create_app(IdPSettings(database_url=url))) as client:
+    with TestClient(create_app(IdPSettings(database_url=url, keys_dir=tmp_path))) as client:
         assert client.get("/healthz").json()["population"] == 29

@@ -1,0 +1,25 @@
+"""FastAPI dependencies: the objects ``create_app`` built, reached through ``Depends`` only."""
+
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi import Request
+
+from idp.login.session import LoginSession
+from idp.login.session import load_session
+from idp.oidc.server import AuthorizationServer
+
+
+def get_server(request: Request) -> AuthorizationServer:
+    server: AuthorizationServer = request.app.state.oauth2_server
+    return server
+
+
+ServerDep = Annotated[AuthorizationServer, Depends(get_server)]
+
+
+def get_login_session(request: Request, server: ServerDep) -> LoginSession | None:
+    return load_session(server.store, request.cookies.get(server.settings.session_cookie))
+
+
+LoginSessionDep = Annotated[LoginSession | None, Depends(get_login_session)]

@@ -1,0 +1,58 @@
+"""The single sign-on session: one per browser, shared by every client, kept in the state store.
+
+The cookie holds only a random session id (HttpOnly, SameSite=Lax); a new id is issued at every login
+(session fixation). The session records each authentication factor with its time, so that ``acr``,
+``amr`` and ``auth_time`` are derived from what actually happened, and later factors can step it up.
+"""
+
+import secrets
+import time
+from dataclasses import asdict
+from dataclasses import dataclass
+from dataclasses import field
+
+from idp.oidc.store import StateStore
+
+FACTOR_AMR = {"pwd": ["pwd"]}
+FACTOR_ACR = {"pwd": "LoA1"}
+
+
+@dataclass
+class LoginSession:
+    sid: str
+    pin: str
+    account_level: int
+    factors: list[dict[str, int | str]] = field(default_factory=list)
+    consents: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def auth_time(self) -> int:
+        return max(int(f["at"]) for f in self.factors)
+
+    @property
+    def acr(self) -> str:
+        return FACTOR_ACR[str(self.factors[-1]["method"])]
+
+    @property
+    def amr(self) -> list[str]:
+        return sorted({m for f in self.factors for m in FACTOR_AMR[str(f["method"])]})
+
+    def has_consented(self, client_id: str, scopes: list[str]) -> bool:
+        return set(scopes) <= set(self.consents.get(client_id, []))
+
+
+def start_session(pin: str, account_level: int, method: str) -> LoginSession:
+    """A fresh session (new id) after the citizen authenticated with ``method``."""
+    factor: dict[str, int | str] = {"method": method, "at": int(time.time())}
+    return LoginSession(secrets.token_urlsafe(32), pin, account_level, [factor])
+
+
+def load_session(store: StateStore, sid: str | None) -> LoginSession | None:
+    if not sid:
+        return None
+    data = store.get(f"session:{sid}")
+    return None if data is None else LoginSession(**data)
+
+
+def save_session(store: StateStore, session: LoginSession, ttl: int) -> None:
+    store.put(f"session:{session.sid}", asdict(session), ttl)

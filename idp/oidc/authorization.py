@@ -1,0 +1,129 @@
+"""The authorization endpoint's decision: answer the client now, or send the citizen to the interaction.
+
+OpenID Connect Core §3.1.2: Authlib validates the request (client, exact ``redirect_uri``, scope, PKCE,
+``prompt``); this module adds what Authlib leaves to us: duplicated parameters and request objects refused,
+``max_age``, ``prompt=none`` answered with ``login_required`` / ``consent_required``, and the single
+sign-on session turned into the end user the client sees. An error that cannot be trusted to redirect
+(unknown client, unregistered ``redirect_uri``) is an HTML page, never a redirect.
+"""
+
+import secrets
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from authlib.oauth2.rfc6749 import InvalidRequestError
+from authlib.oauth2.rfc6749 import OAuth2Error
+from authlib.oauth2.rfc6749 import scope_to_list
+from authlib.oidc.core.errors import ConsentRequiredError
+from authlib.oidc.core.errors import LoginRequiredError
+from authlib.oidc.core.errors import RequestNotSupportedError
+from authlib.oidc.core.errors import RequestURINotSupportedError
+from starlette.datastructures import Headers
+from starlette.responses import HTMLResponse
+from starlette.responses import RedirectResponse
+from starlette.responses import Response
+
+from idp.login.pages import error_page
+from idp.login.session import LoginSession
+from idp.oidc.accounts import subject_for
+from idp.oidc.clients import Client
+from idp.oidc.models import EndUser
+from idp.oidc.requests import StarletteOAuth2Request
+from idp.oidc.server import AuthorizationServer
+
+
+def authorize(
+    server: AuthorizationServer,
+    request: StarletteOAuth2Request,
+    session: LoginSession | None,
+    interaction: dict[str, Any] | None = None,
+) -> Response:
+    """The response to an authorization request, or to its resumption after an interaction."""
+    try:
+        if duplicated := request.duplicated():
+            raise InvalidRequestError(f"Repeated parameter(s): {', '.join(duplicated)}.")
+        grant = server.get_consent_grant(request, end_user=session)
+        data = request.payload.data
+        if "request" in data:
+            raise RequestNotSupportedError(redirect_uri=grant.redirect_uri)
+        if "request_uri" in data:
+            raise RequestURINotSupportedError(redirect_uri=grant.redirect_uri)
+        client: Client = grant.client
+        prompts = data.get("prompt", "").split()
+        resumed = interaction is not None and session is not None
+        needs_login = session is None or "login" in prompts or _too_old(data, session)
+        if resumed and interaction and session and interaction.get("sid") == session.sid:
+            needs_login = False
+        scopes = scope_to_list(request.scope) or []
+        needs_consent = (
+            session is None
+            or "consent" in prompts
+            or not session.has_consented(client.client_id, scopes)
+        )
+        if resumed and interaction and (interaction.get("consented") or interaction.get("denied")):
+            needs_consent = False
+        if "none" in prompts and needs_login:
+            raise LoginRequiredError(redirect_uri=grant.redirect_uri)
+        if "none" in prompts and needs_consent:
+            raise ConsentRequiredError(redirect_uri=grant.redirect_uri)
+        if needs_login or needs_consent:
+            return _start_interaction(server, request, client)
+        user = (
+            None
+            if interaction and interaction.get("denied")
+            else _end_user(server, session, client)
+        )
+        response: Response = server.create_authorization_response(request, user, grant)
+        return response
+    except OAuth2Error as error:
+        error.state = request.payload.data.get("state")
+        if error.redirect_uri:
+            redirect: Response = server.handle_error_response(request, error)
+            return redirect
+        return HTMLResponse(error_page(error.error, error.description), status_code=400)
+
+
+def _too_old(data: dict[str, str], session: LoginSession) -> bool:
+    max_age = data.get("max_age")
+    if max_age is None:
+        return False
+    if not max_age.isdigit():
+        raise InvalidRequestError("Invalid 'max_age'.")
+    return time.time() - session.auth_time > int(max_age)
+
+
+def _end_user(server: AuthorizationServer, session: LoginSession | None, client: Client) -> EndUser:
+    assert session is not None
+    secret = server.settings.subject_secret.get_secret_value()
+    return EndUser(
+        pin=session.pin,
+        sub=subject_for(session.pin, secret, client.sector),
+        grant_id=secrets.token_urlsafe(24),
+        sid=session.sid,
+        auth_time=session.auth_time,
+        acr=session.acr,
+        amr=session.amr,
+        account_level=session.account_level,
+    )
+
+
+def _start_interaction(
+    server: AuthorizationServer, request: StarletteOAuth2Request, client: Client
+) -> Response:
+    uid = secrets.token_urlsafe(24)
+    record = {
+        "params": request.items,
+        "client_id": client.client_id,
+        "scope": request.scope,
+        "csrf": secrets.token_urlsafe(24),
+    }
+    server.store.put(f"interaction:{uid}", record, server.settings.interaction_ttl)
+    return RedirectResponse(f"/interaction/{uid}", status_code=303)
+
+
+def resumed_request(server: AuthorizationServer, params: list[list[str]]) -> StarletteOAuth2Request:
+    """The original authorization request, rebuilt from what the interaction stored."""
+    items = [(k, v) for k, v in params]
+    uri = f"{server.settings.issuer}/authorize?{urlencode(items)}"
+    return StarletteOAuth2Request("GET", uri, Headers(), items, [])

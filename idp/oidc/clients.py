@@ -1,0 +1,121 @@
+"""Registered clients: read from a JSON file in the repository, secrets stored as Argon2id hashes.
+
+Metadata names follow OpenID Connect Dynamic Client Registration 1.0 §2 (``redirect_uris``,
+``token_endpoint_auth_method``, ``grant_types``, ``scope``, ``id_token_signed_response_alg``,
+``subject_type``, ``sector_identifier_uri``, ``post_logout_redirect_uris``, ``client_name``), plus
+``purpose``, the text shown at consent. :class:`Client` implements Authlib's ``ClientMixin``.
+"""
+
+import json
+import secrets
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError
+from argon2.exceptions import VerificationError
+from authlib.oauth2.rfc6749 import ClientMixin
+from authlib.oauth2.rfc6749 import list_to_scope
+from authlib.oauth2.rfc6749 import scope_to_list
+
+_HASHER = PasswordHasher()
+AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none")
+
+
+@dataclass
+class Client(ClientMixin):  # type: ignore[misc]
+    """One registered relying party."""
+
+    client_id: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    client_secret_hash: str | None = None
+
+    @property
+    def auth_method(self) -> str:
+        return str(self.metadata.get("token_endpoint_auth_method", "client_secret_basic"))
+
+    @property
+    def id_token_signed_response_alg(self) -> str:
+        return str(self.metadata.get("id_token_signed_response_alg", "RS256"))
+
+    @property
+    def sector(self) -> str | None:
+        """The pairwise sector (the redirect host or ``sector_identifier_uri`` host), or None if public."""
+        if self.metadata.get("subject_type") != "pairwise":
+            return None
+        uri = self.metadata.get("sector_identifier_uri") or self.metadata["redirect_uris"][0]
+        return urlsplit(str(uri)).hostname
+
+    def get_client_id(self) -> str:
+        return self.client_id
+
+    def get_default_redirect_uri(self) -> str | None:
+        # OAuth 2.1 / FAPI: redirect_uri is required in every request, never defaulted.
+        return None
+
+    def get_allowed_scope(self, scope: str | None) -> str:
+        if not scope:
+            return ""
+        allowed = set(scope_to_list(self.metadata.get("scope", "openid")))
+        return str(list_to_scope([s for s in scope_to_list(scope) if s in allowed]))
+
+    def check_redirect_uri(self, redirect_uri: str) -> bool:
+        return redirect_uri in self.metadata.get("redirect_uris", [])
+
+    def check_client_secret(self, client_secret: str) -> bool:
+        if self.client_secret_hash is None:
+            return False
+        try:
+            return _HASHER.verify(self.client_secret_hash, client_secret)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
+        return method == self.auth_method
+
+    def check_response_type(self, response_type: str) -> bool:
+        return response_type in self.metadata.get("response_types", ["code"])
+
+    def check_grant_type(self, grant_type: str) -> bool:
+        default = ["authorization_code", "refresh_token"]
+        return grant_type in self.metadata.get("grant_types", default)
+
+    def as_json(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {"client_id": self.client_id, **self.metadata}
+        if self.client_secret_hash is not None:
+            entry["client_secret_hash"] = self.client_secret_hash
+        return entry
+
+
+def load_clients(path: Path) -> dict[str, Client]:
+    """Every client of the file at ``path`` (``{"clients": [...]}``) by ``client_id``."""
+    if not path.exists():
+        return {}
+    entries = json.loads(path.read_text(encoding="utf-8"))["clients"]
+    clients = {}
+    for entry in entries:
+        metadata = dict(entry)
+        client_id = str(metadata.pop("client_id"))
+        secret_hash = metadata.pop("client_secret_hash", None)
+        clients[client_id] = Client(client_id, metadata, secret_hash)
+    return clients
+
+
+def add_client(path: Path, client_id: str, metadata: dict[str, Any]) -> str | None:
+    """Register a client in the file; returns its new secret (shown once) or None for a public client."""
+    clients = load_clients(path)
+    if client_id in clients:
+        raise ValueError(f"client {client_id!r} already exists")
+    if metadata.get("token_endpoint_auth_method", "client_secret_basic") not in AUTH_METHODS:
+        raise ValueError(f"token_endpoint_auth_method must be one of {', '.join(AUTH_METHODS)}")
+    secret = None
+    if metadata.get("token_endpoint_auth_method") != "none":
+        secret = secrets.token_urlsafe(32)
+    client = Client(client_id, metadata, _HASHER.hash(secret) if secret else None)
+    clients[client_id] = client
+    document = {"clients": [c.as_json() for c in clients.values()]}
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return secret

@@ -1,0 +1,175 @@
+"""Authlib grants and extensions, filled in with our store: code (+ PKCE S256, + OpenID Connect),
+refresh token (rotation with reuse detection), client credentials.
+
+Per RFC 6749 §4.1.2 codes are single-use: they are *taken* from the store (atomic), so of two concurrent
+redemptions exactly one succeeds, and a replayed code revokes its grant (every token issued from it).
+Per RFC 9700 §2.1.1 PKCE is required of every client, with S256 only. Refresh tokens rotate (RFC 9700
+§4.14.2); presenting a rotated one revokes the whole grant.
+"""
+
+import time
+from typing import Any
+from typing import ClassVar
+from urllib.parse import parse_qsl
+from urllib.parse import urlsplit
+
+from authlib.oauth2.rfc6749 import InvalidRequestError
+from authlib.oauth2.rfc6749 import OAuth2Request
+from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oidc.core import OpenIDCode
+from authlib.oidc.core.grants.util import create_response_mode_response
+
+from idp.oidc.clients import Client
+from idp.oidc.keys import Key
+from idp.oidc.models import AuthorizationCode
+from idp.oidc.models import EndUser
+from idp.oidc.models import RefreshToken
+from idp.oidc.tokens import grant_is_active
+from idp.oidc.tokens import revoke_grant
+
+SECRET_METHODS = ["client_secret_basic", "client_secret_post"]
+RESPONSE_MODES = ("query", "form_post")
+
+
+class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = [*SECRET_METHODS, "none"]
+
+    def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
+        data = request.payload.data
+        record = {
+            "client_id": request.client.client_id,
+            "redirect_uri": data.get("redirect_uri"),
+            "scope": request.scope,
+            "nonce": data.get("nonce"),
+            "code_challenge": data.get("code_challenge"),
+            "code_challenge_method": data.get("code_challenge_method"),
+            "user": request.user.as_json(),
+        }
+        self.server.store.put(f"code:{code}", record, self.server.settings.code_ttl)
+
+    def query_authorization_code(self, code: str, client: Client) -> AuthorizationCode | None:
+        store = self.server.store
+        record = store.take(f"code:{code}")
+        if record is None:
+            if used := store.get(f"used-code:{code}"):
+                revoke_grant(store, used["grant_id"])
+            return None
+        store.put(
+            f"used-code:{code}",
+            {"grant_id": record["user"]["grant_id"]},
+            self.server.settings.refresh_token_ttl,
+        )
+        if record["client_id"] != client.client_id:
+            return None
+        return AuthorizationCode(record)
+
+    def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
+        """Nothing to do: the code was taken from the store when it was read."""
+
+    def authenticate_user(self, authorization_code: AuthorizationCode) -> EndUser:
+        return authorization_code.user
+
+    def create_authorization_response(self, redirect_uri: str, grant_user: EndUser | None) -> Any:
+        """Authlib's response, in the requested ``response_mode`` (OAuth 2.0 Form Post Response Mode)."""
+        mode = self.request.payload.data.get("response_mode", "query")
+        if mode not in RESPONSE_MODES:
+            raise InvalidRequestError("Unsupported 'response_mode'.", redirect_uri=redirect_uri)
+        status, body, headers = super().create_authorization_response(redirect_uri, grant_user)
+        if mode == "query":
+            return status, body, headers
+        location = dict(headers)["Location"]
+        params = parse_qsl(urlsplit(location).query)[len(parse_qsl(urlsplit(redirect_uri).query)) :]
+        params.append(("iss", self.server.settings.issuer))
+        return create_response_mode_response(redirect_uri, params, "form_post")
+
+
+class S256CodeChallenge(CodeChallenge):  # type: ignore[misc]
+    """PKCE for every client, S256 only: a missing challenge or the ``plain`` method is refused."""
+
+    SUPPORTED_CODE_CHALLENGE_METHOD: ClassVar[list[str]] = ["S256"]
+    DEFAULT_CODE_CHALLENGE_METHOD = "S256"
+
+    def validate_code_challenge(self, grant: grants.BaseGrant, redirect_uri: str) -> None:
+        data = grant.request.payload.data
+        if not data.get("code_challenge"):
+            raise InvalidRequestError("PKCE is required: missing 'code_challenge'.")
+        if data.get("code_challenge_method") != "S256":
+            raise InvalidRequestError("'code_challenge_method' must be S256.")
+        super().validate_code_challenge(grant, redirect_uri)
+
+    def get_authorization_code_challenge(self, authorization_code: AuthorizationCode) -> str | None:
+        challenge = authorization_code.data.get("code_challenge")
+        return None if challenge is None else str(challenge)
+
+    def get_authorization_code_challenge_method(
+        self, authorization_code: AuthorizationCode
+    ) -> str | None:
+        method = authorization_code.data.get("code_challenge_method")
+        return None if method is None else str(method)
+
+
+class IDToken(OpenIDCode):  # type: ignore[misc]
+    """The ID token of OpenID Connect Core §2, signed with the client's registered algorithm."""
+
+    def __init__(self, server: Any) -> None:
+        super().__init__(require_nonce=False)
+        self.server = server
+
+    def exists_nonce(self, nonce: str, request: OAuth2Request) -> bool:
+        return False
+
+    def get_client_algorithm(self, client: Client) -> str:
+        return client.id_token_signed_response_alg
+
+    def resolve_client_private_key(self, client: Client) -> Key:
+        key: Key = self.server.keys.signing_key(self.get_client_algorithm(client))
+        return key
+
+    def get_encode_header(self, client: Client) -> dict[str, str]:
+        alg = self.get_client_algorithm(client)
+        return {"alg": alg, "kid": str(self.server.keys.signing_key(alg).kid)}
+
+    def get_client_claims(self, client: Client) -> dict[str, Any]:
+        now = int(time.time())
+        return {
+            "iss": self.server.settings.issuer,
+            "aud": [client.client_id],
+            "iat": now,
+            "exp": now + self.server.settings.access_token_ttl,
+        }
+
+    def generate_user_info(self, user: EndUser, scope: str) -> dict[str, Any]:
+        return {"sub": user.sub, "sid": user.sid, "account_level": user.account_level}
+
+
+class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = [*SECRET_METHODS, "none"]
+    INCLUDE_NEW_REFRESH_TOKEN = True
+
+    def authenticate_refresh_token(self, refresh_token: str) -> RefreshToken | None:
+        store = self.server.store
+        record = store.take(f"refresh:{refresh_token}")
+        if record is None:
+            if rotated := store.get(f"rotated:{refresh_token}"):
+                revoke_grant(store, rotated["grant_id"])
+            return None
+        grant_id = record["user"]["grant_id"]
+        store.put(
+            f"rotated:{refresh_token}",
+            {"grant_id": grant_id},
+            self.server.settings.refresh_token_ttl,
+        )
+        if not grant_is_active(store, grant_id):
+            return None
+        return RefreshToken(record)
+
+    def authenticate_user(self, refresh_token: RefreshToken) -> EndUser:
+        return refresh_token.user
+
+    def revoke_old_credential(self, refresh_token: RefreshToken) -> None:
+        """Nothing to do: the old refresh token was taken from the store when it was read."""
+
+
+class ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]
+    TOKEN_ENDPOINT_AUTH_METHODS = SECRET_METHODS

@@ -1,0 +1,80 @@
+"""The provider's signing keys: generated on first start, rotated by command, published as a JWKS.
+
+Per RFC 7517 (JWK) and OpenID Connect Core §10.1: every key carries a ``kid`` (its RFC 7638 thumbprint),
+one RSA-2048 key signs RS256 and PS256, one P-256 key signs ES256. The private JWKS is one file in the keys
+folder, newest keys first; rotation prepends new keys and keeps the old ones published, so tokens they
+signed still verify until they expire. Keys are loaded once into a :class:`KeyRing` and reused.
+"""
+
+import json
+from pathlib import Path
+
+from joserfc.jwk import ECKey
+from joserfc.jwk import KeyParameters
+from joserfc.jwk import KeySet
+from joserfc.jwk import RSAKey
+
+JWKS_FILE = "signing.jwks.json"
+SIGNING_ALGORITHMS = ("RS256", "PS256", "ES256")
+_KEY_TYPE_OF_ALG = {"RS256": "RSA", "PS256": "RSA", "ES256": "EC"}
+
+Key = RSAKey | ECKey
+
+
+def _new_keys() -> list[Key]:
+    created: KeyParameters = {"use": "sig"}
+    return [
+        RSAKey.generate_key(2048, parameters=created, auto_kid=True),
+        ECKey.generate_key("P-256", parameters=created, auto_kid=True),
+    ]
+
+
+def _write(path: Path, keys: list[Key]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {"keys": [key.as_dict(private=True) for key in keys]}
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+
+
+def _read(path: Path) -> list[Key]:
+    return list(KeySet.import_key_set(json.loads(path.read_text(encoding="utf-8"))).keys)  # type: ignore[arg-type]
+
+
+def ensure_keys(keys_dir: Path) -> list[Key]:
+    """The keys of ``keys_dir``, generating a first RSA and EC pair when there are none."""
+    path = keys_dir / JWKS_FILE
+    if not path.exists():
+        _write(path, _new_keys())
+    return _read(path)
+
+
+def rotate_keys(keys_dir: Path) -> list[Key]:
+    """Prepend a new RSA and EC pair (the new signing keys); the old keys stay published."""
+    keys = _new_keys() + ensure_keys(keys_dir)
+    _write(keys_dir / JWKS_FILE, keys)
+    return keys
+
+
+class KeyRing:
+    """The loaded keys: the newest key of each type signs; every key is published."""
+
+    def __init__(self, keys: list[Key]) -> None:
+        self.keys = keys
+        self.key_set = KeySet(list(keys))
+        self.public_jwks = KeySet(list(keys)).as_dict(private=False)
+
+    @classmethod
+    def load(cls, keys_dir: Path) -> "KeyRing":
+        return cls(ensure_keys(keys_dir))
+
+    def signing_key(self, alg: str) -> Key:
+        """The newest key that can sign with ``alg``."""
+        kty = _KEY_TYPE_OF_ALG.get(alg)
+        for key in self.keys:
+            if key.key_type == kty and key.is_private:
+                return key
+        raise LookupError(f"no signing key for {alg}")
+
+    def signing_set(self, alg: str) -> KeySet:
+        """A one-key set for ``alg``: joserfc then writes the key's ``kid`` into the JWS header."""
+        return KeySet([self.signing_key(alg)])

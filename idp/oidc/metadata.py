@@ -1,0 +1,50 @@
+"""The discovery document: OpenID Connect Discovery 1.0 §3 and RFC 8414, built once from settings.
+
+It advertises exactly what the provider supports, nothing more.
+"""
+
+import json
+from typing import Any
+
+from idp.oidc.claims import SCOPE_CLAIMS
+from idp.oidc.grants import RESPONSE_MODES
+from idp.oidc.keys import SIGNING_ALGORITHMS
+
+ACR_VALUES = ["LoA1", "LoA2", "LoA3", "LoA4"]
+
+
+def provider_metadata(issuer: str) -> dict[str, Any]:
+    claims = sorted(
+        {"sub", "acr", "amr", "auth_time", "sid", "account_level"}.union(*SCOPE_CLAIMS.values())
+    )
+    return {
+        "issuer": issuer,
+        "authorization_endpoint": f"{issuer}/authorize",
+        "token_endpoint": f"{issuer}/token",
+        "userinfo_endpoint": f"{issuer}/userinfo",
+        "jwks_uri": f"{issuer}/jwks",
+        "scopes_supported": ["openid", *SCOPE_CLAIMS],
+        "response_types_supported": ["code"],
+        "response_modes_supported": list(RESPONSE_MODES),
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "subject_types_supported": ["public", "pairwise"],
+        "id_token_signing_alg_values_supported": list(SIGNING_ALGORITHMS),
+        "token_endpoint_auth_methods_supported": [
+            "client_secret_basic",
+            "client_secret_post",
+            "none",
+        ],
+        "code_challenge_methods_supported": ["S256"],
+        "acr_values_supported": ACR_VALUES,
+        "claims_supported": claims,
+        "prompt_values_supported": ["none", "login", "consent"],
+        "ui_locales_supported": ["vi", "en"],
+        "claims_parameter_supported": False,
+        "request_parameter_supported": False,
+        "request_uri_parameter_supported": False,
+        "authorization_response_iss_parameter_supported": True,
+    }
+
+
+def metadata_bytes(issuer: str) -> bytes:
+    return json.dumps(provider_metadata(issuer)).encode()

@@ -1,0 +1,89 @@
+"""What Authlib's grants handle: the authenticated end user, authorization codes and refresh tokens.
+
+Codes and refresh tokens are JSON objects in the :mod:`idp.oidc.store`; these classes give them the
+Authlib mixin methods (``AuthorizationCodeMixin``, OpenID Connect's ``AuthorizationCodeMixin``,
+``TokenMixin``). A *grant* (``grant_id``) is the family of tokens born from one authorization code.
+"""
+
+import time
+from dataclasses import asdict
+from dataclasses import dataclass
+from typing import Any
+
+from authlib.oauth2.rfc6749 import TokenMixin
+from authlib.oidc.core import AuthorizationCodeMixin
+
+from idp.oidc.clients import Client
+
+
+@dataclass(frozen=True)
+class EndUser:
+    """The citizen as one client sees them: ``sub`` is public or pairwise for that client."""
+
+    pin: str
+    sub: str
+    grant_id: str
+    sid: str
+    auth_time: int
+    acr: str
+    amr: list[str]
+    account_level: int
+
+    def get_user_id(self) -> str:
+        return self.sub
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class AuthorizationCode(AuthorizationCodeMixin):  # type: ignore[misc]
+    """A stored authorization code (already consumed when this object exists)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.user = EndUser(**data["user"])
+
+    def get_redirect_uri(self) -> str:
+        return str(self.data["redirect_uri"])
+
+    def get_scope(self) -> str:
+        return str(self.data["scope"])
+
+    def get_nonce(self) -> str | None:
+        nonce = self.data.get("nonce")
+        return None if nonce is None else str(nonce)
+
+    def get_auth_time(self) -> int:
+        return self.user.auth_time
+
+    def get_acr(self) -> str:
+        return self.user.acr
+
+    def get_amr(self) -> list[str]:
+        return self.user.amr
+
+
+class RefreshToken(TokenMixin):  # type: ignore[misc]
+    """A stored refresh token (already taken from the store when this object exists)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.user = EndUser(**data["user"])
+
+    def check_client(self, client: Client) -> bool:
+        return bool(self.data["client_id"] == client.get_client_id())
+
+    def get_scope(self) -> str:
+        return str(self.data["scope"])
+
+    def get_expires_in(self) -> int:
+        return int(self.data["expires_at"] - time.time())
+
+    def is_expired(self) -> bool:
+        return bool(self.data["expires_at"] <= time.time())
+
+    def is_revoked(self) -> bool:
+        return False
+
+    def get_user(self) -> EndUser:
+        return self.user

@@ -1,0 +1,73 @@
+"""The protocol's HTTP routes: discovery, JWKS, authorization, token, userinfo. Glue only."""
+
+import json
+from typing import Annotated
+
+from authlib.oauth2.rfc6749 import InvalidRequestError
+from authlib.oauth2.rfc6749 import OAuth2Error
+from fastapi import APIRouter
+from fastapi import Form
+from fastapi import Header
+from starlette.responses import Response
+
+from idp.deps import LoginSessionDep
+from idp.deps import ServerDep
+from idp.oidc.authorization import authorize
+from idp.oidc.authorization import resumed_request
+from idp.oidc.requests import OAuth2RequestDep
+from idp.oidc.userinfo import bearer_token
+from idp.oidc.userinfo import userinfo
+
+router = APIRouter()
+JSON = "application/json"
+
+
+@router.get("/.well-known/openid-configuration")
+@router.get("/.well-known/oauth-authorization-server")
+def discovery(server: ServerDep) -> Response:
+    return Response(server.metadata, media_type=JSON)
+
+
+@router.get("/jwks")
+def jwks(server: ServerDep) -> Response:
+    return Response(server.jwks, media_type="application/jwk-set+json")
+
+
+@router.api_route("/authorize", methods=["GET", "POST"])
+def authorization(
+    request: OAuth2RequestDep, server: ServerDep, session: LoginSessionDep
+) -> Response:
+    return authorize(server, request, session)
+
+
+@router.get("/authorize/resume/{uid}")
+def resume(uid: str, server: ServerDep, session: LoginSessionDep) -> Response:
+    interaction = server.store.take(f"interaction:{uid}")
+    if interaction is None:
+        return Response("Unknown or finished interaction.", status_code=400)
+    return authorize(server, resumed_request(server, interaction["params"]), session, interaction)
+
+
+@router.post("/token")
+def token(request: OAuth2RequestDep, server: ServerDep) -> Response:
+    if duplicated := request.duplicated():
+        error = InvalidRequestError(f"Repeated parameter(s): {', '.join(duplicated)}.")
+        response: Response = server.handle_error_response(request, error)
+    else:
+        response = server.create_token_response(request)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.api_route("/userinfo", methods=["GET", "POST"])
+def user_info(
+    server: ServerDep,
+    authorization: Annotated[str | None, Header()] = None,
+    access_token: Annotated[str | None, Form()] = None,
+) -> Response:
+    try:
+        claims = userinfo(server, bearer_token(authorization, access_token))
+    except OAuth2Error as error:
+        response: Response = server.handle_error_response(None, error)
+        return response
+    return Response(json.dumps(claims, ensure_ascii=False), media_type=JSON)

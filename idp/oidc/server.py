@@ -1,0 +1,78 @@
+"""The FastAPI adapter of Authlib's ``AuthorizationServer`` and the server's wiring.
+
+Modelled on ``authlib.integrations.flask_oauth2.AuthorizationServer``: requests arrive already read (see
+:mod:`idp.oidc.requests`), responses leave as Starlette responses. RFC 9207: every redirecting
+authorization response (success or error) carries ``iss``; ``form_post`` responses add it in the grant.
+"""
+
+import json
+from typing import Any
+
+from authlib.common.urls import add_params_to_uri
+from authlib.oauth2 import AuthorizationServer as _AuthorizationServer
+from authlib.oauth2.rfc6749 import OAuth2Request
+from sqlalchemy import Engine
+from starlette.responses import Response
+
+from idp.oidc.clients import Client
+from idp.oidc.clients import load_clients
+from idp.oidc.grants import AuthorizationCodeGrant
+from idp.oidc.grants import ClientCredentialsGrant
+from idp.oidc.grants import IDToken
+from idp.oidc.grants import RefreshTokenGrant
+from idp.oidc.grants import S256CodeChallenge
+from idp.oidc.keys import KeyRing
+from idp.oidc.store import StateStore
+from idp.oidc.tokens import AccessTokenGenerator
+from idp.oidc.tokens import save_token
+from idp.settings import IdPSettings
+
+
+class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
+    """Authlib's server with our clients, store and keys."""
+
+    def __init__(
+        self, settings: IdPSettings, engine: Engine, store: StateStore, keys: KeyRing
+    ) -> None:
+        super().__init__(scopes_supported=None)
+        self.settings = settings
+        self.engine = engine
+        self.store = store
+        self.keys = keys
+        self.clients = load_clients(settings.clients_file)
+        self.register_token_generator(
+            "default", AccessTokenGenerator(settings.issuer, keys, settings.access_token_ttl)
+        )
+        self.register_grant(AuthorizationCodeGrant, [S256CodeChallenge(), IDToken(self)])
+        self.register_grant(RefreshTokenGrant)
+        self.register_grant(ClientCredentialsGrant)
+
+    def query_client(self, client_id: str) -> Client | None:
+        return self.clients.get(client_id)
+
+    def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
+        ttl = self.settings.refresh_token_ttl
+        save_token(self.store, token, request.client, request.user, ttl)
+
+    def create_oauth2_request(self, request: OAuth2Request) -> OAuth2Request:
+        return request
+
+    def create_json_request(self, request: Any) -> Any:
+        raise NotImplementedError("no JSON endpoint yet")
+
+    def handle_response(self, status: int, body: Any, headers: list[tuple[str, str]]) -> Response:
+        headers = list(headers)
+        media_type = None
+        if isinstance(body, dict):
+            body = json.dumps(body)
+            media_type = "application/json"
+        for index, (name, value) in enumerate(headers):
+            if name.lower() == "location" and "iss=" not in value:
+                headers[index] = (name, add_params_to_uri(value, [("iss", self.settings.issuer)]))
+        response = Response(body, status_code=status, media_type=media_type)
+        for name, value in headers:
+            response.headers[name] = value
+        return response
+
+    def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
+        """No signals: nothing subscribes yet."""

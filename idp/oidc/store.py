@@ -1,0 +1,90 @@
+"""Ephemeral protocol state: sessions, interactions, codes, refresh-token families, replay caches.
+
+One small interface, :class:`StateStore`, with an SQL implementation in the population's database. Every
+"use once" operation is :meth:`StateStore.take`, atomic in the store itself (one ``DELETE … RETURNING``),
+so of two concurrent redemptions of a code exactly one gets it. A Redis implementation (``SET EX``,
+``GET``, ``DEL``, ``GETDEL``) fits the same interface without touching protocol code.
+"""
+
+import json
+import time
+from typing import Any
+from typing import Protocol
+
+from sqlalchemy import Engine
+from sqlalchemy import Table
+from sqlalchemy import delete
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlmodel import Field
+from sqlmodel import SQLModel
+
+JsonObject = dict[str, Any]
+
+
+class StateStore(Protocol):
+    """Key → JSON object with a time to live."""
+
+    def put(self, key: str, value: JsonObject, ttl: int) -> None:
+        """Store ``value`` under ``key`` for ``ttl`` seconds, replacing what was there."""
+
+    def get(self, key: str) -> JsonObject | None:
+        """The live value under ``key``, or None."""
+
+    def delete(self, key: str) -> None:
+        """Forget ``key``."""
+
+    def take(self, key: str) -> JsonObject | None:
+        """Atomically read and delete ``key``: of concurrent takers, at most one gets the value."""
+
+
+class OidcState(SQLModel, table=True):
+    """One entry of the SQL state store."""
+
+    __tablename__ = "oidc_state"
+
+    key: str = Field(primary_key=True, max_length=200)
+    value: str
+    expires_at: float = Field(index=True)
+
+
+STATE: Table = OidcState.__table__  # type: ignore[attr-defined]
+
+
+class SqlStateStore:
+    """:class:`StateStore` on an SQLAlchemy engine (SQLite ≥ 3.35 or PostgreSQL: both have RETURNING)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        STATE.create(engine, checkfirst=True)
+
+    def put(self, key: str, value: JsonObject, ttl: int) -> None:
+        row = {"key": key, "value": json.dumps(value), "expires_at": time.time() + ttl}
+        with self.engine.begin() as connection:
+            connection.execute(delete(STATE).where(STATE.c.key == key))
+            connection.execute(insert(STATE).values(row))
+
+    def get(self, key: str) -> JsonObject | None:
+        query = select(STATE.c.value).where(STATE.c.key == key, STATE.c.expires_at > time.time())
+        with self.engine.connect() as connection:
+            value = connection.execute(query).scalar_one_or_none()
+        return None if value is None else _loads(value)
+
+    def delete(self, key: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(delete(STATE).where(STATE.c.key == key))
+
+    def take(self, key: str) -> JsonObject | None:
+        statement = (
+            delete(STATE).where(STATE.c.key == key).returning(STATE.c.value, STATE.c.expires_at)
+        )
+        with self.engine.begin() as connection:
+            row = connection.execute(statement).one_or_none()
+        if row is None or row.expires_at <= time.time():
+            return None
+        return _loads(row.value)
+
+
+def _loads(value: str) -> JsonObject:
+    loaded: JsonObject = json.loads(value)
+    return loaded

@@ -1,0 +1,74 @@
+"""Access tokens as RFC 9068 JWTs (``typ`` ``at+jwt``), opaque rotating refresh tokens, and their storage.
+
+An access token names its grant (``grant_id``) so that revoking the grant (refresh-token reuse, code
+replay, RFC 7009 revocation) invalidates every access token born from it at userinfo and introspection.
+"""
+
+import time
+from typing import Any
+
+from authlib.common.security import generate_token
+from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
+from joserfc.jwk import KeySet
+
+from idp.oidc.clients import Client
+from idp.oidc.keys import KeyRing
+from idp.oidc.models import EndUser
+from idp.oidc.store import StateStore
+
+ACCESS_TOKEN_ALG = "RS256"
+
+
+class AccessTokenGenerator(JWTBearerTokenGenerator):  # type: ignore[misc]
+    """Authlib's RFC 9068 generator, signing with the ring's newest RSA key (``kid`` in the header)."""
+
+    def __init__(self, issuer: str, keys: KeyRing, access_ttl: int) -> None:
+        super().__init__(
+            issuer,
+            alg=ACCESS_TOKEN_ALG,
+            refresh_token_generator=lambda **_: generate_token(48),
+            expires_generator=lambda client, grant_type: access_ttl,
+        )
+        self.keys = keys
+
+    def get_jwks(self) -> KeySet:
+        return self.keys.signing_set(ACCESS_TOKEN_ALG)
+
+    def get_extra_claims(
+        self, client: Client, grant_type: str, user: EndUser | None, scope: str
+    ) -> dict[str, Any]:
+        return {} if user is None else {"grant_id": user.grant_id, "sid": user.sid}
+
+    def get_auth_time(self, user: EndUser | None) -> int | None:
+        return None if user is None else user.auth_time
+
+    def get_acr(self, user: EndUser | None) -> str | None:
+        return None if user is None else user.acr
+
+    def get_amr(self, user: EndUser | None) -> list[str] | None:
+        return None if user is None else user.amr
+
+
+def save_token(
+    store: StateStore, token: dict[str, Any], client: Client, user: EndUser | None, ttl: int
+) -> None:
+    """Remember the refresh token and keep the grant alive for as long as it lives."""
+    if user is None:
+        return
+    store.put(f"grant:{user.grant_id}", {"pin": user.pin, "client_id": client.client_id}, ttl)
+    if refresh_token := token.get("refresh_token"):
+        record = {
+            "client_id": client.client_id,
+            "scope": token.get("scope", ""),
+            "user": user.as_json(),
+            "expires_at": time.time() + ttl,
+        }
+        store.put(f"refresh:{refresh_token}", record, ttl)
+
+
+def grant_is_active(store: StateStore, grant_id: str) -> bool:
+    return store.get(f"grant:{grant_id}") is not None
+
+
+def revoke_grant(store: StateStore, grant_id: str) -> None:
+    store.delete(f"grant:{grant_id}")

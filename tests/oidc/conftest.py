@@ -1,0 +1,115 @@
+"""A provider over a tiny seeded SQLite population, with test clients and throw-away keys."""
+
+import base64
+import hashlib
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+
+from idp.app import create_app
+from idp.oidc.clients import add_client
+from idp.population_db.database import connect
+from idp.population_db.seeding import seed_population
+from idp.settings import IdPSettings
+
+ISSUER = "http://testserver"
+REDIRECT = "https://rp.example/cb"
+PASSWORD = "Vneid@2025"
+PIN = "001088999001"
+
+
+@dataclass
+class Env:
+    settings: IdPSettings
+    secrets: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
+    root = tmp_path_factory.mktemp("oidc")
+    url = f"sqlite:///{root / 'db.sqlite3'}"
+    engine = connect(url)
+    seed_population(engine, count=0, seed=1, password=PASSWORD, passcode="246810")
+    engine.dispose()
+    clients = root / "clients.json"
+    common = {"redirect_uris": [REDIRECT], "scope": "openid profile"}
+    found = {
+        "rp": add_client(clients, "rp", {**common, "client_name": "RP"}),
+        "post": add_client(
+            clients, "post", {**common, "token_endpoint_auth_method": "client_secret_post"}
+        ),
+        "es": add_client(clients, "es", {**common, "id_token_signed_response_alg": "ES256"}),
+        "pairwise": add_client(clients, "pairwise", {**common, "subject_type": "pairwise"}),
+        "svc": add_client(
+            clients, "svc", {"grant_types": ["client_credentials"], "scope": "openid"}
+        ),
+    }
+    add_client(clients, "spa", {**common, "token_endpoint_auth_method": "none"})
+    settings = IdPSettings(
+        database_url=url, issuer=ISSUER, keys_dir=root / "keys", clients_file=clients
+    )
+    return Env(settings, {k: v for k, v in found.items() if v})
+
+
+@pytest.fixture
+def client(env: Env) -> Iterator[TestClient]:
+    with TestClient(create_app(env.settings), follow_redirects=False) as test_client:
+        yield test_client
+
+
+def pkce() -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(48)
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def auth_params(client_id: str = "rp", **extra: str) -> dict[str, str]:
+    return {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": REDIRECT,
+        "scope": "openid profile",
+        "state": "st-1",
+        "nonce": "n-1",
+        "code_challenge_method": "S256",
+        **extra,
+    }
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def login_and_consent(client: TestClient, params: dict[str, str], pin: str = PIN) -> str:
+    """Drive authorize → login → consent; the final redirect's Location."""
+    response = client.get("/authorize", params=params)
+    assert response.status_code == 303, response.text
+    page = response.headers["location"]
+    html = client.get(page).text
+    response = client.post(
+        f"{page}/login", data={"username": pin, "password": PASSWORD, "csrf": csrf_of(html)}
+    )
+    assert response.status_code == 303, response.text
+    html = client.get(page).text
+    response = client.post(f"{page}/consent", data={"decision": "approve", "csrf": csrf_of(html)})
+    response = client.get(response.headers["location"])
+    assert response.status_code == 302, response.text
+    return str(response.headers["location"])
+
+
+def query_of(location: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+
+
+def get_code(client: TestClient, client_id: str = "rp") -> tuple[str, str]:
+    verifier, challenge = pkce()
+    location = login_and_consent(client, auth_params(client_id, code_challenge=challenge))
+    return query_of(location)["code"], verifier

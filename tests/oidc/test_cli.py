@@ -1,0 +1,27 @@
+"""``vneid-mock keys`` and ``vneid-mock clients``."""
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from idp.cli import app
+
+
+def test_keys_rotate_keeps_old_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VNEID_KEYS_DIR", str(tmp_path))
+    runner = CliRunner()
+    first = runner.invoke(app, ["keys", "list"]).output.split()
+    assert runner.invoke(app, ["keys", "rotate"]).exit_code == 0
+    after = runner.invoke(app, ["keys", "list"]).output.split()
+    assert len(after) == 2 * len(first)
+    assert after[-len(first) :] == first
+
+
+def test_clients_add_and_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VNEID_CLIENTS_FILE", str(tmp_path / "c.json"))
+    runner = CliRunner()
+    added = runner.invoke(app, ["clients", "add", "shop", "--redirect-uri", "https://s/cb"])
+    assert "client_secret:" in added.output
+    assert "shop" in runner.invoke(app, ["clients", "list"]).output
+    assert runner.invoke(app, ["clients", "add", "shop", "--redirect-uri", "x"]).exit_code == 1
