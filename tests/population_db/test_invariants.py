@@ -116,3 +116,8 @@ def test_a_ward_outside_its_province(small: Engine) -> None:
 def test_a_licence_class_of_the_wrong_era(small: Engine) -> None:
     _corrupt(small, "UPDATE drivinglicense SET license_class = 'B2' WHERE number = '019999990002'")
     assert "001088999001" in _rules(small)["licence-class"]
+
+
+def test_a_parent_too_young(small: Engine) -> None:
+    _corrupt(small, "UPDATE citizen SET birth_date = '2001-01-01' WHERE pin = '001216999003'")
+    assert "001216999003" in _rules(small)["father-plausible"]
