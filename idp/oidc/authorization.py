@@ -30,6 +30,7 @@ from idp.oidc.accounts import subject_for
 from idp.oidc.clients import Client
 from idp.oidc.models import EndUser
 from idp.oidc.requests import StarletteOAuth2Request
+from idp.oidc.response_mode import error_response
 from idp.oidc.server import AuthorizationServer
 
 
@@ -79,8 +80,7 @@ def authorize(
     except OAuth2Error as error:
         error.state = request.payload.data.get("state")
         if error.redirect_uri:
-            redirect: Response = server.handle_error_response(request, error)
-            return redirect
+            return error_response(server, request, error)
         return HTMLResponse(error_page(error.error, error.description), status_code=400)
 
 

@@ -22,7 +22,7 @@ from authlib.oauth2.rfc6749 import list_to_scope
 from authlib.oauth2.rfc6749 import scope_to_list
 
 _HASHER = PasswordHasher()
-AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none")
+AUTH_METHODS = ("client_secret_basic", "client_secret_post", "private_key_jwt", "none")
 
 
 @dataclass
@@ -112,7 +112,7 @@ def add_client(path: Path, client_id: str, metadata: dict[str, Any]) -> str | No
     if metadata.get("token_endpoint_auth_method", "client_secret_basic") not in AUTH_METHODS:
         raise ValueError(f"token_endpoint_auth_method must be one of {', '.join(AUTH_METHODS)}")
     secret = None
-    if metadata.get("token_endpoint_auth_method") != "none":
+    if metadata.get("token_endpoint_auth_method") not in ("none", "private_key_jwt"):
         secret = secrets.token_urlsafe(32)
     client = Client(client_id, metadata, _HASHER.hash(secret) if secret else None)
     clients[client_id] = client

@@ -1,5 +1,7 @@
 """Authlib grants and extensions, filled in with our store: code (+ PKCE S256, + OpenID Connect),
-refresh token (rotation with reuse detection), client credentials.
+refresh token (rotation with reuse detection), client credentials. The ID token honours the ``claims``
+parameter (:mod:`idp.oidc.claims_request`), is encrypted on request (:mod:`idp.oidc.encryption`), and a
+nonce is accepted once per client while the ID token carrying it lives (replay refused).
 
 Per RFC 6749 §4.1.2 codes are single-use: they are *taken* from the store (atomic), so of two concurrent
 redemptions exactly one succeeds, and a replayed code revokes its grant (every token issued from it).
@@ -20,7 +22,10 @@ from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import OpenIDCode
 from authlib.oidc.core.grants.util import create_response_mode_response
 
+from idp.oidc.claims_request import id_token_claims
 from idp.oidc.clients import Client
+from idp.oidc.encryption import encrypt_for
+from idp.oidc.encryption import encryption_of
 from idp.oidc.keys import Key
 from idp.oidc.models import AuthorizationCode
 from idp.oidc.models import EndUser
@@ -28,12 +33,12 @@ from idp.oidc.models import RefreshToken
 from idp.oidc.tokens import grant_is_active
 from idp.oidc.tokens import revoke_grant
 
-SECRET_METHODS = ["client_secret_basic", "client_secret_post"]
+CONFIDENTIAL_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
 RESPONSE_MODES = ("query", "form_post")
 
 
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
-    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = [*SECRET_METHODS, "none"]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = [*CONFIDENTIAL_METHODS, "none"]
 
     def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
         data = request.payload.data
@@ -44,8 +49,13 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
             "nonce": data.get("nonce"),
             "code_challenge": data.get("code_challenge"),
             "code_challenge_method": data.get("code_challenge_method"),
+            "claims": data.get("claims"),
             "user": request.user.as_json(),
         }
+        if nonce := data.get("nonce"):
+            key = nonce_key(request.client.client_id, nonce)
+            if not self.server.store.add(key, {}, self.server.settings.access_token_ttl):
+                raise InvalidRequestError("Replayed 'nonce'.", redirect_uri=record["redirect_uri"])
         self.server.store.put(f"code:{code}", record, self.server.settings.code_ttl)
 
     def query_authorization_code(self, code: str, client: Client) -> AuthorizationCode | None:
@@ -117,7 +127,29 @@ class IDToken(OpenIDCode):  # type: ignore[misc]
         self.server = server
 
     def exists_nonce(self, nonce: str, request: OAuth2Request) -> bool:
-        return False
+        """Whether a code was already issued to this client with this nonce (while its ID token lives)."""
+        return self.server.store.get(nonce_key(request.payload.client_id, nonce)) is not None
+
+    def encode_id_token(self, token: dict[str, Any], request: OAuth2Request) -> str:
+        """Signed, then encrypted when the client registered ID token encryption (Core §10.2)."""
+        signed: str = super().encode_id_token(token, request)
+        encryption = encryption_of(request.client, "id_token")
+        if encryption is None:
+            return signed
+        keys = self.server.client_keys
+        return encrypt_for(keys, request.client, signed, *encryption, nested=True)
+
+    def get_authorization_code_claims(
+        self, authorization_code: AuthorizationCode
+    ) -> dict[str, Any]:
+        claims: dict[str, Any] = super().get_authorization_code_claims(authorization_code)
+        requested = id_token_claims(
+            self.server.engine,
+            authorization_code.user,
+            authorization_code.get_scope(),
+            authorization_code.data.get("claims"),
+        )
+        return {**requested, **claims}
 
     def get_client_algorithm(self, client: Client) -> str:
         return client.id_token_signed_response_alg
@@ -143,8 +175,12 @@ class IDToken(OpenIDCode):  # type: ignore[misc]
         return {"sub": user.sub, "sid": user.sid, "account_level": user.account_level}
 
 
+def nonce_key(client_id: str, nonce: str) -> str:
+    return f"nonce:{client_id}:{nonce}"
+
+
 class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
-    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = [*SECRET_METHODS, "none"]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = [*CONFIDENTIAL_METHODS, "none"]
     INCLUDE_NEW_REFRESH_TOKEN = True
 
     def authenticate_refresh_token(self, refresh_token: str) -> RefreshToken | None:
@@ -172,4 +208,4 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
 
 
 class ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]
-    TOKEN_ENDPOINT_AUTH_METHODS = SECRET_METHODS
+    TOKEN_ENDPOINT_AUTH_METHODS = CONFIDENTIAL_METHODS

@@ -7,6 +7,9 @@ import json
 from typing import Any
 
 from idp.oidc.claims import SCOPE_CLAIMS
+from idp.oidc.client_auth import ASSERTION_SIGNING_ALGORITHMS
+from idp.oidc.encryption import CONTENT_ENCRYPTIONS
+from idp.oidc.encryption import ENCRYPTION_ALGORITHMS
 from idp.oidc.grants import RESPONSE_MODES
 from idp.oidc.keys import SIGNING_ALGORITHMS
 
@@ -32,14 +35,21 @@ def provider_metadata(issuer: str) -> dict[str, Any]:
         "token_endpoint_auth_methods_supported": [
             "client_secret_basic",
             "client_secret_post",
+            "private_key_jwt",
             "none",
         ],
+        "token_endpoint_auth_signing_alg_values_supported": list(ASSERTION_SIGNING_ALGORITHMS),
+        "id_token_encryption_alg_values_supported": list(ENCRYPTION_ALGORITHMS),
+        "id_token_encryption_enc_values_supported": list(CONTENT_ENCRYPTIONS),
+        "userinfo_signing_alg_values_supported": list(SIGNING_ALGORITHMS),
+        "userinfo_encryption_alg_values_supported": list(ENCRYPTION_ALGORITHMS),
+        "userinfo_encryption_enc_values_supported": list(CONTENT_ENCRYPTIONS),
         "code_challenge_methods_supported": ["S256"],
         "acr_values_supported": ACR_VALUES,
         "claims_supported": claims,
         "prompt_values_supported": ["none", "login", "consent"],
         "ui_locales_supported": ["vi", "en"],
-        "claims_parameter_supported": False,
+        "claims_parameter_supported": True,
         "request_parameter_supported": False,
         "request_uri_parameter_supported": False,
         "authorization_response_iss_parameter_supported": True,

@@ -1,6 +1,5 @@
 """The protocol's HTTP routes: discovery, JWKS, authorization, token, userinfo. Glue only."""
 
-import json
 from typing import Annotated
 
 from authlib.oauth2.rfc6749 import InvalidRequestError
@@ -16,7 +15,7 @@ from idp.oidc.authorization import authorize
 from idp.oidc.authorization import resumed_request
 from idp.oidc.requests import OAuth2RequestDep
 from idp.oidc.userinfo import bearer_token
-from idp.oidc.userinfo import userinfo
+from idp.oidc.userinfo import userinfo_response
 
 router = APIRouter()
 JSON = "application/json"
@@ -66,8 +65,7 @@ def user_info(
     access_token: Annotated[str | None, Form()] = None,
 ) -> Response:
     try:
-        claims = userinfo(server, bearer_token(authorization, access_token))
+        return userinfo_response(server, bearer_token(authorization, access_token))
     except OAuth2Error as error:
         response: Response = server.handle_error_response(None, error)
         return response
-    return Response(json.dumps(claims, ensure_ascii=False), media_type=JSON)

@@ -14,6 +14,9 @@ from authlib.oauth2.rfc6749 import OAuth2Request
 from sqlalchemy import Engine
 from starlette.responses import Response
 
+from idp.oidc.claims_request import ClaimsParameter
+from idp.oidc.client_auth import PrivateKeyJWTAuthentication
+from idp.oidc.client_keys import ClientKeys
 from idp.oidc.clients import Client
 from idp.oidc.clients import load_clients
 from idp.oidc.grants import AuthorizationCodeGrant
@@ -43,7 +46,13 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         self.register_token_generator(
             "default", AccessTokenGenerator(settings.issuer, keys, settings.access_token_ttl)
         )
-        self.register_grant(AuthorizationCodeGrant, [S256CodeChallenge(), IDToken(self)])
+        self.client_keys = ClientKeys()
+        self.register_client_auth_method(
+            "private_key_jwt", PrivateKeyJWTAuthentication(settings.issuer, store, self.client_keys)
+        )
+        self.register_grant(
+            AuthorizationCodeGrant, [S256CodeChallenge(), IDToken(self), ClaimsParameter()]
+        )
         self.register_grant(RefreshTokenGrant)
         self.register_grant(ClientCredentialsGrant)
 

@@ -16,6 +16,7 @@ from sqlalchemy import Table
 from sqlalchemy import delete
 from sqlalchemy import insert
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
@@ -36,6 +37,10 @@ class StateStore(Protocol):
 
     def take(self, key: str) -> JsonObject | None:
         """Atomically read and delete ``key``: of concurrent takers, at most one gets the value."""
+
+    def add(self, key: str, value: JsonObject, ttl: int) -> bool:
+        """Atomically store ``value`` only if ``key`` is absent (or expired): of concurrent adders, at
+        most one gets True (a replay cache; Redis: ``SET NX EX``)."""
 
 
 class OidcState(SQLModel, table=True):
@@ -83,6 +88,17 @@ class SqlStateStore:
         if row is None or row.expires_at <= time.time():
             return None
         return _loads(row.value)
+
+    def add(self, key: str, value: JsonObject, ttl: int) -> bool:
+        row = {"key": key, "value": json.dumps(value), "expires_at": time.time() + ttl}
+        expired = delete(STATE).where(STATE.c.key == key, STATE.c.expires_at <= time.time())
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(expired)
+                connection.execute(insert(STATE).values(row))
+        except IntegrityError:
+            return False
+        return True
 
 
 def _loads(value: str) -> JsonObject:

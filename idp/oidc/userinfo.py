@@ -1,20 +1,25 @@
 """The UserInfo endpoint (OpenID Connect Core §5.3): a Bearer RFC 9068 access token in, claims out.
 
 The token is verified with joserfc against our own keys (RS256/PS256/ES256 only, ``typ`` ``at+jwt``,
-``iss`` and ``exp`` checked) and its grant must still be alive; errors per RFC 6750 §3.
+``iss`` and ``exp`` checked) and its grant must still be alive; errors per RFC 6750 §3. The answer is
+JSON, or a JWT when the client registered ``userinfo_signed_response_alg`` / ``_encrypted_response_alg``.
 """
 
+import json
 from typing import Any
 
 from authlib.oauth2.rfc6750 import InvalidTokenError
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwt import JWTClaimsRegistry
+from starlette.responses import Response
 
 from idp.oidc.accounts import find_record
 from idp.oidc.claims import userinfo_for
 from idp.oidc.keys import SIGNING_ALGORITHMS
 from idp.oidc.server import AuthorizationServer
+from idp.oidc.userinfo_jwt import userinfo_jwt
+from idp.oidc.userinfo_jwt import wants_jwt
 
 
 def bearer_token(authorization: str | None, form_token: str | None) -> str:
@@ -26,6 +31,19 @@ def bearer_token(authorization: str | None, form_token: str | None) -> str:
 
 
 def userinfo(server: AuthorizationServer, token: str) -> dict[str, Any]:
+    return _userinfo(server, token)[1]
+
+
+def userinfo_response(server: AuthorizationServer, token: str) -> Response:
+    """JSON, or a JWT (signed and/or encrypted) per the client's registration (Core §5.3.2)."""
+    client_id, claims = _userinfo(server, token)
+    client = server.query_client(client_id)
+    if client is None or not wants_jwt(client):
+        return Response(json.dumps(claims, ensure_ascii=False), media_type="application/json")
+    return Response(userinfo_jwt(server, client, claims), media_type="application/jwt")
+
+
+def _userinfo(server: AuthorizationServer, token: str) -> tuple[str, dict[str, Any]]:
     try:
         decoded = jwt.decode(token, server.keys.key_set, algorithms=list(SIGNING_ALGORITHMS))
         registry = JWTClaimsRegistry(
@@ -43,4 +61,5 @@ def userinfo(server: AuthorizationServer, token: str) -> dict[str, Any]:
     record = find_record(server.engine, str(grant["pin"]))
     if record is None:
         raise InvalidTokenError("The citizen no longer exists.")
-    return userinfo_for(record, str(claims["sub"]), str(claims.get("scope", "")).split())
+    info = userinfo_for(record, str(claims["sub"]), str(claims.get("scope", "")).split())
+    return str(claims.get("client_id")), info

@@ -76,7 +76,7 @@ def auth_params(client_id: str = "rp", **extra: str) -> dict[str, str]:
         "redirect_uri": REDIRECT,
         "scope": "openid profile",
         "state": "st-1",
-        "nonce": "n-1",
+        "nonce": f"n-{secrets.token_hex(8)}",
         "code_challenge_method": "S256",
         **extra,
     }

@@ -1,0 +1,78 @@
+"""``private_key_jwt`` client authentication at the token endpoint (RFC 7523 §2.2 and §3, OpenID Connect
+Core §9), on Authlib's ``JWTBearerClientAssertion``.
+
+The assertion must be signed (RS256, PS256 or ES256 only: ``none`` and HS256 are refused before any
+verification) by a key of the client's registered ``jwks`` / ``jwks_uri``; ``iss`` = ``sub`` = client_id,
+``aud`` the token endpoint or the issuer, ``exp`` in the future, and its ``jti`` used once: the replay cache
+is the state store's atomic :meth:`~idp.oidc.store.StateStore.add`, so of two concurrent uses one wins.
+"""
+
+import time
+from typing import Any
+from typing import ClassVar
+
+from authlib.oauth2.rfc6749 import InvalidClientError
+from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from idp.oidc.client_keys import ClientKeyError
+from idp.oidc.client_keys import ClientKeys
+from idp.oidc.clients import Client
+from idp.oidc.store import StateStore
+
+ASSERTION_SIGNING_ALGORITHMS = ("RS256", "PS256", "ES256")
+LEEWAY = 60
+
+
+class PrivateKeyJWTAuthentication(JWTBearerClientAssertion):  # type: ignore[misc]
+    """Authlib's client-assertion check with our audiences, keys, algorithms and replay cache."""
+
+    CLIENT_AUTH_METHOD: ClassVar[str] = "private_key_jwt"
+
+    def __init__(self, issuer: str, store: StateStore, keys: ClientKeys) -> None:
+        super().__init__(validate_jti=True, leeway=LEEWAY)
+        self.issuer = issuer
+        self.store = store
+        self.keys = keys
+
+    def __call__(self, query_client: Any, request: Any) -> Client | None:
+        """Authlib's check; a refused assertion is 401, like every failed client authentication here."""
+        try:
+            client: Client | None = super().__call__(query_client, request)
+        except InvalidClientError as error:
+            error.status_code = 401
+            raise
+        return client
+
+    def get_audiences(self) -> list[str]:
+        return [f"{self.issuer}/token", self.issuer]
+
+    def resolve_client_public_key(self, client: Client) -> KeySet:
+        try:
+            return KeySet(self.keys.keys_for(client, "sig", ("RSA", "EC")))
+        except ClientKeyError as exc:
+            raise InvalidClientError(description=str(exc)) from None
+
+    def process_assertion_claims(self, assertion: str, resolve_key: Any) -> dict[str, Any]:
+        headers, _ = self.extract_assertion(assertion)
+        alg = headers.get("alg")
+        if alg not in ASSERTION_SIGNING_ALGORITHMS:
+            allowed = ", ".join(ASSERTION_SIGNING_ALGORITHMS)
+            raise InvalidClientError(
+                description=f"Client assertion 'alg' {alg!r} is refused: sign with {allowed}."
+            )
+        try:
+            token = jwt.decode(
+                assertion, resolve_key, algorithms=list(ASSERTION_SIGNING_ALGORITHMS)
+            )
+        except (JoseError, ValueError) as exc:
+            raise InvalidClientError(description=f"Invalid client assertion: {exc}") from None
+        self.verify_claims(token.claims)
+        return token.claims
+
+    def validate_jti(self, claims: dict[str, Any], jti: Any) -> bool:
+        expires_in = int(claims["exp"]) - int(time.time()) + LEEWAY
+        key = f"jti:{claims['sub']}:{jti}"
+        return self.store.add(key, {}, max(expires_in, 1))

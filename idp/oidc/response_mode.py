@@ -1,0 +1,29 @@
+"""Authorization error responses in the requested response mode (OAuth 2.0 Form Post Response Mode §2).
+
+An error that may be sent to the client (its ``redirect_uri`` is valid) travels like a success would:
+auto-submitted form for ``response_mode=form_post``, query otherwise; with ``state`` and RFC 9207 ``iss``.
+"""
+
+from authlib.oauth2.rfc6749 import OAuth2Error
+from authlib.oauth2.rfc6749 import OAuth2Request
+from authlib.oidc.core.grants.util import create_response_mode_response
+from starlette.responses import Response
+
+from idp.oidc.server import AuthorizationServer
+
+
+def error_response(
+    server: AuthorizationServer, request: OAuth2Request, error: OAuth2Error
+) -> Response:
+    """The redirecting error response, posted by form when the request asked for ``form_post``."""
+    response: Response
+    if request.payload.data.get("response_mode") != "form_post":
+        response = server.handle_error_response(request, error)
+        return response
+    params = [(k, v) for k, v in error.get_body() if k.startswith("error")]
+    if error.state:
+        params.append(("state", error.state))
+    params.append(("iss", server.settings.issuer))
+    args = create_response_mode_response(error.redirect_uri, params, "form_post")
+    response = server.handle_response(*args)
+    return response
