@@ -14,6 +14,7 @@ from joserfc.jwt import JWTClaimsRegistry
 from idp.oidc.accounts import find_record
 from idp.oidc.claims import userinfo_for
 from idp.oidc.keys import SIGNING_ALGORITHMS
+from idp.oidc.presented_tokens import jti_is_revoked
 from idp.oidc.server import AuthorizationServer
 
 
@@ -38,7 +39,7 @@ def userinfo(server: AuthorizationServer, token: str) -> dict[str, Any]:
         raise InvalidTokenError("Not an access token.")
     claims = decoded.claims
     grant = server.store.get(f"grant:{claims.get('grant_id')}")
-    if grant is None:
+    if grant is None or jti_is_revoked(server.store, claims.get("jti")):
         raise InvalidTokenError("The access token was revoked or is not for a citizen.")
     record = find_record(server.engine, str(grant["pin"]))
     if record is None:
