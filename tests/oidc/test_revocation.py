@@ -97,3 +97,13 @@ def test_bad_requests(client: TestClient, env: Env) -> None:
     )
     assert garbage.status_code == 400
     assert client.get("/revoke").status_code == 405
+
+
+def test_discovery_advertises_revocation_and_introspection(client: TestClient) -> None:
+    document = client.get("/.well-known/openid-configuration").json()
+    assert document["revocation_endpoint"].endswith("/revoke")
+    assert document["introspection_endpoint"].endswith("/introspect")
+    token_methods = document["token_endpoint_auth_methods_supported"]
+    assert document["revocation_endpoint_auth_methods_supported"] == token_methods
+    introspection_methods = [m for m in token_methods if m != "none"]
+    assert document["introspection_endpoint_auth_methods_supported"] == introspection_methods
