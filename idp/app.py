@@ -13,6 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from idp.login.routes import router as login_router
+from idp.oidc.backchannel import HttpLogoutSender
+from idp.oidc.backchannel import LogoutSender
 from idp.oidc.keys import KeyRing
 from idp.oidc.metadata import metadata_bytes
 from idp.oidc.routes import router as oidc_router
@@ -22,7 +24,10 @@ from idp.population_db.database import connect
 from idp.settings import IdPSettings
 
 
-def create_app(settings: IdPSettings | None = None) -> FastAPI:
+def create_app(
+    settings: IdPSettings | None = None, logout_sender: LogoutSender | None = None
+) -> FastAPI:
+    """The application; ``logout_sender`` delivers back-channel logout tokens (httpx by default)."""
     settings = settings or IdPSettings()
     if settings.issuer.startswith("http://"):
         # Authlib refuses plain http unless told; a local sandbox issuer is plain http.
@@ -33,6 +38,7 @@ def create_app(settings: IdPSettings | None = None) -> FastAPI:
     )
     server.metadata = metadata_bytes(settings.issuer)
     server.jwks = json.dumps(server.keys.public_jwks).encode()
+    server.logout_sender = logout_sender or HttpLogoutSender(settings.backchannel_logout_timeout)
     app = FastAPI(title="vneid-mock identity provider (SANDBOX — synthetic data)")
     app.state.oauth2_server = server
     app.include_router(oidc_router)

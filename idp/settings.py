@@ -60,3 +60,6 @@ class IdPSettings(BaseSettings):
 
     session_cookie: str = "vneid_session"
     """Name of the HttpOnly, SameSite=Lax single sign-on session cookie."""
+
+    backchannel_logout_timeout: float = 2.0
+    """Seconds to wait for a relying party's back-channel logout endpoint before giving up on it."""

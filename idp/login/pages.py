@@ -58,3 +58,17 @@ def error_page(error: str, description: str | None) -> str:
         "<h1>Yêu cầu không hợp lệ / Invalid request</h1>"
         f"<p><code>{escape(error)}</code></p><p>{escape(description or '')}</p>",
     )
+
+
+def logout_confirm_page(action: str, csrf: str) -> str:
+    return _page(
+        "Đăng xuất",
+        "<h1>Đăng xuất khỏi VNeID?</h1><p lang='en'>Log out of VNeID?</p>"
+        f'<form method="post" action="{escape(action)}">'
+        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+        '<button type="submit">Đăng xuất / Log out</button></form>',
+    )
+
+
+def logged_out_page() -> str:
+    return _page("Đã đăng xuất", "<h1>Bạn đã đăng xuất.</h1><p lang='en'>You are logged out.</p>")

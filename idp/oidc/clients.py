@@ -38,6 +38,11 @@ class Client(ClientMixin):  # type: ignore[misc]
         return str(self.metadata.get("token_endpoint_auth_method", "client_secret_basic"))
 
     @property
+    def client_metadata(self) -> dict[str, Any]:
+        """The registration metadata under Authlib's name (its logout endpoint reads it)."""
+        return self.metadata
+
+    @property
     def id_token_signed_response_alg(self) -> str:
         return str(self.metadata.get("id_token_signed_response_alg", "RS256"))
 

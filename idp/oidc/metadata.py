@@ -11,7 +11,9 @@ from idp.oidc.client_auth import ASSERTION_SIGNING_ALGORITHMS
 from idp.oidc.encryption import CONTENT_ENCRYPTIONS
 from idp.oidc.encryption import ENCRYPTION_ALGORITHMS
 from idp.oidc.grants import RESPONSE_MODES
+from idp.oidc.introspection import IntrospectionEndpoint
 from idp.oidc.keys import SIGNING_ALGORITHMS
+from idp.oidc.revocation import RevocationEndpoint
 
 ACR_VALUES = ["LoA1", "LoA2", "LoA3", "LoA4"]
 
@@ -53,6 +55,13 @@ def provider_metadata(issuer: str) -> dict[str, Any]:
         "request_parameter_supported": False,
         "request_uri_parameter_supported": False,
         "authorization_response_iss_parameter_supported": True,
+        "revocation_endpoint": f"{issuer}/revoke",
+        "revocation_endpoint_auth_methods_supported": RevocationEndpoint.CLIENT_AUTH_METHODS,
+        "introspection_endpoint": f"{issuer}/introspect",
+        "introspection_endpoint_auth_methods_supported": IntrospectionEndpoint.CLIENT_AUTH_METHODS,
+        "end_session_endpoint": f"{issuer}/logout",
+        "backchannel_logout_supported": True,
+        "backchannel_logout_session_supported": True,
     }
 
 

@@ -1,4 +1,5 @@
-"""The protocol's HTTP routes: discovery, JWKS, authorization, token, userinfo. Glue only."""
+"""The protocol's HTTP routes: discovery, JWKS, authorization, token, userinfo, revocation,
+introspection, logout. Glue only."""
 
 from typing import Annotated
 
@@ -13,7 +14,11 @@ from idp.deps import LoginSessionDep
 from idp.deps import ServerDep
 from idp.oidc.authorization import authorize
 from idp.oidc.authorization import resumed_request
+from idp.oidc.introspection import IntrospectionEndpoint
+from idp.oidc.logout import logout
+from idp.oidc.presented_tokens import token_endpoint_response
 from idp.oidc.requests import OAuth2RequestDep
+from idp.oidc.revocation import RevocationEndpoint
 from idp.oidc.userinfo import bearer_token
 from idp.oidc.userinfo import userinfo_response
 
@@ -69,3 +74,18 @@ def user_info(
     except OAuth2Error as error:
         response: Response = server.handle_error_response(None, error)
         return response
+
+
+@router.post("/revoke")
+def revoke(request: OAuth2RequestDep, server: ServerDep) -> Response:
+    return token_endpoint_response(server, RevocationEndpoint.ENDPOINT_NAME, request)
+
+
+@router.post("/introspect")
+def introspect(request: OAuth2RequestDep, server: ServerDep) -> Response:
+    return token_endpoint_response(server, IntrospectionEndpoint.ENDPOINT_NAME, request)
+
+
+@router.api_route("/logout", methods=["GET", "POST"])
+def end_session(request: OAuth2RequestDep, server: ServerDep, session: LoginSessionDep) -> Response:
+    return logout(server, request, session)

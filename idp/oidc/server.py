@@ -14,6 +14,7 @@ from authlib.oauth2.rfc6749 import OAuth2Request
 from sqlalchemy import Engine
 from starlette.responses import Response
 
+from idp.oidc.backchannel import remember_client
 from idp.oidc.claims_request import ClaimsParameter
 from idp.oidc.client_auth import PrivateKeyJWTAuthentication
 from idp.oidc.client_keys import ClientKeys
@@ -24,7 +25,10 @@ from idp.oidc.grants import ClientCredentialsGrant
 from idp.oidc.grants import IDToken
 from idp.oidc.grants import RefreshTokenGrant
 from idp.oidc.grants import S256CodeChallenge
+from idp.oidc.introspection import IntrospectionEndpoint
 from idp.oidc.keys import KeyRing
+from idp.oidc.logout import EndSessionEndpoint
+from idp.oidc.revocation import RevocationEndpoint
 from idp.oidc.store import StateStore
 from idp.oidc.tokens import AccessTokenGenerator
 from idp.oidc.tokens import save_token
@@ -55,6 +59,9 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         )
         self.register_grant(RefreshTokenGrant)
         self.register_grant(ClientCredentialsGrant)
+        self.register_endpoint(RevocationEndpoint)
+        self.register_endpoint(IntrospectionEndpoint)
+        self.register_endpoint(EndSessionEndpoint)
 
     def query_client(self, client_id: str) -> Client | None:
         return self.clients.get(client_id)
@@ -62,6 +69,7 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         ttl = self.settings.refresh_token_ttl
         save_token(self.store, token, request.client, request.user, ttl)
+        remember_client(self.store, request.user, request.client, self.settings.session_ttl)
 
     def create_oauth2_request(self, request: OAuth2Request) -> OAuth2Request:
         return request

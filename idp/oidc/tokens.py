@@ -62,6 +62,7 @@ def save_token(
             "scope": token.get("scope", ""),
             "user": user.as_json(),
             "expires_at": time.time() + ttl,
+            "issued_at": time.time(),
         }
         store.put(f"refresh:{refresh_token}", record, ttl)
 

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from idp.oidc.accounts import find_record
 from idp.oidc.claims import userinfo_for
 from idp.oidc.keys import SIGNING_ALGORITHMS
+from idp.oidc.presented_tokens import jti_is_revoked
 from idp.oidc.server import AuthorizationServer
 from idp.oidc.userinfo_jwt import userinfo_jwt
 from idp.oidc.userinfo_jwt import wants_jwt
@@ -56,7 +57,7 @@ def _userinfo(server: AuthorizationServer, token: str) -> tuple[str, dict[str, A
         raise InvalidTokenError("Not an access token.")
     claims = decoded.claims
     grant = server.store.get(f"grant:{claims.get('grant_id')}")
-    if grant is None:
+    if grant is None or jti_is_revoked(server.store, claims.get("jti")):
         raise InvalidTokenError("The access token was revoked or is not for a citizen.")
     record = find_record(server.engine, str(grant["pin"]))
     if record is None:

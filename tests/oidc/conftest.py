@@ -22,6 +22,8 @@ ISSUER = "http://testserver"
 REDIRECT = "https://rp.example/cb"
 PASSWORD = "Vneid@2025"
 PIN = "001088999001"
+POST_LOGOUT = "https://rp.example/logged-out"
+BCL_URI = "https://rp.example/backchannel"
 
 
 @dataclass
@@ -51,6 +53,17 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
         ),
     }
     add_client(clients, "spa", {**common, "token_endpoint_auth_method": "none"})
+    logout = {**common, "post_logout_redirect_uris": [POST_LOGOUT]}
+    found["logout"] = add_client(clients, "logout", {**logout, "backchannel_logout_uri": BCL_URI})
+    found["logout-es"] = add_client(
+        clients,
+        "logout-es",
+        {
+            **logout,
+            "backchannel_logout_uri": BCL_URI + "-es",
+            "id_token_signed_response_alg": "ES256",
+        },
+    )
     settings = IdPSettings(
         database_url=url, issuer=ISSUER, keys_dir=root / "keys", clients_file=clients
     )
@@ -113,3 +126,20 @@ def get_code(client: TestClient, client_id: str = "rp") -> tuple[str, str]:
     verifier, challenge = pkce()
     location = login_and_consent(client, auth_params(client_id, code_challenge=challenge))
     return query_of(location)["code"], verifier
+
+
+def get_tokens(client: TestClient, env: Env, client_id: str = "rp") -> dict[str, str]:
+    """A full login and code redemption for ``client_id``: the token response."""
+    code, verifier = get_code(client, client_id)
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
+    data["code_verifier"] = verifier
+    secret = env.secrets[client_id]
+    if client_id == "post":  # the client_secret_post client
+        response = client.post(
+            "/token", data={**data, "client_id": "post", "client_secret": secret}
+        )
+    else:
+        response = client.post("/token", data=data, auth=(client_id, secret))
+    assert response.status_code == 200, response.text
+    tokens: dict[str, str] = response.json()
+    return tokens

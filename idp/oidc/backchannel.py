@@ -1,0 +1,100 @@
+"""OpenID Connect Back-Channel Logout 1.0: logout tokens POSTed to the clients of an ended session.
+
+Every token response for a citizen records, under the session id, which client got tokens and the ``sub``
+that client knows. When the session ends, each of those clients that registered a
+``backchannel_logout_uri`` receives a logout token (§2.4: ``typ`` ``logout+jwt``; ``iss``, ``aud``,
+``iat``, ``exp``, ``jti``, ``sub``, ``sid``, ``events``; never a ``nonce``) signed like its ID tokens.
+The requests go out in parallel with a short timeout; a failing client is logged, never an error (§2.8).
+"""
+
+import logging
+import secrets
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+from typing import Protocol
+
+import httpx
+from joserfc import jwt
+
+from idp.oidc.clients import Client
+from idp.oidc.models import EndUser
+from idp.oidc.store import StateStore
+
+if TYPE_CHECKING:
+    from idp.oidc.server import AuthorizationServer
+
+LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+LOGOUT_TOKEN_TTL = 120
+log = logging.getLogger(__name__)
+
+
+class LogoutSender(Protocol):
+    """Delivers one logout token to one client (RFC 6749 form POST, §2.5)."""
+
+    def __call__(self, uri: str, logout_token: str) -> None: ...
+
+
+class HttpLogoutSender:
+    """:class:`LogoutSender` over httpx; ``transport`` lets tests or embedders route the requests."""
+
+    def __init__(self, timeout: float, transport: httpx.BaseTransport | None = None) -> None:
+        self.timeout = timeout
+        self.transport = transport
+
+    def __call__(self, uri: str, logout_token: str) -> None:
+        with httpx.Client(timeout=self.timeout, transport=self.transport) as http:
+            response = http.post(uri, data={"logout_token": logout_token})
+        response.raise_for_status()
+
+
+def remember_client(store: StateStore, user: EndUser | None, client: Client, ttl: int) -> None:
+    """Note that ``client`` got tokens in the session of ``user`` (read-modify-write: last wins)."""
+    if user is None or not user.sid:
+        return
+    key = f"session-clients:{user.sid}"
+    clients = store.get(key) or {}
+    if clients.get(client.client_id) != user.sub:
+        store.put(key, {**clients, client.client_id: user.sub}, ttl)
+
+
+def logout_token(server: "AuthorizationServer", client: Client, sub: str, sid: str) -> str:
+    """A logout token for ``client`` (§2.4), signed with its ID token algorithm and our key."""
+    alg = client.id_token_signed_response_alg
+    key = server.keys.signing_key(alg)
+    now = int(time.time())
+    claims = {
+        "iss": server.settings.issuer,
+        "aud": client.client_id,
+        "iat": now,
+        "exp": now + LOGOUT_TOKEN_TTL,
+        "jti": secrets.token_urlsafe(16),
+        "sub": sub,
+        "sid": sid,
+        "events": {LOGOUT_EVENT: {}},
+    }
+    header = {"alg": alg, "typ": "logout+jwt", "kid": str(key.kid)}
+    return jwt.encode(header, claims, key, algorithms=[alg])
+
+
+def notify_clients(server: "AuthorizationServer", sid: str) -> None:
+    """POST a logout token to every client of session ``sid`` that registered a back-channel URI."""
+    clients = server.store.take(f"session-clients:{sid}") or {}
+    deliveries = []
+    for client_id, sub in clients.items():
+        client = server.query_client(client_id)
+        uri = client and client.metadata.get("backchannel_logout_uri")
+        if client and uri:
+            deliveries.append((str(uri), logout_token(server, client, str(sub), sid)))
+    if not deliveries:
+        return
+    sender: LogoutSender = server.logout_sender
+    with ThreadPoolExecutor(max_workers=min(8, len(deliveries))) as pool:
+        list(pool.map(lambda delivery: _deliver(sender, *delivery), deliveries))
+
+
+def _deliver(sender: LogoutSender, uri: str, token: str) -> None:
+    try:
+        sender(uri, token)
+    except Exception as exc:  # a failing relying party must never break logout (§2.8)
+        log.warning("back-channel logout to %s failed: %r", uri, exc)

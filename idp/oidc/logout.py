@@ -1,0 +1,121 @@
+"""RP-Initiated Logout 1.0 at ``GET/POST /logout`` (the ``end_session_endpoint``), on Authlib's
+``EndSessionEndpoint``, and the end of a single sign-on session.
+
+An ``id_token_hint`` must be signed by one of our keys (RS256, PS256 or ES256 only: never ``none`` or
+HS256) and name us as ``iss``; an expired one is still accepted (§2). ``client_id``, when given, must be
+in its ``aud``. The browser goes to ``post_logout_redirect_uri`` (with ``state``) only when the hint is
+valid and the URI exactly matches one the client registered (§3); any error is an HTML page, never a
+redirect (§4). Without a hint the citizen confirms on a page whose form carries a single-use CSRF token
+bound to the session (§6). Ending the session deletes it from the store, clears the cookie and sends
+back-channel logout tokens (:mod:`idp.oidc.backchannel`).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import TYPE_CHECKING
+from typing import Any
+
+from authlib.oauth2.rfc6749 import InvalidRequestError
+from authlib.oauth2.rfc6749 import OAuth2Error
+from authlib.oidc.rpinitiated import EndSessionEndpoint as _EndSessionEndpoint
+from authlib.oidc.rpinitiated import EndSessionRequest
+from joserfc.jwk import KeySet
+from starlette.requests import cookie_parser
+from starlette.responses import HTMLResponse
+from starlette.responses import RedirectResponse
+from starlette.responses import Response
+
+from idp.login.pages import error_page
+from idp.login.pages import logged_out_page
+from idp.login.pages import logout_confirm_page
+from idp.login.session import LoginSession
+from idp.oidc.backchannel import notify_clients
+from idp.oidc.clients import Client
+from idp.oidc.keys import SIGNING_ALGORITHMS
+from idp.oidc.requests import StarletteOAuth2Request
+
+if TYPE_CHECKING:
+    from idp.oidc.server import AuthorizationServer
+
+END_SESSION = _EndSessionEndpoint.ENDPOINT_NAME
+
+
+class EndSessionEndpoint(_EndSessionEndpoint):  # type: ignore[misc]
+    def get_server_jwks(self) -> KeySet:
+        key_set: KeySet = self.server.keys.key_set
+        return key_set
+
+    def get_algorithms(self) -> list[str]:
+        return list(SIGNING_ALGORITHMS)
+
+    def validate_request(self, request: StarletteOAuth2Request) -> EndSessionRequest:
+        if duplicated := request.duplicated():
+            raise InvalidRequestError(f"Repeated parameter(s): {', '.join(duplicated)}.")
+        validated: EndSessionRequest = super().validate_request(request)
+        claims = validated.id_token_claims
+        if claims is not None and claims.get("iss") != self.server.settings.issuer:
+            raise InvalidRequestError("'id_token_hint' was not issued by this provider.")
+        return validated
+
+    def resolve_client_from_id_token_claims(self, claims: dict[str, Any]) -> Client | None:
+        aud = claims.get("aud")
+        if isinstance(aud, list) and len(aud) == 1:
+            aud = aud[0]
+        return self.server.query_client(aud) if isinstance(aud, str) else None
+
+    def create_response(self, validated_request: EndSessionRequest) -> None:
+        """End the session; :func:`logout` writes the response (no RFC 9207 ``iss`` is added)."""
+        self.end_session(validated_request)
+
+    def end_session(self, end_session_request: EndSessionRequest) -> None:
+        cookies = cookie_parser(end_session_request.request.headers.get("cookie", ""))
+        if sid := cookies.get(self.server.settings.session_cookie):
+            end_session(self.server, sid)
+
+
+def end_session(server: AuthorizationServer, sid: str) -> None:
+    """Forget single sign-on session ``sid`` and tell its clients over the back channel."""
+    server.store.delete(f"session:{sid}")
+    notify_clients(server, sid)
+
+
+def logout(
+    server: AuthorizationServer, request: StarletteOAuth2Request, session: LoginSession | None
+) -> Response:
+    """The response to a logout request, or to the confirmation form it showed."""
+    try:
+        validated: EndSessionRequest = server.validate_endpoint_request(END_SESSION, request)
+        if validated.needs_confirmation and session is not None:
+            csrf = request.form.get("csrf") if request.method == "POST" else None
+            if csrf is None:
+                return _confirmation(server, session)
+            if not _confirmed(server, csrf, session):
+                raise InvalidRequestError("Invalid or expired logout confirmation.")
+    except OAuth2Error as error:
+        return HTMLResponse(error_page(error.error, error.description), status_code=400)
+    server.create_endpoint_response(END_SESSION, validated)
+    response: Response = (
+        RedirectResponse(validated.redirect_uri, status_code=302)
+        if validated.redirect_uri
+        else HTMLResponse(logged_out_page())
+    )
+    response.delete_cookie(server.settings.session_cookie, httponly=True, samesite="lax")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _confirmation(server: AuthorizationServer, session: LoginSession) -> Response:
+    csrf = secrets.token_urlsafe(24)
+    server.store.put(
+        f"logout-confirm:{csrf}", {"sid": session.sid}, server.settings.interaction_ttl
+    )
+    response = HTMLResponse(logout_confirm_page("/logout", csrf))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _confirmed(server: AuthorizationServer, csrf: str, session: LoginSession) -> bool:
+    record = server.store.take(f"logout-confirm:{csrf[:64]}")
+    return record is not None and hmac.compare_digest(str(record["sid"]), session.sid)

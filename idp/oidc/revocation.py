@@ -1,0 +1,39 @@
+"""Token revocation (RFC 7009) at ``POST /revoke``, on Authlib's ``RevocationEndpoint``.
+
+Clients authenticate as at the token endpoint. Revoking a refresh token revokes its grant (every token born
+from the same authorization code); revoking an access token puts its ``jti`` on the revocation list.
+Unknown tokens, and tokens of another client, get the same empty 200 and are left alone (RFC 7009 §2.2:
+invalid tokens cause no error; answering alike does not reveal other clients' tokens).
+"""
+
+from typing import ClassVar
+
+from authlib.oauth2.rfc7009 import RevocationEndpoint as _RevocationEndpoint
+
+from idp.oidc.clients import Client
+from idp.oidc.grants import AuthorizationCodeGrant
+from idp.oidc.presented_tokens import REFRESH
+from idp.oidc.presented_tokens import PresentedToken
+from idp.oidc.presented_tokens import find_token
+from idp.oidc.presented_tokens import revoke_access_token
+from idp.oidc.requests import StarletteOAuth2Request
+from idp.oidc.tokens import revoke_grant
+
+
+class RevocationEndpoint(_RevocationEndpoint):  # type: ignore[misc]
+    CLIENT_AUTH_METHODS: ClassVar[list[str]] = AuthorizationCodeGrant.TOKEN_ENDPOINT_AUTH_METHODS
+
+    def authenticate_token(
+        self, request: StarletteOAuth2Request, client: Client
+    ) -> PresentedToken | None:
+        self.check_params(request, client)
+        token = find_token(self.server, request.form["token"], request.form.get("token_type_hint"))
+        return token if token is not None and token.check_client(client) else None
+
+    def revoke_token(self, token: PresentedToken, request: StarletteOAuth2Request) -> None:
+        store = self.server.store
+        if token.kind == REFRESH:
+            store.delete(f"refresh:{token.value}")
+            revoke_grant(store, token.claims["grant_id"])
+        else:
+            revoke_access_token(store, token)

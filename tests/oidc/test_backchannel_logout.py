@@ -1,0 +1,176 @@
+"""Back-Channel Logout 1.0: logout tokens POSTed to the clients of an ended session, checked as the
+conformance suite's back-channel plan checks them (§1.3), with joserfc and python-jose."""
+
+import time
+from collections.abc import Iterator
+from urllib.parse import parse_qs
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from jose import jwt as jose_jwt
+from joserfc import jwt
+from joserfc.jwk import KeySet
+
+from idp.app import create_app
+from idp.oidc.backchannel import HttpLogoutSender
+from tests.oidc.conftest import BCL_URI
+from tests.oidc.conftest import ISSUER
+from tests.oidc.conftest import POST_LOGOUT
+from tests.oidc.conftest import REDIRECT
+from tests.oidc.conftest import Env
+from tests.oidc.conftest import auth_params
+from tests.oidc.conftest import csrf_of
+from tests.oidc.conftest import get_tokens
+from tests.oidc.conftest import pkce
+from tests.oidc.conftest import query_of
+
+EVENT = "http://schemas.openid.net/event/backchannel-logout"
+
+
+class Receiver:
+    """The relying parties' back-channel endpoints, as an httpx transport."""
+
+    def __init__(self) -> None:
+        self.received: dict[str, str] = {}
+        self.fail: Exception | None = None
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        assert request.headers["content-type"] == "application/x-www-form-urlencoded"
+        self.received[str(request.url)] = parse_qs(request.content.decode())["logout_token"][0]
+        if self.fail is not None:
+            raise self.fail
+        return httpx.Response(200)
+
+
+@pytest.fixture
+def receiver() -> Receiver:
+    return Receiver()
+
+
+@pytest.fixture
+def bcl_client(env: Env, receiver: Receiver) -> Iterator[TestClient]:
+    sender = HttpLogoutSender(1.0, transport=httpx.MockTransport(receiver))
+    app = create_app(env.settings, logout_sender=sender)
+    with TestClient(app, follow_redirects=False) as test_client:
+        yield test_client
+
+
+def _consent_only(client: TestClient, env: Env, client_id: str) -> dict[str, str]:
+    """Tokens for another client in the same session. The consent is recorded in the session directly:
+    the interaction asks an already logged-in citizen to log in again before consenting to a new client."""
+    server = client.app.state.oauth2_server  # type: ignore[attr-defined]
+    sid = client.cookies["vneid_session"]
+    session = server.store.get(f"session:{sid}")
+    session["consents"][client_id] = ["openid", "profile"]
+    server.store.put(f"session:{sid}", session, 600)
+    verifier, challenge = pkce()
+    response = client.get("/authorize", params=auth_params(client_id, code_challenge=challenge))
+    code = query_of(response.headers["location"])["code"]
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
+    data["code_verifier"] = verifier
+    tokens: dict[str, str] = client.post(
+        "/token", data=data, auth=(client_id, env.secrets[client_id])
+    ).json()
+    return tokens
+
+
+def _logout(client: TestClient, id_token: str):  # type: ignore[no-untyped-def]
+    params = {"id_token_hint": id_token, "post_logout_redirect_uri": POST_LOGOUT, "state": "s"}
+    return client.get("/logout", params=params)
+
+
+def test_discovery_advertises_backchannel_logout(client: TestClient) -> None:
+    document = client.get("/.well-known/openid-configuration").json()
+    assert document["backchannel_logout_supported"] is True
+    assert document["backchannel_logout_session_supported"] is True
+    assert document["end_session_endpoint"] == f"{ISSUER}/logout"
+
+
+def test_each_client_of_the_session_gets_a_valid_logout_token(
+    bcl_client: TestClient, env: Env, receiver: Receiver
+) -> None:
+    first = get_tokens(bcl_client, env, "logout")
+    second = _consent_only(bcl_client, env, "logout-es")
+    get_tokens_rp = _consent_only(bcl_client, env, "rp")  # no back-channel URI: not notified
+    assert "id_token" in get_tokens_rp
+    response = _logout(bcl_client, first["id_token"])
+    assert response.headers["location"] == f"{POST_LOGOUT}?state=s"
+    assert set(receiver.received) == {BCL_URI, BCL_URI + "-es"}
+    jwks = bcl_client.get("/jwks").json()
+    keys = KeySet.import_key_set(jwks)
+    for uri, client_id, alg, tokens in (
+        (BCL_URI, "logout", "RS256", first),
+        (BCL_URI + "-es", "logout-es", "ES256", second),
+    ):
+        id_claims = jwt.decode(tokens["id_token"], keys, algorithms=[alg]).claims
+        decoded = jwt.decode(receiver.received[uri], keys, algorithms=[alg])
+        assert decoded.header["typ"] == "logout+jwt"
+        assert decoded.header["kid"]
+        claims = decoded.claims
+        assert claims["iss"] == ISSUER
+        assert claims["aud"] == client_id
+        assert claims["sub"] == id_claims["sub"]
+        assert claims["sid"] == id_claims["sid"]
+        assert claims["events"] == {EVENT: {}}
+        assert "nonce" not in claims
+        assert claims["jti"]
+        assert time.time() - 60 < claims["iat"] <= time.time()
+        assert claims["iat"] < claims["exp"] <= claims["iat"] + 120
+        jwk = next(k for k in jwks["keys"] if k["kid"] == decoded.header["kid"])
+        jose_claims = jose_jwt.decode(
+            receiver.received[uri], jwk, algorithms=[alg], audience=client_id, issuer=ISSUER
+        )
+        assert jose_claims == claims
+    assert receiver.received[BCL_URI] != receiver.received[BCL_URI + "-es"]
+
+
+def test_confirmed_logout_without_hint_also_notifies(
+    bcl_client: TestClient, env: Env, receiver: Receiver
+) -> None:
+    get_tokens(bcl_client, env, "logout")
+    csrf = csrf_of(bcl_client.get("/logout").text)
+    assert receiver.received == {}
+    assert bcl_client.post("/logout", data={"csrf": csrf}).status_code == 200
+    assert set(receiver.received) == {BCL_URI}
+
+
+def test_no_tokens_no_notification(bcl_client: TestClient, env: Env, receiver: Receiver) -> None:
+    first = get_tokens(bcl_client, env, "rp")
+    _logout(bcl_client, first["id_token"])
+    assert receiver.received == {}
+
+
+@pytest.mark.parametrize(
+    "failure", [httpx.ConnectError("refused"), httpx.ReadTimeout("slow"), RuntimeError("boom")]
+)
+def test_a_failing_relying_party_never_breaks_logout(
+    bcl_client: TestClient, env: Env, receiver: Receiver, failure: Exception
+) -> None:
+    receiver.fail = failure
+    tokens = get_tokens(bcl_client, env, "logout")
+    response = _logout(bcl_client, tokens["id_token"])
+    assert response.status_code == 302
+    assert BCL_URI in receiver.received
+    params = auth_params("logout", prompt="none", code_challenge=pkce()[1])
+    location = bcl_client.get("/authorize", params=params).headers["location"]
+    assert query_of(location)["error"] == "login_required"
+
+
+def test_an_erroring_relying_party_never_breaks_logout(env: Env) -> None:
+    sender = HttpLogoutSender(1.0, transport=httpx.MockTransport(lambda r: httpx.Response(500)))
+    with TestClient(create_app(env.settings, sender), follow_redirects=False) as client:
+        tokens = get_tokens(client, env, "logout")
+        assert _logout(client, tokens["id_token"]).status_code == 302
+
+
+def test_unreachable_relying_party_fails_fast(env: Env) -> None:
+    sender = HttpLogoutSender(0.5)
+    start = time.monotonic()
+    sender_failed = False
+    try:
+        sender("http://127.0.0.1:9/backchannel", "token")
+    except httpx.HTTPError:
+        sender_failed = True
+    assert sender_failed
+    assert time.monotonic() - start < 2
