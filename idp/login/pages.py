@@ -1,6 +1,8 @@
 """The HTML of the interaction: login, consent and error pages, Vietnamese first, plain forms.
 
-Field names follow PRODUCT.md: ``username`` (the PIN), ``password``; consent submits ``decision`` =
+In Vietnamese (with English glosses) by default, in English when ``ui_locales`` asks for it; the
+``display`` value (page, popup, touch, wap; anything else is ignored, OIDC Core §3.1.2.1) becomes a class
+on the body. Field names follow PRODUCT.md: ``username`` (the PIN), ``password``; consent submits ``decision`` =
 ``approve`` or ``deny``. Every form carries a hidden ``csrf`` token. Every value is escaped.
 """
 
@@ -8,17 +10,65 @@ from html import escape
 
 from idp.population_db.personas import PERSONAS
 
+LANGUAGES = ("vi", "en")
+DISPLAYS = ("page", "popup", "touch", "wap")
+TEXTS: dict[str, dict[str, str]] = {
+    "vi": {
+        "login_title": "Đăng nhập",
+        "login_heading": "Đăng nhập bằng tài khoản định danh điện tử</h1><p lang='en'>Log in with VNeID",
+        "pin": "Số định danh cá nhân (PIN)",
+        "password": "Mật khẩu (password)",
+        "login": "Đăng nhập / Log in",
+        "personas": "Công dân thử nghiệm / Test personas",
+        "consent_title": "Chia sẻ thông tin",
+        "consent_heading": "{client} yêu cầu chia sẻ thông tin",
+        "approve": "Đồng ý / Approve",
+        "deny": "Từ chối / Deny",
+    },
+    "en": {
+        "login_title": "Log in",
+        "login_heading": "Log in with your electronic identification account",
+        "pin": "Personal identification number (PIN)",
+        "password": "Password",
+        "login": "Log in",
+        "personas": "Test personas",
+        "consent_title": "Share information",
+        "consent_heading": "{client} asks you to share information",
+        "approve": "Approve",
+        "deny": "Deny",
+    },
+}
 
-def _page(title: str, body: str) -> str:
+
+def page_language(ui_locales: str) -> str:
+    """The first of ``ui_locales`` (OIDC Core §3.1.2.1, space-separated BCP 47 tags) we speak; vi
+    otherwise."""
+    for tag in ui_locales.split():
+        if (language := tag.split("-")[0].lower()) in LANGUAGES:
+            return language
+    return "vi"
+
+
+def _page(title: str, body: str, lang: str = "vi", display: str = "page") -> str:
+    display = display if display in DISPLAYS else "page"
     return (
-        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
-        f"<title>{escape(title)} · VNeID (SANDBOX)</title></head><body>"
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{escape(title)} · VNeID (SANDBOX)</title></head>"
+        f'<body class="display-{display}">'
         "<p><strong>SANDBOX — dữ liệu giả lập / synthetic data</strong></p>"
         f"{body}</body></html>"
     )
 
 
-def login_page(action: str, csrf: str, pin: str = "", error: str | None = None) -> str:
+def login_page(
+    action: str,
+    csrf: str,
+    pin: str = "",
+    error: str | None = None,
+    lang: str = "vi",
+    display: str = "page",
+) -> str:
+    text = TEXTS[lang]
     message = f'<p role="alert">{escape(error)}</p>' if error else ""
     personas = "".join(
         f'<li><a href="?login_hint={escape(p.pin)}">{escape(p.full_name)} ({escape(p.key)})</a></li>'
@@ -26,29 +76,42 @@ def login_page(action: str, csrf: str, pin: str = "", error: str | None = None) 
         if p.account_level
     )
     return _page(
-        "Đăng nhập",
-        f"<h1>Đăng nhập bằng tài khoản định danh điện tử</h1><p lang='en'>Log in with VNeID</p>"
+        text["login_title"],
+        f"<h1>{text['login_heading']}</h1>"
         f'{message}<form method="post" action="{escape(action)}">'
         f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-        f'<label>Số định danh cá nhân (PIN) <input name="username" value="{escape(pin)}" '
+        f'<label>{text["pin"]} <input name="username" value="{escape(pin)}" '
         'inputmode="numeric" autocomplete="username" required></label>'
-        '<label>Mật khẩu (password) <input name="password" type="password" '
+        f'<label>{text["password"]} <input name="password" type="password" '
         'autocomplete="current-password" required></label>'
-        '<button type="submit">Đăng nhập / Log in</button></form>'
-        f"<h2>Công dân thử nghiệm / Test personas</h2><ul>{personas}</ul>",
+        f'<button type="submit">{text["login"]}</button></form>'
+        f"<h2>{text['personas']}</h2><ul>{personas}</ul>",
+        lang,
+        display,
     )
 
 
-def consent_page(action: str, csrf: str, client_name: str, purpose: str, scopes: list[str]) -> str:
+def consent_page(
+    action: str,
+    csrf: str,
+    client_name: str,
+    purpose: str,
+    scopes: list[str],
+    lang: str = "vi",
+    display: str = "page",
+) -> str:
+    text = TEXTS[lang]
     items = "".join(f"<li>{escape(s)}</li>" for s in scopes)
     return _page(
-        "Chia sẻ thông tin",
-        f"<h1>{escape(client_name)} yêu cầu chia sẻ thông tin</h1><p>{escape(purpose)}</p>"
-        f"<ul>{items}</ul>"
+        text["consent_title"],
+        f"<h1>{text['consent_heading'].format(client=escape(client_name))}</h1>"
+        f"<p>{escape(purpose)}</p><ul>{items}</ul>"
         f'<form method="post" action="{escape(action)}">'
         f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-        '<button type="submit" name="decision" value="approve">Đồng ý / Approve</button>'
-        '<button type="submit" name="decision" value="deny">Từ chối / Deny</button></form>',
+        f'<button type="submit" name="decision" value="approve">{text["approve"]}</button>'
+        f'<button type="submit" name="decision" value="deny">{text["deny"]}</button></form>',
+        lang,
+        display,
     )
 
 

@@ -1,6 +1,7 @@
 """The interaction's routes: the login form (PIN + password) and the consent form.
 
-Both forms are CSRF-protected with a token bound to the interaction. At login the citizen gets a new
+An already logged-in citizen whose session is good enough goes straight to consent, or back to the
+protocol core when consent was given before (single sign-on across clients). Both forms are CSRF-protected with a token bound to the interaction. At login the citizen gets a new
 session id in an HttpOnly, SameSite=Lax cookie. Each step ends by sending the browser back to the
 protocol core (``/authorize/resume/{uid}``).
 """
@@ -20,6 +21,8 @@ from idp.deps import ServerDep
 from idp.login.pages import consent_page
 from idp.login.pages import error_page
 from idp.login.pages import login_page
+from idp.login.pages import page_language
+from idp.login.session import LoginSession
 from idp.login.session import save_session
 from idp.login.session import start_session
 from idp.oidc.accounts import authenticate_password
@@ -37,6 +40,15 @@ def _gone() -> Response:
     return HTMLResponse(error_page("invalid_request", "Phiên đăng nhập đã hết hạn / expired."), 400)
 
 
+def _view(record: dict[str, Any]) -> dict[str, str]:
+    """The page language and display the authorization request asked for."""
+    params = dict(record["params"])
+    return {
+        "lang": page_language(params.get("ui_locales", "")),
+        "display": params.get("display", ""),
+    }
+
+
 @router.get("/interaction/{uid}")
 def interaction_page(
     uid: str, server: ServerDep, session: LoginSessionDep, login_hint: str = ""
@@ -45,21 +57,40 @@ def interaction_page(
     if record is None:
         return _gone()
     if session is None or record.get("sid") != session.sid:
-        hint = login_hint or dict(record["params"]).get("login_hint", "")
-        return HTMLResponse(login_page(f"/interaction/{uid}/login", record["csrf"], hint))
+        page = login_page(
+            f"/interaction/{uid}/login",
+            record["csrf"],
+            _hint(record, session, login_hint),
+            **_view(record),
+        )
+        return HTMLResponse(page)
     client = server.clients[record["client_id"]]
+    scopes = record["scope"].split()
+    if not record.get("force_consent") and session.has_consented(client.client_id, scopes):
+        return RedirectResponse(f"/authorize/resume/{uid}", status_code=303)
     name = client.metadata.get("client_name", client.client_id)
     purpose = client.metadata.get("purpose", "")
-    page = consent_page(
-        f"/interaction/{uid}/consent", record["csrf"], name, purpose, record["scope"].split()
-    )
+    action = f"/interaction/{uid}/consent"
+    page = consent_page(action, record["csrf"], name, purpose, scopes, **_view(record))
     return HTMLResponse(page)
+
+
+def _hint(record: dict[str, Any], session: LoginSession | None, login_hint: str) -> str:
+    """The PIN to pre-fill: the persona picked, ``login_hint``, or (``prompt=select_account``) the
+    citizen of the current session, offered again."""
+    params = dict(record["params"])
+    if login_hint or params.get("login_hint"):
+        return login_hint or params["login_hint"]
+    if session is not None and "select_account" in params.get("prompt", "").split():
+        return session.pin
+    return ""
 
 
 @router.post("/interaction/{uid}/login")
 def login(
     uid: str,
     server: ServerDep,
+    previous: LoginSessionDep,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=256)],
     csrf: Annotated[str, Form(max_length=64)],
@@ -69,9 +100,10 @@ def login(
         return _gone()
     citizen = authenticate_password(server.engine, username, password)
     if citizen is None or citizen.account is None:
-        page = login_page(f"/interaction/{uid}/login", record["csrf"], username, BAD_CREDENTIALS)
+        action = f"/interaction/{uid}/login"
+        page = login_page(action, record["csrf"], username, BAD_CREDENTIALS, **_view(record))
         return HTMLResponse(page, status_code=401)
-    session = start_session(citizen.citizen.pin, citizen.account.level, "pwd")
+    session = start_session(citizen.citizen.pin, citizen.account.level, "pwd", previous)
     save_session(server.store, session, server.settings.session_ttl)
     record["sid"] = session.sid
     server.store.put(f"interaction:{uid}", record, server.settings.interaction_ttl)

@@ -41,10 +41,14 @@ class LoginSession:
         return set(scopes) <= set(self.consents.get(client_id, []))
 
 
-def start_session(pin: str, account_level: int, method: str) -> LoginSession:
-    """A fresh session (new id) after the citizen authenticated with ``method``."""
+def start_session(
+    pin: str, account_level: int, method: str, previous: LoginSession | None = None
+) -> LoginSession:
+    """A fresh session (new id) after the citizen authenticated with ``method``; a re-authentication
+    of the same citizen (``prompt=login``, ``max_age``) keeps the consents ``previous`` recorded."""
     factor: dict[str, int | str] = {"method": method, "at": int(time.time())}
-    return LoginSession(secrets.token_urlsafe(32), pin, account_level, [factor])
+    consents = dict(previous.consents) if previous is not None and previous.pin == pin else {}
+    return LoginSession(secrets.token_urlsafe(32), pin, account_level, [factor], consents)
 
 
 def load_session(store: StateStore, sid: str | None) -> LoginSession | None:

@@ -2,8 +2,10 @@
 
 OpenID Connect Core §3.1.2: Authlib validates the request (client, exact ``redirect_uri``, scope, PKCE,
 ``prompt``); this module adds what Authlib leaves to us: duplicated parameters and request objects refused,
-``max_age``, ``prompt=none`` answered with ``login_required`` / ``consent_required``, and the single
-sign-on session turned into the end user the client sees. An error that cannot be trusted to redirect
+and §3.1.2.1's ``prompt`` (``login`` and ``select_account`` re-authenticate, ``consent`` asks again,
+``none`` answers ``login_required`` / ``consent_required``), ``max_age`` and ``id_token_hint``
+(:mod:`idp.oidc.id_token_hint`). A single sign-on session that is good enough goes to the interaction
+with its ``sid`` (consent only, no password); the session becomes the end user the client sees. An error that cannot be trusted to redirect
 (unknown client, unregistered ``redirect_uri``) is an HTML page, never a redirect.
 """
 
@@ -28,6 +30,7 @@ from idp.login.pages import error_page
 from idp.login.session import LoginSession
 from idp.oidc.accounts import subject_for
 from idp.oidc.clients import Client
+from idp.oidc.id_token_hint import hinted_subject
 from idp.oidc.models import EndUser
 from idp.oidc.requests import StarletteOAuth2Request
 from idp.oidc.response_mode import error_response
@@ -52,16 +55,12 @@ def authorize(
             raise RequestURINotSupportedError(redirect_uri=grant.redirect_uri)
         client: Client = grant.client
         prompts = data.get("prompt", "").split()
-        resumed = interaction is not None and session is not None
-        needs_login = session is None or "login" in prompts or _too_old(data, session)
-        if resumed and interaction and session and interaction.get("sid") == session.sid:
-            needs_login = False
+        resumed = bool(interaction and session and interaction.get("sid") == session.sid)
+        needs_login = not resumed and _needs_login(server, data, session, client, grant)
         scopes = scope_to_list(request.scope) or []
-        needs_consent = (
-            session is None
-            or "consent" in prompts
-            or not session.has_consented(client.client_id, scopes)
-        )
+        needs_consent = session is None or not session.has_consented(client.client_id, scopes)
+        if "consent" in prompts:
+            needs_consent = True
         if resumed and interaction and (interaction.get("consented") or interaction.get("denied")):
             needs_consent = False
         if "none" in prompts and needs_login:
@@ -69,7 +68,8 @@ def authorize(
         if "none" in prompts and needs_consent:
             raise ConsentRequiredError(redirect_uri=grant.redirect_uri)
         if needs_login or needs_consent:
-            return _start_interaction(server, request, client)
+            known = None if needs_login else session
+            return _start_interaction(server, request, client, known, "consent" in prompts)
         user = (
             None
             if interaction and interaction.get("denied")
@@ -84,13 +84,29 @@ def authorize(
         return HTMLResponse(error_page(error.error, error.description), status_code=400)
 
 
-def _too_old(data: dict[str, str], session: LoginSession) -> bool:
+def _needs_login(
+    server: AuthorizationServer,
+    data: dict[str, str],
+    session: LoginSession | None,
+    client: Client,
+    grant: Any,
+) -> bool:
+    """Core §3.1.2.1: no session, ``prompt`` login or select_account, an authentication older than
+    ``max_age``, or a session for another citizen than ``id_token_hint`` names."""
+    prompts = data.get("prompt", "").split()
     max_age = data.get("max_age")
-    if max_age is None:
-        return False
-    if not max_age.isdigit():
-        raise InvalidRequestError("Invalid 'max_age'.")
-    return time.time() - session.auth_time > int(max_age)
+    if max_age is not None and not max_age.isdigit():
+        raise InvalidRequestError("Invalid 'max_age'.", redirect_uri=grant.redirect_uri)
+    hinted = None
+    if hint := data.get("id_token_hint"):
+        issuer = server.settings.issuer
+        hinted = hinted_subject(hint, server.keys.key_set, issuer, grant.redirect_uri)
+    if session is None or {"login", "select_account"} & set(prompts):
+        return True
+    if max_age is not None and time.time() - session.auth_time >= int(max_age):
+        return True
+    secret = server.settings.subject_secret.get_secret_value()
+    return hinted is not None and hinted != subject_for(session.pin, secret, client.sector)
 
 
 def _end_user(server: AuthorizationServer, session: LoginSession | None, client: Client) -> EndUser:
@@ -109,15 +125,23 @@ def _end_user(server: AuthorizationServer, session: LoginSession | None, client:
 
 
 def _start_interaction(
-    server: AuthorizationServer, request: StarletteOAuth2Request, client: Client
+    server: AuthorizationServer,
+    request: StarletteOAuth2Request,
+    client: Client,
+    session: LoginSession | None,
+    force_consent: bool,
 ) -> Response:
+    """Send the browser to the interaction; with ``session`` when it is good enough (consent only)."""
     uid = secrets.token_urlsafe(24)
-    record = {
+    record: dict[str, Any] = {
         "params": request.items,
         "client_id": client.client_id,
         "scope": request.scope,
         "csrf": secrets.token_urlsafe(24),
+        "force_consent": force_consent,
     }
+    if session is not None:
+        record["sid"] = session.sid
     server.store.put(f"interaction:{uid}", record, server.settings.interaction_ttl)
     return RedirectResponse(f"/interaction/{uid}", status_code=303)
 

@@ -57,15 +57,14 @@ def bcl_client(env: Env, receiver: Receiver) -> Iterator[TestClient]:
 
 
 def _consent_only(client: TestClient, env: Env, client_id: str) -> dict[str, str]:
-    """Tokens for another client in the same session. The consent is recorded in the session directly:
-    the interaction asks an already logged-in citizen to log in again before consenting to a new client."""
-    server = client.app.state.oauth2_server  # type: ignore[attr-defined]
-    sid = client.cookies["vneid_session"]
-    session = server.store.get(f"session:{sid}")
-    session["consents"][client_id] = ["openid", "profile"]
-    server.store.put(f"session:{sid}", session, 600)
+    """Tokens for another client in the same single sign-on session: consent only, no password."""
     verifier, challenge = pkce()
     response = client.get("/authorize", params=auth_params(client_id, code_challenge=challenge))
+    page = response.headers["location"]
+    html = client.get(page).text
+    assert 'name="password"' not in html
+    response = client.post(f"{page}/consent", data={"decision": "approve", "csrf": csrf_of(html)})
+    response = client.get(response.headers["location"])
     code = query_of(response.headers["location"])["code"]
     data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
     data["code_verifier"] = verifier
