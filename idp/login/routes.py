@@ -47,7 +47,8 @@ def interaction_page(
     if session is None or record.get("sid") != session.sid:
         hint = login_hint or dict(record["params"]).get("login_hint", "")
         return HTMLResponse(login_page(f"/interaction/{uid}/login", record["csrf"], hint))
-    client = server.clients[record["client_id"]]
+    client = server.query_client(record["client_id"])
+    assert client is not None  # the interaction was created for a known client
     name = client.metadata.get("client_name", client.client_id)
     purpose = client.metadata.get("purpose", "")
     page = consent_page(
