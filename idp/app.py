@@ -8,6 +8,7 @@ import json
 import os
 from typing import Any
 
+from authlib.oauth2.rfc6749 import OAuth2Error
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,6 +18,7 @@ from idp.oidc.backchannel import HttpLogoutSender
 from idp.oidc.backchannel import LogoutSender
 from idp.oidc.keys import KeyRing
 from idp.oidc.metadata import metadata_bytes
+from idp.oidc.requests import oauth2_error_response
 from idp.oidc.routes import router as oidc_router
 from idp.oidc.server import AuthorizationServer
 from idp.oidc.store import SqlStateStore
@@ -36,11 +38,12 @@ def create_app(
     server = AuthorizationServer(
         settings, engine, SqlStateStore(engine), KeyRing.load(settings.keys_dir)
     )
-    server.metadata = metadata_bytes(settings.issuer)
+    server.metadata = metadata_bytes(settings.issuer, settings.registration_enabled)
     server.jwks = json.dumps(server.keys.public_jwks).encode()
     server.logout_sender = logout_sender or HttpLogoutSender(settings.backchannel_logout_timeout)
     app = FastAPI(title="vneid-mock identity provider (SANDBOX — synthetic data)")
     app.state.oauth2_server = server
+    app.add_exception_handler(OAuth2Error, oauth2_error_response)
     app.include_router(oidc_router)
     app.include_router(login_router)
 

@@ -63,3 +63,9 @@ class IdPSettings(BaseSettings):
 
     backchannel_logout_timeout: float = 2.0
     """Seconds to wait for a relying party's back-channel logout endpoint before giving up on it."""
+
+    registration_enabled: bool = False
+    """Serve Dynamic Client Registration (RFC 7591) at ``/register``; off by default (then 404)."""
+
+    registration_token: SecretStr = SecretStr("")
+    """The initial access token ``/register`` requires as Bearer; empty refuses every registration."""

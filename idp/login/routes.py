@@ -64,7 +64,8 @@ def interaction_page(
             **_view(record),
         )
         return HTMLResponse(page)
-    client = server.clients[record["client_id"]]
+    client = server.query_client(record["client_id"])
+    assert client is not None  # the interaction was created for a known client
     scopes = record["scope"].split()
     if not record.get("force_consent") and session.has_consented(client.client_id, scopes):
         return RedirectResponse(f"/authorize/resume/{uid}", status_code=303)

@@ -95,6 +95,11 @@ class Client(ClientMixin):  # type: ignore[misc]
         return entry
 
 
+def hash_secret(secret: str) -> str:
+    """The Argon2id hash under which a client secret is stored."""
+    return str(_HASHER.hash(secret))
+
+
 def load_clients(path: Path) -> dict[str, Client]:
     """Every client of the file at ``path`` (``{"clients": [...]}``) by ``client_id``."""
     if not path.exists():

@@ -18,11 +18,11 @@ from idp.oidc.revocation import RevocationEndpoint
 ACR_VALUES = ["LoA1", "LoA2", "LoA3", "LoA4"]
 
 
-def provider_metadata(issuer: str) -> dict[str, Any]:
+def provider_metadata(issuer: str, registration: bool = False) -> dict[str, Any]:
     claims = sorted(
         {"sub", "acr", "amr", "auth_time", "sid", "account_level"}.union(*SCOPE_CLAIMS.values())
     )
-    return {
+    metadata = {
         "issuer": issuer,
         "authorization_endpoint": f"{issuer}/authorize",
         "token_endpoint": f"{issuer}/token",
@@ -63,7 +63,10 @@ def provider_metadata(issuer: str) -> dict[str, Any]:
         "backchannel_logout_supported": True,
         "backchannel_logout_session_supported": True,
     }
+    if registration:
+        metadata["registration_endpoint"] = f"{issuer}/register"
+    return metadata
 
 
-def metadata_bytes(issuer: str) -> bytes:
-    return json.dumps(provider_metadata(issuer)).encode()
+def metadata_bytes(issuer: str, registration: bool = False) -> bytes:
+    return json.dumps(provider_metadata(issuer, registration)).encode()

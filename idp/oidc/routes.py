@@ -1,5 +1,6 @@
 """The protocol's HTTP routes: discovery, JWKS, authorization, token, userinfo, revocation,
-introspection, logout. Glue only."""
+introspection, logout, registration. Glue only; their OpenAPI descriptions are in
+:mod:`idp.oidc.openapi`."""
 
 from typing import Annotated
 
@@ -8,6 +9,7 @@ from authlib.oauth2.rfc6749 import OAuth2Error
 from fastapi import APIRouter
 from fastapi import Form
 from fastapi import Header
+from fastapi import HTTPException
 from starlette.responses import Response
 
 from idp.deps import LoginSessionDep
@@ -16,7 +18,16 @@ from idp.oidc.authorization import authorize
 from idp.oidc.authorization import resumed_request
 from idp.oidc.introspection import IntrospectionEndpoint
 from idp.oidc.logout import logout
+from idp.oidc.openapi import DISCOVERY
+from idp.oidc.openapi import INTROSPECT
+from idp.oidc.openapi import JWKS
+from idp.oidc.openapi import REGISTER
+from idp.oidc.openapi import REVOKE
+from idp.oidc.openapi import TOKEN
+from idp.oidc.openapi import USERINFO
 from idp.oidc.presented_tokens import token_endpoint_response
+from idp.oidc.registration import RegistrationEndpoint
+from idp.oidc.requests import JsonRequestDep
 from idp.oidc.requests import OAuth2RequestDep
 from idp.oidc.revocation import RevocationEndpoint
 from idp.oidc.userinfo import bearer_token
@@ -26,18 +37,18 @@ router = APIRouter()
 JSON = "application/json"
 
 
-@router.get("/.well-known/openid-configuration")
-@router.get("/.well-known/oauth-authorization-server")
+@router.get("/.well-known/openid-configuration", **DISCOVERY)
+@router.get("/.well-known/oauth-authorization-server", **DISCOVERY)
 def discovery(server: ServerDep) -> Response:
     return Response(server.metadata, media_type=JSON)
 
 
-@router.get("/jwks")
+@router.get("/jwks", **JWKS)
 def jwks(server: ServerDep) -> Response:
     return Response(server.jwks, media_type="application/jwk-set+json")
 
 
-@router.api_route("/authorize", methods=["GET", "POST"])
+@router.api_route("/authorize", methods=["GET", "POST"], include_in_schema=False)
 def authorization(
     request: OAuth2RequestDep, server: ServerDep, session: LoginSessionDep
 ) -> Response:
@@ -52,7 +63,7 @@ def resume(uid: str, server: ServerDep, session: LoginSessionDep) -> Response:
     return authorize(server, resumed_request(server, interaction["params"]), session, interaction)
 
 
-@router.post("/token")
+@router.post("/token", **TOKEN)
 def token(request: OAuth2RequestDep, server: ServerDep) -> Response:
     if duplicated := request.duplicated():
         error = InvalidRequestError(f"Repeated parameter(s): {', '.join(duplicated)}.")
@@ -63,7 +74,8 @@ def token(request: OAuth2RequestDep, server: ServerDep) -> Response:
     return response
 
 
-@router.api_route("/userinfo", methods=["GET", "POST"])
+@router.get("/userinfo", **USERINFO)
+@router.post("/userinfo", **USERINFO)
 def user_info(
     server: ServerDep,
     authorization: Annotated[str | None, Header()] = None,
@@ -76,16 +88,26 @@ def user_info(
         return response
 
 
-@router.post("/revoke")
+@router.post("/revoke", **REVOKE)
 def revoke(request: OAuth2RequestDep, server: ServerDep) -> Response:
     return token_endpoint_response(server, RevocationEndpoint.ENDPOINT_NAME, request)
 
 
-@router.post("/introspect")
+@router.post("/introspect", **INTROSPECT)
 def introspect(request: OAuth2RequestDep, server: ServerDep) -> Response:
     return token_endpoint_response(server, IntrospectionEndpoint.ENDPOINT_NAME, request)
 
 
-@router.api_route("/logout", methods=["GET", "POST"])
+@router.api_route("/logout", methods=["GET", "POST"], include_in_schema=False)
 def end_session(request: OAuth2RequestDep, server: ServerDep, session: LoginSessionDep) -> Response:
     return logout(server, request, session)
+
+
+@router.post("/register", **REGISTER)
+def register(request: JsonRequestDep, server: ServerDep) -> Response:
+    if not server.settings.registration_enabled:
+        raise HTTPException(404, "Dynamic client registration is not enabled.")
+    response: Response = server.create_endpoint_response(
+        RegistrationEndpoint.ENDPOINT_NAME, request
+    )
+    return response

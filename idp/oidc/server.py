@@ -28,6 +28,8 @@ from idp.oidc.grants import S256CodeChallenge
 from idp.oidc.introspection import IntrospectionEndpoint
 from idp.oidc.keys import KeyRing
 from idp.oidc.logout import EndSessionEndpoint
+from idp.oidc.registered_clients import RegisteredClients
+from idp.oidc.registration import RegistrationEndpoint
 from idp.oidc.revocation import RevocationEndpoint
 from idp.oidc.store import StateStore
 from idp.oidc.tokens import AccessTokenGenerator
@@ -47,6 +49,7 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         self.store = store
         self.keys = keys
         self.clients = load_clients(settings.clients_file)
+        self.registered_clients = RegisteredClients(engine)
         self.register_token_generator(
             "default", AccessTokenGenerator(settings.issuer, keys, settings.access_token_ttl)
         )
@@ -62,9 +65,10 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         self.register_endpoint(RevocationEndpoint)
         self.register_endpoint(IntrospectionEndpoint)
         self.register_endpoint(EndSessionEndpoint)
+        self.register_endpoint(RegistrationEndpoint(self))
 
     def query_client(self, client_id: str) -> Client | None:
-        return self.clients.get(client_id)
+        return self.clients.get(client_id) or self.registered_clients.get(client_id)
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         ttl = self.settings.refresh_token_ttl
@@ -75,7 +79,7 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         return request
 
     def create_json_request(self, request: Any) -> Any:
-        raise NotImplementedError("no JSON endpoint yet")
+        return request
 
     def handle_response(self, status: int, body: Any, headers: list[tuple[str, str]]) -> Response:
         headers = list(headers)

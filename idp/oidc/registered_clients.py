@@ -1,0 +1,58 @@
+"""Dynamically registered clients (RFC 7591): kept in the ``oidc_client`` table of the database.
+
+The clients of the JSON file stay where they are; this table holds only the ones registered over HTTP,
+with the same metadata names and the secret as an Argon2id hash (:class:`~idp.oidc.clients.Client`).
+"""
+
+import json
+
+from sqlalchemy import Engine
+from sqlalchemy import Table
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlmodel import Field
+from sqlmodel import SQLModel
+
+from idp.oidc.clients import Client
+
+
+class OidcClient(SQLModel, table=True):
+    """One dynamically registered client."""
+
+    __tablename__ = "oidc_client"
+
+    client_id: str = Field(primary_key=True, max_length=100)
+    metadata_json: str
+    client_secret_hash: str | None = None
+    issued_at: int
+
+
+CLIENTS: Table = OidcClient.__table__  # type: ignore[attr-defined]
+
+
+class RegisteredClients:
+    """Registered clients by ``client_id``, in the database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        CLIENTS.create(engine, checkfirst=True)
+
+    def add(self, client: Client, issued_at: int) -> None:
+        row = {
+            "client_id": client.client_id,
+            "metadata_json": json.dumps(client.metadata, ensure_ascii=False),
+            "client_secret_hash": client.client_secret_hash,
+            "issued_at": issued_at,
+        }
+        with self.engine.begin() as connection:
+            connection.execute(insert(CLIENTS).values(row))
+
+    def get(self, client_id: str) -> Client | None:
+        query = select(CLIENTS.c.metadata_json, CLIENTS.c.client_secret_hash).where(
+            CLIENTS.c.client_id == client_id
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).one_or_none()
+        if row is None:
+            return None
+        return Client(client_id, json.loads(row.metadata_json), row.client_secret_hash)

@@ -1,0 +1,72 @@
+"""schemathesis over the OpenAPI schema of the JSON endpoints (discovery, JWKS, token, userinfo,
+revocation, introspection, registration), in process over ASGI: no 5xx, and every response (status,
+content type, body) as the schema documents it."""
+
+import re
+
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
+from pydantic import SecretStr
+from schemathesis import Case
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
+from schemathesis.schemas import BaseSchema
+from schemathesis.specs.openapi.checks import content_type_conformance
+from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import status_code_conformance
+
+from idp.app import create_app
+from idp.oidc.openapi import FORM
+from tests.oidc.conftest import Env
+
+EXAMPLES = 25
+TOKEN = "schema-token"
+# Not positive_data_acceptance: a schema-valid token request without a real code is rightly refused.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+JSON_ENDPOINTS = r"^/(\.well-known/.*|jwks|token|userinfo|revoke|introspect|register)$"
+
+
+@pytest.fixture
+def api_schema(env: Env) -> BaseSchema:
+    update = {"registration_enabled": True, "registration_token": SecretStr(TOKEN)}
+    app = create_app(env.settings.model_copy(update=update))
+    return schemathesis.openapi.from_asgi("/openapi.json", app).include(path_regex=JSON_ENDPOINTS)
+
+
+def test_schema_documents_the_json_endpoints(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    json_paths = {path for path in paths if re.match(JSON_ENDPOINTS, path)}
+    assert {"/token", "/userinfo", "/revoke", "/introspect", "/register", "/jwks"} <= json_paths
+    for path in ("/token", "/revoke", "/introspect"):
+        assert FORM in paths[path]["post"]["requestBody"]["content"]
+        assert {"200", "400", "401"} <= set(paths[path]["post"]["responses"])
+    assert "application/json" in paths["/register"]["post"]["requestBody"]["content"]
+    assert "/authorize" not in paths  # an HTML interaction, not a JSON endpoint
+
+
+def test_json_endpoints_conform_to_their_schema(api_schema: BaseSchema) -> None:
+    """Each operation's generated cases (pytest 9 breaks schemathesis' lazy fixture, so the operations'
+    hypothesis strategies are driven directly)."""
+    results = list(api_schema.get_all_operations())
+    operations = [result.ok() for result in results if isinstance(result, Ok)]
+    assert len(operations) == len(results)
+    assert len(operations) >= 9
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+        def check(case: Case) -> None:  # type: ignore[type-arg]
+            headers = {"Authorization": f"Bearer {TOKEN}"} if case.path == "/register" else {}
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        check()
