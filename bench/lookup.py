@@ -22,8 +22,10 @@ def main() -> None:
     parser.add_argument("--database", default="sqlite:///var/bench.sqlite3")
     parser.add_argument("--lookups", type=int, default=20_000)
     args = parser.parse_args()
-    # Reads need no transaction: autocommit saves the BEGIN and ROLLBACK round trips on PostgreSQL.
-    engine = connect(args.database).execution_options(isolation_level="AUTOCOMMIT")
+    engine = connect(args.database)
+    if engine.dialect.name == "postgresql":
+        # Reads need no transaction: autocommit saves the BEGIN and ROLLBACK round trips.
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         pins = [row[0] for row in connection.execute(text("SELECT pin FROM citizen"))]
     rng = random.Random(2026)
