@@ -2,12 +2,14 @@
 
 Clients authenticate as at the token endpoint. Revoking a refresh token revokes its grant (every token born
 from the same authorization code); revoking an access token puts its ``jti`` on the revocation list.
-Unknown tokens, and tokens of another client, get the same empty 200 and are left alone (RFC 7009 §2.2:
-invalid tokens cause no error; answering alike does not reveal other clients' tokens).
+Unknown tokens get an empty 200 and nothing happens (RFC 7009 §2.2: invalid tokens cause no error). A
+token issued to another client is refused with ``invalid_grant`` and left alone (RFC 7009 §2.1: "the
+request is refused and the client is informed of the error").
 """
 
 from typing import ClassVar
 
+from authlib.oauth2.rfc6749 import InvalidGrantError
 from authlib.oauth2.rfc7009 import RevocationEndpoint as _RevocationEndpoint
 
 from idp.oidc.clients import Client
@@ -28,7 +30,9 @@ class RevocationEndpoint(_RevocationEndpoint):  # type: ignore[misc]
     ) -> PresentedToken | None:
         self.check_params(request, client)
         token = find_token(self.server, request.form["token"], request.form.get("token_type_hint"))
-        return token if token is not None and token.check_client(client) else None
+        if token is not None and not token.check_client(client):
+            raise InvalidGrantError("The token was not issued to this client.")
+        return token
 
     def revoke_token(self, token: PresentedToken, request: StarletteOAuth2Request) -> None:
         store = self.server.store

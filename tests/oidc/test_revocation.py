@@ -62,7 +62,9 @@ def test_unknown_token_is_a_200_without_effect(client: TestClient, env: Env) -> 
 def test_a_client_cannot_revoke_another_clients_tokens(client: TestClient, env: Env) -> None:
     tokens = get_tokens(client, env)
     for token in (tokens["access_token"], tokens["refresh_token"]):
-        assert _revoke(client, env, token, "es").status_code == 200
+        refused = _revoke(client, env, token, "es")
+        assert refused.status_code == 400  # RFC 7009 §2.1: refused, and the client told why
+        assert refused.json()["error"] == "invalid_grant"
     assert _userinfo_status(client, tokens["access_token"]) == 200
     assert _refresh(client, env, tokens["refresh_token"]).status_code == 200
 
