@@ -31,7 +31,7 @@ from idp.oidc.models import AuthorizationCode
 from idp.oidc.models import EndUser
 from idp.oidc.models import RefreshToken
 from idp.oidc.tokens import grant_is_active
-from idp.oidc.tokens import revoke_grant
+from idp.oidc.tokens import take_once
 
 CONFIDENTIAL_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
 RESPONSE_MODES = ("query", "form_post")
@@ -59,18 +59,9 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
         self.server.store.put(f"code:{code}", record, self.server.settings.code_ttl)
 
     def query_authorization_code(self, code: str, client: Client) -> AuthorizationCode | None:
-        store = self.server.store
-        record = store.take(f"code:{code}")
-        if record is None:
-            if used := store.get(f"used-code:{code}"):
-                revoke_grant(store, used["grant_id"])
-            return None
-        store.put(
-            f"used-code:{code}",
-            {"grant_id": record["user"]["grant_id"]},
-            self.server.settings.refresh_token_ttl,
-        )
-        if record["client_id"] != client.client_id:
+        ttl = self.server.settings.refresh_token_ttl
+        record = take_once(self.server.store, f"code:{code}", f"used-code:{code}", ttl)
+        if record is None or record["client_id"] != client.client_id:
             return None
         return AuthorizationCode(record)
 
@@ -185,18 +176,9 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
 
     def authenticate_refresh_token(self, refresh_token: str) -> RefreshToken | None:
         store = self.server.store
-        record = store.take(f"refresh:{refresh_token}")
-        if record is None:
-            if rotated := store.get(f"rotated:{refresh_token}"):
-                revoke_grant(store, rotated["grant_id"])
-            return None
-        grant_id = record["user"]["grant_id"]
-        store.put(
-            f"rotated:{refresh_token}",
-            {"grant_id": grant_id},
-            self.server.settings.refresh_token_ttl,
-        )
-        if not grant_is_active(store, grant_id):
+        ttl = self.server.settings.refresh_token_ttl
+        record = take_once(store, f"refresh:{refresh_token}", f"rotated:{refresh_token}", ttl)
+        if record is None or not grant_is_active(store, record["user"]["grant_id"]):
             return None
         return RefreshToken(record)
 

@@ -73,3 +73,18 @@ def grant_is_active(store: StateStore, grant_id: str) -> bool:
 
 def revoke_grant(store: StateStore, grant_id: str) -> None:
     store.delete(f"grant:{grant_id}")
+
+
+def take_once(store: StateStore, key: str, spent_key: str, ttl: int) -> dict[str, Any] | None:
+    """Take a single-use record (a code or a refresh token) atomically and remember it was spent.
+
+    A second presentation finds only the spent marker and revokes the whole grant (RFC 9700 §2.1.1 and
+    §4.14.2: a replayed code or a reused rotated refresh token means it leaked).
+    """
+    record = store.take(key)
+    if record is None:
+        if spent := store.get(spent_key):
+            revoke_grant(store, spent["grant_id"])
+        return None
+    store.put(spent_key, {"grant_id": record["user"]["grant_id"]}, ttl)
+    return record
