@@ -93,6 +93,34 @@ def _expect(response: httpx.Response, status: int) -> httpx.Response:
     return response
 
 
+def _finish(
+    client: httpx.Client, token_url: str, userinfo_url: str, location: str,
+    expected: tuple[str, str, str], keys: KeySet,
+) -> float:  # fmt: skip
+    """From the redirect with the code: token request, ID token check, userinfo; the token request's ms.
+
+    ``expected`` is (state, nonce, code_verifier) of the flow.
+    """
+    state, nonce, verifier = expected
+    query = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+    if query.get("state") != state or "code" not in query:
+        raise AssertionError(f"bad redirect {location}")
+    body = {"grant_type": "authorization_code", "code": query["code"],
+            "redirect_uri": PORTAL_REDIRECT, "code_verifier": verifier}  # fmt: skip
+    started = time.perf_counter()
+    token = _expect(client.post(token_url, data=body, auth=(PORTAL_ID, PORTAL_SECRET)), 200)
+    token_ms = (time.perf_counter() - started) * 1000
+    tokens = token.json()
+    claims = jwt.decode(tokens["id_token"], keys).claims  # raises on a bad signature
+    if claims.get("nonce") != nonce or claims.get("aud") not in (PORTAL_ID, [PORTAL_ID]):
+        raise AssertionError(f"bad ID token claims {claims}")
+    auth = {"Authorization": f"Bearer {tokens['access_token']}"}
+    info = _expect(client.get(userinfo_url, headers=auth), 200).json()
+    if info.get("sub") != claims["sub"]:
+        raise AssertionError("userinfo sub differs from the ID token's")
+    return token_ms
+
+
 def one_flow(client: httpx.Client, issuer: str, keys: KeySet, pin: str, tally: Tally) -> int:
     """One complete code flow with a fresh session; the number of HTTP requests it took."""
     client.cookies.clear()
@@ -117,22 +145,14 @@ def one_flow(client: httpx.Client, issuer: str, keys: KeySet, pin: str, tally: T
     location = _expect(client.get(urljoin(page, resume.headers["location"])), 302).headers[
         "location"
     ]
-    query = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-    if query.get("state") != state or "code" not in query:
-        raise AssertionError(f"bad redirect {location}")
-    body = {"grant_type": "authorization_code", "code": query["code"],
-            "redirect_uri": PORTAL_REDIRECT, "code_verifier": verifier}  # fmt: skip
-    started = time.perf_counter()
-    token = _expect(client.post(f"{issuer}/token", data=body, auth=(PORTAL_ID, PORTAL_SECRET)), 200)
-    token_ms = (time.perf_counter() - started) * 1000
-    tokens = token.json()
-    claims = jwt.decode(tokens["id_token"], keys).claims  # raises on a bad signature
-    if claims.get("nonce") != nonce or claims.get("aud") not in (PORTAL_ID, [PORTAL_ID]):
-        raise AssertionError(f"bad ID token claims {claims}")
-    auth = {"Authorization": f"Bearer {tokens['access_token']}"}
-    info = _expect(client.get(f"{issuer}/userinfo", headers=auth), 200).json()
-    if info.get("sub") != claims["sub"]:
-        raise AssertionError("userinfo sub differs from the ID token's")
+    token_ms = _finish(
+        client,
+        f"{issuer}/token",
+        f"{issuer}/userinfo",
+        location,
+        (state, nonce, verifier),
+        keys,
+    )
     with tally.lock:
         tally.token_ms.append(token_ms)
         tally.login_ms.append(login_ms)
@@ -151,24 +171,14 @@ def one_flow_mock(client: httpx.Client, issuer: str, keys: KeySet, pin: str, tal
     url = f"{issuer}/oauth2/authorize"
     _expect(client.get(url, params=params), 200)
     location = _expect(client.post(url, params=params, data={"sub": pin}), 302).headers["location"]
-    query = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-    if query.get("state") != state or "code" not in query:
-        raise AssertionError(f"bad redirect {location}")
-    body = {"grant_type": "authorization_code", "code": query["code"],
-            "redirect_uri": PORTAL_REDIRECT, "code_verifier": verifier}  # fmt: skip
-    started = time.perf_counter()
-    token = _expect(
-        client.post(f"{issuer}/oauth2/token", data=body, auth=(PORTAL_ID, PORTAL_SECRET)), 200
+    token_ms = _finish(
+        client,
+        f"{issuer}/oauth2/token",
+        f"{issuer}/userinfo",
+        location,
+        (state, nonce, verifier),
+        keys,
     )
-    token_ms = (time.perf_counter() - started) * 1000
-    tokens = token.json()
-    claims = jwt.decode(tokens["id_token"], keys).claims  # raises on a bad signature
-    if claims.get("nonce") != nonce or claims.get("aud") not in (PORTAL_ID, [PORTAL_ID]):
-        raise AssertionError(f"bad ID token claims {claims}")
-    auth = {"Authorization": f"Bearer {tokens['access_token']}"}
-    info = _expect(client.get(f"{issuer}/userinfo", headers=auth), 200).json()
-    if info.get("sub") != claims["sub"]:
-        raise AssertionError("userinfo sub differs from the ID token's")
     with tally.lock:
         tally.token_ms.append(token_ms)
     return 4
@@ -197,22 +207,14 @@ def one_flow_node(client: httpx.Client, issuer: str, keys: KeySet, pin: str, tal
     _expect(client.get(page), 200)
     resume = _expect(client.post(page, data={"prompt": "consent"}), 303)
     location = _at(issuer, _expect(client.get(_at(issuer, resume)), 303))
-    query = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-    if query.get("state") != state or "code" not in query:
-        raise AssertionError(f"bad redirect {location}")
-    body = {"grant_type": "authorization_code", "code": query["code"],
-            "redirect_uri": PORTAL_REDIRECT, "code_verifier": verifier}  # fmt: skip
-    started = time.perf_counter()
-    token = _expect(client.post(f"{issuer}/token", data=body, auth=(PORTAL_ID, PORTAL_SECRET)), 200)
-    token_ms = (time.perf_counter() - started) * 1000
-    tokens = token.json()
-    claims = jwt.decode(tokens["id_token"], keys).claims  # raises on a bad signature
-    if claims.get("nonce") != nonce or claims.get("aud") not in (PORTAL_ID, [PORTAL_ID]):
-        raise AssertionError(f"bad ID token claims {claims}")
-    auth = {"Authorization": f"Bearer {tokens['access_token']}"}
-    info = _expect(client.get(f"{issuer}/me", headers=auth), 200).json()
-    if info.get("sub") != claims["sub"]:
-        raise AssertionError("userinfo sub differs from the ID token's")
+    token_ms = _finish(
+        client,
+        f"{issuer}/token",
+        f"{issuer}/me",
+        location,
+        (state, nonce, verifier),
+        keys,
+    )
     with tally.lock:
         tally.token_ms.append(token_ms)
     return 9
