@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from idp.login.routes import router as login_router
+from idp.oidc.audit import create_audit_table
 from idp.oidc.backchannel import HttpLogoutSender
 from idp.oidc.backchannel import LogoutSender
 from idp.oidc.keys import KeyRing
@@ -35,6 +36,7 @@ def create_app(
         # Authlib refuses plain http unless told; a local sandbox issuer is plain http.
         os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
     engine = connect(settings.database_url)
+    create_audit_table(engine)
     server = AuthorizationServer(
         settings, engine, SqlStateStore(engine), KeyRing.load(settings.keys_dir)
     )
