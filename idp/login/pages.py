@@ -49,7 +49,7 @@ def page_language(ui_locales: str) -> str:
     return "vi"
 
 
-def _page(title: str, body: str, lang: str = "vi", display: str = "page") -> str:
+def layout(title: str, body: str, lang: str = "vi", display: str = "page") -> str:
     display = display if display in DISPLAYS else "page"
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
@@ -75,7 +75,7 @@ def login_page(
         for p in PERSONAS
         if p.account_level
     )
-    return _page(
+    return layout(
         text["login_title"],
         f"<h1>{text['login_heading']}</h1>"
         f'{message}<form method="post" action="{escape(action)}">'
@@ -102,7 +102,7 @@ def consent_page(
 ) -> str:
     text = TEXTS[lang]
     items = "".join(f"<li>{escape(s)}</li>" for s in scopes)
-    return _page(
+    return layout(
         text["consent_title"],
         f"<h1>{text['consent_heading'].format(client=escape(client_name))}</h1>"
         f"<p>{escape(purpose)}</p><ul>{items}</ul>"
@@ -116,7 +116,7 @@ def consent_page(
 
 
 def error_page(error: str, description: str | None) -> str:
-    return _page(
+    return layout(
         "Lỗi",
         "<h1>Yêu cầu không hợp lệ / Invalid request</h1>"
         f"<p><code>{escape(error)}</code></p><p>{escape(description or '')}</p>",
@@ -124,7 +124,7 @@ def error_page(error: str, description: str | None) -> str:
 
 
 def logout_confirm_page(action: str, csrf: str) -> str:
-    return _page(
+    return layout(
         "Đăng xuất",
         "<h1>Đăng xuất khỏi VNeID?</h1><p lang='en'>Log out of VNeID?</p>"
         f'<form method="post" action="{escape(action)}">'
@@ -134,4 +134,4 @@ def logout_confirm_page(action: str, csrf: str) -> str:
 
 
 def logged_out_page() -> str:
-    return _page("Đã đăng xuất", "<h1>Bạn đã đăng xuất.</h1><p lang='en'>You are logged out.</p>")
+    return layout("Đã đăng xuất", "<h1>Bạn đã đăng xuất.</h1><p lang='en'>You are logged out.</p>")
