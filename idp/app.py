@@ -19,9 +19,12 @@ from idp.oidc.backchannel import HttpLogoutSender
 from idp.oidc.backchannel import LogoutSender
 from idp.oidc.keys import KeyRing
 from idp.oidc.metadata import metadata_bytes
+from idp.oidc.openapi import document_static_paths
 from idp.oidc.requests import oauth2_error_response
 from idp.oidc.routes import router as oidc_router
 from idp.oidc.server import AuthorizationServer
+from idp.oidc.static_documents import StaticDocuments
+from idp.oidc.static_documents import provider_documents
 from idp.oidc.store import SqlStateStore
 from idp.population_db.database import connect
 from idp.settings import IdPSettings
@@ -40,11 +43,13 @@ def create_app(
     server = AuthorizationServer(
         settings, engine, SqlStateStore(engine), KeyRing.load(settings.keys_dir)
     )
-    server.metadata = metadata_bytes(settings.issuer, settings.registration_enabled)
-    server.jwks = json.dumps(server.keys.public_jwks).encode()
     server.logout_sender = logout_sender or HttpLogoutSender(settings.backchannel_logout_timeout)
     app = FastAPI(title="vneid-mock identity provider (SANDBOX — synthetic data)")
     app.state.oauth2_server = server
+    metadata = metadata_bytes(settings.issuer, settings.registration_enabled)
+    jwks = json.dumps(server.keys.public_jwks).encode()
+    app.add_middleware(StaticDocuments, documents=provider_documents(metadata, jwks))
+    document_static_paths(app)
     app.add_exception_handler(OAuth2Error, oauth2_error_response)
     app.include_router(oidc_router)
     app.include_router(login_router)

@@ -117,7 +117,12 @@ def serve(
     from idp.app import create_app
 
     settings = IdPSettings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        access_log=settings.access_log,
+    )
 
 
 @population_app.command("seed")

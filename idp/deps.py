@@ -1,4 +1,7 @@
-"""FastAPI dependencies: the objects ``create_app`` built, reached through ``Depends`` only."""
+"""FastAPI dependencies: the objects ``create_app`` built, reached through ``Depends`` only.
+
+Coroutines, so that FastAPI does not hop to its thread pool for each of them (see :mod:`idp.oidc.routes`).
+"""
 
 from typing import Annotated
 
@@ -10,7 +13,7 @@ from idp.login.session import load_session
 from idp.oidc.server import AuthorizationServer
 
 
-def get_server(request: Request) -> AuthorizationServer:
+async def get_server(request: Request) -> AuthorizationServer:
     server: AuthorizationServer = request.app.state.oauth2_server
     return server
 
@@ -18,7 +21,7 @@ def get_server(request: Request) -> AuthorizationServer:
 ServerDep = Annotated[AuthorizationServer, Depends(get_server)]
 
 
-def get_login_session(request: Request, server: ServerDep) -> LoginSession | None:
+async def get_login_session(request: Request, server: ServerDep) -> LoginSession | None:
     return load_session(server.store, request.cookies.get(server.settings.session_cookie))
 
 

@@ -28,6 +28,9 @@ class IdPSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
+    access_log: bool = True
+    """Log one line per HTTP request (uvicorn's access log); off saves a tenth of the CPU under load."""
+
     sandbox_password: str = "Vneid@2025"
     """The documented password of every synthetic citizen who holds an account."""
 

@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError
-from argon2.exceptions import VerificationError
 from authlib.oauth2.rfc6749 import ClientMixin
 from authlib.oauth2.rfc6749 import list_to_scope
 from authlib.oauth2.rfc6749 import scope_to_list
 
-_HASHER = PasswordHasher()
+from idp.population_db.credentials import hash_secret
+from idp.population_db.credentials import verify_secret
+
 AUTH_METHODS = ("client_secret_basic", "client_secret_post", "private_key_jwt", "none")
 
 
@@ -73,10 +72,7 @@ class Client(ClientMixin):  # type: ignore[misc]
     def check_client_secret(self, client_secret: str) -> bool:
         if self.client_secret_hash is None:
             return False
-        try:
-            return _HASHER.verify(self.client_secret_hash, client_secret)
-        except (VerificationError, InvalidHashError):
-            return False
+        return verify_secret(self.client_secret_hash, client_secret)
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
         return method == self.auth_method
@@ -93,11 +89,6 @@ class Client(ClientMixin):  # type: ignore[misc]
         if self.client_secret_hash is not None:
             entry["client_secret_hash"] = self.client_secret_hash
         return entry
-
-
-def hash_secret(secret: str) -> str:
-    """The Argon2id hash under which a client secret is stored."""
-    return str(_HASHER.hash(secret))
 
 
 def load_clients(path: Path) -> dict[str, Client]:
@@ -124,7 +115,7 @@ def add_client(path: Path, client_id: str, metadata: dict[str, Any]) -> str | No
     secret = None
     if metadata.get("token_endpoint_auth_method") not in ("none", "private_key_jwt"):
         secret = secrets.token_urlsafe(32)
-    client = Client(client_id, metadata, _HASHER.hash(secret) if secret else None)
+    client = Client(client_id, metadata, hash_secret(secret) if secret else None)
     clients[client_id] = client
     document = {"clients": [c.as_json() for c in clients.values()]}
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -8,6 +8,9 @@ constant is the keyword arguments of one route decorator.
 
 from typing import Any
 
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 
@@ -134,16 +137,34 @@ REGISTER: dict[str, Any] = {
     "responses": {201: _json(REGISTERED, "RFC 7591 §3.2.1"), **_errors(400, 401, 404, 413)},
     "status_code": 201,
 }
-DISCOVERY: dict[str, Any] = {
-    "responses": {
-        200: _json({"type": "object", "required": ["issuer", "jwks_uri"]}, "OIDC Discovery 1.0 §3")
-    }
-}
+DISCOVERY = _json({"type": "object", "required": ["issuer", "jwks_uri"]}, "OIDC Discovery 1.0 §3")
 JWKS: dict[str, Any] = {
-    "responses": {
-        200: {
-            "description": "RFC 7517 §5 JWK set",
-            "content": {"application/jwk-set+json": {"schema": {"type": "object"}}},
-        }
-    }
+    "description": "RFC 7517 §5 JWK set",
+    "content": {"application/jwk-set+json": {"schema": {"type": "object"}}},
 }
+
+
+def static_document_paths() -> dict[str, Any]:
+    """OpenAPI path items of the documents :mod:`idp.oidc.static_documents` serves outside the routes."""
+
+    def get(operation_id: str, response: dict[str, Any]) -> dict[str, Any]:
+        return {"get": {"operationId": operation_id, "responses": {"200": response}}}
+
+    return {
+        "/.well-known/openid-configuration": get("openid_configuration", DISCOVERY),
+        "/.well-known/oauth-authorization-server": get("oauth_authorization_server", DISCOVERY),
+        "/jwks": get("jwks", JWKS),
+    }
+
+
+def document_static_paths(app: FastAPI) -> None:
+    """Make ``app``'s OpenAPI schema describe the static documents too."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+            schema["paths"] = {**static_document_paths(), **schema["paths"]}
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

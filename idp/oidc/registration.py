@@ -26,9 +26,9 @@ from authlib.oauth2.rfc7591 import InvalidRedirectURIError
 from authlib.oidc.registration import ClientMetadataClaims as OidcClientMetadataClaims
 
 from idp.oidc.clients import Client
-from idp.oidc.clients import hash_secret
 from idp.oidc.metadata import provider_metadata
 from idp.oidc.requests import printable
+from idp.population_db.credentials import hash_secret
 
 if TYPE_CHECKING:
     from idp.oidc.server import AuthorizationServer

@@ -1,8 +1,9 @@
 """Ephemeral protocol state: sessions, interactions, codes, refresh-token families, replay caches.
 
 One small interface, :class:`StateStore`, with an SQL implementation in the population's database. Every
-"use once" operation is :meth:`StateStore.take`, atomic in the store itself (one ``DELETE … RETURNING``),
-so of two concurrent redemptions of a code exactly one gets it. A Redis implementation (``SET EX``,
+"use once" operation is atomic in the store itself: :meth:`StateStore.take` is one ``DELETE … RETURNING``,
+so of two concurrent redemptions of a code exactly one gets it, and :meth:`StateStore.add` one
+``INSERT … ON CONFLICT DO UPDATE … WHERE expired RETURNING``. A Redis implementation (``SET EX``,
 ``GET``, ``DEL``, ``GETDEL``) fits the same interface without touching protocol code.
 """
 
@@ -12,11 +13,12 @@ from typing import Any
 from typing import Protocol
 
 from sqlalchemy import Engine
+from sqlalchemy import Insert
 from sqlalchemy import Table
 from sqlalchemy import delete
-from sqlalchemy import insert
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
@@ -64,10 +66,8 @@ class SqlStateStore:
         STATE.create(engine, checkfirst=True)
 
     def put(self, key: str, value: JsonObject, ttl: int) -> None:
-        row = {"key": key, "value": json.dumps(value), "expires_at": time.time() + ttl}
         with self.engine.begin() as connection:
-            connection.execute(delete(STATE).where(STATE.c.key == key))
-            connection.execute(insert(STATE).values(row))
+            connection.execute(self._upsert(key, value, ttl))
 
     def get(self, key: str) -> JsonObject | None:
         query = select(STATE.c.value).where(STATE.c.key == key, STATE.c.expires_at > time.time())
@@ -90,15 +90,23 @@ class SqlStateStore:
         return _loads(row.value)
 
     def add(self, key: str, value: JsonObject, ttl: int) -> bool:
+        # One statement: insert, or overwrite only an expired entry; RETURNING tells which happened.
+        statement = self._upsert(key, value, ttl, only_if_expired=True).returning(STATE.c.key)
+        with self.engine.begin() as connection:
+            return connection.execute(statement).one_or_none() is not None
+
+    def _upsert(
+        self, key: str, value: JsonObject, ttl: int, only_if_expired: bool = False
+    ) -> Insert:
+        """``INSERT … ON CONFLICT (key) DO UPDATE`` (SQLite ≥ 3.24 and PostgreSQL share the syntax)."""
+        insert = sqlite_insert if self.engine.dialect.name == "sqlite" else postgresql_insert
         row = {"key": key, "value": json.dumps(value), "expires_at": time.time() + ttl}
-        expired = delete(STATE).where(STATE.c.key == key, STATE.c.expires_at <= time.time())
-        try:
-            with self.engine.begin() as connection:
-                connection.execute(expired)
-                connection.execute(insert(STATE).values(row))
-        except IntegrityError:
-            return False
-        return True
+        statement = insert(STATE).values(row)
+        return statement.on_conflict_do_update(
+            index_elements=[STATE.c.key],
+            set_={"value": statement.excluded.value, "expires_at": statement.excluded.expires_at},
+            where=(STATE.c.expires_at <= time.time()) if only_if_expired else None,
+        )
 
 
 def _loads(value: str) -> JsonObject:
