@@ -15,6 +15,7 @@ from typing import Protocol
 from sqlalchemy import Engine
 from sqlalchemy import Insert
 from sqlalchemy import Table
+from sqlalchemy import bindparam
 from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -58,55 +59,69 @@ class OidcState(SQLModel, table=True):
 STATE: Table = OidcState.__table__  # type: ignore[attr-defined]
 
 
+_GET = select(STATE.c.value).where(
+    STATE.c.key == bindparam("key"), STATE.c.expires_at > bindparam("now")
+)
+_DELETE = delete(STATE).where(STATE.c.key == bindparam("key"))
+_TAKE = _DELETE.returning(STATE.c.value, STATE.c.expires_at)
+
+
+def _upsert(dialect: str, only_if_expired: bool) -> Insert:
+    """``INSERT … ON CONFLICT (key) DO UPDATE`` (SQLite ≥ 3.24 and PostgreSQL share the syntax); with
+    ``only_if_expired`` the update happens only over an expired entry, and RETURNING tells which."""
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    statement = insert(STATE).values(
+        key=bindparam("key"), value=bindparam("value"), expires_at=bindparam("expires_at")
+    )
+    update = {"value": statement.excluded.value, "expires_at": statement.excluded.expires_at}
+    if not only_if_expired:
+        return statement.on_conflict_do_update(index_elements=[STATE.c.key], set_=update)
+    return statement.on_conflict_do_update(
+        index_elements=[STATE.c.key], set_=update, where=STATE.c.expires_at <= bindparam("now")
+    ).returning(STATE.c.key)
+
+
 class SqlStateStore:
-    """:class:`StateStore` on an SQLAlchemy engine (SQLite ≥ 3.35 or PostgreSQL: both have RETURNING)."""
+    """:class:`StateStore` on an SQLAlchemy engine (SQLite ≥ 3.35 or PostgreSQL: both have RETURNING).
+
+    The statements are built once, with bound parameters: building and cache-keying a Core statement
+    per call cost four times the query itself (234 against 56 µs for a ``get`` on SQLite).
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         STATE.create(engine, checkfirst=True)
+        self._put = _upsert(engine.dialect.name, only_if_expired=False)
+        self._add = _upsert(engine.dialect.name, only_if_expired=True)
 
     def put(self, key: str, value: JsonObject, ttl: int) -> None:
         with self.engine.begin() as connection:
-            connection.execute(self._upsert(key, value, ttl))
+            connection.execute(self._put, _row(key, value, ttl))
 
     def get(self, key: str) -> JsonObject | None:
-        query = select(STATE.c.value).where(STATE.c.key == key, STATE.c.expires_at > time.time())
         with self.engine.connect() as connection:
-            value = connection.execute(query).scalar_one_or_none()
+            value = connection.execute(_GET, {"key": key, "now": time.time()}).scalar_one_or_none()
         return None if value is None else _loads(value)
 
     def delete(self, key: str) -> None:
         with self.engine.begin() as connection:
-            connection.execute(delete(STATE).where(STATE.c.key == key))
+            connection.execute(_DELETE, {"key": key})
 
     def take(self, key: str) -> JsonObject | None:
-        statement = (
-            delete(STATE).where(STATE.c.key == key).returning(STATE.c.value, STATE.c.expires_at)
-        )
         with self.engine.begin() as connection:
-            row = connection.execute(statement).one_or_none()
+            row = connection.execute(_TAKE, {"key": key}).one_or_none()
         if row is None or row.expires_at <= time.time():
             return None
         return _loads(row.value)
 
     def add(self, key: str, value: JsonObject, ttl: int) -> bool:
-        # One statement: insert, or overwrite only an expired entry; RETURNING tells which happened.
-        statement = self._upsert(key, value, ttl, only_if_expired=True).returning(STATE.c.key)
+        parameters = {**_row(key, value, ttl), "now": time.time()}
         with self.engine.begin() as connection:
-            return connection.execute(statement).one_or_none() is not None
+            return connection.execute(self._add, parameters).one_or_none() is not None
 
-    def _upsert(
-        self, key: str, value: JsonObject, ttl: int, only_if_expired: bool = False
-    ) -> Insert:
-        """``INSERT … ON CONFLICT (key) DO UPDATE`` (SQLite ≥ 3.24 and PostgreSQL share the syntax)."""
-        insert = sqlite_insert if self.engine.dialect.name == "sqlite" else postgresql_insert
-        row = {"key": key, "value": json.dumps(value), "expires_at": time.time() + ttl}
-        statement = insert(STATE).values(row)
-        return statement.on_conflict_do_update(
-            index_elements=[STATE.c.key],
-            set_={"value": statement.excluded.value, "expires_at": statement.excluded.expires_at},
-            where=(STATE.c.expires_at <= time.time()) if only_if_expired else None,
-        )
+
+def _row(key: str, value: JsonObject, ttl: int) -> dict[str, Any]:
+    return {"key": key, "value": json.dumps(value), "expires_at": time.time() + ttl}
 
 
 def _loads(value: str) -> JsonObject:
