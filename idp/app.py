@@ -20,6 +20,7 @@ from idp.oidc.backchannel import LogoutSender
 from idp.oidc.keys import KeyRing
 from idp.oidc.metadata import metadata_bytes
 from idp.oidc.openapi import document_static_paths
+from idp.oidc.requests import database_error_response
 from idp.oidc.requests import oauth2_error_response
 from idp.oidc.routes import router as oidc_router
 from idp.oidc.server import AuthorizationServer
@@ -51,6 +52,7 @@ def create_app(
     app.add_middleware(StaticDocuments, documents=provider_documents(metadata, jwks))
     document_static_paths(app)
     app.add_exception_handler(OAuth2Error, oauth2_error_response)
+    app.add_exception_handler(SQLAlchemyError, database_error_response)
     app.include_router(oidc_router)
     app.include_router(login_router)
 

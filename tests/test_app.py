@@ -23,3 +23,33 @@ def test_health_counts_the_population(tmp_path: Path) -> None:
     seed_population(connect(url), count=20, seed=1, password="p", passcode="1")
     with TestClient(create_app(IdPSettings(database_url=url, keys_dir=tmp_path))) as client:
         assert client.get("/healthz").json()["population"] == 29
+
+
+def test_an_unseeded_database_answers_503_not_a_stack_trace(tmp_path: Path) -> None:
+    settings = IdPSettings(
+        database_url=f"sqlite:///{tmp_path / 'e.sqlite3'}",
+        keys_dir=tmp_path,
+        issuer="http://testserver",
+    )
+    app = create_app(settings)
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
+        response = client.get("/userinfo", headers={"Authorization": "Bearer x"})
+        assert response.status_code == 401  # no database needed to refuse a bad token
+        page = client.get(
+            "/authorize",
+            params={
+                "response_type": "code",
+                "client_id": "portal",
+                "redirect_uri": "http://127.0.0.1:8001/callback",
+                "scope": "openid",
+                "code_challenge": "x" * 43,
+                "code_challenge_method": "S256",
+            },
+        )
+        uid = page.headers["location"].rsplit("/", 1)[1]
+        csrf = app.state.oauth2_server.store.get(f"interaction:{uid}")["csrf"]
+        form = {"username": "001088999001", "password": "Vneid@2025", "csrf": csrf}
+        response = client.post(f"/interaction/{uid}/login", data=form)
+    assert response.status_code == 503
+    assert response.json()["error"] == "temporarily_unavailable"
+    assert "Traceback" not in response.text

@@ -13,6 +13,7 @@ endpoint authenticates the caller first.
 """
 
 import json
+import logging
 from collections import defaultdict
 from typing import Annotated
 from typing import Any
@@ -29,6 +30,8 @@ from fastapi import Request
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.responses import Response
+
+logger = logging.getLogger(__name__)
 
 Items = list[tuple[str, str]]
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -178,6 +181,18 @@ def oauth2_error_response(request: Request, error: Exception) -> Response:
     response = JSONResponse(body, status_code=status, headers=dict(headers))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def database_error_response(request: Request, error: Exception) -> Response:
+    """The database is unreachable or not seeded: 503 ``temporarily_unavailable`` (RFC 6749 §4.1.2.1),
+    never a stack trace. The cause goes to the log, which holds no secret: SQLAlchemy's message names
+    the statement, not its parameters."""
+    logger.error("database error on %s: %s", request.url.path, str(error).splitlines()[0])
+    description = (
+        "The population database is unreachable or not seeded (vneid-mock population seed)."
+    )
+    body = {"error": "temporarily_unavailable", "error_description": description}
+    return JSONResponse(body, status_code=503, headers={"Cache-Control": "no-store"})
 
 
 OAuth2RequestDep = Annotated[StarletteOAuth2Request, Depends(read_oauth2_request)]
