@@ -10,6 +10,7 @@ from typing import Any
 
 from authlib.oauth2.rfc6749 import OAuth2Error
 from fastapi import FastAPI
+from sqlalchemy import Engine
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -20,6 +21,7 @@ from idp.oidc.backchannel import LogoutSender
 from idp.oidc.keys import KeyRing
 from idp.oidc.metadata import metadata_bytes
 from idp.oidc.openapi import document_static_paths
+from idp.oidc.redis_store import RedisStateStore
 from idp.oidc.requests import database_error_response
 from idp.oidc.requests import oauth2_error_response
 from idp.oidc.routes import router as oidc_router
@@ -27,6 +29,7 @@ from idp.oidc.server import AuthorizationServer
 from idp.oidc.static_documents import StaticDocuments
 from idp.oidc.static_documents import provider_documents
 from idp.oidc.store import SqlStateStore
+from idp.oidc.store import StateStore
 from idp.population_db.database import connect
 from idp.settings import IdPSettings
 
@@ -42,7 +45,7 @@ def create_app(
     engine = connect(settings.database_url)
     create_audit_table(engine)
     server = AuthorizationServer(
-        settings, engine, SqlStateStore(engine), KeyRing.load(settings.keys_dir)
+        settings, engine, _state_store(settings, engine), KeyRing.load(settings.keys_dir)
     )
     server.logout_sender = logout_sender or HttpLogoutSender(settings.backchannel_logout_timeout)
     app = FastAPI(title="vneid-mock identity provider (SANDBOX — synthetic data)")
@@ -67,3 +70,10 @@ def create_app(
         return {"status": "ok", "issuer": settings.issuer, "population": citizens}
 
     return app
+
+
+def _state_store(settings: IdPSettings, engine: Engine) -> StateStore:
+    """Redis when ``state_store_url`` names one (distributed mode), else the SQL database's table."""
+    if settings.state_store_url:
+        return RedisStateStore(settings.state_store_url, settings.state_store_prefix)
+    return SqlStateStore(engine)

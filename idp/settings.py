@@ -7,6 +7,7 @@ environment at import time.
 from pathlib import Path
 
 from pydantic import SecretStr
+from pydantic import field_validator
 from pydantic_settings import BaseSettings
 from pydantic_settings import SettingsConfigDict
 
@@ -21,6 +22,13 @@ class IdPSettings(BaseSettings):
 
     database_url: str = f"sqlite:///{DEFAULT_DATA_DIR / 'vneid.sqlite3'}"
     """SQLAlchemy URL of the population database (SQLite file by default; PostgreSQL for distributed mode)."""
+
+    state_store_url: str = ""
+    """Where ephemeral protocol state lives: empty for the ``oidc_state`` table of the database above, or
+    ``redis://host:port/db`` for Redis (the distributed mode: several provider processes share it)."""
+
+    state_store_prefix: str = "vneid:"
+    """Prefix of every Redis key, so that one Redis can serve several sandboxes."""
 
     issuer: str = "http://127.0.0.1:8000"
     """The issuer identifier; also where the demo serves the identity provider."""
@@ -72,3 +80,10 @@ class IdPSettings(BaseSettings):
 
     registration_token: SecretStr = SecretStr("")
     """The initial access token ``/register`` requires as Bearer; empty refuses every registration."""
+
+    @field_validator("state_store_url")
+    @classmethod
+    def _known_store(cls, url: str) -> str:
+        if url and not url.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be empty (the SQL database) or a redis:// URL")
+        return url

@@ -1,0 +1,51 @@
+"""The Redis implementation of :class:`idp.oidc.store.StateStore`, for the distributed mode.
+
+Several provider processes share their sessions, codes, refresh-token families and replay caches through
+one Redis server (``VNEID_STATE_STORE_URL=redis://…``). Every "use once" operation is one atomic Redis
+command: ``take`` is ``GETDEL`` (Redis ≥ 6.2), ``add`` is ``SET NX PX``. Expiry is Redis's own, so an
+expired entry is simply absent. Values are JSON; keys carry a prefix so that one Redis can hold several
+sandboxes.
+"""
+
+import json
+from typing import Any
+
+import redis
+
+JsonObject = dict[str, Any]
+
+
+class RedisStateStore:
+    """Key → JSON object with a time to live, in Redis."""
+
+    def __init__(self, url: str, prefix: str = "vneid:") -> None:
+        self.client = redis.Redis.from_url(url, decode_responses=True)
+        self.prefix = prefix
+
+    def put(self, key: str, value: JsonObject, ttl: int) -> None:
+        if ttl <= 0:  # already expired: what a later ``get`` would see
+            self.client.delete(self.prefix + key)
+            return
+        self.client.set(self.prefix + key, json.dumps(value), px=ttl * 1000)
+
+    def get(self, key: str) -> JsonObject | None:
+        return _loads(self.client.get(self.prefix + key))
+
+    def delete(self, key: str) -> None:
+        self.client.delete(self.prefix + key)
+
+    def take(self, key: str) -> JsonObject | None:
+        return _loads(self.client.getdel(self.prefix + key))
+
+    def add(self, key: str, value: JsonObject, ttl: int) -> bool:
+        stored = self.client.set(
+            self.prefix + key, json.dumps(value), px=max(ttl, 1) * 1000, nx=True
+        )
+        return bool(stored)
+
+
+def _loads(value: Any) -> JsonObject | None:
+    if value is None:
+        return None
+    loaded: JsonObject = json.loads(value)
+    return loaded
