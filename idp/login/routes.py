@@ -70,8 +70,9 @@ def interaction_page(
     )  # next_step only names a factor or done for the interaction's session
     if step.kind != "done":
         return factor_page(server, uid, record, session, step)
-    if target := interaction.safe_return_to(record):
-        return RedirectResponse(target, status_code=303)
+    if "return_to" in record:  # the account page's login: back there, never anywhere else
+        target = interaction.safe_return_to(record)
+        return RedirectResponse(target, status_code=303) if target else interaction.gone()
     return _consent_or_resume(server, uid, record, session)
 
 

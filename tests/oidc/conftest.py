@@ -184,7 +184,11 @@ def complete(
             response = client.get(location)
             continue
         page = location.split("?")[0]
-        html = client.get(location).text
+        shown = client.get(location)
+        if shown.status_code in (302, 303):
+            response = shown
+            continue
+        html = shown.text
         data = {"csrf": csrf_of(html)}
         if 'name="password"' in html:
             data |= {"username": pin, "password": PASSWORD}
@@ -198,7 +202,7 @@ def complete(
         elif 'name="decision"' in html and consent:
             response = client.post(f"{page}/consent", data={**data, "decision": "approve"})
         else:
-            return client.get(location)
+            return shown
     raise AssertionError("the interaction did not end")
 
 
