@@ -170,9 +170,7 @@ def sms_code(client: TestClient, pin: str = PIN) -> str:
     return code
 
 
-def complete(
-    client: TestClient, response: Any, pin: str = PIN, consent: bool = True
-) -> Any:
+def complete(client: TestClient, response: Any, pin: str = PIN, consent: bool = True) -> Any:
     """Walk an interaction from an authorization response: every page the citizen is shown is
     answered (password, OTP from the inbox, passcode, face match, consent) until the browser leaves
     the interaction; the response that leaves it (the client's redirect, or an ending page)."""
@@ -230,5 +228,7 @@ def redeem(
     response = client.post("/token", data=data, auth=(client_id, env.secrets[client_id]))
     assert response.status_code == 200, response.text
     payload = response.json()["id_token"].split(".")[1]
-    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims: dict[str, Any] = json.loads(
+        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    )
     return claims
