@@ -42,8 +42,7 @@ def _app(env: Env, url: str, root: Path, **limits: int) -> TestClient:
         issuer=env.settings.issuer,
         keys_dir=env.settings.keys_dir,
         clients_file=env.settings.clients_file,
-        **limits,
-    )
+    ).model_copy(update=limits)
     return TestClient(create_app(settings), follow_redirects=False)
 
 

@@ -209,7 +209,7 @@ def test_account_page_interaction_returns_to_the_account_page(client: TestClient
         ("acct-ok", "/account", "/account"),
         ("acct-evil", "//evil.example/account", None),
     ]:
-        record = {"params": [], "client_id": None, "scope": "", "csrf": "c" * 20}
+        record: dict[str, Any] = {"params": [], "client_id": None, "scope": "", "csrf": "c" * 20}
         server.store.put(f"interaction:{uid}", {**record, "return_to": target}, 60)
         html = client.get(f"/interaction/{uid}").text
         response = _password(client, f"/interaction/{uid}", html, "001088999001")
