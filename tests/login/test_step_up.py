@@ -223,3 +223,14 @@ def test_essential_acr_claim_unreachable_is_unmet(client: TestClient) -> None:
     page, html = _page(client, response)
     ending = _password(client, page, html, "001088999001")
     assert _continue(client, ending)["error"] == "unmet_authentication_requirements"
+
+
+def test_language_switch_works_without_javascript(client: TestClient) -> None:
+    response, _ = _authorize(client)
+    page, html = _page(client, response)
+    assert '<html lang="vi">' in html
+    assert f'href="{page}?lang=en"' in html
+    english = client.get(page, params={"lang": "en"}).text
+    assert '<html lang="en">' in english
+    assert ">Password</label>" in english
+    assert "SANDBOX — dữ liệu giả lập / synthetic data" in english
