@@ -1,7 +1,7 @@
 """The identity provider's FastAPI application, built by :func:`create_app` from one settings object.
 
 It serves the health endpoint, the OpenID Provider (:mod:`idp.oidc`) and its login interaction
-(:mod:`idp.login`). Everything is built here, once, and kept on ``app.state``.
+(:mod:`idp.login`, with the sandbox's mock SMS inbox). Everything is built here, once, and kept on ``app.state``.
 """
 
 import json
@@ -14,7 +14,12 @@ from sqlalchemy import Engine
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from idp.login.factors import router as factors_router
+from idp.login.lockout import create_counter_table
 from idp.login.routes import router as login_router
+from idp.login.sandbox import router as sandbox_router
+from idp.login.sms_inbox import create_inbox_table
+from idp.oidc.accounts import warm_up
 from idp.oidc.audit import create_audit_table
 from idp.oidc.backchannel import HttpLogoutSender
 from idp.oidc.backchannel import LogoutSender
@@ -44,6 +49,9 @@ def create_app(
         os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
     engine = connect(settings.database_url)
     create_audit_table(engine)
+    create_counter_table(engine)
+    create_inbox_table(engine)
+    warm_up()
     server = AuthorizationServer(
         settings, engine, _state_store(settings, engine), KeyRing.load(settings.keys_dir)
     )
@@ -58,6 +66,8 @@ def create_app(
     app.add_exception_handler(SQLAlchemyError, database_error_response)
     app.include_router(oidc_router)
     app.include_router(login_router)
+    app.include_router(factors_router)
+    app.include_router(sandbox_router)
 
     @app.get("/healthz")
     def health() -> dict[str, Any]:

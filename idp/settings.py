@@ -81,6 +81,33 @@ class IdPSettings(BaseSettings):
     registration_token: SecretStr = SecretStr("")
     """The initial access token ``/register`` requires as Bearer; empty refuses every registration."""
 
+    lockout_threshold: int = 5
+    """Wrong passwords (or passcodes) in a row that lock that factor of an account."""
+
+    lockout_seconds: int = 15 * 60
+    """How long a locked factor stays locked; failures older than this are forgotten."""
+
+    login_rate_window: int = 60
+    """Seconds of the fixed window the login rate limits count in."""
+
+    login_rate_per_account: int = 10
+    """Password attempts per PIN per window (right or wrong) before 429."""
+
+    login_rate_per_ip: int = 30
+    """Password attempts per client IP per window before 429."""
+
+    otp_ttl: int = 3 * 60
+    """Seconds a one-time code sent by SMS stays valid."""
+
+    otp_max_tries: int = 5
+    """Wrong entries that kill a one-time code."""
+
+    otp_resend_interval: int = 30
+    """Seconds between two SMS sends in one interaction."""
+
+    otp_max_sends: int = 5
+    """SMS sends allowed per interaction (the first one included)."""
+
     @field_validator("state_store_url")
     @classmethod
     def _known_store(cls, url: str) -> str:

@@ -3,7 +3,8 @@
 In Vietnamese (with English glosses) by default, in English when ``ui_locales`` asks for it; the
 ``display`` value (page, popup, touch, wap; anything else is ignored, OIDC Core §3.1.2.1) becomes a class
 on the body. Field names follow PRODUCT.md: ``username`` (the PIN), ``password``; consent submits ``decision`` =
-``approve`` or ``deny``. Every form carries a hidden ``csrf`` token. Every value is escaped.
+``approve`` or ``deny``. Every page carries the permanent SANDBOX banner and no official logo; the
+factor pages are in :mod:`idp.login.factor_pages`. Every form carries a hidden ``csrf`` token. Every value is escaped.
 """
 
 from html import escape
@@ -24,6 +25,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "consent_heading": "{client} yêu cầu chia sẻ thông tin",
         "approve": "Đồng ý / Approve",
         "deny": "Từ chối / Deny",
+        "cancel": "Hủy / Cancel",
     },
     "en": {
         "login_title": "Log in",
@@ -36,6 +38,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "consent_heading": "{client} asks you to share information",
         "approve": "Approve",
         "deny": "Deny",
+        "cancel": "Cancel",
     },
 }
 
@@ -49,15 +52,50 @@ def page_language(ui_locales: str) -> str:
     return "vi"
 
 
+STYLE = (
+    "body{margin:0;font-family:'Segoe UI',Roboto,Arial,sans-serif;background:#f3f4f6;color:#1a1a1a;"
+    "line-height:1.5}"
+    ".sandbox{background:#ffd60a;color:#111;text-align:center;font-weight:700;padding:.4rem;"
+    "border-bottom:2px solid #111}"
+    "header{background:#0b3d6e;color:#fff;padding:.8rem 1.2rem;display:flex;"
+    "justify-content:space-between;align-items:center}"
+    "header a{color:#fff}"
+    "main{max-width:34rem;margin:1.5rem auto;background:#fff;padding:1.5rem 2rem;"
+    "border:1px solid #c9ced6;border-radius:4px}"
+    "h1{font-size:1.35rem;color:#0b3d6e;margin-top:0}h2{font-size:1.05rem}"
+    "label{display:block;margin:.8rem 0 .2rem;font-weight:600}"
+    "input[type=text],input[type=password],input:not([type]){width:100%;box-sizing:border-box;"
+    "padding:.55rem;font-size:1rem;border:1px solid #6b7280;border-radius:3px}"
+    "button{margin:1rem .5rem 0 0;padding:.6rem 1.2rem;font-size:1rem;border-radius:3px;"
+    "border:1px solid #0b3d6e;background:#0b3d6e;color:#fff;cursor:pointer}"
+    "button.secondary{background:#fff;color:#0b3d6e}"
+    "a:focus,button:focus,input:focus{outline:3px solid #f59e0b;outline-offset:2px}"
+    "[role=alert]{background:#fde8e8;border-left:4px solid #b91c1c;padding:.6rem;color:#7f1d1d}"
+    ".note{background:#eef4fb;border-left:4px solid #0b3d6e;padding:.6rem}"
+    ".en{color:#374151}"
+)
+
+
 def layout(title: str, body: str, lang: str = "vi", display: str = "page") -> str:
+    """The page frame: the permanent SANDBOX banner, a sober header (no official logo), ``body``."""
     display = display if display in DISPLAYS else "page"
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
-        f"<title>{escape(title)} · VNeID (SANDBOX)</title></head>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)} · VNeID (SANDBOX)</title><style>{STYLE}</style></head>"
         f'<body class="display-{display}">'
-        "<p><strong>SANDBOX — dữ liệu giả lập / synthetic data</strong></p>"
-        f"{body}</body></html>"
+        '<div class="sandbox" role="note">SANDBOX — dữ liệu giả lập / synthetic data</div>'
+        '<header><span>Định danh điện tử · <span lang="en">e-Identification</span> (mock)</span>'
+        "</header>"
+        f"<main>{body}</main></body></html>"
     )
+
+
+def language_switch(base: str, lang: str) -> str:
+    """A link to the same page in the other language (works without JavaScript)."""
+    if lang == "vi":
+        return f'<p><a href="{escape(base)}?lang=en" hreflang="en" lang="en">English</a></p>'
+    return f'<p><a href="{escape(base)}?lang=vi" hreflang="vi" lang="vi">Tiếng Việt</a></p>'
 
 
 def login_page(
@@ -68,23 +106,29 @@ def login_page(
     lang: str = "vi",
     display: str = "page",
 ) -> str:
+    """The first step of every login: PIN and password, the persona picker, a cancel button."""
     text = TEXTS[lang]
+    base = action.rsplit("/", 1)[0]
     message = f'<p role="alert">{escape(error)}</p>' if error else ""
     personas = "".join(
-        f'<li><a href="?login_hint={escape(p.pin)}">{escape(p.full_name)} ({escape(p.key)})</a></li>'
+        f'<li><a href="{escape(base)}?login_hint={escape(p.pin)}">{escape(p.full_name)}</a> '
+        f"({escape(p.key)}, {escape(p.pin)})</li>"
         for p in PERSONAS
-        if p.account_level
     )
     return layout(
         text["login_title"],
         f"<h1>{text['login_heading']}</h1>"
         f'{message}<form method="post" action="{escape(action)}">'
         f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-        f'<label>{text["pin"]} <input name="username" value="{escape(pin)}" '
-        'inputmode="numeric" autocomplete="username" required></label>'
-        f'<label>{text["password"]} <input name="password" type="password" '
-        'autocomplete="current-password" required></label>'
+        f'<label for="username">{text["pin"]}</label><input id="username" name="username" '
+        f'value="{escape(pin)}" inputmode="numeric" autocomplete="username" required>'
+        f'<label for="password">{text["password"]}</label><input id="password" name="password" '
+        'type="password" autocomplete="current-password" required>'
         f'<button type="submit">{text["login"]}</button></form>'
+        f'<form method="post" action="{escape(base)}/cancel">'
+        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+        f'<button type="submit" class="secondary">{text["cancel"]}</button></form>'
+        f"{language_switch(base, lang)}"
         f"<h2>{text['personas']}</h2><ul>{personas}</ul>",
         lang,
         display,

@@ -1,69 +1,84 @@
-"""The interaction's routes: the login form (PIN + password) and the consent form.
+"""The interaction's routes: the page of the current step, the password form, ending and consent.
 
-An already logged-in citizen whose session is good enough goes straight to consent, or back to the
-protocol core when consent was given before (single sign-on across clients). Both forms are CSRF-protected with a token bound to the interaction. At login the citizen gets a new
-session id in an HttpOnly, SameSite=Lax cookie. Each step ends by sending the browser back to the
-protocol core (``/authorize/resume/{uid}``).
+``GET /interaction/{uid}`` shows what :func:`idp.login.interaction.next_step` says: the login form (PIN +
+password), the next missing factor (:mod:`idp.login.factors`), an ending page (unmet requirements,
+refused citizen) with a continue button, then consent, or the account page's ``return_to``. A citizen
+whose session is good enough goes straight to consent, or back to the protocol core when consent was
+given before (single sign-on across clients). Every form is CSRF-protected with a token bound to the
+interaction. A password login gets a new session id (HttpOnly, SameSite=Lax cookie); later factors step
+the same session up. Each flow ends at the protocol core (``/authorize/resume/{uid}``).
+
+The PIN/password form answers an unknown PIN, a citizen without an account, a wrong password and a
+locked-out password with the same status, text and (one Argon2 verification) time. Only after a right
+password does a locked account or a deceased citizen see why; a citizen without an account has no
+password, so never gets past the form (the tester can cancel, and the client gets ``access_denied``).
 """
 
-import hmac
 from typing import Annotated
-from typing import Any
 
 from fastapi import APIRouter
 from fastapi import Form
+from fastapi import Request
 from starlette.responses import HTMLResponse
 from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
 from idp.deps import LoginSessionDep
 from idp.deps import ServerDep
+from idp.login import interaction
+from idp.login.auth_events import Outcome
+from idp.login.auth_events import audit
+from idp.login.auth_events import password_attempt
+from idp.login.factor_pages import ending_page
+from idp.login.factors import factor_page
+from idp.login.pages import LANGUAGES
 from idp.login.pages import consent_page
-from idp.login.pages import error_page
+from idp.login.pages import logged_out_page
 from idp.login.pages import login_page
-from idp.login.pages import page_language
 from idp.login.session import LoginSession
 from idp.login.session import save_session
 from idp.login.session import start_session
-from idp.oidc.accounts import authenticate_password
 from idp.oidc.server import AuthorizationServer
 
 router = APIRouter()
 BAD_CREDENTIALS = "Số định danh cá nhân hoặc mật khẩu không đúng. / Wrong PIN or password."
-
-
-def _interaction(server: AuthorizationServer, uid: str) -> dict[str, Any] | None:
-    return server.store.get(f"interaction:{uid}")
-
-
-def _gone() -> Response:
-    return HTMLResponse(error_page("invalid_request", "Phiên đăng nhập đã hết hạn / expired."), 400)
-
-
-def _view(record: dict[str, Any]) -> dict[str, str]:
-    """The page language and display the authorization request asked for."""
-    params = dict(record["params"])
-    return {
-        "lang": page_language(params.get("ui_locales", "")),
-        "display": params.get("display", ""),
-    }
+TOO_MANY = "Quá nhiều lần thử, vui lòng thử lại sau. / Too many attempts, try again later."
 
 
 @router.get("/interaction/{uid}")
 def interaction_page(
-    uid: str, server: ServerDep, session: LoginSessionDep, login_hint: str = ""
+    uid: str, server: ServerDep, session: LoginSessionDep, login_hint: str = "", lang: str = ""
 ) -> Response:
-    record = _interaction(server, uid)
+    record = interaction.load(server, uid)
     if record is None:
-        return _gone()
-    if session is None or record.get("sid") != session.sid:
-        page = login_page(
-            f"/interaction/{uid}/login",
-            record["csrf"],
-            _hint(record, session, login_hint),
-            **_view(record),
+        return interaction.gone()
+    if lang in LANGUAGES and record.get("lang") != lang:
+        record["lang"] = lang
+        interaction.save(server, uid, record)
+    step = interaction.next_step(record, session)
+    base = f"/interaction/{uid}"
+    if step.kind == "login":
+        pin = _hint(record, session, login_hint)
+        return HTMLResponse(
+            login_page(f"{base}/login", record["csrf"], pin, **interaction.view(record))
         )
+    if step.kind in ("unmet", "refused"):
+        page = ending_page(base, record["csrf"], step.kind, step.reason, **interaction.view(record))
         return HTMLResponse(page)
+    assert (
+        session is not None
+    )  # next_step only names a factor or done for the interaction's session
+    if step.kind != "done":
+        return factor_page(server, uid, record, session, step)
+    if "return_to" in record:  # the account page's login: back there, never anywhere else
+        target = interaction.safe_return_to(record)
+        return RedirectResponse(target, status_code=303) if target else interaction.gone()
+    return _consent_or_resume(server, uid, record, session)
+
+
+def _consent_or_resume(
+    server: AuthorizationServer, uid: str, record: interaction.Record, session: LoginSession
+) -> Response:
     client = server.query_client(record["client_id"])
     assert client is not None  # the interaction was created for a known client
     scopes = record["scope"].split()
@@ -72,14 +87,14 @@ def interaction_page(
     name = client.metadata.get("client_name", client.client_id)
     purpose = client.metadata.get("purpose", "")
     action = f"/interaction/{uid}/consent"
-    page = consent_page(action, record["csrf"], name, purpose, scopes, **_view(record))
+    page = consent_page(action, record["csrf"], name, purpose, scopes, **interaction.view(record))
     return HTMLResponse(page)
 
 
-def _hint(record: dict[str, Any], session: LoginSession | None, login_hint: str) -> str:
+def _hint(record: interaction.Record, session: LoginSession | None, login_hint: str) -> str:
     """The PIN to pre-fill: the persona picked, ``login_hint``, or (``prompt=select_account``) the
     citizen of the current session, offered again."""
-    params = dict(record["params"])
+    params = dict(record.get("params") or [])
     if login_hint or params.get("login_hint"):
         return login_hint or params["login_hint"]
     if session is not None and "select_account" in params.get("prompt", "").split():
@@ -90,26 +105,42 @@ def _hint(record: dict[str, Any], session: LoginSession | None, login_hint: str)
 @router.post("/interaction/{uid}/login")
 def login(
     uid: str,
+    request: Request,
     server: ServerDep,
     previous: LoginSessionDep,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=256)],
     csrf: Annotated[str, Form(max_length=64)],
 ) -> Response:
-    record = _interaction(server, uid)
-    if record is None or not hmac.compare_digest(csrf, record["csrf"]):
-        return _gone()
-    citizen = authenticate_password(server.engine, username, password)
-    if citizen is None or citizen.account is None:
-        action = f"/interaction/{uid}/login"
-        page = login_page(action, record["csrf"], username, BAD_CREDENTIALS, **_view(record))
-        return HTMLResponse(page, status_code=401)
-    session = start_session(citizen.citizen.pin, citizen.account.level, "pwd", previous)
+    record = interaction.load(server, uid, csrf)
+    if record is None:
+        return interaction.gone()
+    ip = request.client.host if request.client else "unknown"
+    result = password_attempt(server, username, password, ip, record.get("client_id"))
+    if result.outcome in (Outcome.BAD, Outcome.LIMITED):
+        limited = result.outcome is Outcome.LIMITED
+        message = TOO_MANY if limited else BAD_CREDENTIALS
+        page = login_page(
+            f"/interaction/{uid}/login",
+            record["csrf"],
+            username,
+            message,
+            **interaction.view(record),
+        )
+        headers = {"Retry-After": str(server.settings.login_rate_window)} if limited else None
+        return HTMLResponse(page, status_code=429 if limited else 401, headers=headers)
+    redirect = RedirectResponse(f"/interaction/{uid}", status_code=303)
+    assert result.record is not None  # OK and REFUSED name the citizen
+    assert result.record.account is not None
+    if result.outcome is Outcome.REFUSED:
+        record["refused"] = result.reason
+        interaction.save(server, uid, record)
+        return redirect
+    session = start_session(result.record.citizen.pin, result.record.account.level, "pwd", previous)
     save_session(server.store, session, server.settings.session_ttl)
     record["sid"] = session.sid
-    server.store.put(f"interaction:{uid}", record, server.settings.interaction_ttl)
-    response = RedirectResponse(f"/interaction/{uid}", status_code=303)
-    response.set_cookie(
+    interaction.save(server, uid, record)
+    redirect.set_cookie(
         server.settings.session_cookie,
         session.sid,
         max_age=server.settings.session_ttl,
@@ -117,7 +148,47 @@ def login(
         samesite="lax",
         secure=server.settings.issuer.startswith("https://"),
     )
-    return response
+    return redirect
+
+
+@router.post("/interaction/{uid}/continue")
+def continue_after_ending(
+    uid: str, server: ServerDep, session: LoginSessionDep, csrf: Annotated[str, Form(max_length=64)]
+) -> Response:
+    """Leave an ending page: the client gets ``unmet_authentication_requirements`` or
+    ``access_denied`` (the refusal itself was audited at the password)."""
+    record = interaction.load(server, uid, csrf)
+    if record is None:
+        return interaction.gone()
+    step = interaction.next_step(record, session)
+    if step.kind == "unmet":
+        record["unmet"] = True
+        pin = session.pin if session else None
+        detail = f"unmet_authentication_requirements: {step.reason}"
+        audit(server, "refused", pin, record.get("client_id"), "acr", detail=detail)
+    elif step.kind == "refused":
+        record["denied"] = True
+    else:
+        return RedirectResponse(f"/interaction/{uid}", status_code=303)
+    return _leave(server, uid, record)
+
+
+@router.post("/interaction/{uid}/cancel")
+def cancel(uid: str, server: ServerDep, csrf: Annotated[str, Form(max_length=64)]) -> Response:
+    """The citizen gives up: the client gets ``access_denied``."""
+    record = interaction.load(server, uid, csrf)
+    if record is None:
+        return interaction.gone()
+    record["denied"] = True
+    return _leave(server, uid, record)
+
+
+def _leave(server: AuthorizationServer, uid: str, record: interaction.Record) -> Response:
+    if record.get("return_to"):  # the account page's login has no client to answer
+        server.store.delete(f"interaction:{uid}")
+        return HTMLResponse(logged_out_page())
+    interaction.save(server, uid, record)
+    return RedirectResponse(f"/authorize/resume/{uid}", status_code=303)
 
 
 @router.post("/interaction/{uid}/consent")
@@ -128,11 +199,11 @@ def consent(
     decision: Annotated[str, Form()],
     csrf: Annotated[str, Form(max_length=64)],
 ) -> Response:
-    record = _interaction(server, uid)
-    if record is None or not hmac.compare_digest(csrf, record["csrf"]):
-        return _gone()
+    record = interaction.load(server, uid, csrf)
+    if record is None:
+        return interaction.gone()
     if session is None or record.get("sid") != session.sid:
-        return _gone()
+        return interaction.gone()
     if decision == "approve":
         granted = set(session.consents.get(record["client_id"], [])) | set(record["scope"].split())
         session.consents[record["client_id"]] = sorted(granted)
@@ -140,5 +211,5 @@ def consent(
         record["consented"] = True
     else:
         record["denied"] = True
-    server.store.put(f"interaction:{uid}", record, server.settings.interaction_ttl)
+    interaction.save(server, uid, record)
     return RedirectResponse(f"/authorize/resume/{uid}", status_code=303)

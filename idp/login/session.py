@@ -1,7 +1,8 @@
 """The single sign-on session: one per browser, shared by every client, kept in the state store.
 
 The cookie holds only a random session id (HttpOnly, SameSite=Lax); a new id is issued at every login
-(session fixation). The session records each authentication factor with its time, so that ``acr``,
+(session fixation); a step-up (OTP, passcode, face) adds a factor to the same session and keeps its id.
+The session records each authentication factor with its time, so that ``acr``,
 ``amr`` and ``auth_time`` are derived from what actually happened, and later factors can step it up.
 """
 
@@ -11,10 +12,10 @@ from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
 
+from idp.oidc.assurance import DEFAULT_ACR
+from idp.oidc.assurance import achieved_acr
+from idp.oidc.assurance import amr_of
 from idp.oidc.store import StateStore
-
-FACTOR_AMR = {"pwd": ["pwd"]}
-FACTOR_ACR = {"pwd": "LoA1"}
 
 
 @dataclass
@@ -30,12 +31,21 @@ class LoginSession:
         return max(int(f["at"]) for f in self.factors)
 
     @property
+    def methods(self) -> set[str]:
+        return {str(f["method"]) for f in self.factors}
+
+    @property
     def acr(self) -> str:
-        return FACTOR_ACR[str(self.factors[-1]["method"])]
+        """The strongest level the recorded factors reach (never more than the account allows)."""
+        return achieved_acr(self.methods, self.account_level) or DEFAULT_ACR
 
     @property
     def amr(self) -> list[str]:
-        return sorted({m for f in self.factors for m in FACTOR_AMR[str(f["method"])]})
+        return amr_of(self.methods, self.acr)
+
+    def add_factor(self, method: str) -> None:
+        """Step-up: one more factor in the same session (same ``sid``)."""
+        self.factors.append({"method": method, "at": int(time.time())})
 
     def has_consented(self, client_id: str, scopes: list[str]) -> bool:
         return set(scopes) <= set(self.consents.get(client_id, []))

@@ -31,23 +31,49 @@ def _decoy_hash() -> str:
     return hash_secret("decoy password", "decoy")
 
 
-def authenticate_password(engine: Engine, pin: str, password: str) -> CitizenRecord | None:
-    """The citizen when ``pin`` has an active account whose password is ``password``; else None.
+def is_pin(value: str) -> bool:
+    return value.isascii() and value.isdigit() and len(value) == 12
 
-    Every failure looks the same to the caller, so the login page cannot tell an unknown PIN from a wrong
-    password or a locked account.
+
+def warm_up() -> None:
+    """Compute the decoy hash now, so the first unknown PIN is not slower than a wrong password."""
+    _decoy_hash()
+
+
+def check_password(engine: Engine, pin: str, password: str) -> CitizenRecord | None:
+    """The citizen when ``pin`` has an account (of any status) whose password is ``password``.
+
+    An unknown PIN, a citizen without an account and a wrong password all cost one Argon2 verification
+    and give None, so they cannot be told apart; the caller decides about locked or deceased citizens.
     """
-    record = (
-        find_record(engine, pin) if (pin.isascii() and pin.isdigit() and len(pin) == 12) else None
-    )
+    record = find_record(engine, pin) if is_pin(pin) else None
     if record is None or record.account is None:
         # Hash anyway, so an unknown PIN takes as long to refuse as a wrong password.
         verify_secret(_decoy_hash(), password)
         return None
-    verified = verify_secret(record.account.password_hash, password)
-    if record.account.status != AccountStatus.ACTIVE.value:
-        return None
-    return record if verified else None
+    return record if verify_secret(record.account.password_hash, password) else None
+
+
+def check_passcode(record: CitizenRecord, passcode: str) -> bool:
+    """Whether ``passcode`` is the account's 6-digit passcode (mã bảo vệ)."""
+    if record.account is None or not (passcode.isascii() and passcode.isdigit()):
+        return False
+    return verify_secret(record.account.passcode_hash, passcode)
+
+
+def refusal_of(record: CitizenRecord) -> str | None:
+    """Why this citizen may not log in at all: ``deceased``, ``locked`` (by the police), or None."""
+    if record.citizen.deceased_on is not None:
+        return "deceased"
+    if record.account is None or record.account.status != AccountStatus.ACTIVE.value:
+        return "locked"
+    return None
+
+
+def authenticate_password(engine: Engine, pin: str, password: str) -> CitizenRecord | None:
+    """The citizen when ``pin`` has an active account whose password is ``password``; else None."""
+    record = check_password(engine, pin, password)
+    return None if record is None or refusal_of(record) else record
 
 
 def subject_for(pin: str, secret: str, sector: str | None = None) -> str:

@@ -4,16 +4,22 @@ OpenID Connect Core §3.1.2: Authlib validates the request (client, exact ``redi
 ``prompt``); this module adds what Authlib leaves to us: duplicated parameters and request objects refused,
 and §3.1.2.1's ``prompt`` (``login`` and ``select_account`` re-authenticate, ``consent`` asks again,
 ``none`` answers ``login_required`` / ``consent_required``), ``max_age`` and ``id_token_hint``
-(:mod:`idp.oidc.id_token_hint`). A single sign-on session that is good enough goes to the interaction
-with its ``sid`` (consent only, no password); the session becomes the end user the client sees. An error that cannot be trusted to redirect
+(:mod:`idp.oidc.id_token_hint`). The required level (``acr_values``, an essential ``acr`` claim,
+level-2 scopes: :func:`idp.oidc.assurance.requirement_of`) is checked against the session: a weaker
+session goes to the interaction with its ``sid`` to be stepped up (only the missing factors); an account
+that can never reach it ends with ``unmet_authentication_requirements`` (Core §3.1.2.6) after an
+explanation page. A session that is good enough goes to the interaction for consent only, or is answered
+at once; the session becomes the end user the client sees. An error that cannot be trusted to redirect
 (unknown client, unregistered ``redirect_uri``) is an HTML page, never a redirect.
 """
 
 import secrets
 import time
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlencode
 
+from authlib.oauth2.rfc6749 import AccessDeniedError
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc6749 import scope_to_list
@@ -29,6 +35,10 @@ from starlette.responses import Response
 from idp.login.pages import error_page
 from idp.login.session import LoginSession
 from idp.oidc.accounts import subject_for
+from idp.oidc.assurance import Requirement
+from idp.oidc.assurance import requirement_of
+from idp.oidc.audit import AUTHENTICATION
+from idp.oidc.audit import record_event
 from idp.oidc.clients import Client
 from idp.oidc.id_token_hint import hinted_subject
 from idp.oidc.models import EndUser
@@ -55,26 +65,28 @@ def authorize(
             raise RequestURINotSupportedError(redirect_uri=grant.redirect_uri)
         client: Client = grant.client
         prompts = data.get("prompt", "").split()
+        scopes = scope_to_list(request.scope) or []
+        if interaction and interaction.get("denied"):
+            raise AccessDeniedError(redirect_uri=grant.redirect_uri)
+        if interaction and interaction.get("unmet"):
+            raise UnmetAuthenticationRequirementsError(redirect_uri=grant.redirect_uri)
+        needed = _requirement(data, scopes, client)
         resumed = bool(interaction and session and interaction.get("sid") == session.sid)
         needs_login = not resumed and _needs_login(server, data, session, client, grant)
-        scopes = scope_to_list(request.scope) or []
+        needs_step_up = not needs_login and not _meets(session, needed)
         needs_consent = session is None or not session.has_consented(client.client_id, scopes)
         if "consent" in prompts:
             needs_consent = True
-        if resumed and interaction and (interaction.get("consented") or interaction.get("denied")):
+        if resumed and interaction and interaction.get("consented"):
             needs_consent = False
-        if "none" in prompts and needs_login:
-            raise LoginRequiredError(redirect_uri=grant.redirect_uri)
-        if "none" in prompts and needs_consent:
-            raise ConsentRequiredError(redirect_uri=grant.redirect_uri)
-        if needs_login or needs_consent:
+        if "none" in prompts:
+            _answer_without_interaction(server, session, needs_login, needs_step_up, needed, grant)
+            if needs_consent:
+                raise ConsentRequiredError(redirect_uri=grant.redirect_uri)
+        if needs_login or needs_step_up or needs_consent:
             known = None if needs_login else session
-            return _start_interaction(server, request, client, known, "consent" in prompts)
-        user = (
-            None
-            if interaction and interaction.get("denied")
-            else _end_user(server, session, client)
-        )
+            return _start_interaction(server, request, client, known, needed, "consent" in prompts)
+        user = _end_user(server, session, client)
         response: Response = server.create_authorization_response(request, user, grant)
         return response
     except OAuth2Error as error:
@@ -82,6 +94,51 @@ def authorize(
         if error.redirect_uri:
             return error_response(server, request, error)
         return HTMLResponse(error_page(error.error, error.description), status_code=400)
+
+
+class UnmetAuthenticationRequirementsError(OAuth2Error):  # type: ignore[misc]
+    """OpenID Connect Core §3.1.2.6: the OP could not authenticate the citizen as the request needs
+    (here: a level-1 account asked for level 2, or no registered phone for the SMS code)."""
+
+    error = "unmet_authentication_requirements"
+
+
+def _requirement(data: dict[str, str], scopes: list[str], client: Client) -> Requirement:
+    defaults = client.metadata.get("default_acr_values") or []
+    default_acr = [v for v in defaults if isinstance(v, str)] if isinstance(defaults, list) else []
+    return requirement_of(data.get("acr_values"), data.get("claims"), scopes, default_acr)
+
+
+def _meets(session: LoginSession | None, needed: Requirement) -> bool:
+    return session is not None and needed.satisfied_by(session.acr, session.account_level)
+
+
+def _answer_without_interaction(
+    server: AuthorizationServer,
+    session: LoginSession | None,
+    needs_login: bool,
+    needs_step_up: bool,
+    needed: Requirement,
+    grant: Any,
+) -> None:
+    """``prompt=none`` (Core §3.1.2.1): an account that can never reach the requirement gets
+    ``unmet_authentication_requirements`` (audited); one that could, after a login or a step-up it
+    cannot be shown, gets ``login_required``."""
+    if session is not None and not needs_login and not needed.reachable_by(session.account_level):
+        with server.engine.begin() as connection:
+            detail = "unmet_authentication_requirements: prompt=none"
+            record_event(
+                connection,
+                AUTHENTICATION,
+                "refused",
+                pin=session.pin,
+                client_id=grant.client.client_id,
+                method="acr",
+                detail=detail,
+            )
+        raise UnmetAuthenticationRequirementsError(redirect_uri=grant.redirect_uri)
+    if needs_login or needs_step_up:
+        raise LoginRequiredError(redirect_uri=grant.redirect_uri)
 
 
 def _needs_login(
@@ -129,9 +186,11 @@ def _start_interaction(
     request: StarletteOAuth2Request,
     client: Client,
     session: LoginSession | None,
+    needed: Requirement,
     force_consent: bool,
 ) -> Response:
-    """Send the browser to the interaction; with ``session`` when it is good enough (consent only)."""
+    """Send the browser to the interaction; with ``session`` when the citizen is known (then only the
+    missing factors, if any, and consent are asked)."""
     uid = secrets.token_urlsafe(24)
     record: dict[str, Any] = {
         "params": request.items,
@@ -139,6 +198,7 @@ def _start_interaction(
         "scope": request.scope,
         "csrf": secrets.token_urlsafe(24),
         "force_consent": force_consent,
+        "requirement": asdict(needed),
     }
     if session is not None:
         record["sid"] = session.sid

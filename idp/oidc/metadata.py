@@ -6,6 +6,7 @@ It advertises exactly what the provider supports, nothing more.
 import json
 from typing import Any
 
+from idp.oidc.assurance import LEVEL_FACTORS
 from idp.oidc.claims import SCOPE_CLAIMS
 from idp.oidc.client_auth import ASSERTION_SIGNING_ALGORITHMS
 from idp.oidc.encryption import CONTENT_ENCRYPTIONS
@@ -15,7 +16,8 @@ from idp.oidc.introspection import IntrospectionEndpoint
 from idp.oidc.keys import SIGNING_ALGORITHMS
 from idp.oidc.revocation import RevocationEndpoint
 
-ACR_VALUES = ["LoA1", "LoA2", "LoA3", "LoA4"]
+ACR_VALUES = list(LEVEL_FACTORS)
+"""The authentication levels a citizen can reach here (LoA4 comes with the simulated phone app)."""
 
 
 def provider_metadata(issuer: str, registration: bool = False) -> dict[str, Any]:

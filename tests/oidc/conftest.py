@@ -2,10 +2,12 @@
 
 import base64
 import hashlib
+import json
 import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
@@ -13,14 +15,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from idp.app import create_app
+from idp.login.sms_inbox import e164
 from idp.oidc.clients import add_client
 from idp.population_db.database import connect
+from idp.population_db.personas import PERSONAS
 from idp.population_db.seeding import seed_population
 from idp.settings import IdPSettings
 
 ISSUER = "http://testserver"
 REDIRECT = "https://rp.example/cb"
 PASSWORD = "Vneid@2025"
+PASSCODE = "246810"
 PIN = "001088999001"
 POST_LOGOUT = "https://rp.example/logged-out"
 BCL_URI = "https://rp.example/backchannel"
@@ -37,7 +42,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
     root = tmp_path_factory.mktemp("oidc")
     url = f"sqlite:///{root / 'db.sqlite3'}"
     engine = connect(url)
-    seed_population(engine, count=0, seed=1, password=PASSWORD, passcode="246810")
+    seed_population(engine, count=0, seed=1, password=PASSWORD, passcode=PASSCODE)
     engine.dispose()
     clients = root / "clients.json"
     common = {"redirect_uris": [REDIRECT], "scope": "openid profile"}
@@ -53,6 +58,9 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
         ),
     }
     add_client(clients, "spa", {**common, "token_endpoint_auth_method": "none"})
+    found["l2"] = add_client(
+        clients, "l2", {**common, "client_name": "Level 2 RP", "scope": "openid profile eid_card"}
+    )
     logout = {**common, "post_logout_redirect_uris": [POST_LOGOUT]}
     found["logout"] = add_client(clients, "logout", {**logout, "backchannel_logout_uri": BCL_URI})
     found["logout-es"] = add_client(
@@ -65,7 +73,13 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
         },
     )
     settings = IdPSettings(
-        database_url=url, issuer=ISSUER, keys_dir=root / "keys", clients_file=clients
+        database_url=url,
+        issuer=ISSUER,
+        keys_dir=root / "keys",
+        clients_file=clients,
+        # Every test logs in from the TestClient's one address; rate limits have their own tests.
+        login_rate_per_ip=1_000_000,
+        login_rate_per_account=1_000_000,
     )
     return Env(settings, {k: v for k, v in found.items() if v})
 
@@ -143,3 +157,78 @@ def get_tokens(client: TestClient, env: Env, client_id: str = "rp") -> dict[str,
     assert response.status_code == 200, response.text
     tokens: dict[str, str] = response.json()
     return tokens
+
+
+PERSONA_PHONES = {p.pin: e164(p.phone_number) for p in PERSONAS if p.phone_number}
+
+
+def sms_code(client: TestClient, pin: str = PIN) -> str:
+    """The newest one-time code in the mock inbox of the citizen's registered phone."""
+    response = client.get("/sandbox/sms.json", params={"phone": PERSONA_PHONES[pin]})
+    assert response.status_code == 200, response.text
+    code: str = response.json()["messages"][0]["code"]
+    return code
+
+
+def complete(client: TestClient, response: Any, pin: str = PIN, consent: bool = True) -> Any:
+    """Walk an interaction from an authorization response: every page the citizen is shown is
+    answered (password, OTP from the inbox, passcode, face match, consent) until the browser leaves
+    the interaction; the response that leaves it (the client's redirect, or an ending page)."""
+    for _ in range(12):
+        location = response.headers.get("location", "")
+        if response.status_code not in (302, 303) or not location.startswith("/"):
+            return response
+        if not location.startswith("/interaction/"):
+            response = client.get(location)
+            continue
+        page = location.split("?")[0]
+        shown = client.get(location)
+        if shown.status_code in (302, 303):
+            response = shown
+            continue
+        html = shown.text
+        data = {"csrf": csrf_of(html)}
+        if 'name="password"' in html:
+            data |= {"username": pin, "password": PASSWORD}
+            response = client.post(f"{page}/login", data=data)
+        elif 'name="otp"' in html:
+            response = client.post(f"{page}/otp", data={**data, "otp": sms_code(client, pin)})
+        elif 'name="passcode"' in html:
+            response = client.post(f"{page}/passcode", data={**data, "passcode": PASSCODE})
+        elif 'name="face"' in html:
+            response = client.post(f"{page}/face", data={**data, "face": "match"})
+        elif 'name="decision"' in html and consent:
+            response = client.post(f"{page}/consent", data={**data, "decision": "approve"})
+        else:
+            return shown
+    raise AssertionError("the interaction did not end")
+
+
+def login_at(
+    client: TestClient, level: str, pin: str = PIN, client_id: str = "rp", **extra: str
+) -> tuple[str, str]:
+    """A full flow at ``acr_values=level``: the client's redirect Location and the PKCE verifier."""
+    verifier, challenge = pkce()
+    params = auth_params(client_id, code_challenge=challenge, acr_values=level, **extra)
+    final = complete(client, client.get("/authorize", params=params), pin)
+    assert final.status_code == 302, final.text
+    return str(final.headers["location"]), verifier
+
+
+def redeem(
+    client: TestClient, env: Env, location: str, verifier: str, client_id: str = "rp"
+) -> dict[str, Any]:
+    """The ID token claims (unverified: the signature has its own tests) of a code redemption."""
+    data = {
+        "grant_type": "authorization_code",
+        "code": query_of(location)["code"],
+        "redirect_uri": REDIRECT,
+        "code_verifier": verifier,
+    }
+    response = client.post("/token", data=data, auth=(client_id, env.secrets[client_id]))
+    assert response.status_code == 200, response.text
+    payload = response.json()["id_token"].split(".")[1]
+    claims: dict[str, Any] = json.loads(
+        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    )
+    return claims

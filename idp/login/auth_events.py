@@ -1,0 +1,148 @@
+"""Authentication events of the login pages, checked and audited together.
+
+Each check opens one transaction (``engine.begin()``) that updates the brute-force counters
+(:mod:`idp.login.lockout`) and appends the audit row (:mod:`idp.oidc.audit`, kind ``authentication``)
+of the same event, so both commit or neither does. Outcomes: ``success``, ``failure``, ``lockout``,
+``refused`` (rate limit, locked-out factor, locked account, deceased citizen, unmet requirements).
+"""
+
+from dataclasses import dataclass
+from enum import Enum
+
+from sqlalchemy import Connection
+
+from idp.login.lockout import Limits
+from idp.login.lockout import clear_failures
+from idp.login.lockout import count_failure
+from idp.login.lockout import is_locked
+from idp.login.lockout import rate_limited
+from idp.oidc.accounts import check_passcode
+from idp.oidc.accounts import check_password
+from idp.oidc.accounts import is_pin
+from idp.oidc.accounts import refusal_of
+from idp.oidc.assurance import PASSCODE
+from idp.oidc.assurance import PASSWORD
+from idp.oidc.audit import AUTHENTICATION
+from idp.oidc.audit import record_event
+from idp.oidc.server import AuthorizationServer
+from idp.population_db.lookup import CitizenRecord
+
+
+class Outcome(Enum):
+    OK = "ok"
+    BAD = "bad"
+    LIMITED = "limited"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class PasswordResult:
+    outcome: Outcome
+    record: CitizenRecord | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class _Who:
+    pin: str | None
+    client_id: str | None
+    method: str
+
+
+def _event(
+    connection: Connection, outcome: str, who: _Who, acr: str | None = None, detail: str = ""
+) -> None:
+    record_event(
+        connection,
+        AUTHENTICATION,
+        outcome,
+        pin=who.pin,
+        client_id=who.client_id,
+        method=who.method,
+        acr=acr,
+        detail=detail,
+    )
+
+
+def audit(
+    server: AuthorizationServer,
+    outcome: str,
+    pin: str | None,
+    client_id: str | None,
+    method: str,
+    acr: str | None = None,
+    detail: str = "",
+) -> None:
+    """One authentication row in its own transaction (for events without a counter)."""
+    with server.engine.begin() as connection:
+        record_event(
+            connection,
+            AUTHENTICATION,
+            outcome,
+            pin=pin,
+            client_id=client_id,
+            method=method,
+            acr=acr,
+            detail=detail,
+        )
+
+
+def password_attempt(
+    server: AuthorizationServer, username: str, password: str, ip: str, client_id: str | None
+) -> PasswordResult:
+    """Rate limits, lockout, the password, the citizen's status; every outcome audited."""
+    limits = Limits.of(server.settings)
+    pin = username if is_pin(username) else None
+    event = _Who(pin, client_id, PASSWORD)
+    with server.engine.begin() as connection:
+        if rate_limited(connection, username, ip, limits):
+            _event(connection, "refused", event, detail="rate limit")
+            return PasswordResult(Outcome.LIMITED)
+        locked = is_locked(connection, PASSWORD, username)
+    record = check_password(server.engine, username, password)  # always one Argon2 verification
+    with server.engine.begin() as connection:
+        if locked:
+            _event(connection, "refused", event, detail="locked out")
+            return PasswordResult(Outcome.BAD)
+        if record is None:
+            locks = count_failure(connection, PASSWORD, username, limits)
+            _event(connection, "failure", event)
+            if locks:
+                _event(connection, "lockout", event)
+            return PasswordResult(Outcome.BAD)
+        clear_failures(connection, PASSWORD, username)
+        if reason := refusal_of(record):
+            _event(connection, "refused", event, detail=reason)
+            return PasswordResult(Outcome.REFUSED, record, reason)
+        _event(connection, "success", event, acr="LoA1")
+    return PasswordResult(Outcome.OK, record)
+
+
+def passcode_attempt(
+    server: AuthorizationServer,
+    record: CitizenRecord,
+    passcode: str,
+    client_id: str | None,
+    acr_after: str | None,
+) -> bool:
+    """The passcode, with the same lockout as the password (its own counter); audited, a success
+    with ``acr_after``, the level the session reaches with it."""
+    limits = Limits.of(server.settings)
+    pin = record.citizen.pin
+    event = _Who(pin, client_id, PASSCODE)
+    with server.engine.begin() as connection:
+        locked = is_locked(connection, PASSCODE, pin)
+    right = check_passcode(record, passcode)
+    with server.engine.begin() as connection:
+        if locked:
+            _event(connection, "refused", event, detail="locked out")
+            return False
+        if not right:
+            locks = count_failure(connection, PASSCODE, pin, limits)
+            _event(connection, "failure", event)
+            if locks:
+                _event(connection, "lockout", event)
+            return False
+        clear_failures(connection, PASSCODE, pin)
+        _event(connection, "success", event, acr=acr_after)
+    return True

@@ -1,0 +1,192 @@
+"""The factors after the password (step-up): SMS one-time code, passcode, simulated face match.
+
+Each is shown by :func:`factor_page` when :func:`idp.login.interaction.next_step` names it, and posted
+to its own route; a right answer adds the factor to the interaction's session (same ``sid``) and sends
+the browser back to ``/interaction/{uid}`` for the next step. Every success and failure is audited.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from fastapi import Form
+from starlette.responses import HTMLResponse
+from starlette.responses import RedirectResponse
+from starlette.responses import Response
+
+from idp.deps import LoginSessionDep
+from idp.deps import ServerDep
+from idp.login import interaction
+from idp.login import otp
+from idp.login.auth_events import audit
+from idp.login.auth_events import passcode_attempt
+from idp.login.factor_pages import ending_page
+from idp.login.factor_pages import face_page
+from idp.login.factor_pages import otp_page
+from idp.login.factor_pages import passcode_page
+from idp.login.interaction import Record
+from idp.login.interaction import Step
+from idp.login.session import LoginSession
+from idp.login.session import save_session
+from idp.login.sms_inbox import e164
+from idp.oidc.accounts import find_record
+from idp.oidc.assurance import FACE
+from idp.oidc.assurance import PASSCODE
+from idp.oidc.assurance import SMS_OTP
+from idp.oidc.assurance import achieved_acr
+from idp.oidc.server import AuthorizationServer
+
+router = APIRouter()
+OTP_ERRORS = {
+    otp.Checked.WRONG: "Mã OTP không đúng. / Wrong code.",
+    otp.Checked.DEAD: "Nhập sai quá 5 lần, mã đã bị hủy; hãy gửi lại mã. / Too many wrong tries; "
+    "the code is dead, request a new one.",
+    otp.Checked.EXPIRED: "Mã đã hết hạn hoặc đã được dùng; hãy gửi lại mã. / The code expired or "
+    "was used; request a new one.",
+}
+RESEND_ERRORS = {
+    otp.Sent.THROTTLED: "Vui lòng đợi trước khi gửi lại mã. / Please wait before asking again.",
+    otp.Sent.CAPPED: "Đã gửi quá số lần cho phép. / Too many codes sent for this login.",
+}
+WRONG_PASSCODE = "Mã bảo vệ không đúng. / Wrong passcode."
+NO_MATCH = "Khuôn mặt không khớp. / The face does not match."
+
+
+def factor_page(
+    server: AuthorizationServer,
+    uid: str,
+    record: Record,
+    session: LoginSession,
+    step: Step,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    """The page of ``step``'s factor; the first SMS is sent when the code page is first shown."""
+    base, csrf, view = f"/interaction/{uid}", record["csrf"], interaction.view(record)
+    if step.kind == SMS_OTP:
+        phone = _phone(server, session.pin)
+        if phone is None:
+            record["unmet_reason"] = "no_phone"
+            interaction.save(server, uid, record)
+            return HTMLResponse(ending_page(base, csrf, "unmet", "no_phone", **view))
+        otp.send_first(server, uid, session.pin, phone)
+        return HTMLResponse(otp_page(base, csrf, phone, error, **view), status)
+    if step.kind == PASSCODE:
+        return HTMLResponse(passcode_page(base, csrf, error, **view), status)
+    return HTMLResponse(face_page(base, csrf, session.pin, error, **view), status)
+
+
+def _phone(server: AuthorizationServer, pin: str) -> str | None:
+    found = find_record(server.engine, pin)
+    phone = found.citizen.phone_number if found else None
+    return e164(phone) if phone else None
+
+
+def _at_step(
+    server: AuthorizationServer, uid: str, csrf: str, session: LoginSession | None, factor: str
+) -> tuple[Record, LoginSession] | Response:
+    """The record and session when ``factor`` is what this interaction's session must do now; else
+    the expired page (unknown interaction, wrong CSRF token) or a redirect to the current step."""
+    record = interaction.load(server, uid, csrf)
+    if record is None:
+        return interaction.gone()
+    if session is None or interaction.next_step(record, session).kind != factor:
+        return _back(uid)
+    return record, session
+
+
+def _passed(
+    server: AuthorizationServer, uid: str, session: LoginSession, factor: str
+) -> RedirectResponse:
+    session.add_factor(factor)
+    save_session(server.store, session, server.settings.session_ttl)
+    return RedirectResponse(f"/interaction/{uid}", status_code=303)
+
+
+def _back(uid: str) -> RedirectResponse:
+    return RedirectResponse(f"/interaction/{uid}", status_code=303)
+
+
+@router.post("/interaction/{uid}/otp")
+def submit_otp(
+    uid: str,
+    server: ServerDep,
+    session: LoginSessionDep,
+    otp_code: Annotated[str, Form(alias="otp", max_length=16)],
+    csrf: Annotated[str, Form(max_length=64)],
+) -> Response:
+    found = _at_step(server, uid, csrf, session, SMS_OTP)
+    if isinstance(found, Response):
+        return found
+    record, citizen = found
+    checked = otp.verify(server, uid, citizen.pin, otp_code)
+    client_id = record.get("client_id")
+    if checked is otp.Checked.OK:
+        acr = achieved_acr(citizen.methods | {SMS_OTP}, citizen.account_level)
+        audit(server, "success", citizen.pin, client_id, SMS_OTP, acr)
+        return _passed(server, uid, citizen, SMS_OTP)
+    audit(server, "failure", citizen.pin, client_id, SMS_OTP, detail=checked.value)
+    if checked is otp.Checked.DEAD:
+        audit(server, "lockout", citizen.pin, client_id, SMS_OTP, detail="code dead")
+    step = Step(SMS_OTP)
+    return factor_page(server, uid, record, citizen, step, OTP_ERRORS[checked], 401)
+
+
+@router.post("/interaction/{uid}/otp/resend")
+def resend_otp(
+    uid: str, server: ServerDep, session: LoginSessionDep, csrf: Annotated[str, Form(max_length=64)]
+) -> Response:
+    found = _at_step(server, uid, csrf, session, SMS_OTP)
+    if isinstance(found, Response):
+        return found
+    record, citizen = found
+    phone = _phone(server, citizen.pin)
+    if phone is None:
+        return _back(uid)
+    sent = otp.resend(server, uid, citizen.pin, phone)
+    if sent is otp.Sent.SENT:
+        return _back(uid)
+    step = Step(SMS_OTP)
+    return factor_page(server, uid, record, citizen, step, RESEND_ERRORS[sent], 429)
+
+
+@router.post("/interaction/{uid}/passcode")
+def submit_passcode(
+    uid: str,
+    server: ServerDep,
+    session: LoginSessionDep,
+    passcode: Annotated[str, Form(max_length=16)],
+    csrf: Annotated[str, Form(max_length=64)],
+) -> Response:
+    found = _at_step(server, uid, csrf, session, PASSCODE)
+    if isinstance(found, Response):
+        return found
+    record, citizen = found
+    citizen_record = find_record(server.engine, citizen.pin)
+    if citizen_record is None:
+        return _back(uid)
+    acr = achieved_acr(citizen.methods | {PASSCODE}, citizen.account_level)
+    if passcode_attempt(server, citizen_record, passcode, record.get("client_id"), acr):
+        return _passed(server, uid, citizen, PASSCODE)
+    step = Step(PASSCODE)
+    return factor_page(server, uid, record, citizen, step, WRONG_PASSCODE, 401)
+
+
+@router.post("/interaction/{uid}/face")
+def submit_face(
+    uid: str,
+    server: ServerDep,
+    session: LoginSessionDep,
+    face: Annotated[str, Form(max_length=16)],
+    csrf: Annotated[str, Form(max_length=64)],
+) -> Response:
+    found = _at_step(server, uid, csrf, session, FACE)
+    if isinstance(found, Response):
+        return found
+    record, citizen = found
+    client_id = record.get("client_id")
+    if face == "match":
+        acr = achieved_acr(citizen.methods | {FACE}, citizen.account_level)
+        audit(server, "success", citizen.pin, client_id, FACE, acr)
+        return _passed(server, uid, citizen, FACE)
+    audit(server, "failure", citizen.pin, client_id, FACE, detail="no match")
+    return factor_page(server, uid, record, citizen, Step(FACE), NO_MATCH, 401)

@@ -1,0 +1,121 @@
+"""Brute-force protection (chống dò mật khẩu): failure counters, temporary lockout and rate limits.
+
+One table, ``auth_counter``, in the population's database, so every counter is shared by every worker.
+Each change is one atomic statement (``INSERT … ON CONFLICT DO NOTHING`` then ``UPDATE … RETURNING``,
+on SQLite ≥ 3.35 and PostgreSQL), made inside the caller's transaction so the audit row of the same
+event commits with it. Two concurrent wrong passwords therefore count two, and exactly one of them is
+the one that reaches the threshold and locks.
+
+- Lockout: ``lockout_threshold`` wrong secrets in a row (password, or passcode) lock that factor of that
+  PIN for ``lockout_seconds``; a right secret is then refused as well, with the wrong-password message
+  (security background §4.1: never tell the attacker the account is locked). Failures older than
+  ``lockout_seconds`` are forgotten.
+- Rate limits: fixed windows of ``login_rate_window`` seconds, per PIN and per client IP (OWASP ASVS
+  2.2.1, NIST SP 800-63B §5.2.2).
+"""
+
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+from sqlalchemy import Engine
+from sqlalchemy import Table
+from sqlalchemy import case
+from sqlalchemy import delete
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
+from sqlmodel import Field
+from sqlmodel import SQLModel
+
+from idp.settings import IdPSettings
+
+
+class AuthCounter(SQLModel, table=True):
+    """One counter: failures of a factor of a PIN, or attempts in a rate-limit window."""
+
+    __tablename__ = "auth_counter"
+
+    key: str = Field(primary_key=True, max_length=200)
+    count: int = 0
+    updated_at: float = Field(index=True)
+    locked_until: float = 0.0
+
+
+COUNTER: Table = AuthCounter.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Limits:
+    threshold: int
+    lock_seconds: int
+    window: int
+    per_account: int
+    per_ip: int
+
+    @classmethod
+    def of(cls, settings: IdPSettings) -> "Limits":
+        return cls(
+            settings.lockout_threshold,
+            settings.lockout_seconds,
+            settings.login_rate_window,
+            settings.login_rate_per_account,
+            settings.login_rate_per_ip,
+        )
+
+
+def create_counter_table(engine: Engine) -> None:
+    COUNTER.create(engine, checkfirst=True)
+
+
+def _bump(connection: Connection, key: str, forget_before: float) -> int:
+    """Add one to ``key`` (restarting from 1 when its last change is older than ``forget_before``)."""
+    now = time.time()
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    row = {"key": key, "count": 0, "updated_at": now, "locked_until": 0.0}
+    connection.execute(dialect.insert(COUNTER).values(row).on_conflict_do_nothing())
+    count = case((COUNTER.c.updated_at < forget_before, 1), else_=COUNTER.c.count + 1)
+    statement = (
+        update(COUNTER)
+        .where(COUNTER.c.key == key)
+        .values(count=count, updated_at=now)
+        .returning(COUNTER.c.count)
+    )
+    return int(connection.execute(statement).scalar_one())
+
+
+def rate_limited(connection: Connection, pin: str, ip: str, limits: Limits) -> bool:
+    """Count one password attempt for ``pin`` and ``ip``; whether either is over its limit."""
+    now = time.time()
+    window = int(now // limits.window)
+    stale = now - 2 * max(limits.window, limits.lock_seconds)
+    connection.execute(
+        delete(COUNTER).where(COUNTER.c.updated_at < stale, COUNTER.c.locked_until < now)
+    )
+    per_pin = _bump(connection, f"rate:pin:{pin[:64]}:{window}", 0.0)
+    per_ip = _bump(connection, f"rate:ip:{ip[:64]}:{window}", 0.0)
+    return per_pin > limits.per_account or per_ip > limits.per_ip
+
+
+def is_locked(connection: Connection, factor: str, pin: str) -> bool:
+    query = select(COUNTER.c.locked_until).where(COUNTER.c.key == f"{factor}:{pin[:64]}")
+    locked_until = connection.execute(query).scalar_one_or_none()
+    return locked_until is not None and locked_until > time.time()
+
+
+def count_failure(connection: Connection, factor: str, pin: str, limits: Limits) -> bool:
+    """Count one wrong secret; True when this very failure reaches the threshold and locks."""
+    key = f"{factor}:{pin[:64]}"
+    failures = _bump(connection, key, time.time() - limits.lock_seconds)
+    if failures != limits.threshold:
+        return False
+    locked = {"count": 0, "locked_until": time.time() + limits.lock_seconds}
+    connection.execute(update(COUNTER).where(COUNTER.c.key == key).values(locked))
+    return True
+
+
+def clear_failures(connection: Connection, factor: str, pin: str) -> None:
+    """A right secret: the failures in a row start again from zero."""
+    key = f"{factor}:{pin[:64]}"
+    connection.execute(update(COUNTER).where(COUNTER.c.key == key).values(count=0))

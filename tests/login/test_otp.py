@@ -1,0 +1,127 @@
+"""The SMS one-time code and its mock inbox: 6 digits, 3 minutes, once, 5 wrong tries, resend throttle."""
+
+import time
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from idp.login import otp
+from idp.oidc.server import AuthorizationServer
+from tests.oidc.conftest import PERSONA_PHONES
+from tests.oidc.conftest import PIN
+from tests.oidc.conftest import auth_params
+from tests.oidc.conftest import complete
+from tests.oidc.conftest import csrf_of
+from tests.oidc.conftest import login_at
+from tests.oidc.conftest import pkce
+from tests.oidc.conftest import sms_code
+
+
+def _otp_page(client: TestClient) -> tuple[str, str]:
+    """A LoA1 session asked LoA2: the code page (the first SMS is sent); its path and HTML."""
+    login_at(client, "LoA1")
+    _, challenge = pkce()
+    response = client.get(
+        "/authorize", params=auth_params(code_challenge=challenge, acr_values="LoA2")
+    )
+    location = str(response.headers["location"])
+    html = client.get(location).text
+    assert 'name="otp"' in html
+    return location, html
+
+
+def _server(client: TestClient) -> AuthorizationServer:
+    server: AuthorizationServer = client.app.state.oauth2_server  # type: ignore[attr-defined]
+    return server
+
+
+def _later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + seconds)
+
+
+def test_code_goes_to_the_registered_phone_newest_first(client: TestClient) -> None:
+    _otp_page(client)
+    first = sms_code(client)
+    _otp_page(client)
+    second = sms_code(client)
+    messages = client.get("/sandbox/sms.json", params={"phone": PERSONA_PHONES[PIN]}).json()
+    assert [m["code"] for m in messages["messages"][:2]] == [second, first]
+    assert all(len(m["code"]) == 6 and m["code"].isdigit() for m in messages["messages"])
+    inbox = client.get("/sandbox/sms", params={"phone": PERSONA_PHONES[PIN]})
+    assert inbox.status_code == 200
+    assert inbox.text.index(second) < inbox.text.index(first)
+    assert "SANDBOX" in inbox.text
+
+
+def test_a_right_code_is_taken_once(client: TestClient) -> None:
+    server = _server(client)
+    assert otp.send_first(server, "uid-once", PIN, PERSONA_PHONES[PIN])
+    code = sms_code(client)
+    assert otp.verify(server, "uid-once", PIN, code) is otp.Checked.OK
+    assert otp.verify(server, "uid-once", PIN, code) is otp.Checked.EXPIRED
+    assert not otp.send_first(server, "uid-once", PIN, PERSONA_PHONES[PIN])
+
+
+def test_a_code_is_bound_to_its_citizen(client: TestClient) -> None:
+    server = _server(client)
+    otp.send_first(server, "uid-bound", PIN, PERSONA_PHONES[PIN])
+    assert otp.verify(server, "uid-bound", "031190999002", sms_code(client)) is otp.Checked.EXPIRED
+
+
+def test_a_code_dies_after_three_minutes(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = _server(client)
+    otp.send_first(server, "uid-expiry", PIN, PERSONA_PHONES[PIN])
+    code = sms_code(client)
+    _later(monkeypatch, 181)
+    assert otp.verify(server, "uid-expiry", PIN, code) is otp.Checked.EXPIRED
+
+
+def test_a_code_dies_after_five_wrong_tries(client: TestClient) -> None:
+    page, html = _otp_page(client)
+    code = sms_code(client)
+    wrong = "000000" if code != "000000" else "111111"
+    answers: list[Any] = [
+        client.post(f"{page}/otp", data={"otp": wrong, "csrf": csrf_of(html)}) for _ in range(5)
+    ]
+    assert [a.status_code for a in answers] == [401] * 5
+    assert "5" in answers[-1].text
+    late = client.post(f"{page}/otp", data={"otp": code, "csrf": csrf_of(html)})
+    assert late.status_code == 401  # the right code, too late: it is dead
+
+
+def test_resend_is_throttled_then_allowed(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page, html = _otp_page(client)
+    old = sms_code(client)
+    throttled = client.post(f"{page}/otp/resend", data={"csrf": csrf_of(html)})
+    assert throttled.status_code == 429
+    assert sms_code(client) == old
+    _later(monkeypatch, 31)
+    sent = client.post(f"{page}/otp/resend", data={"csrf": csrf_of(html)})
+    assert sent.status_code == 303
+    new = sms_code(client)
+    final = complete(client, client.post(f"{page}/otp", data={"otp": new, "csrf": csrf_of(html)}))
+    assert final.status_code == 302
+
+
+def test_resends_are_capped_per_interaction(client: TestClient) -> None:
+    server = _server(client)
+    phone = PERSONA_PHONES[PIN]
+    server.store.delete("otp-throttle:uid-cap")
+    otp.send_first(server, "uid-cap", PIN, phone)
+    results = []
+    for _ in range(6):
+        server.store.delete("otp-throttle:uid-cap")
+        results.append(otp.resend(server, "uid-cap", PIN, phone))
+    assert results == [otp.Sent.SENT] * 4 + [otp.Sent.CAPPED] * 2
+
+
+def test_otp_post_without_the_right_csrf_is_refused(client: TestClient) -> None:
+    page, _ = _otp_page(client)
+    response = client.post(f"{page}/otp", data={"otp": sms_code(client), "csrf": "forged"})
+    assert response.status_code == 400
