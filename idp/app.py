@@ -13,12 +13,17 @@ from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from idp.login.account import router as account_router
+from idp.login.consent import router as consent_router
 from idp.login.routes import router as login_router
 from idp.oidc.audit import create_audit_table
 from idp.oidc.backchannel import HttpLogoutSender
 from idp.oidc.backchannel import LogoutSender
+from idp.oidc.consents import create_consent_table
+from idp.oidc.grant_index import create_grant_index_table
 from idp.oidc.keys import KeyRing
 from idp.oidc.metadata import metadata_bytes
+from idp.oidc.portraits import router as portrait_router
 from idp.oidc.requests import oauth2_error_response
 from idp.oidc.routes import router as oidc_router
 from idp.oidc.server import AuthorizationServer
@@ -37,6 +42,8 @@ def create_app(
         os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
     engine = connect(settings.database_url)
     create_audit_table(engine)
+    create_consent_table(engine)
+    create_grant_index_table(engine)
     server = AuthorizationServer(
         settings, engine, SqlStateStore(engine), KeyRing.load(settings.keys_dir)
     )
@@ -48,6 +55,9 @@ def create_app(
     app.add_exception_handler(OAuth2Error, oauth2_error_response)
     app.include_router(oidc_router)
     app.include_router(login_router)
+    app.include_router(consent_router)
+    app.include_router(account_router)
+    app.include_router(portrait_router)
 
     @app.get("/healthz")
     def health() -> dict[str, Any]:

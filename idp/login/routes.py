@@ -1,4 +1,4 @@
-"""The interaction's routes: the login form (PIN + password) and the consent form.
+"""The interaction's routes: the login form (PIN + password); consent is :mod:`idp.login.consent`.
 
 An already logged-in citizen whose session is good enough goes straight to consent, or back to the
 protocol core when consent was given before (single sign-on across clients). Both forms are CSRF-protected with a token bound to the interaction. At login the citizen gets a new
@@ -18,7 +18,8 @@ from starlette.responses import Response
 
 from idp.deps import LoginSessionDep
 from idp.deps import ServerDep
-from idp.login.pages import consent_page
+from idp.login.consent import consent_response
+from idp.login.consent import local_path
 from idp.login.pages import error_page
 from idp.login.pages import login_page
 from idp.login.pages import page_language
@@ -64,16 +65,7 @@ def interaction_page(
             **_view(record),
         )
         return HTMLResponse(page)
-    client = server.query_client(record["client_id"])
-    assert client is not None  # the interaction was created for a known client
-    scopes = record["scope"].split()
-    if not record.get("force_consent") and session.has_consented(client.client_id, scopes):
-        return RedirectResponse(f"/authorize/resume/{uid}", status_code=303)
-    name = client.metadata.get("client_name", client.client_id)
-    purpose = client.metadata.get("purpose", "")
-    action = f"/interaction/{uid}/consent"
-    page = consent_page(action, record["csrf"], name, purpose, scopes, **_view(record))
-    return HTMLResponse(page)
+    return consent_response(server, uid, record, session)
 
 
 def _hint(record: dict[str, Any], session: LoginSession | None, login_hint: str) -> str:
@@ -109,6 +101,8 @@ def login(
     record["sid"] = session.sid
     server.store.put(f"interaction:{uid}", record, server.settings.interaction_ttl)
     response = RedirectResponse(f"/interaction/{uid}", status_code=303)
+    if record.get("return_to"):  # the account page's interaction: back there, no client involved
+        response = RedirectResponse(local_path(record["return_to"]), status_code=303)
     response.set_cookie(
         server.settings.session_cookie,
         session.sid,
@@ -118,27 +112,3 @@ def login(
         secure=server.settings.issuer.startswith("https://"),
     )
     return response
-
-
-@router.post("/interaction/{uid}/consent")
-def consent(
-    uid: str,
-    server: ServerDep,
-    session: LoginSessionDep,
-    decision: Annotated[str, Form()],
-    csrf: Annotated[str, Form(max_length=64)],
-) -> Response:
-    record = _interaction(server, uid)
-    if record is None or not hmac.compare_digest(csrf, record["csrf"]):
-        return _gone()
-    if session is None or record.get("sid") != session.sid:
-        return _gone()
-    if decision == "approve":
-        granted = set(session.consents.get(record["client_id"], [])) | set(record["scope"].split())
-        session.consents[record["client_id"]] = sorted(granted)
-        save_session(server.store, session, server.settings.session_ttl)
-        record["consented"] = True
-    else:
-        record["denied"] = True
-    server.store.put(f"interaction:{uid}", record, server.settings.interaction_ttl)
-    return RedirectResponse(f"/authorize/resume/{uid}", status_code=303)

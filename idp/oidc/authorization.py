@@ -4,7 +4,8 @@ OpenID Connect Core §3.1.2: Authlib validates the request (client, exact ``redi
 ``prompt``); this module adds what Authlib leaves to us: duplicated parameters and request objects refused,
 and §3.1.2.1's ``prompt`` (``login`` and ``select_account`` re-authenticate, ``consent`` asks again,
 ``none`` answers ``login_required`` / ``consent_required``), ``max_age`` and ``id_token_hint``
-(:mod:`idp.oidc.id_token_hint`). A single sign-on session that is good enough goes to the interaction
+(:mod:`idp.oidc.id_token_hint`). Consent is the citizen's remembered consent (:mod:`idp.oidc.consents`);
+after a consent page the code carries only the scopes the citizen ticked. A single sign-on session that is good enough goes to the interaction
 with its ``sid`` (consent only, no password); the session becomes the end user the client sees. An error that cannot be trusted to redirect
 (unknown client, unregistered ``redirect_uri``) is an HTML page, never a redirect.
 """
@@ -30,6 +31,7 @@ from idp.login.pages import error_page
 from idp.login.session import LoginSession
 from idp.oidc.accounts import subject_for
 from idp.oidc.clients import Client
+from idp.oidc.consents import covers
 from idp.oidc.id_token_hint import hinted_subject
 from idp.oidc.models import EndUser
 from idp.oidc.requests import StarletteOAuth2Request
@@ -57,12 +59,10 @@ def authorize(
         prompts = data.get("prompt", "").split()
         resumed = bool(interaction and session and interaction.get("sid") == session.sid)
         needs_login = not resumed and _needs_login(server, data, session, client, grant)
-        scopes = scope_to_list(request.scope) or []
-        needs_consent = session is None or not session.has_consented(client.client_id, scopes)
-        if "consent" in prompts:
-            needs_consent = True
+        needs_consent = "consent" in prompts or not _consented(server, session, client, request)
         if resumed and interaction and (interaction.get("consented") or interaction.get("denied")):
             needs_consent = False
+            request.scope = _granted(request.scope, interaction.get("granted_scope"))
         if "none" in prompts and needs_login:
             raise LoginRequiredError(redirect_uri=grant.redirect_uri)
         if "none" in prompts and needs_consent:
@@ -107,6 +107,25 @@ def _needs_login(
         return True
     secret = server.settings.subject_secret.get_secret_value()
     return hinted is not None and hinted != subject_for(session.pin, secret, client.sector)
+
+
+def _consented(
+    server: AuthorizationServer,
+    session: LoginSession | None,
+    client: Client,
+    request: StarletteOAuth2Request,
+) -> bool:
+    """Whether the citizen's remembered consent covers every scope asked for (:mod:`idp.oidc.consents`)."""
+    scopes = scope_to_list(request.scope) or []
+    return session is not None and covers(server.engine, session.pin, client.client_id, scopes)
+
+
+def _granted(requested: str | None, granted: str | None) -> str:
+    """The requested scopes the citizen ticked at consent (partial consent), in request order."""
+    scopes = scope_to_list(requested) or []
+    if granted is None:
+        return " ".join(scopes)
+    return " ".join(s for s in scopes if s in granted.split())
 
 
 def _end_user(server: AuthorizationServer, session: LoginSession | None, client: Client) -> EndUser:

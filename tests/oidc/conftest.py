@@ -6,14 +6,18 @@ import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import delete
 
 from idp.app import create_app
 from idp.oidc.clients import add_client
+from idp.oidc.consents import CONSENTS
+from idp.oidc.consents import create_consent_table
 from idp.population_db.database import connect
 from idp.population_db.seeding import seed_population
 from idp.settings import IdPSettings
@@ -70,6 +74,16 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
     return Env(settings, {k: v for k, v in found.items() if v})
 
 
+@pytest.fixture(autouse=True)
+def forget_consents(env: Env) -> None:
+    """Consent is remembered in the database across sessions: every test starts with none."""
+    engine = connect(env.settings.database_url)
+    create_consent_table(engine)
+    with engine.begin() as connection:
+        connection.execute(delete(CONSENTS))
+    engine.dispose()
+
+
 @pytest.fixture
 def client(env: Env) -> Iterator[TestClient]:
     with TestClient(create_app(env.settings), follow_redirects=False) as test_client:
@@ -101,8 +115,20 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-def login_and_consent(client: TestClient, params: dict[str, str], pin: str = PIN) -> str:
-    """Drive authorize → login → consent; the final redirect's Location."""
+def consent_form(
+    html: str, decision: str = "approve", untick: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """What a browser posts from the consent page: the CSRF token, ``decision`` and every ticked
+    ``scope`` checkbox (all are ticked by default) except those in ``untick``."""
+    ticked = re.findall(r'type="checkbox" name="scope" value="([^"]+)"[^>]* checked', html)
+    scopes = [scope for scope in ticked if scope not in untick]
+    return {"decision": decision, "csrf": csrf_of(html), "scope": scopes}
+
+
+def login_and_consent(
+    client: TestClient, params: dict[str, str], pin: str = PIN, untick: tuple[str, ...] = ()
+) -> str:
+    """Drive authorize → login → consent (unless remembered); the final redirect's Location."""
     response = client.get("/authorize", params=params)
     assert response.status_code == 303, response.text
     page = response.headers["location"]
@@ -111,8 +137,9 @@ def login_and_consent(client: TestClient, params: dict[str, str], pin: str = PIN
         f"{page}/login", data={"username": pin, "password": PASSWORD, "csrf": csrf_of(html)}
     )
     assert response.status_code == 303, response.text
-    html = client.get(page).text
-    response = client.post(f"{page}/consent", data={"decision": "approve", "csrf": csrf_of(html)})
+    response = client.get(page)
+    if response.status_code == 200:  # the consent page; otherwise consent was remembered
+        response = client.post(f"{page}/consent", data=consent_form(response.text, untick=untick))
     response = client.get(response.headers["location"])
     assert response.status_code == 302, response.text
     return str(response.headers["location"])
