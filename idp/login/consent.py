@@ -5,7 +5,8 @@ asked for (``acr_values``, or an ``acr`` in the ``claims`` parameter) and every 
 plain Vietnamese, or English (``ui_locales``, or the language link: no JavaScript needed). ``openid`` is
 always shared; every other scope is a checkbox named ``scope``, ticked by default. The form posts
 ``decision`` = ``approve`` or ``deny`` with a CSRF token bound to the interaction. What was ticked is
-remembered (:mod:`idp.oidc.consents`) and becomes the authorization code's scope (partial consent).
+remembered (:mod:`idp.oidc.consents`) and becomes the scope of the resumed authorization request, hence
+of the code and the token response (partial consent).
 """
 
 import hmac
@@ -119,7 +120,9 @@ def consent(
         granted = [s for s in requested if s == ALWAYS or s in (scope or [])]
         remember(server.engine, session.pin, record["client_id"], requested, granted, session.acr)
         record["consented"] = True
-        record["granted_scope"] = " ".join(granted)
+        record["params"] = [
+            [k, " ".join(granted) if k == "scope" else v] for k, v in record["params"]
+        ]
     else:
         record["denied"] = True
     server.store.put(f"interaction:{uid}", record, server.settings.interaction_ttl)

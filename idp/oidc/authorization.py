@@ -5,7 +5,7 @@ OpenID Connect Core §3.1.2: Authlib validates the request (client, exact ``redi
 and §3.1.2.1's ``prompt`` (``login`` and ``select_account`` re-authenticate, ``consent`` asks again,
 ``none`` answers ``login_required`` / ``consent_required``), ``max_age`` and ``id_token_hint``
 (:mod:`idp.oidc.id_token_hint`). Consent is the citizen's remembered consent (:mod:`idp.oidc.consents`);
-after a consent page the code carries only the scopes the citizen ticked. A single sign-on session that is good enough goes to the interaction
+after a consent page the resumed request asks only for the scopes the citizen ticked. A single sign-on session that is good enough goes to the interaction
 with its ``sid`` (consent only, no password); the session becomes the end user the client sees. An error that cannot be trusted to redirect
 (unknown client, unregistered ``redirect_uri``) is an HTML page, never a redirect.
 """
@@ -62,7 +62,6 @@ def authorize(
         needs_consent = "consent" in prompts or not _consented(server, session, client, request)
         if resumed and interaction and (interaction.get("consented") or interaction.get("denied")):
             needs_consent = False
-            request.scope = _granted(request.scope, interaction.get("granted_scope"))
         if "none" in prompts and needs_login:
             raise LoginRequiredError(redirect_uri=grant.redirect_uri)
         if "none" in prompts and needs_consent:
@@ -118,14 +117,6 @@ def _consented(
     """Whether the citizen's remembered consent covers every scope asked for (:mod:`idp.oidc.consents`)."""
     scopes = scope_to_list(request.scope) or []
     return session is not None and covers(server.engine, session.pin, client.client_id, scopes)
-
-
-def _granted(requested: str | None, granted: str | None) -> str:
-    """The requested scopes the citizen ticked at consent (partial consent), in request order."""
-    scopes = scope_to_list(requested) or []
-    if granted is None:
-        return " ".join(scopes)
-    return " ".join(s for s in scopes if s in granted.split())
 
 
 def _end_user(server: AuthorizationServer, session: LoginSession | None, client: Client) -> EndUser:

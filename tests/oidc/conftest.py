@@ -28,6 +28,11 @@ PASSWORD = "Vneid@2025"
 PIN = "001088999001"
 POST_LOGOUT = "https://rp.example/logged-out"
 BCL_URI = "https://rp.example/backchannel"
+LEVEL1_PIN = "079195999004"
+ALL_SCOPES = (
+    "openid profile identity phone email address eid_card residence household health_insurance "
+    "driving_license vehicles"
+)
 
 
 @dataclass
@@ -67,6 +72,20 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
             "backchannel_logout_uri": BCL_URI + "-es",
             "id_token_signed_response_alg": "ES256",
         },
+    )
+    found["data"] = add_client(
+        clients,
+        "data",
+        {
+            **common,
+            "scope": ALL_SCOPES,
+            "client_name": "Ngân hàng <Thử nghiệm>",
+            "purpose": "Mở tài khoản thanh toán (eKYC).",
+            "backchannel_logout_uri": BCL_URI + "-data",
+        },
+    )
+    found["dvcqg"] = add_client(
+        clients, "dvcqg", {**common, "scope": "openid profile identity", "claims_profile": "dvcqg"}
     )
     settings = IdPSettings(
         database_url=url, issuer=ISSUER, keys_dir=root / "keys", clients_file=clients
