@@ -81,11 +81,10 @@ def remember(
             connection.execute(insert(CONSENTS), rows)
 
 
-def forget(connection: Connection, pin: str, client_id: str) -> None:
-    """Withdraw every scope the citizen granted this client (in the caller's transaction)."""
-    connection.execute(
-        delete(CONSENTS).where(CONSENTS.c.pin == pin, CONSENTS.c.client_id == client_id)
-    )
+def forget(connection: Connection, pin: str, client_id: str) -> int:
+    """Withdraw every scope the citizen granted this client (in the caller's transaction); how many."""
+    where = (CONSENTS.c.pin == pin, CONSENTS.c.client_id == client_id)
+    return connection.execute(delete(CONSENTS).where(*where)).rowcount
 
 
 def consents_of(engine: Engine, pin: str) -> list[ClientConsent]:

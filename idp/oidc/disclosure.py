@@ -46,12 +46,12 @@ def id_token_disclosure(
     """The citizen claims of an ID token: ``account_level`` and what the ``claims`` parameter asks
     for under ``id_token`` that the granted ``scope`` allows; audited."""
     disclosed: dict[str, Any] = {"account_level": user.account_level}
-    record = find_record(server.engine, user.pin)
+    request = parse_claims_request(claims)
+    record = find_record(server.engine, user.pin) if request and request["id_token"] else None
     if record is not None:
         dvcqg = uses_dvcqg(server.query_client(client_id))
         recipient = Recipient(user.sub, user.account_level, user.acr, dvcqg)
         released = release(record, claims_context(server), recipient, scope.split())
-        request = parse_claims_request(claims)
         disclosed |= requested_claims(request, "id_token", released, record, recipient)
     audit_disclosure(server.engine, user.pin, client_id, user.acr, disclosed)
     return disclosed

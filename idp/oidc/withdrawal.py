@@ -30,9 +30,9 @@ def withdraw_consent(server: "AuthorizationServer", pin: str, client_id: str) ->
         revoke_grant(server.store, grant.grant_id)
     with server.engine.begin() as connection:
         connection.execute(delete(GRANTS).where(*where))
-        forget(connection, pin, client_id)
+        withdrawn = forget(connection, pin, client_id)
     client = server.query_client(client_id)
-    if client is None:
+    if client is None or not (withdrawn or grants):  # nothing shared: nothing to tell the client
         return
     secret = server.settings.subject_secret.get_secret_value()
     sub = grants[0].sub if grants else subject_for(pin, secret, client.sector)

@@ -129,3 +129,14 @@ def test_withdrawal_needs_the_session_and_its_csrf_token(browser: TestClient) ->
     browser.cookies.clear()
     response = browser.post("/account/withdraw", data={"client_id": "data", "csrf": csrf})
     assert response.status_code == 400
+
+
+def test_withdrawing_from_a_client_never_shared_with_tells_it_nothing(
+    browser: TestClient, receiver: Receiver
+) -> None:
+    html = _log_in_at_the_account_page(browser)
+    response = browser.post(
+        "/account/withdraw", data={"client_id": "logout", "csrf": csrf_of(html)}
+    )
+    assert response.status_code == 303
+    assert receiver.received == {}
