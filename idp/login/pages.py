@@ -3,7 +3,8 @@
 
 In Vietnamese (with English glosses) by default, in English when ``ui_locales`` asks for it; the
 ``display`` value (page, popup, touch, wap; anything else is ignored, OIDC Core §3.1.2.1) becomes a class
-on the body. Field names follow PRODUCT.md: ``username`` (the PIN), ``password``. Every form carries a hidden ``csrf`` token. Every value is escaped.
+on the body. Field names follow PRODUCT.md: ``username`` (the PIN), ``password``. Every form carries a
+hidden ``csrf`` token. Every value is escaped.
 """
 
 from html import escape

@@ -1,8 +1,8 @@
 """The interaction's routes: the login form (PIN + password); consent is :mod:`idp.login.consent`.
 
 An already logged-in citizen whose session is good enough goes straight to consent, or back to the
-protocol core when consent was given before (single sign-on across clients). Both forms are CSRF-protected with a token bound to the interaction. At login the citizen gets a new
-session id in an HttpOnly, SameSite=Lax cookie. Each step ends by sending the browser back to the
+protocol core when consent was given before (single sign-on across clients). The form is
+CSRF-protected with a token bound to the interaction. At login the citizen gets a new session id in an HttpOnly, SameSite=Lax cookie. Each step ends by sending the browser back to the
 protocol core (``/authorize/resume/{uid}``).
 """
 

@@ -1,8 +1,9 @@
 """Authlib grants and extensions, filled in with our store: code (+ PKCE S256, + OpenID Connect),
 refresh token (rotation with reuse detection), client credentials. The ID token honours the ``claims``
 parameter (:mod:`idp.oidc.claims_request`), carries level-2 scopes only for level-2 identities, is
-audited as a disclosure (:mod:`idp.oidc.disclosure`), is encrypted on request (:mod:`idp.oidc.encryption`), and a
-nonce is accepted once per client while the ID token carrying it lives (replay refused).
+audited as a disclosure (:mod:`idp.oidc.disclosure`), is encrypted on request
+(:mod:`idp.oidc.encryption`), and a nonce is accepted once per client while the ID token carrying it
+lives (replay refused).
 
 Per RFC 6749 §4.1.2 codes are single-use: they are *taken* from the store (atomic), so of two concurrent
 redemptions exactly one succeeds, and a replayed code revokes its grant (every token issued from it).
