@@ -2,8 +2,9 @@
 
 An already logged-in citizen whose session is good enough goes straight to consent, or back to the
 protocol core when consent was given before (single sign-on across clients). The form is
-CSRF-protected with a token bound to the interaction. At login the citizen gets a new session id in an HttpOnly, SameSite=Lax cookie. Each step ends by sending the browser back to the
-protocol core (``/authorize/resume/{uid}``).
+CSRF-protected with a token bound to the interaction. At login the citizen gets a new session id in an
+HttpOnly, SameSite=Lax cookie. Each step ends by sending the browser back to the protocol core
+(``/authorize/resume/{uid}``), or, for the account page's interaction, to ``return_to``.
 """
 
 import hmac
