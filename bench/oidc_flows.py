@@ -30,6 +30,10 @@ itself. A flow costs the raw driver a fraction of that CPU (the report's "client
 and the flow rate one client core could sustain at most). ``--driver httpx`` runs the same flow code
 through ``httpx.AsyncClient``, as a cross-check of the raw parser, not for measuring. ``static`` mode sends
 keep-alive GETs of the discovery document and the JWKS over the same connections.
+
+Consent is remembered per citizen and client (issue 4), so our flow sends ``prompt=consent``: every flow
+then shows and answers the consent page, the work the peers' development interactions do every time
+(fresh cookies mean a fresh session for them), and ticks the ``profile`` scope on it.
 """
 
 import argparse
@@ -378,6 +382,7 @@ async def flow_vneid(client: Browser, issuer: str, keys: KeySet, pin: str, tally
     """One complete code flow against ours (8 requests)."""
     verifier, challenge = _pkce()
     params, state, nonce = _start((verifier, challenge))
+    params["prompt"] = "consent"
     page = _at(issuer + "/", _expect(await client.get(f"{issuer}/authorize", params), 303))
     html = _expect(await client.get(page), 200).text
     started = time.perf_counter()
@@ -385,7 +390,7 @@ async def flow_vneid(client: Browser, issuer: str, keys: KeySet, pin: str, tally
     _expect(await client.post(f"{page}/login", form), 303)
     login_ms = (time.perf_counter() - started) * 1000
     html = _expect(await client.get(page), 200).text
-    form = {"decision": "approve", "csrf": _csrf(html)}
+    form = {"decision": "approve", "csrf": _csrf(html), "scope": "profile"}
     resume = _expect(await client.post(f"{page}/consent", form), 303)
     location = _expect(await client.get(_at(page, resume)), 302).headers["location"]
     token_ms = await _finish(client, f"{issuer}/token", f"{issuer}/userinfo", location,

@@ -14,6 +14,8 @@ from sqlalchemy import Engine
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from idp.login.account import router as account_router
+from idp.login.consent import router as consent_router
 from idp.login.factors import router as factors_router
 from idp.login.lockout import create_counter_table
 from idp.login.routes import router as login_router
@@ -23,9 +25,12 @@ from idp.oidc.accounts import warm_up
 from idp.oidc.audit import create_audit_table
 from idp.oidc.backchannel import HttpLogoutSender
 from idp.oidc.backchannel import LogoutSender
+from idp.oidc.consents import create_consent_table
+from idp.oidc.grant_index import create_grant_index_table
 from idp.oidc.keys import KeyRing
 from idp.oidc.metadata import metadata_bytes
 from idp.oidc.openapi import document_static_paths
+from idp.oidc.portraits import router as portrait_router
 from idp.oidc.redis_store import RedisStateStore
 from idp.oidc.requests import database_error_response
 from idp.oidc.requests import oauth2_error_response
@@ -52,6 +57,8 @@ def create_app(
     create_counter_table(engine)
     create_inbox_table(engine)
     warm_up()
+    create_consent_table(engine)
+    create_grant_index_table(engine)
     server = AuthorizationServer(
         settings, engine, _state_store(settings, engine), KeyRing.load(settings.keys_dir)
     )
@@ -68,6 +75,9 @@ def create_app(
     app.include_router(login_router)
     app.include_router(factors_router)
     app.include_router(sandbox_router)
+    app.include_router(consent_router)
+    app.include_router(account_router)
+    app.include_router(portrait_router)
 
     @app.get("/healthz")
     def health() -> dict[str, Any]:

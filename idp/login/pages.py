@@ -1,10 +1,12 @@
-"""The HTML of the interaction: login, consent and error pages, Vietnamese first, plain forms.
+"""The HTML of the interaction: the page frame, login and error pages, Vietnamese first, plain forms
+(the consent page is :mod:`idp.login.consent`).
 
 In Vietnamese (with English glosses) by default, in English when ``ui_locales`` asks for it; the
 ``display`` value (page, popup, touch, wap; anything else is ignored, OIDC Core §3.1.2.1) becomes a class
-on the body. Field names follow PRODUCT.md: ``username`` (the PIN), ``password``; consent submits ``decision`` =
-``approve`` or ``deny``. Every page carries the permanent SANDBOX banner and no official logo; the
-factor pages are in :mod:`idp.login.factor_pages`. Every form carries a hidden ``csrf`` token. Every value is escaped.
+on the body. Field names follow PRODUCT.md: ``username`` (the PIN), ``password``. Every page carries the
+permanent SANDBOX banner and no official logo; the factor pages are in :mod:`idp.login.factor_pages`, the
+consent page in :mod:`idp.login.consent`. Every form carries a hidden ``csrf`` token. Every value is
+escaped.
 """
 
 from html import escape
@@ -21,10 +23,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "password": "Mật khẩu (password)",
         "login": "Đăng nhập / Log in",
         "personas": "Công dân thử nghiệm / Test personas",
-        "consent_title": "Chia sẻ thông tin",
-        "consent_heading": "{client} yêu cầu chia sẻ thông tin",
-        "approve": "Đồng ý / Approve",
-        "deny": "Từ chối / Deny",
         "cancel": "Hủy / Cancel",
     },
     "en": {
@@ -34,10 +32,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "password": "Password",
         "login": "Log in",
         "personas": "Test personas",
-        "consent_title": "Share information",
-        "consent_heading": "{client} asks you to share information",
-        "approve": "Approve",
-        "deny": "Deny",
         "cancel": "Cancel",
     },
 }
@@ -130,30 +124,6 @@ def login_page(
         f'<button type="submit" class="secondary">{text["cancel"]}</button></form>'
         f"{language_switch(base, lang)}"
         f"<h2>{text['personas']}</h2><ul>{personas}</ul>",
-        lang,
-        display,
-    )
-
-
-def consent_page(
-    action: str,
-    csrf: str,
-    client_name: str,
-    purpose: str,
-    scopes: list[str],
-    lang: str = "vi",
-    display: str = "page",
-) -> str:
-    text = TEXTS[lang]
-    items = "".join(f"<li>{escape(s)}</li>" for s in scopes)
-    return layout(
-        text["consent_title"],
-        f"<h1>{text['consent_heading'].format(client=escape(client_name))}</h1>"
-        f"<p>{escape(purpose)}</p><ul>{items}</ul>"
-        f'<form method="post" action="{escape(action)}">'
-        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-        f'<button type="submit" name="decision" value="approve">{text["approve"]}</button>'
-        f'<button type="submit" name="decision" value="deny">{text["deny"]}</button></form>',
         lang,
         display,
     )

@@ -2,7 +2,7 @@
 
 ``GET /interaction/{uid}`` shows what :func:`idp.login.interaction.next_step` says: the login form (PIN +
 password), the next missing factor (:mod:`idp.login.factors`), an ending page (unmet requirements,
-refused citizen) with a continue button, then consent, or the account page's ``return_to``. A citizen
+refused citizen) with a continue button, then consent (:mod:`idp.login.consent`), or the account page's ``return_to``. A citizen
 whose session is good enough goes straight to consent, or back to the protocol core when consent was
 given before (single sign-on across clients). Every form is CSRF-protected with a token bound to the
 interaction. A password login gets a new session id (HttpOnly, SameSite=Lax cookie); later factors step
@@ -29,10 +29,10 @@ from idp.login import interaction
 from idp.login.auth_events import Outcome
 from idp.login.auth_events import audit
 from idp.login.auth_events import password_attempt
+from idp.login.consent import consent_response
 from idp.login.factor_pages import ending_page
 from idp.login.factors import factor_page
 from idp.login.pages import LANGUAGES
-from idp.login.pages import consent_page
 from idp.login.pages import logged_out_page
 from idp.login.pages import login_page
 from idp.login.session import LoginSession
@@ -73,22 +73,7 @@ def interaction_page(
     if "return_to" in record:  # the account page's login: back there, never anywhere else
         target = interaction.safe_return_to(record)
         return RedirectResponse(target, status_code=303) if target else interaction.gone()
-    return _consent_or_resume(server, uid, record, session)
-
-
-def _consent_or_resume(
-    server: AuthorizationServer, uid: str, record: interaction.Record, session: LoginSession
-) -> Response:
-    client = server.query_client(record["client_id"])
-    assert client is not None  # the interaction was created for a known client
-    scopes = record["scope"].split()
-    if not record.get("force_consent") and session.has_consented(client.client_id, scopes):
-        return RedirectResponse(f"/authorize/resume/{uid}", status_code=303)
-    name = client.metadata.get("client_name", client.client_id)
-    purpose = client.metadata.get("purpose", "")
-    action = f"/interaction/{uid}/consent"
-    page = consent_page(action, record["csrf"], name, purpose, scopes, **interaction.view(record))
-    return HTMLResponse(page)
+    return consent_response(server, uid, record, session)
 
 
 def _hint(record: interaction.Record, session: LoginSession | None, login_hint: str) -> str:
@@ -187,29 +172,5 @@ def _leave(server: AuthorizationServer, uid: str, record: interaction.Record) ->
     if record.get("return_to"):  # the account page's login has no client to answer
         server.store.delete(f"interaction:{uid}")
         return HTMLResponse(logged_out_page())
-    interaction.save(server, uid, record)
-    return RedirectResponse(f"/authorize/resume/{uid}", status_code=303)
-
-
-@router.post("/interaction/{uid}/consent")
-def consent(
-    uid: str,
-    server: ServerDep,
-    session: LoginSessionDep,
-    decision: Annotated[str, Form()],
-    csrf: Annotated[str, Form(max_length=64)],
-) -> Response:
-    record = interaction.load(server, uid, csrf)
-    if record is None:
-        return interaction.gone()
-    if session is None or record.get("sid") != session.sid:
-        return interaction.gone()
-    if decision == "approve":
-        granted = set(session.consents.get(record["client_id"], [])) | set(record["scope"].split())
-        session.consents[record["client_id"]] = sorted(granted)
-        save_session(server.store, session, server.settings.session_ttl)
-        record["consented"] = True
-    else:
-        record["denied"] = True
     interaction.save(server, uid, record)
     return RedirectResponse(f"/authorize/resume/{uid}", status_code=303)

@@ -24,7 +24,6 @@ class LoginSession:
     pin: str
     account_level: int
     factors: list[dict[str, int | str]] = field(default_factory=list)
-    consents: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def auth_time(self) -> int:
@@ -47,24 +46,22 @@ class LoginSession:
         """Step-up: one more factor in the same session (same ``sid``)."""
         self.factors.append({"method": method, "at": int(time.time())})
 
-    def has_consented(self, client_id: str, scopes: list[str]) -> bool:
-        return set(scopes) <= set(self.consents.get(client_id, []))
-
 
 def start_session(
     pin: str, account_level: int, method: str, previous: LoginSession | None = None
 ) -> LoginSession:
-    """A fresh session (new id) after the citizen authenticated with ``method``; a re-authentication
-    of the same citizen (``prompt=login``, ``max_age``) keeps the consents ``previous`` recorded."""
+    """A fresh session (new id) after the citizen authenticated with ``method``. Consents are not
+    the session's: they are remembered per citizen (:mod:`idp.oidc.consents`)."""
     factor: dict[str, int | str] = {"method": method, "at": int(time.time())}
-    consents = dict(previous.consents) if previous is not None and previous.pin == pin else {}
-    return LoginSession(secrets.token_urlsafe(32), pin, account_level, [factor], consents)
+    return LoginSession(secrets.token_urlsafe(32), pin, account_level, [factor])
 
 
 def load_session(store: StateStore, sid: str | None) -> LoginSession | None:
     if not sid:
         return None
     data = store.get(f"session:{sid}")
+    if data is not None:
+        data.pop("consents", None)  # sessions saved before consents moved to the database
     return None if data is None else LoginSession(**data)
 
 

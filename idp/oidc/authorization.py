@@ -9,8 +9,10 @@ level-2 scopes: :func:`idp.oidc.assurance.requirement_of`) is checked against th
 session goes to the interaction with its ``sid`` to be stepped up (only the missing factors); an account
 that can never reach it ends with ``unmet_authentication_requirements`` (Core §3.1.2.6) after an
 explanation page. A session that is good enough goes to the interaction for consent only, or is answered
-at once; the session becomes the end user the client sees. An error that cannot be trusted to redirect
-(unknown client, unregistered ``redirect_uri``) is an HTML page, never a redirect.
+at once; the session becomes the end user the client sees. Consent is the citizen's remembered consent
+(:mod:`idp.oidc.consents`); after a consent page the resumed request asks only for the scopes the citizen
+ticked. An error that cannot be trusted to redirect (unknown client, unregistered ``redirect_uri``) is an
+HTML page, never a redirect.
 """
 
 import secrets
@@ -40,6 +42,7 @@ from idp.oidc.assurance import requirement_of
 from idp.oidc.audit import AUTHENTICATION
 from idp.oidc.audit import record_event
 from idp.oidc.clients import Client
+from idp.oidc.consents import covers
 from idp.oidc.id_token_hint import hinted_subject
 from idp.oidc.models import EndUser
 from idp.oidc.requests import StarletteOAuth2Request
@@ -74,9 +77,7 @@ def authorize(
         resumed = bool(interaction and session and interaction.get("sid") == session.sid)
         needs_login = not resumed and _needs_login(server, data, session, client, grant)
         needs_step_up = not needs_login and not _meets(session, needed)
-        needs_consent = session is None or not session.has_consented(client.client_id, scopes)
-        if "consent" in prompts:
-            needs_consent = True
+        needs_consent = "consent" in prompts or not _consented(server, session, client, request)
         if resumed and interaction and interaction.get("consented"):
             needs_consent = False
         if "none" in prompts:
@@ -164,6 +165,17 @@ def _needs_login(
         return True
     secret = server.settings.subject_secret.get_secret_value()
     return hinted is not None and hinted != subject_for(session.pin, secret, client.sector)
+
+
+def _consented(
+    server: AuthorizationServer,
+    session: LoginSession | None,
+    client: Client,
+    request: StarletteOAuth2Request,
+) -> bool:
+    """Whether the citizen's remembered consent covers every scope asked for (:mod:`idp.oidc.consents`)."""
+    scopes = scope_to_list(request.scope) or []
+    return session is not None and covers(server.engine, session.pin, client.client_id, scopes)
 
 
 def _end_user(server: AuthorizationServer, session: LoginSession | None, client: Client) -> EndUser:

@@ -5,6 +5,7 @@ that client knows. When the session ends, each of those clients that registered 
 ``backchannel_logout_uri`` receives a logout token (§2.4: ``typ`` ``logout+jwt``; ``iss``, ``aud``,
 ``iat``, ``exp``, ``jti``, ``sub``, ``sid``, ``events``; never a ``nonce``) signed like its ID tokens.
 The requests go out in parallel with a short timeout; a failing client is logged, never an error (§2.8).
+A citizen who withdraws consent from a client (:mod:`idp.oidc.withdrawal`) logs out of it the same way.
 """
 
 import logging
@@ -12,6 +13,7 @@ import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
+from typing import Any
 from typing import Protocol
 
 import httpx
@@ -58,21 +60,23 @@ def remember_client(store: StateStore, user: EndUser | None, client: Client, ttl
         store.put(key, {**clients, client.client_id: user.sub}, ttl)
 
 
-def logout_token(server: "AuthorizationServer", client: Client, sub: str, sid: str) -> str:
-    """A logout token for ``client`` (§2.4), signed with its ID token algorithm and our key."""
+def logout_token(server: "AuthorizationServer", client: Client, sub: str, sid: str | None) -> str:
+    """A logout token for ``client`` (§2.4), signed with its ID token algorithm and our key; without
+    ``sid`` it logs the citizen out of every session at the client."""
     alg = client.id_token_signed_response_alg
     key = server.keys.signing_key(alg)
     now = int(time.time())
-    claims = {
+    claims: dict[str, Any] = {
         "iss": server.settings.issuer,
         "aud": client.client_id,
         "iat": now,
         "exp": now + LOGOUT_TOKEN_TTL,
         "jti": secrets.token_urlsafe(16),
         "sub": sub,
-        "sid": sid,
         "events": {LOGOUT_EVENT: {}},
     }
+    if sid is not None:
+        claims["sid"] = sid
     header = {"alg": alg, "typ": "logout+jwt", "kid": str(key.kid)}
     return jwt.encode(header, claims, key, algorithms=[alg])
 
@@ -91,6 +95,18 @@ def notify_clients(server: "AuthorizationServer", sid: str) -> None:
     sender: LogoutSender = server.logout_sender
     with ThreadPoolExecutor(max_workers=min(8, len(deliveries))) as pool:
         list(pool.map(lambda delivery: _deliver(sender, *delivery), deliveries))
+
+
+def notify_client(
+    server: "AuthorizationServer", client: Client, sub: str, sids: list[str | None]
+) -> None:
+    """POST one logout token per session in ``sids`` (None: every session) to one client, if it
+    registered a back-channel URI: the citizen withdrew their consent to it."""
+    uri = client.metadata.get("backchannel_logout_uri")
+    if not uri:
+        return
+    for sid in sids:
+        _deliver(server.logout_sender, str(uri), logout_token(server, client, sub, sid))
 
 
 def _deliver(sender: LogoutSender, uri: str, token: str) -> None:

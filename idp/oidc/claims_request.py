@@ -1,9 +1,11 @@
 """The ``claims`` authorization request parameter (OpenID Connect Core §5.5).
 
 The parameter is a JSON object whose ``userinfo`` and ``id_token`` members map claim names to ``null`` or
-to an object (``essential``, ``value``, ``values``). Malformed JSON or members are ``invalid_request``,
-redirected to the client (its ``redirect_uri`` is valid by then). Requested claims are released only when
-a granted scope allows them: in the ID token when asked for there (they are in userinfo anyway).
+to an object (``essential``, ``value``, ``values``); ``verified_claims`` (OpenID Connect for Identity
+Assurance 1.0, :mod:`idp.oidc.verified_claims`) maps to its own request object. Malformed JSON or members
+are ``invalid_request``, redirected to the client (its ``redirect_uri`` is valid by then). Requested claims
+are released only when a granted scope allows them: in the ID token when asked for there (they are in
+userinfo anyway); ``verified_claims`` wherever asked for.
 """
 
 import json
@@ -11,11 +13,12 @@ from typing import Any
 
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749 import grants
-from sqlalchemy import Engine
 
-from idp.oidc.accounts import find_record
-from idp.oidc.claims import userinfo_for
-from idp.oidc.models import EndUser
+from idp.oidc.claims import Recipient
+from idp.oidc.verified_claims import VERIFIED_CLAIMS
+from idp.oidc.verified_claims import validate_request
+from idp.oidc.verified_claims import verified_claims
+from idp.population_db.lookup import CitizenRecord
 
 ClaimsRequest = dict[str, dict[str, Any]]
 MEMBERS = ("userinfo", "id_token")
@@ -35,11 +38,15 @@ def parse_claims_request(value: str | None) -> ClaimsRequest | None:
     for member in MEMBERS:
         requested = parsed.get(member) or {}
         if not isinstance(requested, dict) or any(
-            spec is not None and not isinstance(spec, dict) for spec in requested.values()
+            spec is not None and not isinstance(spec, dict)
+            for name, spec in requested.items()
+            if name != VERIFIED_CLAIMS
         ):
             raise InvalidRequestError(
                 f"'claims.{member}' must map claim names to null or to an object."
             )
+        if VERIFIED_CLAIMS in requested:
+            validate_request(requested[VERIFIED_CLAIMS])
         request[member] = requested
     return request
 
@@ -58,15 +65,21 @@ class ClaimsParameter:
             raise
 
 
-def id_token_claims(
-    engine: Engine, user: EndUser, scope: str, claims: str | None
+def requested_claims(
+    request: ClaimsRequest | None,
+    member: str,
+    released: dict[str, Any],
+    record: CitizenRecord,
+    recipient: Recipient,
 ) -> dict[str, Any]:
-    """The claims requested for the ID token that the granted ``scope`` allows, with their values."""
-    request = parse_claims_request(claims)
-    if not request or not request["id_token"]:
+    """What ``member`` of the request asks for among the ``released`` claims, plus ``verified_claims``
+    when asked for and the token is a level-2 identity token."""
+    if not request or not request[member]:
         return {}
-    record = find_record(engine, user.pin)
-    if record is None:
-        return {}
-    allowed = userinfo_for(record, user.sub, scope.split())
-    return {name: allowed[name] for name in request["id_token"] if name in allowed}
+    asked = request[member]
+    found = {name: released[name] for name in asked if name in released}
+    if VERIFIED_CLAIMS in asked:
+        verified = verified_claims(asked[VERIFIED_CLAIMS], record, recipient, released)
+        if verified is not None:
+            found[VERIFIED_CLAIMS] = verified
+    return found

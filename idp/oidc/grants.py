@@ -1,7 +1,9 @@
 """Authlib grants and extensions, filled in with our store: code (+ PKCE S256, + OpenID Connect),
 refresh token (rotation with reuse detection), client credentials. The ID token honours the ``claims``
-parameter (:mod:`idp.oidc.claims_request`), is encrypted on request (:mod:`idp.oidc.encryption`), and a
-nonce is accepted once per client while the ID token carrying it lives (replay refused).
+parameter (:mod:`idp.oidc.claims_request`), carries level-2 scopes only for level-2 identities, is
+audited as a disclosure (:mod:`idp.oidc.disclosure`), is encrypted on request
+(:mod:`idp.oidc.encryption`), and a nonce is accepted once per client while the ID token carrying it
+lives (replay refused).
 
 Per RFC 6749 §4.1.2 codes are single-use: they are *taken* from the store (atomic), so of two concurrent
 redemptions exactly one succeeds, and a replayed code revokes its grant (every token issued from it).
@@ -22,8 +24,10 @@ from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import OpenIDCode
 from authlib.oidc.core.grants.util import create_response_mode_response
 
-from idp.oidc.claims_request import id_token_claims
+from idp.oidc.assurance import LEVEL2_SCOPES
+from idp.oidc.assurance import is_level2_identity
 from idp.oidc.clients import Client
+from idp.oidc.disclosure import id_token_disclosure
 from idp.oidc.encryption import encrypt_for
 from idp.oidc.encryption import encryption_of
 from idp.oidc.keys import Key
@@ -45,7 +49,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
         record = {
             "client_id": request.client.client_id,
             "redirect_uri": data.get("redirect_uri"),
-            "scope": request.scope,
+            "scope": granted_scope(request.scope, request.user),
             "nonce": data.get("nonce"),
             "code_challenge": data.get("code_challenge"),
             "code_challenge_method": data.get("code_challenge_method"),
@@ -133,14 +137,17 @@ class IDToken(OpenIDCode):  # type: ignore[misc]
     def get_authorization_code_claims(
         self, authorization_code: AuthorizationCode
     ) -> dict[str, Any]:
+        """The protocol claims plus the citizen's (audited as a disclosure before the token is
+        signed: :mod:`idp.oidc.disclosure`)."""
         claims: dict[str, Any] = super().get_authorization_code_claims(authorization_code)
-        requested = id_token_claims(
-            self.server.engine,
+        disclosed = id_token_disclosure(
+            self.server,
+            str(authorization_code.data["client_id"]),
             authorization_code.user,
             authorization_code.get_scope(),
             authorization_code.data.get("claims"),
         )
-        return {**requested, **claims}
+        return {**disclosed, **claims}
 
     def get_client_algorithm(self, client: Client) -> str:
         return client.id_token_signed_response_alg
@@ -164,6 +171,15 @@ class IDToken(OpenIDCode):  # type: ignore[misc]
 
     def generate_user_info(self, user: EndUser, scope: str) -> dict[str, Any]:
         return {"sub": user.sub, "sid": user.sid, "account_level": user.account_level}
+
+
+def granted_scope(scope: str | None, user: EndUser) -> str:
+    """The scope a code carries: the consented ``scope`` without the level-2 scopes when the citizen's
+    identity is not a level-2 identity (RFC 6749 §3.3: the token response then says so)."""
+    scopes = (scope or "").split()
+    if not is_level2_identity(user.account_level, user.acr):
+        scopes = [s for s in scopes if s not in LEVEL2_SCOPES]
+    return " ".join(scopes)
 
 
 def nonce_key(client_id: str, nonce: str) -> str:

@@ -7,7 +7,10 @@ import json
 from typing import Any
 
 from idp.oidc.assurance import LEVEL_FACTORS
-from idp.oidc.claims import SCOPE_CLAIMS
+from idp.oidc.catalogue import DVCQG_CLAIMS
+from idp.oidc.catalogue import SCOPE_CLAIMS
+from idp.oidc.catalogue import TRUST_FRAMEWORK
+from idp.oidc.catalogue import VERIFIABLE_CLAIMS
 from idp.oidc.client_auth import ASSERTION_SIGNING_ALGORITHMS
 from idp.oidc.encryption import CONTENT_ENCRYPTIONS
 from idp.oidc.encryption import ENCRYPTION_ALGORITHMS
@@ -22,7 +25,9 @@ ACR_VALUES = list(LEVEL_FACTORS)
 
 def provider_metadata(issuer: str, registration: bool = False) -> dict[str, Any]:
     claims = sorted(
-        {"sub", "acr", "amr", "auth_time", "sid", "account_level"}.union(*SCOPE_CLAIMS.values())
+        {"sub", "acr", "amr", "auth_time", "sid", "account_level", "verified_claims"}.union(
+            *SCOPE_CLAIMS.values()
+        ).union(DVCQG_CLAIMS)
     )
     metadata = {
         "issuer": issuer,
@@ -64,6 +69,13 @@ def provider_metadata(issuer: str, registration: bool = False) -> dict[str, Any]
         "end_session_endpoint": f"{issuer}/logout",
         "backchannel_logout_supported": True,
         "backchannel_logout_session_supported": True,
+        # OpenID Connect for Identity Assurance 1.0 §8 (idp.oidc.verified_claims)
+        "verified_claims_supported": True,
+        "trust_frameworks_supported": [TRUST_FRAMEWORK],
+        "evidence_supported": ["document"],
+        "documents_supported": ["idcard"],
+        "documents_check_methods_supported": ["vpip", "vcrypt", "pvp", "bvp"],
+        "claims_in_verified_claims_supported": list(VERIFIABLE_CLAIMS),
     }
     if registration:
         metadata["registration_endpoint"] = f"{issuer}/register"

@@ -20,6 +20,7 @@ from idp.oidc.client_auth import PrivateKeyJWTAuthentication
 from idp.oidc.client_keys import ClientKeys
 from idp.oidc.clients import Client
 from idp.oidc.clients import load_clients
+from idp.oidc.grant_index import index_grant
 from idp.oidc.grants import AuthorizationCodeGrant
 from idp.oidc.grants import ClientCredentialsGrant
 from idp.oidc.grants import IDToken
@@ -72,7 +73,11 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         ttl = self.settings.refresh_token_ttl
-        save_token(self.store, token, request.client, request.user, ttl)
+        code = getattr(request, "authorization_code", None)
+        data = None if code is None else code.data
+        save_token(self.store, token, request.client, request.user, ttl, data)
+        if data is not None and request.user is not None:
+            index_grant(self.engine, request.user, request.client.client_id)
         remember_client(self.store, request.user, request.client, self.settings.session_ttl)
 
     def create_oauth2_request(self, request: OAuth2Request) -> OAuth2Request:

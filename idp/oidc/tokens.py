@@ -50,12 +50,25 @@ class AccessTokenGenerator(JWTBearerTokenGenerator):  # type: ignore[misc]
 
 
 def save_token(
-    store: StateStore, token: dict[str, Any], client: Client, user: EndUser | None, ttl: int
+    store: StateStore,
+    token: dict[str, Any],
+    client: Client,
+    user: EndUser | None,
+    ttl: int,
+    code: dict[str, Any] | None = None,
 ) -> None:
-    """Remember the refresh token and keep the grant alive for as long as it lives."""
+    """Remember the refresh token and keep the grant alive for as long as it lives.
+
+    ``code`` is the redeemed authorization code's record when the grant is born; a refresh only
+    extends a grant that is still alive (one revoked meanwhile stays revoked).
+    """
     if user is None:
         return
-    store.put(f"grant:{user.grant_id}", {"pin": user.pin, "client_id": client.client_id}, ttl)
+    key = f"grant:{user.grant_id}"
+    grant = store.get(key) if code is None else _new_grant(client, user, code)
+    if grant is None:
+        return
+    store.put(key, grant, ttl)
     if refresh_token := token.get("refresh_token"):
         record = {
             "client_id": client.client_id,
@@ -65,6 +78,17 @@ def save_token(
             "issued_at": time.time(),
         }
         store.put(f"refresh:{refresh_token}", record, ttl)
+
+
+def _new_grant(client: Client, user: EndUser, code: dict[str, Any]) -> dict[str, Any]:
+    """What userinfo needs to know of a grant: the citizen, the identity proven, the ``claims``."""
+    return {
+        "pin": user.pin,
+        "client_id": client.client_id,
+        "acr": user.acr,
+        "account_level": user.account_level,
+        "claims": code.get("claims"),
+    }
 
 
 def grant_is_active(store: StateStore, grant_id: str) -> bool:

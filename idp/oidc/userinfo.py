@@ -1,7 +1,9 @@
 """The UserInfo endpoint (OpenID Connect Core §5.3): a Bearer RFC 9068 access token in, claims out.
 
 The token is verified with joserfc against our own keys (RS256/PS256/ES256 only, ``typ`` ``at+jwt``,
-``iss`` and ``exp`` checked) and its grant must still be alive; errors per RFC 6750 §3. The answer is
+``iss`` and ``exp`` checked) and its grant must still be alive; errors per RFC 6750 §3. The claims are
+those of :func:`idp.oidc.disclosure.userinfo_disclosure`: level-2 scopes only for a level-2 identity,
+and one audit row per answer. The answer is
 JSON, or a JWT when the client registered ``userinfo_signed_response_alg`` / ``_encrypted_response_alg``.
 """
 
@@ -14,8 +16,7 @@ from joserfc.errors import JoseError
 from joserfc.jwt import JWTClaimsRegistry
 from starlette.responses import Response
 
-from idp.oidc.accounts import find_record
-from idp.oidc.claims import userinfo_for
+from idp.oidc.disclosure import userinfo_disclosure
 from idp.oidc.keys import SIGNING_ALGORITHMS
 from idp.oidc.presented_tokens import jti_is_revoked
 from idp.oidc.server import AuthorizationServer
@@ -59,8 +60,7 @@ def _userinfo(server: AuthorizationServer, token: str) -> tuple[str, dict[str, A
     grant = server.store.get(f"grant:{claims.get('grant_id')}")
     if grant is None or jti_is_revoked(server.store, claims.get("jti")):
         raise InvalidTokenError("The access token was revoked or is not for a citizen.")
-    record = find_record(server.engine, str(grant["pin"]))
-    if record is None:
+    info = userinfo_disclosure(server, grant, claims)
+    if info is None:
         raise InvalidTokenError("The citizen no longer exists.")
-    info = userinfo_for(record, str(claims["sub"]), str(claims.get("scope", "")).split())
     return str(claims.get("client_id")), info

@@ -1,4 +1,7 @@
-"""The login tests use the OpenID Provider's test environment (a seeded SQLite population, test clients)."""
+"""The login pages' tests run against the same provider fixtures as the protocol's."""
 
-from tests.oidc.conftest import client  # noqa: F401 (fixture)
-from tests.oidc.conftest import env  # noqa: F401 (fixture)
+from tests.oidc.conftest import client
+from tests.oidc.conftest import env
+from tests.oidc.conftest import forget_consents
+
+__all__ = ["client", "env", "forget_consents"]

@@ -13,10 +13,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import delete
 
 from idp.app import create_app
 from idp.login.sms_inbox import e164
 from idp.oidc.clients import add_client
+from idp.oidc.consents import CONSENTS
+from idp.oidc.consents import create_consent_table
 from idp.population_db.database import connect
 from idp.population_db.personas import PERSONAS
 from idp.population_db.seeding import seed_population
@@ -29,6 +32,11 @@ PASSCODE = "246810"
 PIN = "001088999001"
 POST_LOGOUT = "https://rp.example/logged-out"
 BCL_URI = "https://rp.example/backchannel"
+LEVEL1_PIN = "079195999004"
+ALL_SCOPES = (
+    "openid profile identity phone email address eid_card residence household health_insurance "
+    "driving_license vehicles"
+)
 
 
 @dataclass
@@ -72,6 +80,20 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
             "id_token_signed_response_alg": "ES256",
         },
     )
+    found["data"] = add_client(
+        clients,
+        "data",
+        {
+            **common,
+            "scope": ALL_SCOPES,
+            "client_name": "Ngân hàng <Thử nghiệm>",
+            "purpose": "Mở tài khoản thanh toán (eKYC).",
+            "backchannel_logout_uri": BCL_URI + "-data",
+        },
+    )
+    found["dvcqg"] = add_client(
+        clients, "dvcqg", {**common, "scope": "openid profile identity", "claims_profile": "dvcqg"}
+    )
     settings = IdPSettings(
         database_url=url,
         issuer=ISSUER,
@@ -82,6 +104,16 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
         login_rate_per_account=1_000_000,
     )
     return Env(settings, {k: v for k, v in found.items() if v})
+
+
+@pytest.fixture(autouse=True)
+def forget_consents(env: Env) -> None:
+    """Consent is remembered in the database across sessions: every test starts with none."""
+    engine = connect(env.settings.database_url)
+    create_consent_table(engine)
+    with engine.begin() as connection:
+        connection.execute(delete(CONSENTS))
+    engine.dispose()
 
 
 @pytest.fixture
@@ -115,21 +147,26 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-def login_and_consent(client: TestClient, params: dict[str, str], pin: str = PIN) -> str:
-    """Drive authorize → login → consent; the final redirect's Location."""
+def consent_form(
+    html: str, decision: str = "approve", untick: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """What a browser posts from the consent page: the CSRF token, ``decision`` and every ticked
+    ``scope`` checkbox (all are ticked by default) except those in ``untick``."""
+    ticked = re.findall(r'type="checkbox" name="scope" value="([^"]+)"[^>]* checked', html)
+    scopes = [scope for scope in ticked if scope not in untick]
+    return {"decision": decision, "csrf": csrf_of(html), "scope": scopes}
+
+
+def login_and_consent(
+    client: TestClient, params: dict[str, str], pin: str = PIN, untick: tuple[str, ...] = ()
+) -> str:
+    """Drive authorize → login → every factor the request needs → consent (unless remembered, and with
+    ``untick`` left unticked); the final redirect's Location."""
     response = client.get("/authorize", params=params)
     assert response.status_code == 303, response.text
-    page = response.headers["location"]
-    html = client.get(page).text
-    response = client.post(
-        f"{page}/login", data={"username": pin, "password": PASSWORD, "csrf": csrf_of(html)}
-    )
-    assert response.status_code == 303, response.text
-    html = client.get(page).text
-    response = client.post(f"{page}/consent", data={"decision": "approve", "csrf": csrf_of(html)})
-    response = client.get(response.headers["location"])
-    assert response.status_code == 302, response.text
-    return str(response.headers["location"])
+    final = complete(client, response, pin, untick=untick)
+    assert final.status_code == 302, final.text
+    return str(final.headers["location"])
 
 
 def query_of(location: str) -> dict[str, str]:
@@ -170,7 +207,13 @@ def sms_code(client: TestClient, pin: str = PIN) -> str:
     return code
 
 
-def complete(client: TestClient, response: Any, pin: str = PIN, consent: bool = True) -> Any:
+def complete(
+    client: TestClient,
+    response: Any,
+    pin: str = PIN,
+    consent: bool = True,
+    untick: tuple[str, ...] = (),
+) -> Any:
     """Walk an interaction from an authorization response: every page the citizen is shown is
     answered (password, OTP from the inbox, passcode, face match, consent) until the browser leaves
     the interaction; the response that leaves it (the client's redirect, or an ending page)."""
@@ -198,7 +241,7 @@ def complete(client: TestClient, response: Any, pin: str = PIN, consent: bool = 
         elif 'name="face"' in html:
             response = client.post(f"{page}/face", data={**data, "face": "match"})
         elif 'name="decision"' in html and consent:
-            response = client.post(f"{page}/consent", data={**data, "decision": "approve"})
+            response = client.post(f"{page}/consent", data=consent_form(html, untick=untick))
         else:
             return shown
     raise AssertionError("the interaction did not end")

@@ -20,6 +20,7 @@ from tests.oidc.conftest import POST_LOGOUT
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
+from tests.oidc.conftest import consent_form
 from tests.oidc.conftest import csrf_of
 from tests.oidc.conftest import get_tokens
 from tests.oidc.conftest import pkce
@@ -63,7 +64,7 @@ def _consent_only(client: TestClient, env: Env, client_id: str) -> dict[str, str
     page = response.headers["location"]
     html = client.get(page).text
     assert 'name="password"' not in html
-    response = client.post(f"{page}/consent", data={"decision": "approve", "csrf": csrf_of(html)})
+    response = client.post(f"{page}/consent", data=consent_form(html))
     response = client.get(response.headers["location"])
     code = query_of(response.headers["location"])["code"]
     data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}

@@ -14,6 +14,7 @@ from tests.oidc.conftest import PIN
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
+from tests.oidc.conftest import consent_form
 from tests.oidc.conftest import csrf_of
 from tests.oidc.conftest import get_tokens
 from tests.oidc.conftest import pkce
@@ -60,9 +61,7 @@ def test_second_client_gets_consent_only_and_the_same_sid(client: TestClient, en
     assert 'name="password"' not in page.text
     assert 'name="decision"' in page.text
     uid_page = response.headers["location"]
-    response = client.post(
-        f"{uid_page}/consent", data={"decision": "approve", "csrf": csrf_of(page.text)}
-    )
+    response = client.post(f"{uid_page}/consent", data=consent_form(page.text))
     location = client.get(response.headers["location"]).headers["location"]
     second = _redeem(client, env, location, verifier, "logout")
     assert second["sid"] == first["sid"]

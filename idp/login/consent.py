@@ -1,0 +1,202 @@
+"""The consent page (trang đồng ý chia sẻ thông tin) and its decision, PRODUCT.md "Consent and disclosure".
+
+The page names the client (its registered ``client_name``), its ``purpose``, the authentication level it
+asked for (``acr_values``, or an ``acr`` in the ``claims`` parameter) and every data item asked for in
+plain Vietnamese, or English (``ui_locales``, or the language link: no JavaScript needed). ``openid`` is
+always shared; every other scope is a checkbox named ``scope``, ticked by default. The form posts
+``decision`` = ``approve`` or ``deny`` with a CSRF token bound to the interaction. What was ticked is
+remembered (:mod:`idp.oidc.consents`) and becomes the scope of the resumed authorization request, hence
+of the code and the token response (partial consent).
+"""
+
+import hmac
+import json
+from html import escape
+from typing import Annotated
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi import Form
+from starlette.responses import HTMLResponse
+from starlette.responses import RedirectResponse
+from starlette.responses import Response
+
+from idp.deps import LoginSessionDep
+from idp.deps import ServerDep
+from idp.login.pages import error_page
+from idp.login.pages import layout
+from idp.login.pages import page_language
+from idp.login.session import LoginSession
+from idp.oidc.catalogue import SCOPES_BY_NAME
+from idp.oidc.clients import Client
+from idp.oidc.consents import covers
+from idp.oidc.consents import granted_scopes
+from idp.oidc.consents import remember
+from idp.oidc.server import AuthorizationServer
+
+router = APIRouter()
+ALWAYS = "openid"
+TEXTS: dict[str, dict[str, str]] = {
+    "vi": {
+        "title": "Chia sẻ thông tin",
+        "heading": "{client} đề nghị bạn chia sẻ thông tin",
+        "purpose": "Mục đích",
+        "level": "Mức độ xác thực yêu cầu",
+        "no_level": "không yêu cầu (mức 1 trở lên)",
+        "items": "Thông tin được chia sẻ (bỏ chọn mục bạn không muốn chia sẻ)",
+        "always": "luôn được chia sẻ",
+        "before": "đã đồng ý trước đây",
+        "level2": "chỉ cung cấp cho tài khoản định danh điện tử mức 2, xác thực từ mức 3",
+        "approve": "Đồng ý",
+        "deny": "Từ chối",
+        "switch": "English",
+    },
+    "en": {
+        "title": "Share information",
+        "heading": "{client} asks you to share information",
+        "purpose": "Purpose",
+        "level": "Authentication level asked for",
+        "no_level": "none (level 1 or above)",
+        "items": "Information to share (untick what you do not want to share)",
+        "always": "always shared",
+        "before": "shared before",
+        "level2": "only for a level-2 e-identification account, authenticated at level 3 or above",
+        "approve": "Approve",
+        "deny": "Deny",
+        "switch": "Tiếng Việt",
+    },
+}
+
+
+def consent_response(
+    server: AuthorizationServer,
+    uid: str,
+    record: dict[str, Any],
+    session: LoginSession,
+    ui_locales: str | None = None,
+) -> Response:
+    """The consent page, or straight back to the protocol when consent is remembered."""
+    client = server.query_client(record["client_id"]) if record.get("client_id") else None
+    if client is None:  # an interaction for the account page, not for a client
+        return RedirectResponse(local_path(record.get("return_to")), status_code=303)
+    scopes = record["scope"].split()
+    if not record.get("force_consent") and covers(
+        server.engine, session.pin, client.client_id, scopes
+    ):
+        return RedirectResponse(f"/authorize/resume/{uid}", status_code=303)
+    params = dict(record["params"])
+    chosen = ui_locales or record.get("lang") or params.get("ui_locales", "")
+    lang = page_language(chosen)
+    before = granted_scopes(server.engine, session.pin, client.client_id)
+    body = consent_body(uid, record["csrf"], client, scopes, before, _level(params), lang)
+    return HTMLResponse(layout(TEXTS[lang]["title"], body, lang, params.get("display", "")))
+
+
+@router.get("/interaction/{uid}/consent")
+def consent_page(
+    uid: str, server: ServerDep, session: LoginSessionDep, ui_locales: str = ""
+) -> Response:
+    record = server.store.get(f"interaction:{uid}")
+    if record is None or session is None or record.get("sid") != session.sid:
+        return _gone()
+    return consent_response(server, uid, record, session, ui_locales[:64])
+
+
+@router.post("/interaction/{uid}/consent")
+def consent(
+    uid: str,
+    server: ServerDep,
+    session: LoginSessionDep,
+    decision: Annotated[str, Form(max_length=16)],
+    csrf: Annotated[str, Form(max_length=64)],
+    scope: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    record = server.store.get(f"interaction:{uid}")
+    if record is None or not hmac.compare_digest(csrf, record["csrf"]):
+        return _gone()
+    if session is None or record.get("sid") != session.sid or not record.get("client_id"):
+        return _gone()
+    if decision == "approve":
+        requested = record["scope"].split()
+        granted = [s for s in requested if s == ALWAYS or s in (scope or [])]
+        remember(server.engine, session.pin, record["client_id"], requested, granted, session.acr)
+        record["consented"] = True
+        record["params"] = [
+            [k, " ".join(granted) if k == "scope" else v] for k, v in record["params"]
+        ]
+    else:
+        record["denied"] = True
+    server.store.put(f"interaction:{uid}", record, server.settings.interaction_ttl)
+    return RedirectResponse(f"/authorize/resume/{uid}", status_code=303)
+
+
+def consent_body(
+    uid: str,
+    csrf: str,
+    client: Client,
+    scopes: list[str],
+    before: set[str],
+    level: str | None,
+    lang: str,
+) -> str:
+    """The page's content: who asks, why, at which level, for what; the form."""
+    text = TEXTS[lang]
+    name = str(client.metadata.get("client_name") or client.client_id)
+    purpose = str(client.metadata.get("purpose") or "")
+    other = "en" if lang == "vi" else "vi"
+    items = "".join(_item(scope, scope in before, text, lang) for scope in scopes)
+    return (
+        f'<p><a href="/interaction/{escape(uid)}/consent?ui_locales={other}" '
+        f'hreflang="{other}" lang="{other}">{text["switch"]}</a></p>'
+        f"<h1>{escape(text['heading'].format(client=name))}</h1>"
+        f"<p>{text['purpose']}: {escape(purpose)}</p>"
+        f"<p>{text['level']}: <strong>{escape(level or text['no_level'])}</strong></p>"
+        f'<form method="post" action="/interaction/{escape(uid)}/consent">'
+        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+        f"<fieldset><legend>{text['items']}</legend><ul>{items}</ul></fieldset>"
+        f'<button type="submit" name="decision" value="approve">{text["approve"]}</button> '
+        f'<button type="submit" name="decision" value="deny">{text["deny"]}</button></form>'
+    )
+
+
+def _item(scope: str, shared_before: bool, text: dict[str, str], lang: str) -> str:
+    entry = SCOPES_BY_NAME.get(scope)
+    label = scope if entry is None else (entry.vietnamese if lang == "vi" else entry.english)
+    notes = [text["before"]] if shared_before else []
+    if entry is not None and entry.level == 2:
+        notes.append(text["level2"])
+    note = f" <small>({escape('; '.join(notes))})</small>" if notes else ""
+    if scope == ALWAYS:
+        return f"<li>{escape(label)} <small>({text['always']})</small></li>"
+    field = f"scope-{escape(scope)}"
+    return (
+        f'<li><input type="checkbox" name="scope" value="{escape(scope)}" id="{field}" checked> '
+        f'<label for="{field}">{escape(label)}</label>{note}</li>'
+    )
+
+
+def _level(params: dict[str, str]) -> str | None:
+    """The level the client asked for: ``acr_values``, else the ``claims`` parameter's ``acr``."""
+    if acr_values := params.get("acr_values"):
+        return acr_values
+    try:
+        claims = json.loads(params.get("claims") or "{}")
+        acr = claims.get("id_token", {}).get("acr") or claims.get("userinfo", {}).get("acr")
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(acr, dict):
+        return None
+    if isinstance(acr.get("value"), str):
+        return str(acr["value"])
+    values = acr.get("values")
+    return " ".join(str(v) for v in values) if isinstance(values, list) and values else None
+
+
+def local_path(path: Any) -> str:
+    """Only a path on this server (never ``//host``): where an account-page interaction returns."""
+    value = str(path or "/account")
+    return value if value.startswith("/") and not value.startswith("//") else "/account"
+
+
+def _gone() -> Response:
+    return HTMLResponse(error_page("invalid_request", "Phiên đăng nhập đã hết hạn / expired."), 400)

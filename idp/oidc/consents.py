@@ -1,0 +1,102 @@
+"""Remembered consent (sự đồng ý chia sẻ): per citizen, per client, per scope, in the database.
+
+PRODUCT.md "Consent and disclosure": the citizen consents once per scope; a later authorization request
+covered by what they granted skips the consent page, one that asks for more shows it again for the
+difference, and ``prompt=consent`` always shows it. One row per (PIN, client, scope) in the
+``citizen_consent`` table of the population's database (SQLModel, created at startup), with when it was
+given and the ``acr`` of the session that gave it. Withdrawal deletes the client's rows.
+"""
+
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+from sqlalchemy import Engine
+from sqlalchemy import Table
+from sqlalchemy import delete
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlmodel import Field
+from sqlmodel import SQLModel
+
+
+class CitizenConsent(SQLModel, table=True):
+    """One scope a citizen agreed to share with one client."""
+
+    __tablename__ = "citizen_consent"
+
+    pin: str = Field(primary_key=True, max_length=12)
+    client_id: str = Field(primary_key=True, max_length=100)
+    scope: str = Field(primary_key=True, max_length=40)
+    granted_at: float
+    acr: str | None = Field(default=None, max_length=10)
+
+
+CONSENTS: Table = CitizenConsent.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class ClientConsent:
+    """What a citizen shares with one client."""
+
+    client_id: str
+    scopes: list[str]
+    granted_at: float
+    acr: str | None
+
+
+def create_consent_table(engine: Engine) -> None:
+    CONSENTS.create(engine, checkfirst=True)
+
+
+def granted_scopes(engine: Engine, pin: str, client_id: str) -> set[str]:
+    query = select(CONSENTS.c.scope).where(CONSENTS.c.pin == pin, CONSENTS.c.client_id == client_id)
+    with engine.connect() as connection:
+        return set(connection.execute(query).scalars())
+
+
+def covers(engine: Engine, pin: str, client_id: str, scopes: list[str]) -> bool:
+    """Whether the citizen already consented to every one of ``scopes`` for this client."""
+    return set(scopes) <= granted_scopes(engine, pin, client_id)
+
+
+def remember(
+    engine: Engine,
+    pin: str,
+    client_id: str,
+    requested: list[str],
+    granted: list[str],
+    acr: str | None,
+) -> None:
+    """The citizen's answer to a consent page: each requested scope is now granted or not."""
+    where = (CONSENTS.c.pin == pin, CONSENTS.c.client_id == client_id)
+    now = time.time()
+    rows = [
+        {"pin": pin, "client_id": client_id, "scope": scope, "granted_at": now, "acr": acr}
+        for scope in sorted(set(granted))
+    ]
+    with engine.begin() as connection:
+        connection.execute(delete(CONSENTS).where(*where, CONSENTS.c.scope.in_(set(requested))))
+        if rows:
+            connection.execute(insert(CONSENTS), rows)
+
+
+def forget(connection: Connection, pin: str, client_id: str) -> int:
+    """Withdraw every scope the citizen granted this client (in the caller's transaction); how many."""
+    where = (CONSENTS.c.pin == pin, CONSENTS.c.client_id == client_id)
+    return connection.execute(delete(CONSENTS).where(*where)).rowcount
+
+
+def consents_of(engine: Engine, pin: str) -> list[ClientConsent]:
+    """Every client the citizen shares with, by client id."""
+    query = select(CONSENTS).where(CONSENTS.c.pin == pin).order_by(CONSENTS.c.client_id)
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    found: dict[str, ClientConsent] = {}
+    for row in rows:
+        previous = found.get(row.client_id)
+        scopes = [*(previous.scopes if previous else []), row.scope]
+        latest = max(row.granted_at, previous.granted_at if previous else 0.0)
+        acr = row.acr if previous is None or row.granted_at >= previous.granted_at else previous.acr
+        found[row.client_id] = ClientConsent(row.client_id, sorted(scopes), latest, acr)
+    return list(found.values())

@@ -1,0 +1,52 @@
+"""Which grants a client holds for a citizen: the index that lets a withdrawal of consent revoke them.
+
+A grant (``grant_id``) lives in the state store under an opaque key; nothing there is searchable by
+citizen. Every code redemption adds one row, ``(grant_id, pin, client_id, sid, sub)``, to the
+``citizen_grant`` table of the population's database; withdrawing consent
+(:mod:`idp.oidc.withdrawal`) reads the rows of one (citizen, client) pair, revokes each grant and
+deletes the rows. A row whose grant expired meanwhile is
+harmless: revoking it again does nothing.
+"""
+
+import time
+
+from sqlalchemy import Engine
+from sqlalchemy import Table
+from sqlalchemy import insert
+from sqlmodel import Field
+from sqlmodel import SQLModel
+
+from idp.oidc.models import EndUser
+
+
+class CitizenGrant(SQLModel, table=True):
+    """One grant issued to one client for one citizen."""
+
+    __tablename__ = "citizen_grant"
+
+    grant_id: str = Field(primary_key=True, max_length=64)
+    pin: str = Field(index=True, max_length=12)
+    client_id: str = Field(max_length=100)
+    sid: str = Field(default="", max_length=64)
+    sub: str = Field(max_length=64)
+    issued_at: float
+
+
+GRANTS: Table = CitizenGrant.__table__  # type: ignore[attr-defined]
+
+
+def create_grant_index_table(engine: Engine) -> None:
+    GRANTS.create(engine, checkfirst=True)
+
+
+def index_grant(engine: Engine, user: EndUser, client_id: str) -> None:
+    row = {
+        "grant_id": user.grant_id,
+        "pin": user.pin,
+        "client_id": client_id,
+        "sid": user.sid or "",
+        "sub": user.sub,
+        "issued_at": time.time(),
+    }
+    with engine.begin() as connection:
+        connection.execute(insert(GRANTS).values(row))

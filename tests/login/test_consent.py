@@ -1,0 +1,160 @@
+"""Consent (PRODUCT.md "Consent and disclosure"): the page, full, partial, denied, remembered across
+sessions and asked again for a difference, ``prompt=consent`` and ``prompt=none``."""
+
+import re
+
+from fastapi.testclient import TestClient
+
+from idp.login.consent import consent_body
+from idp.oidc.clients import Client
+from tests.oidc.conftest import PIN
+from tests.oidc.conftest import Env
+from tests.oidc.conftest import auth_params
+from tests.oidc.conftest import complete
+from tests.oidc.conftest import consent_form
+from tests.oidc.conftest import pkce
+from tests.oidc.conftest import query_of
+from tests.oidc.flows import authorize
+from tests.oidc.flows import claims_param
+from tests.oidc.flows import id_token_claims
+from tests.oidc.flows import redeem
+from tests.oidc.flows import userinfo
+
+SCOPE = "openid profile identity phone"
+
+
+def _consent_page(client: TestClient, scope: str = SCOPE, **extra: str) -> tuple[str, str]:
+    """Authorize for the ``data`` client and authenticate as the request needs: the interaction URL and
+    the consent page."""
+    _, challenge = pkce()
+    params = auth_params("data", code_challenge=challenge, scope=scope, **extra)
+    response = client.get("/authorize", params=params)
+    page = response.headers["location"]
+    shown = complete(client, response, consent=False)  # every factor the request needs, then stop
+    assert 'name="decision"' in shown.text
+    return page, shown.text
+
+
+def _checkboxes(html: str) -> list[str]:
+    return re.findall(r'type="checkbox" name="scope" value="([^"]+)"', html)
+
+
+def test_page_names_client_purpose_level_and_items(client: TestClient) -> None:
+    _, html = _consent_page(client, acr_values="LoA2")
+    assert "Ngân hàng &lt;Thử nghiệm&gt;" in html  # the registered client_name, escaped
+    assert "Mở tài khoản thanh toán (eKYC)." in html
+    assert "<strong>LoA2</strong>" in html
+    assert "Số định danh cá nhân (12 số)" in html
+    assert "Số thuê bao di động chính chủ" in html
+    assert _checkboxes(html) == ["profile", "identity", "phone"]  # openid is not optional
+    assert 'name="decision" value="approve"' in html
+    assert 'name="decision" value="deny"' in html
+    assert 'href="/interaction/' in html
+    assert "ui_locales=en" in html
+
+
+def test_english_by_ui_locales_or_by_the_link(client: TestClient) -> None:
+    page, html = _consent_page(client, ui_locales="en")
+    assert '<html lang="en">' in html
+    assert "Personal identification number (12 digits)" in html
+    vietnamese = client.get(f"{page}/consent", params={"ui_locales": "vi"}).text
+    assert '<html lang="vi">' in vietnamese
+    assert "Số định danh cá nhân (12 số)" in vietnamese
+    english = client.get(f"{page}/consent", params={"ui_locales": "en"}).text
+    assert ">Approve</button>" in english
+
+
+def test_level_from_the_claims_parameter(client: TestClient) -> None:
+    request = claims_param(id_token={"acr": {"essential": True, "values": ["LoA3"]}})
+    _, html = _consent_page(client, claims=request)
+    assert "<strong>LoA3</strong>" in html
+
+
+def test_full_consent(client: TestClient, env: Env) -> None:
+    code, verifier = authorize(client, "data", SCOPE)
+    tokens = redeem(client, env, "data", code, verifier)
+    assert tokens["scope"] == SCOPE
+    info = userinfo(client, tokens["access_token"])
+    assert info["personal_id_number"] == PIN
+    assert info["phone_number"] == "+84919990001"
+
+
+def test_partial_consent_is_what_the_tokens_carry(client: TestClient, env: Env) -> None:
+    request = claims_param(id_token={"name": None, "personal_id_number": None})
+    code, verifier = authorize(client, "data", SCOPE, untick=("identity", "phone"), claims=request)
+    tokens = redeem(client, env, "data", code, verifier)
+    assert tokens["scope"] == "openid profile"
+    claims = id_token_claims(client, tokens["id_token"])
+    assert claims["name"] == "Nguyễn Văn Bình"
+    assert "personal_id_number" not in claims
+    info = userinfo(client, tokens["access_token"])
+    assert info["name"] == "Nguyễn Văn Bình"
+    assert "personal_id_number" not in info
+    assert "phone_number" not in info
+
+
+def test_ticked_scopes_outside_the_request_are_ignored(client: TestClient, env: Env) -> None:
+    page, html = _consent_page(client, scope="openid profile")
+    data = {**consent_form(html), "scope": ["profile", "eid_card", "phone"]}
+    response = client.post(f"{page}/consent", data=data)
+    location = client.get(response.headers["location"]).headers["location"]
+    assert "code" in query_of(location)
+
+
+def test_denied_is_access_denied(client: TestClient) -> None:
+    page, html = _consent_page(client)
+    response = client.post(f"{page}/consent", data=consent_form(html, "deny"))
+    location = client.get(response.headers["location"]).headers["location"]
+    assert query_of(location)["error"] == "access_denied"
+
+
+def test_consent_is_remembered_across_sessions(client: TestClient, env: Env) -> None:
+    authorize(client, "data", SCOPE)
+    client.cookies.clear()  # another browser, another session
+    _, challenge = pkce()
+    params = auth_params("data", code_challenge=challenge, scope=SCOPE)
+    final = complete(client, client.get("/authorize", params=params), consent=False)
+    assert final.status_code == 302  # the password, then straight back: no consent page
+    assert "code" in query_of(final.headers["location"])
+
+
+def test_a_remembered_partial_consent_asks_again_for_the_difference(
+    client: TestClient, env: Env
+) -> None:
+    authorize(client, "data", SCOPE, untick=("phone",))
+    _, html = _consent_page(client)
+    assert _checkboxes(html) == ["profile", "identity", "phone"]
+    assert html.count("đã đồng ý trước đây") == 2  # profile and identity were granted before
+
+
+def test_prompt_consent_asks_again(client: TestClient) -> None:
+    authorize(client, "data", SCOPE)
+    _, html = _consent_page(client, prompt="consent")
+    assert 'name="decision"' in html
+
+
+def test_prompt_none_needs_a_remembered_consent(client: TestClient) -> None:
+    authorize(client, "rp", "openid profile")
+    _, challenge = pkce()
+    params = auth_params("data", code_challenge=challenge, scope=SCOPE, prompt="none")
+    response = client.get("/authorize", params=params)
+    assert query_of(response.headers["location"])["error"] == "consent_required"
+    authorize(client, "data", SCOPE)
+    response = client.get("/authorize", params=params)
+    assert "code" in query_of(response.headers["location"])
+
+
+def test_consent_form_needs_its_csrf_token(client: TestClient) -> None:
+    page, html = _consent_page(client)
+    data = {**consent_form(html), "csrf": "forged"}
+    assert client.post(f"{page}/consent", data=data).status_code == 400
+
+
+def test_every_value_is_escaped() -> None:
+    client = Client("x", {"client_name": "<script>", "purpose": '"><img src=x>'})
+    html = consent_body('u"', "c<", client, ["openid", "<b>"], set(), "<i>", "vi")
+    assert "<script>" not in html
+    assert "<img" not in html
+    assert "<b>" not in html
+    assert "<i>" not in html
+    assert 'u"' not in html
