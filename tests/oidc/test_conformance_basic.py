@@ -71,9 +71,11 @@ def _finish(client: TestClient, response: Response, pin: str = PIN) -> Response:
     raise AssertionError("the interaction did not end")
 
 
-def _callback(response: Response) -> dict[str, str]:
-    """The authorization response's parameters: redirect query, or auto-submitted form_post form."""
-    if response.status_code == 302:
+def _callback(response: Response, mode: str | None = None) -> dict[str, str]:
+    """The authorization response's parameters: redirect query, or (``mode`` form_post) the
+    auto-submitted form."""
+    if mode != "form_post":
+        assert response.status_code == 302, response.text
         location = response.headers["location"]
         assert location.split("?")[0] == REDIRECT
         return query_of(location)
@@ -94,7 +96,7 @@ def _authorize(
         response = client.get("/authorize", params=params)
     else:
         response = client.post("/authorize", data=params)
-    return _callback(_finish(client, response, pin))
+    return _callback(_finish(client, response, pin), params.get("response_mode"))
 
 
 def _token_request(client: TestClient, env: Env, client_id: str, data: dict[str, str]) -> Response:
@@ -187,7 +189,7 @@ def test_oidcc_server(client: TestClient, env: Env, mode: str | None) -> None:
 def test_oidcc_response_type_missing(client: TestClient, mode: str | None) -> None:
     params, _ = _params(mode)
     del params["response_type"]
-    callback = _callback(client.get("/authorize", params=params))
+    callback = _callback(client.get("/authorize", params=params), mode)
     assert callback["error"] in ("unsupported_response_type", "invalid_request")
     assert callback["state"] == "st-1"
     assert callback["iss"] == ISSUER
@@ -294,7 +296,9 @@ def test_oidcc_prompt_none_logged_in(client: TestClient, env: Env, mode: str | N
     params, verifier = _params(mode, prompt="none")
     response = client.get("/authorize", params=params)
     assert response.status_code in (200, 302)  # no 303 to the interaction
-    claims = _id_token(client, _redeem(client, env, _callback(response), verifier)["id_token"])
+    claims = _id_token(
+        client, _redeem(client, env, _callback(response, mode), verifier)["id_token"]
+    )
     assert claims["sub"] == first["sub"]
     assert claims["auth_time"] == first["auth_time"]
 
@@ -337,7 +341,7 @@ def test_oidcc_id_token_hint(client: TestClient, env: Env, mode: str | None) -> 
     """``prompt=none`` with the first ID token as hint: immediate success, same ``sub``."""
     first = _login(client, env)
     params, verifier = _params(mode, prompt="none", id_token_hint=first["id_token"])
-    callback = _callback(client.get("/authorize", params=params))
+    callback = _callback(client.get("/authorize", params=params), mode)
     claims = _id_token(client, _redeem(client, env, callback, verifier)["id_token"])
     assert claims["sub"] == first["claims"]["sub"]
 
@@ -439,7 +443,7 @@ def test_oidcc_request_objects_are_rejected_as_unsupported(
     request_object = f"{header}.{payload}."
     value = request_object if parameter == "request" else "https://rp.example/request.jwt"
     params[parameter] = value
-    callback = _callback(client.get("/authorize", params=params))
+    callback = _callback(client.get("/authorize", params=params), mode)
     assert callback["error"] == error
     assert callback["state"] == "st-1"
     assert "code" not in callback
