@@ -58,6 +58,7 @@ STYLE = (
     "border:1px solid #c9ced6;border-radius:4px}"
     "h1{font-size:1.35rem;color:#0b3d6e;margin-top:0}h2{font-size:1.05rem}"
     "label{display:block;margin:.8rem 0 .2rem;font-weight:600}"
+    "input[type=checkbox]+label{display:inline;margin:0 0 0 .3rem}"
     "input[type=text],input[type=password],input:not([type]){width:100%;box-sizing:border-box;"
     "padding:.55rem;font-size:1rem;border:1px solid #6b7280;border-radius:3px}"
     "button{margin:1rem .5rem 0 0;padding:.6rem 1.2rem;font-size:1rem;border-radius:3px;"

@@ -1,5 +1,5 @@
 """A real browser (Playwright driving Debian's Chromium, headless) through a real server: a password and
-SMS-code login at LoA2, then a step-up to LoA3 (passcode, face match) for a level-2 scope, consent, and
+SMS-code login at LoA2, then a step-up to LoA3 (passcode, face match) for a level-2 scope, partial consent, and
 the relying party's code redeemed for an ID token with ``acr`` = LoA3. A screenshot of every step is saved
 under ``test-artifacts/browser/``. If the browser cannot start, the test fails: it is never skipped."""
 
@@ -122,7 +122,8 @@ def _shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def _id_token_claims(live: Live, location: str, verifier: str) -> dict[str, Any]:
+def _redeem(live: Live, location: str, verifier: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The token response and its ID token's claims."""
     data = {
         "grant_type": "authorization_code",
         "code": query_of(location)["code"],
@@ -131,11 +132,12 @@ def _id_token_claims(live: Live, location: str, verifier: str) -> dict[str, Any]
     }
     response = httpx.post(f"{live.issuer}/token", data=data, auth=("l2", live.secrets["l2"]))
     assert response.status_code == 200, response.text
-    payload = response.json()["id_token"].split(".")[1]
+    tokens: dict[str, Any] = response.json()
+    payload = tokens["id_token"].split(".")[1]
     claims: dict[str, Any] = json.loads(
         base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
     )
-    return claims
+    return tokens, claims
 
 
 def test_loa2_login_then_step_up_to_loa3_and_consent(live: Live) -> None:
@@ -180,6 +182,9 @@ def test_loa2_login_then_step_up_to_loa3_and_consent(live: Live) -> None:
         _shot(page, "07-face-match")
         page.click("button[name=face][value=match]")
         page.wait_for_selector("button[name=decision][value=approve]")
+        page.uncheck(
+            "input[name=scope][value=profile]"
+        )  # partial consent: the card, not the profile
         _shot(page, "08-consent-loa3")
         page.click("button[name=decision][value=approve]")
         page.wait_for_url(f"{live.redirect}?*")
@@ -187,6 +192,11 @@ def test_loa2_login_then_step_up_to_loa3_and_consent(live: Live) -> None:
         _shot(page, "09-rp-loa3")
         browser.close()
     assert len(received) == 2
-    claims = _id_token_claims(live, received[-1], verifier)
+    tokens, claims = _redeem(live, received[-1], verifier)
     assert claims["acr"] == "LoA3"
+    assert tokens["scope"].split() == ["openid", "eid_card"]  # exactly what was consented
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    info = httpx.get(f"{live.issuer}/userinfo", headers=bearer).json()
+    assert info["eid_card"]["number"] == PIN
+    assert "name" not in info
     assert claims["amr"] == ["face", "mfa", "otp", "pin", "pwd", "sms"]
