@@ -93,7 +93,7 @@ def consent_response(
 
 
 @router.get("/interaction/{uid}/consent")
-def consent_page(
+async def consent_page(
     uid: str, server: ServerDep, session: LoginSessionDep, ui_locales: str = ""
 ) -> Response:
     record = server.store.get(f"interaction:{uid}")
@@ -103,7 +103,7 @@ def consent_page(
 
 
 @router.post("/interaction/{uid}/consent")
-def consent(
+async def consent(
     uid: str,
     server: ServerDep,
     session: LoginSessionDep,

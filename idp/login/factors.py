@@ -107,7 +107,7 @@ def _back(uid: str) -> RedirectResponse:
 
 
 @router.post("/interaction/{uid}/otp")
-def submit_otp(
+async def submit_otp(
     uid: str,
     server: ServerDep,
     session: LoginSessionDep,
@@ -132,7 +132,7 @@ def submit_otp(
 
 
 @router.post("/interaction/{uid}/otp/resend")
-def resend_otp(
+async def resend_otp(
     uid: str, server: ServerDep, session: LoginSessionDep, csrf: Annotated[str, Form(max_length=64)]
 ) -> Response:
     found = _at_step(server, uid, csrf, session, SMS_OTP)
@@ -150,7 +150,7 @@ def resend_otp(
 
 
 @router.post("/interaction/{uid}/passcode")
-def submit_passcode(
+async def submit_passcode(
     uid: str,
     server: ServerDep,
     session: LoginSessionDep,
@@ -172,7 +172,7 @@ def submit_passcode(
 
 
 @router.post("/interaction/{uid}/face")
-def submit_face(
+async def submit_face(
     uid: str,
     server: ServerDep,
     session: LoginSessionDep,

@@ -8,6 +8,9 @@ given before (single sign-on across clients). Every form is CSRF-protected with 
 interaction. A password login gets a new session id (HttpOnly, SameSite=Lax cookie); later factors step
 the same session up. Each flow ends at the protocol core (``/authorize/resume/{uid}``).
 
+The routes are coroutines calling the synchronous glue directly, as :mod:`idp.oidc.routes` explains;
+the account page's withdrawal (a back-channel logout over the network) stays a ``def``.
+
 The PIN/password form answers an unknown PIN, a citizen without an account, a wrong password and a
 locked-out password with the same status, text and (one Argon2 verification) time. Only after a right
 password does a locked account or a deceased citizen see why; a citizen without an account has no
@@ -46,7 +49,7 @@ TOO_MANY = "Quá nhiều lần thử, vui lòng thử lại sau. / Too many atte
 
 
 @router.get("/interaction/{uid}")
-def interaction_page(
+async def interaction_page(
     uid: str, server: ServerDep, session: LoginSessionDep, login_hint: str = "", lang: str = ""
 ) -> Response:
     record = interaction.load(server, uid)
@@ -88,7 +91,7 @@ def _hint(record: interaction.Record, session: LoginSession | None, login_hint: 
 
 
 @router.post("/interaction/{uid}/login")
-def login(
+async def login(
     uid: str,
     request: Request,
     server: ServerDep,
@@ -137,7 +140,7 @@ def login(
 
 
 @router.post("/interaction/{uid}/continue")
-def continue_after_ending(
+async def continue_after_ending(
     uid: str, server: ServerDep, session: LoginSessionDep, csrf: Annotated[str, Form(max_length=64)]
 ) -> Response:
     """Leave an ending page: the client gets ``unmet_authentication_requirements`` or
@@ -159,7 +162,7 @@ def continue_after_ending(
 
 
 @router.post("/interaction/{uid}/cancel")
-def cancel(uid: str, server: ServerDep, csrf: Annotated[str, Form(max_length=64)]) -> Response:
+async def cancel(uid: str, server: ServerDep, csrf: Annotated[str, Form(max_length=64)]) -> Response:
     """The citizen gives up: the client gets ``access_denied``."""
     record = interaction.load(server, uid, csrf)
     if record is None:

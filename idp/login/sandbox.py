@@ -31,7 +31,7 @@ def _code(body: str) -> str | None:
 
 
 @router.get("/sms.json")
-def inbox_json(server: ServerDep, phone: PhoneQuery = "") -> dict[str, Any]:
+async def inbox_json(server: ServerDep, phone: PhoneQuery = "") -> dict[str, Any]:
     found = messages(server.engine, phone or None)
     return {
         "messages": [
@@ -42,7 +42,7 @@ def inbox_json(server: ServerDep, phone: PhoneQuery = "") -> dict[str, Any]:
 
 
 @router.get("/sms")
-def inbox_page(server: ServerDep, phone: PhoneQuery = "") -> HTMLResponse:
+async def inbox_page(server: ServerDep, phone: PhoneQuery = "") -> HTMLResponse:
     rows = "".join(
         f"<tr><td>{escape(m.phone)}</td>"
         f"<td>{datetime.fromtimestamp(m.sent_at, UTC):%Y-%m-%d %H:%M:%S} UTC</td>"

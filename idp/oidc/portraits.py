@@ -59,7 +59,7 @@ def portrait_svg(identifier: str) -> str:
 
 
 @router.get("/portraits/{identifier}.svg", include_in_schema=False)
-def portrait(identifier: str) -> Response:
+async def portrait(identifier: str) -> Response:
     if not _ID.match(identifier):
         raise HTTPException(404, "No such portrait.")
     headers = {"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"}
