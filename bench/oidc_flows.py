@@ -521,6 +521,11 @@ def start_server(root: Path, port: int, population: int, core: int) -> subproces
         "VNEID_DATABASE_URL": f"sqlite:///{root / 'vneid.sqlite3'}",
         "VNEID_ISSUER": f"http://127.0.0.1:{port}",
         "VNEID_KEYS_DIR": str(root / "keys"),
+        # A load generator is one client address logging one citizen in hundreds of times a second:
+        # lift the brute-force rate limits (issue 4) and the per-request log line for the measurement.
+        "VNEID_LOGIN_RATE_PER_IP": "1000000",
+        "VNEID_LOGIN_RATE_PER_ACCOUNT": "1000000",
+        "VNEID_ACCESS_LOG": "false",
         "COLUMNS": "100",
     }
     subprocess.run([cli, "population", "seed", "--count", str(population)], env=env, check=True,

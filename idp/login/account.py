@@ -80,7 +80,9 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 @router.get("/account")
-async def account_page(server: ServerDep, session: LoginSessionDep, ui_locales: str = "") -> Response:
+async def account_page(
+    server: ServerDep, session: LoginSessionDep, ui_locales: str = ""
+) -> Response:
     if session is None:
         return _log_in_first(server)
     lang = page_language(ui_locales[:64])

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import Table
+from sqlalchemy import bindparam
 from sqlalchemy import case
 from sqlalchemy import delete
 from sqlalchemy import select
@@ -69,20 +70,37 @@ def create_counter_table(engine: Engine) -> None:
     COUNTER.create(engine, checkfirst=True)
 
 
+# The statements are built once, with bound parameters (see :class:`idp.oidc.store.SqlStateStore`).
+_COUNT = case((COUNTER.c.updated_at < bindparam("forget_before"), 1), else_=COUNTER.c.count + 1)
+_INCREMENT = (
+    update(COUNTER)
+    .where(COUNTER.c.key == bindparam("counter"))
+    .values(count=_COUNT, updated_at=bindparam("now"))
+    .returning(COUNTER.c.count)
+)
+_FORGET_STALE = delete(COUNTER).where(
+    COUNTER.c.updated_at < bindparam("stale"), COUNTER.c.locked_until < bindparam("now")
+)
+_LOCKED_UNTIL = select(COUNTER.c.locked_until).where(COUNTER.c.key == bindparam("counter"))
+_LOCK = (
+    update(COUNTER)
+    .where(COUNTER.c.key == bindparam("counter"))
+    .values(count=0, locked_until=bindparam("until"))
+)
+_CLEAR = update(COUNTER).where(COUNTER.c.key == bindparam("counter")).values(count=0)
+_CREATE = {
+    "postgresql": postgresql.insert(COUNTER).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(COUNTER).on_conflict_do_nothing(),
+}
+
+
 def _bump(connection: Connection, key: str, forget_before: float) -> int:
     """Add one to ``key`` (restarting from 1 when its last change is older than ``forget_before``)."""
     now = time.time()
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     row = {"key": key, "count": 0, "updated_at": now, "locked_until": 0.0}
-    connection.execute(dialect.insert(COUNTER).values(row).on_conflict_do_nothing())
-    count = case((COUNTER.c.updated_at < forget_before, 1), else_=COUNTER.c.count + 1)
-    statement = (
-        update(COUNTER)
-        .where(COUNTER.c.key == key)
-        .values(count=count, updated_at=now)
-        .returning(COUNTER.c.count)
-    )
-    return int(connection.execute(statement).scalar_one())
+    connection.execute(_CREATE[connection.dialect.name], row)
+    parameters = {"counter": key, "forget_before": forget_before, "now": now}
+    return int(connection.execute(_INCREMENT, parameters).scalar_one())
 
 
 def rate_limited(connection: Connection, pin: str, ip: str, limits: Limits) -> bool:
@@ -90,17 +108,15 @@ def rate_limited(connection: Connection, pin: str, ip: str, limits: Limits) -> b
     now = time.time()
     window = int(now // limits.window)
     stale = now - 2 * max(limits.window, limits.lock_seconds)
-    connection.execute(
-        delete(COUNTER).where(COUNTER.c.updated_at < stale, COUNTER.c.locked_until < now)
-    )
+    connection.execute(_FORGET_STALE, {"stale": stale, "now": now})
     per_pin = _bump(connection, f"rate:pin:{pin[:64]}:{window}", 0.0)
     per_ip = _bump(connection, f"rate:ip:{ip[:64]}:{window}", 0.0)
     return per_pin > limits.per_account or per_ip > limits.per_ip
 
 
 def is_locked(connection: Connection, factor: str, pin: str) -> bool:
-    query = select(COUNTER.c.locked_until).where(COUNTER.c.key == f"{factor}:{pin[:64]}")
-    locked_until = connection.execute(query).scalar_one_or_none()
+    key = f"{factor}:{pin[:64]}"
+    locked_until = connection.execute(_LOCKED_UNTIL, {"counter": key}).scalar_one_or_none()
     return locked_until is not None and locked_until > time.time()
 
 
@@ -110,12 +126,11 @@ def count_failure(connection: Connection, factor: str, pin: str, limits: Limits)
     failures = _bump(connection, key, time.time() - limits.lock_seconds)
     if failures != limits.threshold:
         return False
-    locked = {"count": 0, "locked_until": time.time() + limits.lock_seconds}
-    connection.execute(update(COUNTER).where(COUNTER.c.key == key).values(locked))
+    connection.execute(_LOCK, {"counter": key, "until": time.time() + limits.lock_seconds})
     return True
 
 
 def clear_failures(connection: Connection, factor: str, pin: str) -> None:
     """A right secret: the failures in a row start again from zero."""
     key = f"{factor}:{pin[:64]}"
-    connection.execute(update(COUNTER).where(COUNTER.c.key == key).values(count=0))
+    connection.execute(_CLEAR, {"counter": key})

@@ -162,7 +162,9 @@ async def continue_after_ending(
 
 
 @router.post("/interaction/{uid}/cancel")
-async def cancel(uid: str, server: ServerDep, csrf: Annotated[str, Form(max_length=64)]) -> Response:
+async def cancel(
+    uid: str, server: ServerDep, csrf: Annotated[str, Form(max_length=64)]
+) -> Response:
     """The citizen gives up: the client gets ``access_denied``."""
     record = interaction.load(server, uid, csrf)
     if record is None:

@@ -44,6 +44,7 @@ class AuditEvent(SQLModel, table=True):
 
 
 AUDIT: Table = AuditEvent.__table__  # type: ignore[attr-defined]
+_INSERT = insert(AUDIT)  # built once: the values come as parameters at each execution
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def record_event(
         "claims_json": json.dumps(sorted(claims or [])),
         "detail": detail[:500],
     }
-    connection.execute(insert(AUDIT).values(row))
+    connection.execute(_INSERT, row)
 
 
 def events_for(engine: Engine, pin: str, kind: str | None = None) -> list[Event]:

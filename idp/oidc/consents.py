@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import Table
+from sqlalchemy import bindparam
 from sqlalchemy import delete
 from sqlalchemy import insert
 from sqlalchemy import select
@@ -49,10 +50,14 @@ def create_consent_table(engine: Engine) -> None:
     CONSENTS.create(engine, checkfirst=True)
 
 
+_GRANTED = select(CONSENTS.c.scope).where(
+    CONSENTS.c.pin == bindparam("pin"), CONSENTS.c.client_id == bindparam("client_id")
+)  # built once: asked at every authorization
+
+
 def granted_scopes(engine: Engine, pin: str, client_id: str) -> set[str]:
-    query = select(CONSENTS.c.scope).where(CONSENTS.c.pin == pin, CONSENTS.c.client_id == client_id)
     with engine.connect() as connection:
-        return set(connection.execute(query).scalars())
+        return set(connection.execute(_GRANTED, {"pin": pin, "client_id": client_id}).scalars())
 
 
 def covers(engine: Engine, pin: str, client_id: str, scopes: list[str]) -> bool:

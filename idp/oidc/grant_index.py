@@ -49,4 +49,4 @@ def index_grant(engine: Engine, user: EndUser, client_id: str) -> None:
         "issued_at": time.time(),
     }
     with engine.begin() as connection:
-        connection.execute(insert(GRANTS).values(row))
+        connection.execute(insert(GRANTS), row)

