@@ -1,0 +1,49 @@
+"""Profile the identity provider under load: cProfile around uvicorn in one process, stats to a file.
+
+    VNEID_DATABASE_URL=sqlite:////tmp/p/db.sqlite3 VNEID_KEYS_DIR=/tmp/p/keys \\
+    VNEID_ISSUER=http://127.0.0.1:8766 VNEID_LOGIN_RATE_PER_IP=1000000 VNEID_LOGIN_RATE_PER_ACCOUNT=1000000 \\
+        taskset -c 0 .venv/bin/python -m bench.profile_server --seconds 12 --out /tmp/p/server.prof &
+    taskset -c 1 .venv/bin/python -m bench.oidc_flows flows --issuer http://127.0.0.1:8766 --seconds 8
+    .venv/bin/python -c "import pstats; pstats.Stats('/tmp/p/server.prof').sort_stats('cumulative').print_stats('idp/', 40)"
+
+The database must be seeded first (``vneid-mock population seed``). cProfile roughly doubles the CPU
+time, evenly enough for the shares to be read; the figures in RESULTS.md come from runs without it.
+"""
+
+import argparse
+import cProfile
+import threading
+import time
+
+import uvicorn
+
+from idp.app import create_app
+from idp.settings import IdPSettings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=12)
+    parser.add_argument("--out", default="server.prof")
+    args = parser.parse_args()
+    settings = IdPSettings()
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=settings.port if settings.port != 8000 else 8766,
+        access_log=False, log_level="warning",
+    )  # fmt: skip
+    server = uvicorn.Server(config)
+
+    def stop() -> None:
+        time.sleep(args.seconds)
+        server.should_exit = True
+
+    threading.Thread(target=stop, daemon=True).start()
+    profile = cProfile.Profile()
+    profile.enable()
+    server.run()
+    profile.disable()
+    profile.dump_stats(args.out)
+
+
+if __name__ == "__main__":
+    main()
