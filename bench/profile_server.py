@@ -25,12 +25,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=12)
     parser.add_argument("--out", default="server.prof")
+    parser.add_argument("--port", type=int, default=8766)
     args = parser.parse_args()
-    settings = IdPSettings()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=settings.port if settings.port != 8000 else 8766,
-        access_log=False, log_level="warning",
-    )  # fmt: skip
+    app = create_app(IdPSettings())
+    config = uvicorn.Config(app, port=args.port, access_log=False, log_level="warning")
     server = uvicorn.Server(config)
 
     def stop() -> None:
