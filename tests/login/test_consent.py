@@ -158,3 +158,15 @@ def test_every_value_is_escaped() -> None:
     assert "<b>" not in html
     assert "<i>" not in html
     assert 'u"' not in html
+
+
+def test_a_token_without_openid_gets_nothing_at_userinfo(client: TestClient, env: Env) -> None:
+    """Only scopes the client is not registered for: no consent page, and so no citizen data either
+    (OpenID Connect Core §5.3: userinfo needs a token of an OpenID Connect request)."""
+    code, verifier = authorize(client, "rp", "eid_card")
+    tokens = redeem(client, env, "rp", code, verifier)
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    response = client.get("/userinfo", headers=bearer)
+    assert response.status_code == 403, response.text
+    assert response.json()["error"] == "insufficient_scope"
+    assert 'error="insufficient_scope"' in response.headers["www-authenticate"]
