@@ -27,6 +27,7 @@ from starlette.responses import Response
 
 from idp.deps import LoginSessionDep
 from idp.deps import ServerDep
+from idp.login.interaction import same_token
 from idp.login.pages import error_page
 from idp.login.pages import layout
 from idp.login.pages import page_language
@@ -99,7 +100,7 @@ def withdraw(
     client_id: Annotated[str, Form(max_length=100)],
     csrf: Annotated[str, Form(max_length=64)],
 ) -> Response:
-    if session is None or not hmac.compare_digest(csrf, account_csrf(server, session)):
+    if session is None or not same_token(csrf, account_csrf(server, session)):
         return HTMLResponse(error_page("invalid_request", "Phiên đã hết hạn / expired."), 400)
     withdraw_consent(server, session.pin, client_id)
     return RedirectResponse("/account", status_code=303)

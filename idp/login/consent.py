@@ -9,7 +9,6 @@ remembered (:mod:`idp.oidc.consents`) and becomes the scope of the resumed autho
 of the code and the token response (partial consent).
 """
 
-import hmac
 import json
 from html import escape
 from typing import Annotated
@@ -23,6 +22,7 @@ from starlette.responses import Response
 
 from idp.deps import LoginSessionDep
 from idp.deps import ServerDep
+from idp.login.interaction import same_token
 from idp.login.pages import error_page
 from idp.login.pages import layout
 from idp.login.pages import page_language
@@ -112,7 +112,7 @@ async def consent(
     scope: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     record = server.store.get(f"interaction:{uid}")
-    if record is None or not hmac.compare_digest(csrf, record["csrf"]):
+    if record is None or not same_token(csrf, record["csrf"]):
         return _gone()
     if session is None or record.get("sid") != session.sid or not record.get("client_id"):
         return _gone()

@@ -35,9 +35,15 @@ class Step:
 def load(server: AuthorizationServer, uid: str, csrf: str | None = None) -> Record | None:
     """The live record, or None (also when a posted ``csrf`` does not match)."""
     record = server.store.get(f"interaction:{uid}")
-    if record is None or (csrf is not None and not hmac.compare_digest(csrf, record["csrf"])):
+    if record is None or (csrf is not None and not same_token(csrf, record["csrf"])):
         return None
     return record
+
+
+def same_token(given: str, expected: str) -> bool:
+    """A constant-time comparison of a posted token; as UTF-8 bytes, since
+    :func:`hmac.compare_digest` raises on ``str`` with characters outside ASCII."""
+    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def save(server: AuthorizationServer, uid: str, record: Record) -> None:

@@ -9,14 +9,16 @@ given and the ``acr`` of the session that gave it. Withdrawal deletes the client
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import Table
 from sqlalchemy import bindparam
 from sqlalchemy import delete
-from sqlalchemy import insert
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
@@ -55,6 +57,19 @@ _GRANTED = select(CONSENTS.c.scope).where(
 )  # built once: asked at every authorization
 
 
+def _upsert(statement: Any) -> Any:
+    """An insert that refreshes the row an answer given at the same moment wrote (two tabs, a double
+    submit: on PostgreSQL the other transaction's new row is invisible to our delete)."""
+    fresh = {"granted_at": statement.excluded.granted_at, "acr": statement.excluded.acr}
+    return statement.on_conflict_do_update(index_elements=list(CONSENTS.primary_key), set_=fresh)
+
+
+_UPSERT = {
+    "postgresql": _upsert(postgresql.insert(CONSENTS)),
+    "sqlite": _upsert(sqlite.insert(CONSENTS)),
+}
+
+
 def granted_scopes(engine: Engine, pin: str, client_id: str) -> set[str]:
     with engine.connect() as connection:
         return set(connection.execute(_GRANTED, {"pin": pin, "client_id": client_id}).scalars())
@@ -83,7 +98,7 @@ def remember(
     with engine.begin() as connection:
         connection.execute(delete(CONSENTS).where(*where, CONSENTS.c.scope.in_(set(requested))))
         if rows:
-            connection.execute(insert(CONSENTS), rows)
+            connection.execute(_UPSERT[connection.dialect.name], rows)
 
 
 def forget(connection: Connection, pin: str, client_id: str) -> int:

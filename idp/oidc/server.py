@@ -10,6 +10,7 @@ from typing import Any
 
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import AuthorizationServer as _AuthorizationServer
+from authlib.oauth2.rfc6749 import InvalidGrantError
 from authlib.oauth2.rfc6749 import OAuth2Request
 from sqlalchemy import Engine
 from starlette.responses import Response
@@ -20,6 +21,7 @@ from idp.oidc.client_auth import PrivateKeyJWTAuthentication
 from idp.oidc.client_keys import ClientKeys
 from idp.oidc.clients import Client
 from idp.oidc.clients import load_clients
+from idp.oidc.consents import covers
 from idp.oidc.grant_index import index_grant
 from idp.oidc.grants import AuthorizationCodeGrant
 from idp.oidc.grants import ClientCredentialsGrant
@@ -29,11 +31,13 @@ from idp.oidc.grants import S256CodeChallenge
 from idp.oidc.introspection import IntrospectionEndpoint
 from idp.oidc.keys import KeyRing
 from idp.oidc.logout import EndSessionEndpoint
+from idp.oidc.models import EndUser
 from idp.oidc.registered_clients import RegisteredClients
 from idp.oidc.registration import RegistrationEndpoint
 from idp.oidc.revocation import RevocationEndpoint
 from idp.oidc.store import StateStore
 from idp.oidc.tokens import AccessTokenGenerator
+from idp.oidc.tokens import revoke_grant
 from idp.oidc.tokens import save_token
 from idp.settings import IdPSettings
 
@@ -78,7 +82,16 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         save_token(self.store, token, request.client, request.user, ttl, data)
         if data is not None and request.user is not None:
             index_grant(self.engine, request.user, request.client.client_id)
+            self._check_consent(request.user, request.client.client_id, str(data["scope"]))
         remember_client(self.store, request.user, request.client, self.settings.session_ttl)
+
+    def _check_consent(self, user: EndUser, client_id: str, scope: str) -> None:
+        """A code redeemed after the citizen withdrew consent (a code in flight) gives nothing: its
+        new grant is revoked. Checked after the grant is indexed, so a withdrawal running meanwhile
+        finds the grant (:mod:`idp.oidc.withdrawal`)."""
+        if not covers(self.engine, user.pin, client_id, scope.split()):
+            revoke_grant(self.store, user.grant_id)
+            raise InvalidGrantError("The citizen withdrew consent for this client.")
 
     def create_oauth2_request(self, request: OAuth2Request) -> OAuth2Request:
         return request

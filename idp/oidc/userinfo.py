@@ -1,7 +1,9 @@
 """The UserInfo endpoint (OpenID Connect Core §5.3): a Bearer RFC 9068 access token in, claims out.
 
 The token is verified with joserfc against our own keys (RS256/PS256/ES256 only, ``typ`` ``at+jwt``,
-``iss`` and ``exp`` checked) and its grant must still be alive; errors per RFC 6750 §3. The claims are
+``iss`` and ``exp`` checked), its grant must still be alive and its scope must hold ``openid`` (a plain
+OAuth 2.0 token, whose request never showed a consent page, reads nothing); errors per RFC 6750 §3. The
+claims are
 those of :func:`idp.oidc.disclosure.userinfo_disclosure`: level-2 scopes only for a level-2 identity,
 and one audit row per answer. The answer is
 JSON, or a JWT when the client registered ``userinfo_signed_response_alg`` / ``_encrypted_response_alg``.
@@ -10,6 +12,7 @@ JSON, or a JWT when the client registered ``userinfo_signed_response_alg`` / ``_
 import json
 from typing import Any
 
+from authlib.oauth2.rfc6750 import InsufficientScopeError
 from authlib.oauth2.rfc6750 import InvalidTokenError
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -22,6 +25,16 @@ from idp.oidc.presented_tokens import jti_is_revoked
 from idp.oidc.server import AuthorizationServer
 from idp.oidc.userinfo_jwt import userinfo_jwt
 from idp.oidc.userinfo_jwt import wants_jwt
+
+
+class OpenIDScopeRequiredError(InsufficientScopeError):  # type: ignore[misc]
+    """RFC 6750 §3.1 ``insufficient_scope`` (403), with its ``WWW-Authenticate`` challenge."""
+
+    description = "The access token was not issued for the 'openid' scope."
+
+    def get_headers(self) -> list[tuple[str, str]]:
+        challenge = 'Bearer error="insufficient_scope", scope="openid"'
+        return [*super().get_headers(), ("WWW-Authenticate", challenge)]
 
 
 def bearer_token(authorization: str | None, form_token: str | None) -> str:
@@ -60,6 +73,8 @@ def _userinfo(server: AuthorizationServer, token: str) -> tuple[str, dict[str, A
     grant = server.store.get(f"grant:{claims.get('grant_id')}")
     if grant is None or jti_is_revoked(server.store, claims.get("jti")):
         raise InvalidTokenError("The access token was revoked or is not for a citizen.")
+    if "openid" not in str(claims.get("scope", "")).split():
+        raise OpenIDScopeRequiredError()
     info = userinfo_disclosure(server, grant, claims)
     if info is None:
         raise InvalidTokenError("The citizen no longer exists.")

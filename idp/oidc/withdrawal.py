@@ -4,7 +4,9 @@ The client's remembered consent is deleted, every grant it holds for the citizen
 tokens then fail at userinfo and introspection, its refresh tokens are refused: :mod:`idp.oidc.tokens`),
 and the client gets a Back-Channel Logout 1.0 logout token per session it knew (:mod:`idp.oidc.backchannel`).
 Grants are revoked before their index rows and the consent are deleted (one transaction), so a crash
-in between leaves the withdrawal repeatable, never half-done in the permissive direction.
+in between leaves the withdrawal repeatable, never half-done in the permissive direction. A code redeemed
+during the withdrawal indexes its grant before checking the consent (:mod:`idp.oidc.server`): either it
+finds the consent gone, or its row is among those deleted here, and its grant is revoked too.
 """
 
 from typing import TYPE_CHECKING
@@ -29,8 +31,11 @@ def withdraw_consent(server: "AuthorizationServer", pin: str, client_id: str) ->
     for grant in grants:
         revoke_grant(server.store, grant.grant_id)
     with server.engine.begin() as connection:
-        connection.execute(delete(GRANTS).where(*where))
+        deleted = connection.execute(delete(GRANTS).where(*where).returning(GRANTS.c.grant_id))
+        late = set(deleted.scalars()) - {grant.grant_id for grant in grants}
         withdrawn = forget(connection, pin, client_id)
+    for grant_id in late:  # redeemed meanwhile, its consent checked before this commit
+        revoke_grant(server.store, grant_id)
     client = server.query_client(client_id)
     if client is None or not (withdrawn or grants):  # nothing shared: nothing to tell the client
         return

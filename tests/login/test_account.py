@@ -15,6 +15,7 @@ from idp.oidc.backchannel import HttpLogoutSender
 from tests.oidc.conftest import BCL_URI
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import PIN
+from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import csrf_of
@@ -144,3 +145,15 @@ def test_withdrawing_from_a_client_never_shared_with_tells_it_nothing(
     )
     assert response.status_code == 303
     assert receiver.received == {}
+
+
+def test_a_code_in_flight_dies_with_the_withdrawal(browser: TestClient, env: Env) -> None:
+    code, verifier = authorize(browser, "data", SCOPE)
+    html = browser.get("/account").text
+    response = browser.post("/account/withdraw", data={"client_id": "data", "csrf": csrf_of(html)})
+    assert response.status_code == 303
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
+    data["code_verifier"] = verifier
+    refused = browser.post("/token", data=data, auth=("data", env.secrets["data"]))
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["error"] == "invalid_grant"

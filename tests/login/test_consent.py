@@ -2,11 +2,17 @@
 sessions and asked again for a difference, ``prompt=consent`` and ``prompt=none``."""
 
 import re
+import threading
 
+import pytest
 from fastapi.testclient import TestClient
 
 from idp.login.consent import consent_body
 from idp.oidc.clients import Client
+from idp.oidc.consents import create_consent_table
+from idp.oidc.consents import granted_scopes
+from idp.oidc.consents import remember
+from idp.population_db.database import connect
 from tests.oidc.conftest import PIN
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
@@ -158,3 +164,41 @@ def test_every_value_is_escaped() -> None:
     assert "<b>" not in html
     assert "<i>" not in html
     assert 'u"' not in html
+
+
+def test_a_token_without_openid_gets_nothing_at_userinfo(client: TestClient, env: Env) -> None:
+    """Only scopes the client is not registered for: no consent page, and so no citizen data either
+    (OpenID Connect Core §5.3: userinfo needs a token of an OpenID Connect request)."""
+    code, verifier = authorize(client, "rp", "eid_card")
+    tokens = redeem(client, env, "rp", code, verifier)
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    response = client.get("/userinfo", headers=bearer)
+    assert response.status_code == 403, response.text
+    assert response.json()["error"] == "insufficient_scope"
+    assert 'error="insufficient_scope"' in response.headers["www-authenticate"]
+
+
+@pytest.mark.postgres
+def test_concurrent_answers_to_consent_pages_never_fail(empty_database: str) -> None:
+    """Two consent pages of one citizen and client approved at once (two tabs, a double submit):
+    both answers are remembered, neither fails on the (PIN, client, scope) key."""
+    engine = connect(empty_database)
+    create_consent_table(engine)
+    errors: list[Exception] = []
+    start = threading.Barrier(6)
+
+    def answer() -> None:
+        start.wait()
+        try:
+            remember(engine, PIN, "data", ["openid", "profile"], ["openid", "profile"], "LoA1")
+        except Exception as error:  # the test reports whatever escaped
+            errors.append(error)
+
+    threads = [threading.Thread(target=answer) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert granted_scopes(engine, PIN, "data") == {"openid", "profile"}
+    engine.dispose()
