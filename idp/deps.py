@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends
 from fastapi import Request
 
+from idp.login.interaction import BINDING_COOKIE
 from idp.login.session import LoginSession
 from idp.login.session import load_session
 from idp.oidc.server import AuthorizationServer
@@ -26,3 +27,11 @@ async def get_login_session(request: Request, server: ServerDep) -> LoginSession
 
 
 LoginSessionDep = Annotated[LoginSession | None, Depends(get_login_session)]
+
+
+async def get_interaction_binding(request: Request) -> str:
+    """The interaction's browser binding (:func:`idp.login.interaction.start`); empty when absent."""
+    return request.cookies.get(BINDING_COOKIE, "")
+
+
+InteractionBindingDep = Annotated[str, Depends(get_interaction_binding)]

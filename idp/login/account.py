@@ -10,7 +10,6 @@ under the subject secret). Vietnamese first, English with ``ui_locales=en``; eve
 
 import hashlib
 import hmac
-import secrets
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -27,6 +26,7 @@ from starlette.responses import Response
 
 from idp.deps import LoginSessionDep
 from idp.deps import ServerDep
+from idp.login import interaction
 from idp.login.interaction import same_token
 from idp.login.pages import error_page
 from idp.login.pages import layout
@@ -114,17 +114,8 @@ def account_csrf(server: AuthorizationServer, session: LoginSession) -> str:
 
 def _log_in_first(server: AuthorizationServer) -> Response:
     """An interaction without a client, whose login comes back to ``/account``."""
-    uid = secrets.token_urlsafe(24)
-    record: dict[str, Any] = {
-        "params": [],
-        "client_id": None,
-        "scope": "",
-        "csrf": secrets.token_urlsafe(24),
-        "return_to": "/account",
-        "force_consent": False,
-    }
-    server.store.put(f"interaction:{uid}", record, server.settings.interaction_ttl)
-    return RedirectResponse(f"/interaction/{uid}", status_code=303)
+    record: interaction.Record = {"params": [], "client_id": None, "scope": ""}
+    return interaction.start(server, {**record, "return_to": "/account", "force_consent": False})
 
 
 def account_body(server: AuthorizationServer, session: LoginSession, lang: str) -> str:

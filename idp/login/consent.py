@@ -20,10 +20,10 @@ from starlette.responses import HTMLResponse
 from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
+from idp.deps import InteractionBindingDep
 from idp.deps import LoginSessionDep
 from idp.deps import ServerDep
-from idp.login.interaction import same_token
-from idp.login.pages import error_page
+from idp.login import interaction
 from idp.login.pages import layout
 from idp.login.pages import page_language
 from idp.login.session import LoginSession
@@ -94,11 +94,15 @@ def consent_response(
 
 @router.get("/interaction/{uid}/consent")
 async def consent_page(
-    uid: str, server: ServerDep, session: LoginSessionDep, ui_locales: str = ""
+    uid: str,
+    server: ServerDep,
+    session: LoginSessionDep,
+    binding: InteractionBindingDep,
+    ui_locales: str = "",
 ) -> Response:
-    record = server.store.get(f"interaction:{uid}")
+    record = interaction.load(server, uid, binding)
     if record is None or session is None or record.get("sid") != session.sid:
-        return _gone()
+        return interaction.gone()
     return consent_response(server, uid, record, session, ui_locales[:64])
 
 
@@ -107,15 +111,16 @@ async def consent(
     uid: str,
     server: ServerDep,
     session: LoginSessionDep,
+    binding: InteractionBindingDep,
     decision: Annotated[str, Form(max_length=16)],
     csrf: Annotated[str, Form(max_length=64)],
     scope: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    record = server.store.get(f"interaction:{uid}")
-    if record is None or not same_token(csrf, record["csrf"]):
-        return _gone()
-    if session is None or record.get("sid") != session.sid or not record.get("client_id"):
-        return _gone()
+    record = interaction.load(server, uid, binding, csrf)
+    if record is None or session is None or record.get("sid") != session.sid:
+        return interaction.gone()
+    if not record.get("client_id"):
+        return interaction.gone()
     if decision == "approve":
         requested = record["scope"].split()
         granted = [s for s in requested if s == ALWAYS or s in (scope or [])]
@@ -126,7 +131,7 @@ async def consent(
         ]
     else:
         record["denied"] = True
-    server.store.put(f"interaction:{uid}", record, server.settings.interaction_ttl)
+    interaction.save(server, uid, record)
     return RedirectResponse(f"/authorize/resume/{uid}", status_code=303)
 
 
@@ -196,7 +201,3 @@ def local_path(path: Any) -> str:
     """Only a path on this server (never ``//host``): where an account-page interaction returns."""
     value = str(path or "/account")
     return value if value.startswith("/") and not value.startswith("//") else "/account"
-
-
-def _gone() -> Response:
-    return HTMLResponse(error_page("invalid_request", "Phiên đăng nhập đã hết hạn / expired."), 400)

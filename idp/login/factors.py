@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse
 from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
+from idp.deps import InteractionBindingDep
 from idp.deps import LoginSessionDep
 from idp.deps import ServerDep
 from idp.login import interaction
@@ -82,11 +83,16 @@ def _phone(server: AuthorizationServer, pin: str) -> str | None:
 
 
 def _at_step(
-    server: AuthorizationServer, uid: str, csrf: str, session: LoginSession | None, factor: str
+    server: AuthorizationServer,
+    uid: str,
+    binding: str,
+    csrf: str,
+    session: LoginSession | None,
+    factor: str,
 ) -> tuple[Record, LoginSession] | Response:
     """The record and session when ``factor`` is what this interaction's session must do now; else
     the expired page (unknown interaction, wrong CSRF token) or a redirect to the current step."""
-    record = interaction.load(server, uid, csrf)
+    record = interaction.load(server, uid, binding, csrf)
     if record is None:
         return interaction.gone()
     if session is None or interaction.next_step(record, session).kind != factor:
@@ -111,10 +117,11 @@ async def submit_otp(
     uid: str,
     server: ServerDep,
     session: LoginSessionDep,
+    binding: InteractionBindingDep,
     otp_code: Annotated[str, Form(alias="otp", max_length=16)],
     csrf: Annotated[str, Form(max_length=64)],
 ) -> Response:
-    found = _at_step(server, uid, csrf, session, SMS_OTP)
+    found = _at_step(server, uid, binding, csrf, session, SMS_OTP)
     if isinstance(found, Response):
         return found
     record, citizen = found
@@ -133,9 +140,13 @@ async def submit_otp(
 
 @router.post("/interaction/{uid}/otp/resend")
 async def resend_otp(
-    uid: str, server: ServerDep, session: LoginSessionDep, csrf: Annotated[str, Form(max_length=64)]
+    uid: str,
+    server: ServerDep,
+    session: LoginSessionDep,
+    binding: InteractionBindingDep,
+    csrf: Annotated[str, Form(max_length=64)],
 ) -> Response:
-    found = _at_step(server, uid, csrf, session, SMS_OTP)
+    found = _at_step(server, uid, binding, csrf, session, SMS_OTP)
     if isinstance(found, Response):
         return found
     record, citizen = found
@@ -154,10 +165,11 @@ async def submit_passcode(
     uid: str,
     server: ServerDep,
     session: LoginSessionDep,
+    binding: InteractionBindingDep,
     passcode: Annotated[str, Form(max_length=16)],
     csrf: Annotated[str, Form(max_length=64)],
 ) -> Response:
-    found = _at_step(server, uid, csrf, session, PASSCODE)
+    found = _at_step(server, uid, binding, csrf, session, PASSCODE)
     if isinstance(found, Response):
         return found
     record, citizen = found
@@ -176,10 +188,11 @@ async def submit_face(
     uid: str,
     server: ServerDep,
     session: LoginSessionDep,
+    binding: InteractionBindingDep,
     face: Annotated[str, Form(max_length=16)],
     csrf: Annotated[str, Form(max_length=64)],
 ) -> Response:
-    found = _at_step(server, uid, csrf, session, FACE)
+    found = _at_step(server, uid, binding, csrf, session, FACE)
     if isinstance(found, Response):
         return found
     record, citizen = found

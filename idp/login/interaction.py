@@ -8,10 +8,12 @@ done; or an ending page (unmet requirements, refused citizen).
 """
 
 import hmac
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.responses import HTMLResponse
+from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
 from idp.login.pages import error_page
@@ -32,10 +34,44 @@ class Step:
     reason: str = ""
 
 
-def load(server: AuthorizationServer, uid: str, csrf: str | None = None) -> Record | None:
-    """The live record, or None (also when a posted ``csrf`` does not match)."""
+BINDING_COOKIE = "vneid_interaction"
+
+
+def start(server: AuthorizationServer, record: Record) -> RedirectResponse:
+    """Store a new interaction and send the browser to it, bound to that browser.
+
+    The binding is a random value in the record and in an HttpOnly cookie scoped to the interaction's
+    path: every page and form of the interaction requires it, so an interaction started in one browser
+    cannot be completed from another (login CSRF: an attacker's interaction and CSRF token posted from
+    the victim's browser would sign the victim in as the attacker). Path scoping keeps interactions in
+    several tabs apart.
+    """
+    uid = secrets.token_urlsafe(24)
+    binding = secrets.token_urlsafe(24)
+    record = {**record, "csrf": secrets.token_urlsafe(24), "binding": binding}
+    save(server, uid, record)
+    response = RedirectResponse(f"/interaction/{uid}", status_code=303)
+    response.set_cookie(
+        BINDING_COOKIE,
+        binding,
+        max_age=server.settings.interaction_ttl,
+        path=f"/interaction/{uid}",
+        httponly=True,
+        samesite="lax",
+        secure=server.settings.issuer.startswith("https://"),
+    )
+    return response
+
+
+def load(
+    server: AuthorizationServer, uid: str, binding: str, csrf: str | None = None
+) -> Record | None:
+    """The live record, or None: unknown or expired, another browser's (``binding``, the cookie), or a
+    posted ``csrf`` that does not match."""
     record = server.store.get(f"interaction:{uid}")
-    if record is None or (csrf is not None and not same_token(csrf, record["csrf"])):
+    if record is None or not same_token(binding, record.get("binding", "")):
+        return None
+    if csrf is not None and not same_token(csrf, record["csrf"]):
         return None
     return record
 

@@ -26,6 +26,7 @@ from starlette.responses import HTMLResponse
 from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
+from idp.deps import InteractionBindingDep
 from idp.deps import LoginSessionDep
 from idp.deps import ServerDep
 from idp.login import interaction
@@ -50,9 +51,14 @@ TOO_MANY = "Quá nhiều lần thử, vui lòng thử lại sau. / Too many atte
 
 @router.get("/interaction/{uid}")
 async def interaction_page(
-    uid: str, server: ServerDep, session: LoginSessionDep, login_hint: str = "", lang: str = ""
+    uid: str,
+    server: ServerDep,
+    session: LoginSessionDep,
+    binding: InteractionBindingDep,
+    login_hint: str = "",
+    lang: str = "",
 ) -> Response:
-    record = interaction.load(server, uid)
+    record = interaction.load(server, uid, binding)
     if record is None:
         return interaction.gone()
     if lang in LANGUAGES and record.get("lang") != lang:
@@ -96,11 +102,12 @@ async def login(
     request: Request,
     server: ServerDep,
     previous: LoginSessionDep,
+    binding: InteractionBindingDep,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=256)],
     csrf: Annotated[str, Form(max_length=64)],
 ) -> Response:
-    record = interaction.load(server, uid, csrf)
+    record = interaction.load(server, uid, binding, csrf)
     if record is None:
         return interaction.gone()
     ip = request.client.host if request.client else "unknown"
@@ -141,11 +148,15 @@ async def login(
 
 @router.post("/interaction/{uid}/continue")
 async def continue_after_ending(
-    uid: str, server: ServerDep, session: LoginSessionDep, csrf: Annotated[str, Form(max_length=64)]
+    uid: str,
+    server: ServerDep,
+    session: LoginSessionDep,
+    binding: InteractionBindingDep,
+    csrf: Annotated[str, Form(max_length=64)],
 ) -> Response:
     """Leave an ending page: the client gets ``unmet_authentication_requirements`` or
     ``access_denied`` (the refusal itself was audited at the password)."""
-    record = interaction.load(server, uid, csrf)
+    record = interaction.load(server, uid, binding, csrf)
     if record is None:
         return interaction.gone()
     step = interaction.next_step(record, session)
@@ -163,10 +174,13 @@ async def continue_after_ending(
 
 @router.post("/interaction/{uid}/cancel")
 async def cancel(
-    uid: str, server: ServerDep, csrf: Annotated[str, Form(max_length=64)]
+    uid: str,
+    server: ServerDep,
+    binding: InteractionBindingDep,
+    csrf: Annotated[str, Form(max_length=64)],
 ) -> Response:
     """The citizen gives up: the client gets ``access_denied``."""
-    record = interaction.load(server, uid, csrf)
+    record = interaction.load(server, uid, binding, csrf)
     if record is None:
         return interaction.gone()
     record["denied"] = True

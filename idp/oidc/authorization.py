@@ -31,9 +31,9 @@ from authlib.oidc.core.errors import RequestNotSupportedError
 from authlib.oidc.core.errors import RequestURINotSupportedError
 from starlette.datastructures import Headers
 from starlette.responses import HTMLResponse
-from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
+from idp.login import interaction
 from idp.login.pages import error_page
 from idp.login.session import LoginSession
 from idp.oidc.accounts import subject_for
@@ -203,19 +203,16 @@ def _start_interaction(
 ) -> Response:
     """Send the browser to the interaction; with ``session`` when the citizen is known (then only the
     missing factors, if any, and consent are asked)."""
-    uid = secrets.token_urlsafe(24)
     record: dict[str, Any] = {
         "params": request.items,
         "client_id": client.client_id,
         "scope": request.scope,
-        "csrf": secrets.token_urlsafe(24),
         "force_consent": force_consent,
         "requirement": asdict(needed),
     }
     if session is not None:
         record["sid"] = session.sid
-    server.store.put(f"interaction:{uid}", record, server.settings.interaction_ttl)
-    return RedirectResponse(f"/interaction/{uid}", status_code=303)
+    return interaction.start(server, record)
 
 
 def resumed_request(server: AuthorizationServer, params: list[list[str]]) -> StarletteOAuth2Request:
