@@ -12,7 +12,6 @@ from fastapi import HTTPException
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import Engine
-from sqlalchemy import Table
 from sqlmodel import SQLModel
 from sqlmodel import create_engine
 from starlette.responses import Response
@@ -31,10 +30,12 @@ from clients.rp.sessions import SessionStore
 from clients.rp.settings import RPSettings
 
 
-def create_rp_app(settings: RPSettings, pages: APIRouter, tables: Sequence[Table] = ()) -> FastAPI:
-    """An app: the shared sign-in routes plus ``pages``; ``tables`` are the app's own tables, created in
+def create_rp_app(
+    settings: RPSettings, pages: APIRouter, models: Sequence[type[SQLModel]] = ()
+) -> FastAPI:
+    """An app: the shared sign-in routes plus ``pages``; ``models`` are the app's own tables, created in
     its database next to the sessions and logins. ``app.state`` holds ``settings``, ``engine``, ``rp``."""
-    engine = open_database(settings.database_url, tables)
+    engine = open_database(settings.database_url, models)
     keys = RPKeys.load_or_create(settings.keys_dir) if settings.keys_dir else None
     if settings.issuer.startswith("http://") or settings.base_url.startswith("http://"):
         # Authlib refuses plain http unless told; the local sandbox is plain http.
@@ -70,13 +71,13 @@ async def _login_error(request: Request, exc: Exception) -> Response:
     return render(request, "Lỗi / Error", error_body(exc.error, exc.description), exc.status_code)
 
 
-def open_database(url: str, tables: Sequence[Table]) -> Engine:
+def open_database(url: str, models: Sequence[type[SQLModel]]) -> Engine:
     """The app's database with the shared tables and ``tables``; a SQLite file's folder is created."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url, connect_args={"check_same_thread": False} if url.startswith("sqlite") else {}
     )
-    shared = [BrowserSession.__table__, Login.__table__]  # type: ignore[attr-defined]
-    SQLModel.metadata.create_all(engine, tables=[*shared, *tables])
+    tables = [model.__table__ for model in (BrowserSession, Login, *models)]  # type: ignore[attr-defined]
+    SQLModel.metadata.create_all(engine, tables=tables)
     return engine

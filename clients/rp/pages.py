@@ -77,3 +77,12 @@ def render(request: Request, title: str, body: str, status_code: int = 200) -> H
     response = HTMLResponse(html, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def facts(rows: list[tuple[str, object]]) -> str:
+    """A two-column table of labelled values (missing values shown as a dash)."""
+    cells = "".join(
+        f"<tr><th scope='row'>{escape(label)}</th><td>{escape(str(value) if value else '—')}</td></tr>"
+        for label, value in rows
+    )
+    return f"<table class='facts'>{cells}</table>"
