@@ -4,7 +4,6 @@ at LoA3, form pre-filled from ``eid_card``, ``residence`` and ``household``) and
 from html import escape
 from typing import Annotated
 from typing import Any
-from typing import Literal
 
 from fastapi import APIRouter
 from fastapi import Form
@@ -96,7 +95,7 @@ async def judicial_record_submit(
     login: LoginDep,
     db: DatabaseDep,
     csrf: CsrfField,
-    certificate_type: Annotated[Literal[1, 2], Form()],
+    certificate_type: Annotated[int, Form(ge=1, le=2)],
     copies: Annotated[int, Form(ge=1, le=5)],
     purpose: Annotated[str, Form(min_length=3, max_length=200)],
 ) -> Response:

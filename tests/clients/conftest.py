@@ -216,7 +216,7 @@ class Browser:
 
     def csrf(self, app: str) -> str:
         """The app's CSRF token, read from its home page's logout form (or any form)."""
-        return csrf_of(self.http.get(f"{self.stack.urls[app]}/").text)
+        return csrf_of(self.get(f"{self.stack.urls[app]}/").text)
 
     def inspector(self, app: str) -> list[dict[str, object]]:
         flows: list[dict[str, object]] = self.http.get(
