@@ -25,7 +25,8 @@ def _open_account(stack: Stack, browser: Browser) -> str:
     bank = stack.urls["bank"]
     form = browser.get(f"{bank}/open")
     assert form.status_code == 200, form.text
-    assert PIN in form.text and "+849" in form.text
+    assert PIN in form.text
+    assert "+849" in form.text
     opened = browser.post(f"{bank}/open", {"csrf": browser.csrf("bank"), "terms": "accept"})
     assert str(opened.url) == f"{bank}/account"
     return opened.text

@@ -24,7 +24,8 @@ def test_judicial_record_steps_up_to_loa3_and_prefills(stack: Stack, browser: Br
     assert any("/passcode" in url or "/interaction/" in url for url in browser.visited)
     assert "Nguyễn Văn Bình" in form.text
     assert PIN in form.text
-    assert "Nơi thường trú" in form.text and "Thành viên hộ gia đình" in form.text
+    assert "Nơi thường trú" in form.text
+    assert "Thành viên hộ gia đình" in form.text
     flows = browser.inspector("portal")
     step_up = flows[-1]
     params = step_up["steps"][0]["data"]["parameters"]  # type: ignore[index]
@@ -41,7 +42,8 @@ def test_judicial_record_steps_up_to_loa3_and_prefills(stack: Stack, browser: Br
     )
     assert submitted.status_code == 200
     assert str(submitted.url) == f"{portal}/requests"
-    assert "Xin việc" in submitted.text and "LoA3" in submitted.text
+    assert "Xin việc" in submitted.text
+    assert "LoA3" in submitted.text
 
 
 def test_judicial_record_refuses_a_forged_form(stack: Stack, browser: Browser) -> None:

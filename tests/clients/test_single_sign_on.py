@@ -30,7 +30,8 @@ def test_second_app_reuses_the_session(stack: Stack, browser: Browser) -> None:
 def test_logout_at_one_app_logs_out_of_all(stack: Stack, browser: Browser) -> None:
     browser.get(f"{stack.urls['hospital']}/checkin")
     browser.get(f"{stack.urls['portal']}/login")
-    assert _signed_in(browser, stack, "hospital") and _signed_in(browser, stack, "portal")
+    assert _signed_in(browser, stack, "hospital")
+    assert _signed_in(browser, stack, "portal")
     page = browser.post(f"{stack.urls['portal']}/logout", {"csrf": browser.csrf("portal")})
     assert page.status_code == 200, page.text
     assert str(page.url).startswith(f"{stack.urls['portal']}/logged-out")
