@@ -1,0 +1,30 @@
+"""The bank's settings (environment prefix ``BANK_``); registered at the provider as ``bank``
+(``private_key_jwt``, ``jwks_uri``, encrypted ID tokens)."""
+
+from pathlib import Path
+
+from pydantic_settings import SettingsConfigDict
+
+from clients.rp.settings import AuthMethod
+from clients.rp.settings import RPSettings
+
+
+class BankSettings(RPSettings):
+    model_config = SettingsConfigDict(env_prefix="BANK_", env_file=".env", extra="ignore")
+
+    title: str = "Ngân hàng Mẫu (sandbox)"
+    color: str = "#0f5132"
+    base_url: str = "http://127.0.0.1:8002"
+    port: int = 8002
+    client_id: str = "bank"
+    token_endpoint_auth_method: AuthMethod = "private_key_jwt"
+    scope: str = "openid profile identity eid_card phone"
+    acr_values: str = "LoA3"
+    database_url: str = "sqlite:///var/bank.sqlite3"
+    keys_dir: Path | None = Path("var/bank-keys")
+
+    opening_balance: int = 50_000_000
+    """What a new sandbox account holds (VND)."""
+
+    fresh_auth_threshold: int = 10_000_000
+    """Transfers above this (VND) need a fresh LoA3 authentication (Decision 2345/QĐ-NHNN)."""

@@ -1,0 +1,96 @@
+"""The routes every app shares: ``/login``, ``/callback``, ``/logout``, ``/logged-out``,
+``/backchannel-logout``, ``/jwks`` and ``/inspector``. Glue only: each calls one
+:class:`~clients.rp.relying_party.RelyingParty` method and renders."""
+
+from typing import Annotated
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi import Form
+from fastapi import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.responses import RedirectResponse
+from starlette.responses import Response
+
+from clients.rp import inspector
+from clients.rp.csrf import check_csrf
+from clients.rp.deps import CsrfField
+from clients.rp.deps import RPDep
+from clients.rp.pages import error_body
+from clients.rp.pages import render
+from clients.rp.relying_party import LoginError
+
+router = APIRouter()
+
+
+@router.get("/login")
+async def login(request: Request, rp: RPDep, return_to: str = "/") -> Response:
+    """Sign in at the app's usual level (single sign-on: no page at VNeID if its session suffices)."""
+    return await rp.authorization_redirect(request, return_to=return_to)
+
+
+@router.get("/callback")
+async def callback(request: Request, rp: RPDep) -> Response:
+    try:
+        return_to = await rp.complete(request)
+    except LoginError as error:
+        body = error_body(error.error, error.description)
+        return render(request, "Lỗi / Error", body, error.status_code)
+    return RedirectResponse(return_to, status_code=303)
+
+
+@router.post("/logout")
+async def logout(request: Request, rp: RPDep, csrf: CsrfField) -> Response:
+    check_csrf(request.session, csrf)
+    return await rp.logout_redirect(request)
+
+
+@router.get("/logged-out")
+async def logged_out(request: Request, rp: RPDep) -> Response:
+    try:
+        await rp.finish_logout(request)
+    except LoginError as error:
+        return render(request, "Lỗi / Error", error_body(error.error, error.description), 400)
+    body = (
+        "<h1>Đã đăng xuất / Logged out</h1><p>Bạn đã đăng xuất khỏi ứng dụng và khỏi VNeID. "
+        "<span lang='en'>You are logged out of this app and of VNeID.</span></p>"
+    )
+    return render(request, "Đã đăng xuất / Logged out", body)
+
+
+@router.post("/backchannel-logout")
+async def backchannel_logout(
+    rp: RPDep, logout_token: Annotated[str, Form(max_length=16384)]
+) -> Response:
+    """Back-Channel Logout 1.0 §2.8: 200 when the logout token is valid, 400 otherwise."""
+    headers = {"Cache-Control": "no-store"}
+    try:
+        await rp.backchannel_logout(logout_token)
+    except ValueError as exc:
+        body = {"error": "invalid_request", "error_description": f"Invalid logout token: {exc}"}
+        return JSONResponse(body, status_code=400, headers=headers)
+    return Response(status_code=200, headers=headers)
+
+
+@router.get("/jwks")
+def jwks(rp: RPDep) -> dict[str, Any]:
+    """The app's public keys (its registered ``jwks_uri``)."""
+    if rp.keys is None:
+        raise HTTPException(404, "This app has no keys.")
+    return rp.keys.public_jwks
+
+
+@router.get("/inspector")
+def inspector_page(request: Request) -> Response:
+    body = (
+        "<h1>Trình theo dõi luồng / Flow inspector</h1><p class='note'>Mỗi bước ứng dụng đã thực "
+        "hiện với VNeID, mới nhất trước. <span lang='en'>Each step this app took with VNeID, newest "
+        "first.</span></p>" + inspector.render(request.session)
+    )
+    return render(request, "Flow inspector", body)
+
+
+@router.get("/inspector.json")
+def inspector_json(request: Request) -> dict[str, Any]:
+    return {"flows": inspector.flows_of(request.session)}

@@ -1,0 +1,23 @@
+"""The flow inspector page shows every step of a sign-in, in Vietnamese and English, tokens shortened."""
+
+from tests.clients.conftest import Browser
+from tests.clients.conftest import Stack
+
+
+def test_the_inspector_shows_each_step(stack: Stack, browser: Browser) -> None:
+    empty = browser.http.get(f"{stack.urls['portal']}/inspector").text
+    assert "Chưa có luồng nào" in empty
+    browser.get(f"{stack.urls['portal']}/login")
+    page = browser.http.get(f"{stack.urls['portal']}/inspector").text
+    for step in ("authorization_request", "callback", "token_response", "id_token", "userinfo"):
+        assert f"data-step='{step}'" in page
+    assert "PKCE: băm SHA-256" in page
+    assert "PKCE: SHA-256 of the secret" in page
+    assert "client_secret_basic" in page
+    assert "Chữ ký / signature: <strong>valid (RS256" in page
+    assert "ký tự / chars" in page  # tokens shortened
+    flow = browser.inspector("portal")[-1]
+    access_token = flow["steps"][2]["data"]["response"]["access_token"]  # type: ignore[index]
+    assert "…" in access_token
+    userinfo = flow["steps"][4]["data"]  # type: ignore[index]
+    assert userinfo["SoDinhDanh"] == "001088999001"
