@@ -105,6 +105,10 @@ class IdPSettings(BaseSettings):
     otp_resend_interval: int = 30
     """Seconds between two SMS sends in one interaction."""
 
+    otp_lockout_threshold: int = 20
+    """Wrong one-time codes in a row, across logins, that lock an account's SMS codes for
+    ``lockout_seconds`` (each code also dies after ``otp_max_tries``)."""
+
     otp_max_sends: int = 5
     """SMS sends allowed per interaction (the first one included)."""
 

@@ -7,6 +7,7 @@ of the same event, so both commit or neither does. Outcomes: ``success``, ``fail
 """
 
 from dataclasses import dataclass
+from dataclasses import replace
 from enum import Enum
 
 from sqlalchemy import Connection
@@ -22,6 +23,7 @@ from idp.oidc.accounts import is_pin
 from idp.oidc.accounts import refusal_of
 from idp.oidc.assurance import PASSCODE
 from idp.oidc.assurance import PASSWORD
+from idp.oidc.assurance import SMS_OTP
 from idp.oidc.audit import AUTHENTICATION
 from idp.oidc.audit import record_event
 from idp.oidc.server import AuthorizationServer
@@ -146,3 +148,24 @@ def passcode_attempt(
         clear_failures(connection, PASSCODE, pin)
         _event(connection, "success", event, acr=acr_after)
     return True
+
+
+def otp_locked_out(server: AuthorizationServer, pin: str, client_id: str | None) -> bool:
+    """Whether the account's one-time codes are locked (too many wrong codes across interactions: each
+    code dies after a few tries, but new logins bring new codes); a refusal is audited."""
+    with server.engine.begin() as connection:
+        if not is_locked(connection, SMS_OTP, pin):
+            return False
+        _event(connection, "refused", _Who(pin, client_id, SMS_OTP), detail="codes locked out")
+    return True
+
+
+def count_otp(server: AuthorizationServer, pin: str, client_id: str | None, right: bool) -> None:
+    """A right code starts the account's count again; a wrong one counts toward
+    ``otp_lockout_threshold`` (OWASP ASVS 2.2.1), whose crossing is audited as a lockout."""
+    limits = replace(Limits.of(server.settings), threshold=server.settings.otp_lockout_threshold)
+    with server.engine.begin() as connection:
+        if right:
+            clear_failures(connection, SMS_OTP, pin)
+        elif count_failure(connection, SMS_OTP, pin, limits):
+            _event(connection, "lockout", _Who(pin, client_id, SMS_OTP), detail="too many codes")

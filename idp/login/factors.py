@@ -19,6 +19,8 @@ from idp.deps import ServerDep
 from idp.login import interaction
 from idp.login import otp
 from idp.login.auth_events import audit
+from idp.login.auth_events import count_otp
+from idp.login.auth_events import otp_locked_out
 from idp.login.auth_events import passcode_attempt
 from idp.login.factor_pages import ending_page
 from idp.login.factor_pages import face_page
@@ -44,6 +46,10 @@ OTP_ERRORS = {
     otp.Checked.EXPIRED: "Mã đã hết hạn hoặc đã được dùng; hãy gửi lại mã. / The code expired or "
     "was used; request a new one.",
 }
+OTP_LOCKED = (
+    "Nhập sai mã quá nhiều lần; tạm khóa xác thực bằng SMS, vui lòng thử lại sau. / Too many wrong "
+    "codes: codes by SMS are locked for a while, try again later."
+)
 RESEND_ERRORS = {
     otp.Sent.THROTTLED: "Vui lòng đợi trước khi gửi lại mã. / Please wait before asking again.",
     otp.Sent.CAPPED: "Đã gửi quá số lần cho phép. / Too many codes sent for this login.",
@@ -125,8 +131,12 @@ async def submit_otp(
     if isinstance(found, Response):
         return found
     record, citizen = found
-    checked = otp.verify(server, uid, citizen.pin, otp_code)
     client_id = record.get("client_id")
+    if otp_locked_out(server, citizen.pin, client_id):
+        return factor_page(server, uid, record, citizen, Step(SMS_OTP), OTP_LOCKED, 429)
+    checked = otp.verify(server, uid, citizen.pin, otp_code)
+    if checked is not otp.Checked.EXPIRED:
+        count_otp(server, citizen.pin, client_id, right=checked is otp.Checked.OK)
     if checked is otp.Checked.OK:
         acr = achieved_acr(citizen.methods | {SMS_OTP}, citizen.account_level)
         audit(server, "success", citizen.pin, client_id, SMS_OTP, acr)

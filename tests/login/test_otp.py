@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from idp.login import otp
 from idp.oidc.server import AuthorizationServer
@@ -125,3 +126,34 @@ def test_otp_post_without_the_right_csrf_is_refused(client: TestClient) -> None:
     page, _ = _otp_page(client)
     response = client.post(f"{page}/otp", data={"otp": sms_code(client), "csrf": "forged"})
     assert response.status_code == 400
+
+
+def test_wrong_codes_across_logins_lock_the_accounts_codes(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each code dies after 5 tries, but a session can start new logins for new codes: wrong codes are
+    also counted per account (OWASP ASVS 2.2.1), and past the threshold even a right code is refused."""
+    server = _server(client)
+    monkeypatch.setattr(server.settings, "otp_lockout_threshold", 3)
+    for _ in range(3):  # three logins, one wrong code each
+        page, html = _otp_page(client)
+        code = sms_code(client)
+        wrong = "000000" if code != "000000" else "111111"
+        assert (
+            client.post(f"{page}/otp", data={"otp": wrong, "csrf": csrf_of(html)}).status_code
+            == 401
+        )
+    page, html = _otp_page(client)
+    refused = client.post(f"{page}/otp", data={"otp": sms_code(client), "csrf": csrf_of(html)})
+    assert refused.status_code == 429
+    assert "Too many wrong codes" in refused.text
+    with server.engine.connect() as connection:
+        kinds = connection.execute(
+            text("SELECT outcome FROM audit_event WHERE method = 'otp' ORDER BY id DESC LIMIT 3")
+        ).scalars()
+        assert list(kinds) == ["refused", "failure", "lockout"]
+    with server.engine.begin() as connection:  # unlock for the other tests of the session
+        connection.execute(text("DELETE FROM auth_counter WHERE key = :k"), {"k": f"otp:{PIN}"})
+    page, html = _otp_page(client)
+    accepted = client.post(f"{page}/otp", data={"otp": sms_code(client), "csrf": csrf_of(html)})
+    assert accepted.status_code == 303
