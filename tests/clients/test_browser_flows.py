@@ -1,0 +1,421 @@
+"""The three sample apps in a real browser (Playwright driving Debian's Chromium, headless) through the
+real pages of the real servers of ``stack``: the portal's certificate request with its step-up and the
+inspector, the bank's eKYC and large transfer, the hospital's check-in, single sign-on, single logout,
+and the refusal paths. Every step is saved as ``test-artifacts/browser/<scenario>/NN-step.png``
+(viewport 1000×700). One browser for the module, one fresh context (cookie jar) per test. If Chromium
+cannot start, the tests fail: they are never skipped."""
+
+import re
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser
+from playwright.sync_api import Page
+from playwright.sync_api import Response
+from playwright.sync_api import ViewportSize
+from playwright.sync_api import sync_playwright
+
+from tests.clients.conftest import Stack
+from tests.login.test_browser import ARTIFACTS
+from tests.login.test_browser import CHROMIUM
+from tests.login.test_browser import CHROMIUM_ARGS
+from tests.oidc.conftest import LEVEL1_PIN
+from tests.oidc.conftest import PASSCODE
+from tests.oidc.conftest import PASSWORD
+from tests.oidc.conftest import PIN
+
+VIEWPORT: ViewportSize = {"width": 1000, "height": 700}
+NAME = "Nguyễn Văn Bình"  # the persona of PIN
+LOGGED_OUT_LINK = "a[href='/login']"
+LOGOUT_BUTTON = "form[action='/logout'] button"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Exception as exc:  # any launch failure fails the tests: never a skip
+            pytest.fail(f"Chromium ({CHROMIUM}) did not start: {exc}")
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_bank_accounts(stack: Stack) -> None:
+    """Accounts are one per citizen: every test starts with none."""
+    with sqlite3.connect(stack.tmp / "bank.sqlite3") as db:
+        db.execute("DELETE FROM bank_transfer")
+        db.execute("DELETE FROM bank_account")
+
+
+class Tab:
+    """One browser context and its page, with a numbered screenshot of every step and the provider's
+    pages answered the way a citizen answers them."""
+
+    def __init__(self, browser: Browser, stack: Stack, scenario: str) -> None:
+        self.stack = stack
+        self.context = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+        self.context.set_default_timeout(15_000)
+        self.page = self.context.new_page()
+        self.navigations: list[str] = []
+        self.page.on(
+            "request",
+            lambda request: (
+                self.navigations.append(request.url) if request.is_navigation_request() else None
+            ),
+        )
+        self.shots = ARTIFACTS / scenario
+        shutil.rmtree(self.shots, ignore_errors=True)
+        self.shots.mkdir(parents=True)
+        self.count = 0
+        self.status = 0
+        self.ending = ""
+
+    def close(self) -> None:
+        self.context.close()
+
+    def shot(self, step: str, page: Page | None = None) -> Path:
+        self.count += 1
+        path = self.shots / f"{self.count:02d}-{step}.png"
+        (page or self.page).screenshot(path=str(path))
+        return path
+
+    def goto(self, url: str) -> None:
+        response = self.page.goto(url)
+        self.status = response.status if response is not None else 0
+
+    def click(self, selector: str) -> None:
+        """Click something that navigates, and wait for the page it leads to."""
+        with self.page.expect_navigation() as navigation:
+            self.page.click(selector)
+        response: Response | None = navigation.value
+        self.status = response.status if response is not None else 0
+
+    def text(self) -> str:
+        return self.page.inner_text("body")
+
+    def at(self, url: str) -> bool:
+        return self.page.url.split("?")[0] == url
+
+    def json(self, url: str) -> Any:
+        """A JSON resource fetched with this context's cookies (the app's session)."""
+        return self.context.request.get(url).json()
+
+    def answer_vneid(self, pin: str = PIN, decision: str = "approve") -> list[str]:
+        """Answer the provider's pages (password, SMS code read from the mock inbox, passcode, face
+        match, consent, an ending page's Continue) until the browser is back at an app; the kinds of
+        pages answered, in order."""
+        answered: list[str] = []
+        page = self.page
+        for _ in range(12):
+            if not page.url.startswith(f"{self.stack.idp}/interaction/"):
+                return answered
+            if page.locator("#password").count():
+                answered.append("password")
+                page.fill("#username", pin)
+                page.fill("#password", PASSWORD)
+                self.shot("vneid-password")
+                self.click("form[action$='/login'] button[type=submit]")
+            elif page.locator("#otp").count():
+                answered.append("otp")
+                self.shot("vneid-otp")
+                with self.context.expect_page() as opened:
+                    page.click("a[href^='/sandbox/sms']")  # the OTP page's inbox link (new tab)
+                inbox = opened.value
+                inbox.wait_for_load_state()
+                self.shot("sandbox-sms-inbox", inbox)
+                found = re.search(r"\b(\d{6})\b", inbox.inner_text("tbody tr"))
+                assert found is not None, inbox.inner_text("body")
+                inbox.close()
+                page.fill("#otp", found.group(1))
+                self.click("form[action$='/otp'] button[type=submit]")
+            elif page.locator("#passcode").count():
+                answered.append("passcode")
+                page.fill("#passcode", PASSCODE)
+                self.shot("vneid-passcode")
+                self.click("form[action$='/passcode'] button[type=submit]")
+            elif page.locator("button[name=face][value=match]").count():
+                answered.append("face")
+                self.shot("vneid-face")
+                self.click("button[name=face][value=match]")
+            elif page.locator("button[name=decision]").count():
+                answered.append("consent")
+                self.shot("vneid-consent")
+                self.click(f"button[name=decision][value={decision}]")
+            elif page.locator("form[action$='/continue'] button").count():
+                answered.append("ending")
+                self.ending = self.text()
+                self.shot("vneid-ending")
+                self.click("form[action$='/continue'] button")
+            else:
+                raise AssertionError(f"an unexpected VNeID page: {self.text()}")
+        raise AssertionError("the login did not end")
+
+    def signed_in(self) -> bool:
+        """The app's header shows the logout button (and not the login link)."""
+        return bool(self.page.locator(LOGOUT_BUTTON).count()) and not bool(
+            self.page.locator(LOGGED_OUT_LINK).count()
+        )
+
+
+@pytest.fixture
+def tabs(chromium: Browser, stack: Stack) -> Iterator[list[Tab]]:
+    opened: list[Tab] = []
+    yield opened
+    for tab in opened:
+        tab.close()
+
+
+def _tab(chromium: Browser, stack: Stack, tabs: list[Tab], scenario: str) -> Tab:
+    tab = Tab(chromium, stack, scenario)
+    tabs.append(tab)
+    return tab
+
+
+def _portal_login(tab: Tab) -> None:
+    """Sign in to the portal at LoA2 from its header link: password, SMS code, consent."""
+    portal = tab.stack.urls["portal"]
+    tab.goto(f"{portal}/")
+    assert not tab.signed_in()
+    tab.shot("portal-home")
+    tab.click(LOGGED_OUT_LINK)
+    assert tab.page.url.startswith(f"{tab.stack.idp}/interaction/")
+    assert tab.answer_vneid() == ["password", "otp", "consent"]
+    assert tab.at(f"{portal}/"), tab.page.url
+    assert tab.signed_in()
+
+
+def test_portal_judicial_record_steps_up_and_is_inspected(
+    chromium: Browser, stack: Stack, tabs: list[Tab]
+) -> None:
+    portal = stack.urls["portal"]
+    tab = _tab(chromium, stack, tabs, "portal")
+    _portal_login(tab)
+    text = tab.text()
+    assert f"SoDinhDanh {PIN}" in text
+    assert "LoA2" in text
+    assert "Cấp Phiếu lý lịch tư pháp" in text
+    assert "Tra cứu hồ sơ" in text
+    tab.shot("service-catalogue")
+
+    tab.click("a[href='/judicial-record']")
+    # The step-up asks only the missing factors of LoA3 in the same VNeID session, then consent.
+    assert tab.answer_vneid() == ["passcode", "face", "consent"]
+    assert tab.at(f"{portal}/judicial-record"), tab.page.url
+    assert any("acr_values=LoA3" in url for url in tab.navigations)
+    text = tab.text()
+    assert "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp" in text
+    assert NAME in text
+    assert PIN in text
+    assert "Nơi thường trú" in text
+    assert "Thành viên hộ gia đình" in text
+    assert "LoA3" in tab.page.inner_text("header")
+    tab.shot("prefilled-form")
+
+    purpose = "Bổ sung hồ sơ xin việc (trình duyệt)"
+    tab.page.select_option("#certificate_type", "2")
+    tab.page.fill("#copies", "2")
+    tab.page.fill("#purpose", purpose)
+    tab.shot("form-filled")
+    tab.click("form[action='/judicial-record'] button[type=submit]")
+    assert tab.at(f"{portal}/requests"), tab.page.url
+    row = tab.page.locator("tr", has_text=purpose)
+    assert row.count() == 1
+    assert re.search(r"LLTP-\d{6}", row.inner_text())
+    assert "LoA3" in row.inner_text()
+    assert "Phiếu số 2" in row.inner_text()
+    tab.shot("my-applications")
+
+    tab.click("a[href='/inspector']")
+    assert tab.at(f"{portal}/inspector")
+    flows = tab.page.locator("section.flow")
+    assert flows.count() == 2
+    newest = flows.nth(0)
+    assert "step-up: Phiếu lý lịch tư pháp" in newest.locator("h2").inner_text()
+    steps = newest.locator("article.step")
+    assert [steps.nth(i).get_attribute("data-step") for i in range(steps.count())] == [
+        "authorization_request",
+        "callback",
+        "token_response",
+        "id_token",
+        "userinfo",
+    ]
+    shown = newest.inner_text()
+    assert "LoA3" in shown
+    assert "household" in shown
+    assert "client_secret_basic" in shown
+    assert "valid (RS256" in shown
+    tab.shot("inspector")
+
+
+def test_bank_ekyc_then_a_large_transfer_asks_again(
+    chromium: Browser, stack: Stack, tabs: list[Tab]
+) -> None:
+    bank = stack.urls["bank"]
+    tab = _tab(chromium, stack, tabs, "bank")
+    tab.goto(f"{bank}/")
+    assert "Mở tài khoản trực tuyến bằng VNeID" in tab.text()
+    tab.shot("bank-home")
+    tab.click("main a[href='/open']")
+    assert tab.answer_vneid() == ["password", "passcode", "face", "consent"]
+    assert tab.at(f"{bank}/open"), tab.page.url
+    text = tab.text()
+    assert "Xác nhận thông tin eKYC" in text
+    assert PIN in text
+    assert re.search(r"\+849\d{8}", text)
+    assert "LoA3" in text
+    assert "/portraits/" in (tab.page.get_attribute("main img", "src") or "")
+    tab.shot("ekyc-confirm")
+    tab.page.check("#terms")
+    tab.click("form[action='/open'] button[type=submit]")
+    assert tab.at(f"{bank}/account"), tab.page.url
+    text = tab.text()
+    assert "Tài khoản của bạn" in text
+    assert re.search(r"9704\d{8}", text)
+    assert "50.000.000 ₫" in text
+    tab.shot("account-opened")
+
+    before = len(tab.navigations)
+    tab.page.fill("#to_account", "123456789")
+    tab.page.fill("#amount", "15000000")
+    tab.page.fill("#note", "Học phí")
+    tab.shot("transfer-15m")
+    tab.click("form[action='/transfer'] button[type=submit]")
+    # max_age=0: the password again, then every factor of LoA3 (consent was given already).
+    assert tab.answer_vneid() == ["password", "passcode", "face"]
+    assert any(
+        url.startswith(f"{stack.idp}/authorize") and "max_age=0" in url
+        for url in tab.navigations[before:]
+    )
+    assert tab.at(f"{bank}/account"), tab.page.url
+    assert "35.000.000 ₫" in tab.page.locator("table.facts").inner_text()
+    row = tab.page.locator("tr", has_text="Học phí")
+    assert "15.000.000 ₫" in row.inner_text()
+    assert "LoA3" in row.inner_text()
+    tab.shot("transfer-done")
+    flow = tab.json(f"{bank}/inspector.json")["flows"][-1]
+    assert flow["steps"][0]["data"]["parameters"]["max_age"] == "0"
+    assert flow["steps"][3]["data"]["jwe_header"]["enc"] == "A256GCM"
+
+
+def test_hospital_checkin_shows_the_bhyt_card(
+    chromium: Browser, stack: Stack, tabs: list[Tab]
+) -> None:
+    hospital = stack.urls["hospital"]
+    tab = _tab(chromium, stack, tabs, "hospital")
+    tab.goto(f"{hospital}/")
+    tab.shot("kiosk-home")
+    tab.click("main a[href='/checkin']")
+    assert tab.answer_vneid() == ["password", "passcode", "face", "consent"]
+    assert tab.at(f"{hospital}/checkin"), tab.page.url
+    card = tab.page.locator("table.facts").inner_text()
+    assert NAME in card
+    assert re.search(r"Số thẻ BHYT / Card number\s+[A-Z]{2}\d[0-9A-Z]{2}\d{10}", card), card
+    assert re.search(r"Nơi đăng ký KCB ban đầu / Registered facility\s+\S", card), card
+    assert not tab.page.locator("[role=alert]").count()  # the card is there
+    tab.shot("bhyt-card")
+    tab.page.select_option("#department", "mat")
+    tab.click("form[action='/checkin'] button[type=submit]")
+    assert re.fullmatch(rf"{re.escape(hospital)}/ticket/\d+", tab.page.url)
+    assert re.fullmatch(r"\d{3}", tab.page.inner_text("#queue-number"))
+    assert "Khoa Mắt" in tab.text()
+    tab.shot("queue-number")
+
+
+def test_single_sign_on_the_hospital_asks_no_password_after_the_portal(
+    chromium: Browser, stack: Stack, tabs: list[Tab]
+) -> None:
+    hospital = stack.urls["hospital"]
+    tab = _tab(chromium, stack, tabs, "single-sign-on")
+    _portal_login(tab)
+    tab.shot("portal-signed-in")
+    tab.goto(f"{hospital}/checkin")
+    answered = tab.answer_vneid()
+    # The VNeID session is reused: no password, no SMS code; the kiosk's LoA3 adds the passcode and
+    # face, and the hospital's own consent is asked.
+    assert "password" not in answered
+    assert "otp" not in answered
+    assert answered[-1] == "consent"
+    assert tab.at(f"{hospital}/checkin"), tab.page.url
+    assert tab.signed_in()
+    assert NAME in tab.text()
+    tab.shot("hospital-signed-in")
+    portal_claims = tab.json(f"{stack.urls['portal']}/inspector.json")["flows"][-1]["steps"][3]
+    hospital_claims = tab.json(f"{hospital}/inspector.json")["flows"][-1]["steps"][3]
+    assert portal_claims["data"]["claims"]["sid"] == hospital_claims["data"]["claims"]["sid"]
+
+
+def test_single_logout_logs_every_app_out(chromium: Browser, stack: Stack, tabs: list[Tab]) -> None:
+    urls = stack.urls
+    tab = _tab(chromium, stack, tabs, "single-logout")
+    _portal_login(tab)
+    tab.goto(f"{urls['hospital']}/checkin")
+    tab.answer_vneid()
+    assert tab.at(f"{urls['hospital']}/checkin")
+    tab.goto(f"{urls['bank']}/login")
+    assert tab.answer_vneid() == ["consent"]  # LoA3 reached already: the bank's consent only
+    assert tab.signed_in()
+    tab.shot("bank-signed-in")
+    for app in ("hospital", "portal"):  # the portal last: its page is where the citizen logs out
+        tab.goto(f"{urls[app]}/")
+        assert tab.signed_in(), app
+
+    tab.shot("portal-before-logout")
+    tab.click(LOGOUT_BUTTON)
+    assert tab.at(f"{urls['portal']}/logged-out"), tab.page.url
+    assert "Đã đăng xuất" in tab.text()
+    assert not tab.signed_in()
+    tab.shot("portal-logged-out")
+    for app in ("hospital", "bank"):  # ended by the provider's back-channel logout tokens
+        tab.goto(f"{urls[app]}/")
+        assert tab.page.locator(LOGGED_OUT_LINK).count() == 1, app
+        assert not tab.page.locator(LOGOUT_BUTTON).count(), app
+        tab.shot(f"{app}-reloaded-logged-out")
+    # The VNeID session is gone too: the hospital asks for the password again.
+    tab.goto(f"{urls['hospital']}/checkin")
+    assert tab.page.locator("#password").count() == 1
+    tab.shot("hospital-asks-password-again")
+
+
+def test_denied_consent_is_the_apps_clear_error_page(
+    chromium: Browser, stack: Stack, tabs: list[Tab]
+) -> None:
+    portal = stack.urls["portal"]
+    tab = _tab(chromium, stack, tabs, "portal-denied-consent")
+    tab.goto(f"{portal}/login")
+    assert tab.answer_vneid(decision="deny") == ["password", "otp", "consent"]
+    assert tab.at(f"{portal}/callback"), tab.page.url
+    assert tab.status == 400
+    alert = tab.page.inner_text("[role=alert]")
+    assert "từ chối" in alert
+    assert "declined" in alert
+    assert "access_denied" in tab.text()
+    assert not tab.signed_in()
+    tab.shot("access-denied")
+
+
+def test_level1_citizen_at_the_bank_is_explained_then_refused(
+    chromium: Browser, stack: Stack, tabs: list[Tab]
+) -> None:
+    bank = stack.urls["bank"]
+    tab = _tab(chromium, stack, tabs, "bank-level1")
+    tab.goto(f"{bank}/open")
+    answered = tab.answer_vneid(pin=LEVEL1_PIN)
+    assert answered[0] == "password"
+    assert answered[-1] == "ending"
+    assert "passcode" not in answered
+    # VNeID's own explanation first: level 1, and how to reach level 2.
+    assert "Chưa đủ mức xác thực" in tab.ending
+    assert "mức 2" in tab.ending
+    assert "Công an" in tab.ending
+    assert tab.at(f"{bank}/callback"), tab.page.url
+    assert tab.status == 400
+    assert "unmet_authentication_requirements" in tab.text()
+    assert "mức 2" in tab.page.inner_text("[role=alert]")
+    assert not tab.signed_in()
+    tab.shot("bank-refusal")
