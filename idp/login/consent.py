@@ -78,7 +78,8 @@ def consent_response(
     """The consent page, or straight back to the protocol when consent is remembered."""
     client = server.query_client(record["client_id"]) if record.get("client_id") else None
     if client is None:  # an interaction for the account page, not for a client
-        return RedirectResponse(local_path(record.get("return_to")), status_code=303)
+        target = interaction.safe_return_to(record)
+        return RedirectResponse(target, status_code=303) if target else interaction.gone()
     scopes = record["scope"].split()
     if not record.get("force_consent") and covers(
         server.engine, session.pin, client.client_id, scopes
@@ -195,9 +196,3 @@ def _level(params: dict[str, str]) -> str | None:
         return str(acr["value"])
     values = acr.get("values")
     return " ".join(str(v) for v in values) if isinstance(values, list) and values else None
-
-
-def local_path(path: Any) -> str:
-    """Only a path on this server (never ``//host``): where an account-page interaction returns."""
-    value = str(path or "/account")
-    return value if value.startswith("/") and not value.startswith("//") else "/account"

@@ -111,7 +111,7 @@ def _passed(
 ) -> RedirectResponse:
     session.add_factor(factor)
     save_session(server.store, session, server.settings.session_ttl)
-    return RedirectResponse(f"/interaction/{uid}", status_code=303)
+    return _back(uid)
 
 
 def _back(uid: str) -> RedirectResponse:

@@ -17,8 +17,6 @@ from idp.population_db.credentials import verify_secret
 from idp.population_db.lookup import CitizenRecord
 from idp.population_db.lookup import find_citizen
 
-PASSWORD_ACR = "LoA1"
-
 
 def find_record(engine: Engine, pin: str) -> CitizenRecord | None:
     """The citizen with this PIN and every linked record, or None."""
@@ -68,12 +66,6 @@ def refusal_of(record: CitizenRecord) -> str | None:
     if record.account is None or record.account.status != AccountStatus.ACTIVE.value:
         return "locked"
     return None
-
-
-def authenticate_password(engine: Engine, pin: str, password: str) -> CitizenRecord | None:
-    """The citizen when ``pin`` has an active account whose password is ``password``; else None."""
-    record = check_password(engine, pin, password)
-    return None if record is None or refusal_of(record) else record
 
 
 def subject_for(pin: str, secret: str, sector: str | None = None) -> str:
