@@ -28,6 +28,7 @@ from idp.oidc.backchannel import LogoutSender
 from idp.oidc.consents import create_consent_table
 from idp.oidc.grant_index import create_grant_index_table
 from idp.oidc.keys import KeyRing
+from idp.oidc.memory_store import MemoryStateStore
 from idp.oidc.metadata import metadata_bytes
 from idp.oidc.openapi import document_static_paths
 from idp.oidc.portraits import router as portrait_router
@@ -93,7 +94,9 @@ def create_app(
 
 
 def _state_store(settings: IdPSettings, engine: Engine) -> StateStore:
-    """Redis when ``state_store_url`` names one (distributed mode), else the SQL database's table."""
-    if settings.state_store_url:
-        return RedisStateStore(settings.state_store_url, settings.state_store_prefix)
-    return SqlStateStore(engine)
+    """This process's memory (embedded default), the SQL database's table, or Redis (distributed mode)."""
+    if settings.state_store_url == "memory":
+        return MemoryStateStore()
+    if settings.state_store_url == "sql":
+        return SqlStateStore(engine)
+    return RedisStateStore(settings.state_store_url, settings.state_store_prefix)

@@ -23,9 +23,10 @@ class IdPSettings(BaseSettings):
     database_url: str = f"sqlite:///{DEFAULT_DATA_DIR / 'vneid.sqlite3'}"
     """SQLAlchemy URL of the population database (SQLite file by default; PostgreSQL for distributed mode)."""
 
-    state_store_url: str = ""
-    """Where ephemeral protocol state lives: empty for the ``oidc_state`` table of the database above, or
-    ``redis://host:port/db`` for Redis (the distributed mode: several provider processes share it)."""
+    state_store_url: str = "memory"
+    """Where ephemeral protocol state lives: ``memory`` for this process (the embedded default, forgotten at
+    a restart), ``sql`` for the ``oidc_state`` table of the database above, or ``redis://host:port/db``
+    for Redis (the distributed mode: several provider processes share it)."""
 
     state_store_prefix: str = "vneid:"
     """Prefix of every Redis key, so that one Redis can serve several sandboxes."""
@@ -115,6 +116,6 @@ class IdPSettings(BaseSettings):
     @field_validator("state_store_url")
     @classmethod
     def _known_store(cls, url: str) -> str:
-        if url and not url.startswith(("redis://", "rediss://", "unix://")):
-            raise ValueError("must be empty (the SQL database) or a redis:// URL")
+        if url not in ("memory", "sql") and not url.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be memory, sql (the database) or a redis:// URL")
         return url

@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from idp.login.lockout import Limits
 from idp.login.lockout import clear_failures
 from idp.login.lockout import count_failure
+from idp.login.lockout import factor_state
 from idp.login.lockout import is_locked
 from idp.login.lockout import rate_limited
 from idp.oidc.accounts import check_passcode
@@ -27,6 +28,7 @@ from idp.oidc.assurance import SMS_OTP
 from idp.oidc.audit import AUTHENTICATION
 from idp.oidc.audit import record_event
 from idp.oidc.server import AuthorizationServer
+from idp.population_db.lookup import AccountHolder
 from idp.population_db.lookup import CitizenRecord
 
 
@@ -40,7 +42,7 @@ class Outcome(Enum):
 @dataclass(frozen=True)
 class PasswordResult:
     outcome: Outcome
-    record: CitizenRecord | None = None
+    record: AccountHolder | None = None
     reason: str = ""
 
 
@@ -100,8 +102,9 @@ def password_attempt(
         if rate_limited(connection, username, ip, limits):
             _event(connection, "refused", event, detail="rate limit")
             return PasswordResult(Outcome.LIMITED)
-        locked = is_locked(connection, PASSWORD, username)
-    record = check_password(server.engine, username, password)  # always one Argon2 verification
+        state = factor_state(connection, PASSWORD, username)
+    locked = state.locked
+    record = check_password(server.engine, server.secret_verifier, username, password, locked=locked)
     with server.engine.begin() as connection:
         if locked:
             _event(connection, "refused", event, detail="locked out")
@@ -112,7 +115,8 @@ def password_attempt(
             if locks:
                 _event(connection, "lockout", event)
             return PasswordResult(Outcome.BAD)
-        clear_failures(connection, PASSWORD, username)
+        if state.failures:
+            clear_failures(connection, PASSWORD, username)
         if reason := refusal_of(record):
             _event(connection, "refused", event, detail=reason)
             return PasswordResult(Outcome.REFUSED, record, reason)
@@ -134,7 +138,7 @@ def passcode_attempt(
     event = _Who(pin, client_id, PASSCODE)
     with server.engine.begin() as connection:
         locked = is_locked(connection, PASSCODE, pin)
-    right = check_passcode(record, passcode)
+    right = check_passcode(server.secret_verifier, record, passcode, locked=locked)
     with server.engine.begin() as connection:
         if locked:
             _event(connection, "refused", event, detail="locked out")

@@ -1,9 +1,9 @@
 """Brute-force protection (chống dò mật khẩu): failure counters, temporary lockout and rate limits.
 
 One table, ``auth_counter``, in the population's database, so every counter is shared by every worker.
-Each change is one atomic statement (``INSERT … ON CONFLICT DO NOTHING`` then ``UPDATE … RETURNING``,
-on SQLite ≥ 3.35 and PostgreSQL), made inside the caller's transaction so the audit row of the same
-event commits with it. Two concurrent wrong passwords therefore count two, and exactly one of them is
+Each change is one atomic statement (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, on SQLite ≥ 3.35
+and PostgreSQL), made inside the caller's transaction so the audit row of the same event commits with
+it. Two concurrent wrong passwords therefore count two, and exactly one of them is
 the one that reaches the threshold and locks.
 
 - Lockout: ``lockout_threshold`` wrong secrets in a row (password, or passcode) lock that factor of that
@@ -11,11 +11,13 @@ the one that reaches the threshold and locks.
   (security background §4.1: never tell the attacker the account is locked). Failures older than
   ``lockout_seconds`` are forgotten.
 - Rate limits: fixed windows of ``login_rate_window`` seconds, per PIN and per client IP (OWASP ASVS
-  2.2.1, NIST SP 800-63B §5.2.2).
+  2.2.1, NIST SP 800-63B §5.2.2). Counters of past windows are deleted when an address opens a new
+  window (its first attempt in it), not at every attempt.
 """
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy import Engine
@@ -72,52 +74,71 @@ def create_counter_table(engine: Engine) -> None:
 
 # The statements are built once, with bound parameters (see :class:`idp.oidc.store.SqlStateStore`).
 _COUNT = case((COUNTER.c.updated_at < bindparam("forget_before"), 1), else_=COUNTER.c.count + 1)
-_INCREMENT = (
-    update(COUNTER)
-    .where(COUNTER.c.key == bindparam("counter"))
-    .values(count=_COUNT, updated_at=bindparam("now"))
-    .returning(COUNTER.c.count)
-)
 _FORGET_STALE = delete(COUNTER).where(
     COUNTER.c.updated_at < bindparam("stale"), COUNTER.c.locked_until < bindparam("now")
 )
-_LOCKED_UNTIL = select(COUNTER.c.locked_until).where(COUNTER.c.key == bindparam("counter"))
+_STATE = select(COUNTER.c.locked_until, COUNTER.c.count).where(
+    COUNTER.c.key == bindparam("counter")
+)
 _LOCK = (
     update(COUNTER)
     .where(COUNTER.c.key == bindparam("counter"))
     .values(count=0, locked_until=bindparam("until"))
 )
 _CLEAR = update(COUNTER).where(COUNTER.c.key == bindparam("counter")).values(count=0)
-_CREATE = {
-    "postgresql": postgresql.insert(COUNTER).on_conflict_do_nothing(),
-    "sqlite": sqlite.insert(COUNTER).on_conflict_do_nothing(),
-}
+
+
+def _increment(insert: Any) -> Any:
+    """A new counter at 1, or one more on the existing one (from 1 again when it is stale)."""
+    statement = insert(COUNTER).values(
+        key=bindparam("counter"), count=1, updated_at=bindparam("now"), locked_until=0.0
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[COUNTER.c.key],
+        set_={"count": _COUNT, "updated_at": statement.excluded.updated_at},
+    ).returning(COUNTER.c.count)
+
+
+_INCREMENT = {"postgresql": _increment(postgresql.insert), "sqlite": _increment(sqlite.insert)}
+
+
+@dataclass(frozen=True)
+class FactorState:
+    """A factor of a PIN: locked now, and how many failures in a row it has."""
+
+    locked: bool
+    failures: int
 
 
 def _bump(connection: Connection, key: str, forget_before: float) -> int:
     """Add one to ``key`` (restarting from 1 when its last change is older than ``forget_before``)."""
-    now = time.time()
-    row = {"key": key, "count": 0, "updated_at": now, "locked_until": 0.0}
-    connection.execute(_CREATE[connection.dialect.name], row)
-    parameters = {"counter": key, "forget_before": forget_before, "now": now}
-    return int(connection.execute(_INCREMENT, parameters).scalar_one())
+    parameters = {"counter": key, "forget_before": forget_before, "now": time.time()}
+    return int(connection.execute(_INCREMENT[connection.dialect.name], parameters).scalar_one())
 
 
 def rate_limited(connection: Connection, pin: str, ip: str, limits: Limits) -> bool:
     """Count one password attempt for ``pin`` and ``ip``; whether either is over its limit."""
     now = time.time()
     window = int(now // limits.window)
-    stale = now - 2 * max(limits.window, limits.lock_seconds)
-    connection.execute(_FORGET_STALE, {"stale": stale, "now": now})
     per_pin = _bump(connection, f"rate:pin:{pin[:64]}:{window}", 0.0)
     per_ip = _bump(connection, f"rate:ip:{ip[:64]}:{window}", 0.0)
+    if per_ip == 1:
+        stale = now - 2 * max(limits.window, limits.lock_seconds)
+        connection.execute(_FORGET_STALE, {"stale": stale, "now": now})
     return per_pin > limits.per_account or per_ip > limits.per_ip
 
 
-def is_locked(connection: Connection, factor: str, pin: str) -> bool:
+def factor_state(connection: Connection, factor: str, pin: str) -> FactorState:
     key = f"{factor}:{pin[:64]}"
-    locked_until = connection.execute(_LOCKED_UNTIL, {"counter": key}).scalar_one_or_none()
-    return locked_until is not None and locked_until > time.time()
+    row = connection.execute(_STATE, {"counter": key}).one_or_none()
+    if row is None:
+        return FactorState(locked=False, failures=0)
+    locked_until, failures = row
+    return FactorState(locked=locked_until > time.time(), failures=int(failures))
+
+
+def is_locked(connection: Connection, factor: str, pin: str) -> bool:
+    return factor_state(connection, factor, pin).locked
 
 
 def count_failure(connection: Connection, factor: str, pin: str, limits: Limits) -> bool:

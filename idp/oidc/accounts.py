@@ -12,9 +12,12 @@ import hmac
 from sqlalchemy import Engine
 
 from idp.population_db.codes import AccountStatus
+from idp.population_db.credentials import SecretVerifier
 from idp.population_db.credentials import hash_secret
 from idp.population_db.credentials import verify_secret
+from idp.population_db.lookup import AccountHolder
 from idp.population_db.lookup import CitizenRecord
+from idp.population_db.lookup import find_account_holder
 from idp.population_db.lookup import find_citizen
 
 
@@ -38,28 +41,40 @@ def warm_up() -> None:
     _decoy_hash()
 
 
-def check_password(engine: Engine, pin: str, password: str) -> CitizenRecord | None:
+def check_password(
+    engine: Engine, verifier: SecretVerifier, pin: str, password: str, *, locked: bool = False
+) -> AccountHolder | None:
     """The citizen when ``pin`` has an account (of any status) whose password is ``password``.
 
     An unknown PIN, a citizen without an account and a wrong password all cost one Argon2 verification
     and give None, so they cannot be told apart; the caller decides about locked or deceased citizens.
+    A ``locked`` password is verified in full (never from the memo), so that the right password takes
+    as long as a wrong one while the lockout lasts.
     """
-    record = find_record(engine, pin) if is_pin(pin) else None
+    record = None
+    if is_pin(pin):
+        with engine.connect() as connection:
+            record = find_account_holder(connection, pin)
     if record is None or record.account is None:
-        # Hash anyway, so an unknown PIN takes as long to refuse as a wrong password.
+        # Hash anyway, so an unknown PIN takes as long to refuse as a wrong password; never from the
+        # memo, which would answer the decoy's own password faster for unknown PINs only.
         verify_secret(_decoy_hash(), password)
         return None
-    return record if verify_secret(record.account.password_hash, password) else None
+    right = verifier.verify(record.account.password_hash, password, remembered=not locked)
+    return record if right else None
 
 
-def check_passcode(record: CitizenRecord, passcode: str) -> bool:
-    """Whether ``passcode`` is the account's 6-digit passcode (mã bảo vệ)."""
+def check_passcode(
+    verifier: SecretVerifier, record: CitizenRecord, passcode: str, *, locked: bool = False
+) -> bool:
+    """Whether ``passcode`` is the account's 6-digit passcode (mã bảo vệ); ``locked`` as for
+    :func:`check_password`."""
     if record.account is None or not (passcode.isascii() and passcode.isdigit()):
         return False
-    return verify_secret(record.account.passcode_hash, passcode)
+    return verifier.verify(record.account.passcode_hash, passcode, remembered=not locked)
 
 
-def refusal_of(record: CitizenRecord) -> str | None:
+def refusal_of(record: AccountHolder | CitizenRecord) -> str | None:
     """Why this citizen may not log in at all: ``deceased``, ``locked`` (by the police), or None."""
     if record.citizen.deceased_on is not None:
         return "deceased"

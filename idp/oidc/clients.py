@@ -18,8 +18,8 @@ from authlib.oauth2.rfc6749 import ClientMixin
 from authlib.oauth2.rfc6749 import list_to_scope
 from authlib.oauth2.rfc6749 import scope_to_list
 
+from idp.population_db.credentials import SecretVerifier
 from idp.population_db.credentials import hash_secret
-from idp.population_db.credentials import verify_secret
 
 AUTH_METHODS = ("client_secret_basic", "client_secret_post", "private_key_jwt", "none")
 
@@ -31,6 +31,9 @@ class Client(ClientMixin):  # type: ignore[misc]
     client_id: str
     metadata: dict[str, Any] = field(default_factory=dict)
     client_secret_hash: str | None = None
+    verifier: SecretVerifier = field(default_factory=SecretVerifier, repr=False, compare=False)
+    """Verifies the secret; the provider's one verifier, so that a secret verified once is not
+    verified in full again at every token request."""
 
     @property
     def auth_method(self) -> str:
@@ -72,7 +75,7 @@ class Client(ClientMixin):  # type: ignore[misc]
     def check_client_secret(self, client_secret: str) -> bool:
         if self.client_secret_hash is None:
             return False
-        return verify_secret(self.client_secret_hash, client_secret)
+        return self.verifier.verify(self.client_secret_hash, client_secret)
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
         return method == self.auth_method
@@ -91,8 +94,10 @@ class Client(ClientMixin):  # type: ignore[misc]
         return entry
 
 
-def load_clients(path: Path) -> dict[str, Client]:
-    """Every client of the file at ``path`` (``{"clients": [...]}``) by ``client_id``."""
+def load_clients(path: Path, verifier: SecretVerifier | None = None) -> dict[str, Client]:
+    """Every client of the file at ``path`` (``{"clients": [...]}``) by ``client_id``, their secrets
+    verified by ``verifier`` (a new one when None)."""
+    verifier = verifier or SecretVerifier()
     if not path.exists():
         return {}
     entries = json.loads(path.read_text(encoding="utf-8"))["clients"]
@@ -101,7 +106,7 @@ def load_clients(path: Path) -> dict[str, Client]:
         metadata = dict(entry)
         client_id = str(metadata.pop("client_id"))
         secret_hash = metadata.pop("client_secret_hash", None)
-        clients[client_id] = Client(client_id, metadata, secret_hash)
+        clients[client_id] = Client(client_id, metadata, secret_hash, verifier)
     return clients
 
 

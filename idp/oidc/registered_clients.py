@@ -14,6 +14,7 @@ from sqlmodel import Field
 from sqlmodel import SQLModel
 
 from idp.oidc.clients import Client
+from idp.population_db.credentials import SecretVerifier
 
 
 class OidcClient(SQLModel, table=True):
@@ -33,8 +34,9 @@ CLIENTS: Table = OidcClient.__table__  # type: ignore[attr-defined]
 class RegisteredClients:
     """Registered clients by ``client_id``, in the database."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, verifier: SecretVerifier) -> None:
         self.engine = engine
+        self.verifier = verifier
         CLIENTS.create(engine, checkfirst=True)
 
     def add(self, client: Client, issued_at: int) -> None:
@@ -55,4 +57,6 @@ class RegisteredClients:
             row = connection.execute(query).one_or_none()
         if row is None:
             return None
-        return Client(client_id, json.loads(row.metadata_json), row.client_secret_hash)
+        return Client(
+            client_id, json.loads(row.metadata_json), row.client_secret_hash, self.verifier
+        )

@@ -39,6 +39,7 @@ from idp.oidc.store import StateStore
 from idp.oidc.tokens import AccessTokenGenerator
 from idp.oidc.tokens import revoke_grant
 from idp.oidc.tokens import save_token
+from idp.population_db.credentials import SecretVerifier
 from idp.settings import IdPSettings
 
 
@@ -53,8 +54,9 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         self.engine = engine
         self.store = store
         self.keys = keys
-        self.clients = load_clients(settings.clients_file)
-        self.registered_clients = RegisteredClients(engine)
+        self.secret_verifier = SecretVerifier()
+        self.clients = load_clients(settings.clients_file, self.secret_verifier)
+        self.registered_clients = RegisteredClients(engine, self.secret_verifier)
         self.register_token_generator(
             "default", AccessTokenGenerator(settings.issuer, keys, settings.access_token_ttl)
         )

@@ -4,7 +4,8 @@ The permanent residence (thường trú) is the registered address of the citize
 residence (tạm trú) and current place of living (nơi ở hiện tại) are rows of their own, and the current
 place defaults to the temporary residence, then to the permanent one.
 
-A lookup is five statements on one connection (the 1:1 records in one outer join, relatives, and the three
+:func:`find_account_holder` is the password form's lookup: the citizen and the account only, in one
+statement, since a login needs nothing else. A full lookup is five statements on one connection (the 1:1 records in one outer join, relatives, and the three
 1:N records), prebuilt with SQLAlchemy Core and sent together on PostgreSQL, and builds the models without
 re-validating what the database returns: it is on the path of every login and every userinfo request.
 """
@@ -70,6 +71,14 @@ class CitizenRecord:
     children: tuple[Citizen, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class AccountHolder:
+    """A citizen and their VNeID account, if any: what a login needs."""
+
+    citizen: Citizen
+    account: VneidAccount | None
+
+
 _CITIZEN = table_of(Citizen)
 _HOUSEHOLD = table_of(Household)
 _CARD = table_of(IdentityCard)
@@ -97,6 +106,12 @@ _CORE = (
     .join(_HOUSEHOLD, _HOUSEHOLD.c.number == _CITIZEN.c.household_number)
     .outerjoin(_CARD, _CARD.c.pin == _CITIZEN.c.pin)
     .outerjoin(_INSURANCE, _INSURANCE.c.pin == _CITIZEN.c.pin)
+    .outerjoin(_ACCOUNT, _ACCOUNT.c.pin == _CITIZEN.c.pin)
+    .where(_CITIZEN.c.pin == _PIN)
+)
+_HOLDER = (
+    select(_CITIZEN, _ACCOUNT)
+    .select_from(_CITIZEN)
     .outerjoin(_ACCOUNT, _ACCOUNT.c.pin == _CITIZEN.c.pin)
     .where(_CITIZEN.c.pin == _PIN)
 )
@@ -195,3 +210,16 @@ def find_citizen(connection: Connection, pin: str) -> CitizenRecord | None:
         account=account if isinstance(account, VneidAccount) else None,
         children=tuple(o for o in others if pin in (o.father_pin, o.mother_pin)),
     )
+
+
+def find_account_holder(connection: Connection, pin: str) -> AccountHolder | None:
+    """The citizen whose PIN is ``pin`` and their account (None without one), or None."""
+    configure_mappers()
+    row = connection.execute(_HOLDER, {"pin": pin}).one_or_none()
+    if row is None:
+        return None
+    width = len(_CITIZEN.columns)
+    citizen = _model(Citizen, _CITIZEN, tuple(row[:width]))
+    account_values = tuple(row[width:])
+    account = None if account_values[0] is None else _model(VneidAccount, _ACCOUNT, account_values)
+    return AccountHolder(citizen, account)
