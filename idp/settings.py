@@ -116,6 +116,8 @@ class IdPSettings(BaseSettings):
     @field_validator("state_store_url")
     @classmethod
     def _known_store(cls, url: str) -> str:
-        if url not in ("memory", "sql") and not url.startswith(("redis://", "rediss://", "unix://")):
+        if url not in ("memory", "sql") and not url.startswith(
+            ("redis://", "rediss://", "unix://")
+        ):
             raise ValueError("must be memory, sql (the database) or a redis:// URL")
         return url

@@ -104,7 +104,9 @@ def password_attempt(
             return PasswordResult(Outcome.LIMITED)
         state = factor_state(connection, PASSWORD, username)
     locked = state.locked
-    record = check_password(server.engine, server.secret_verifier, username, password, locked=locked)
+    record = check_password(
+        server.engine, server.secret_verifier, username, password, locked=locked
+    )
     with server.engine.begin() as connection:
         if locked:
             _event(connection, "refused", event, detail="locked out")
