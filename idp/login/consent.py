@@ -11,11 +11,10 @@ of the code and the token response (partial consent).
 
 import json
 from html import escape
-from typing import Annotated
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi import Form
+from fastapi import Request
 from starlette.responses import HTMLResponse
 from starlette.responses import RedirectResponse
 from starlette.responses import Response
@@ -23,13 +22,16 @@ from starlette.responses import Response
 from idp.deps import InteractionBindingDep
 from idp.deps import LoginSessionDep
 from idp.deps import ServerDep
+from idp.deps import binding_of
+from idp.deps import read_form
+from idp.deps import server_of
+from idp.deps import session_of
 from idp.login import interaction
 from idp.login.pages import layout
 from idp.login.pages import page_language
 from idp.login.session import LoginSession
 from idp.oidc.catalogue import SCOPES_BY_NAME
 from idp.oidc.clients import Client
-from idp.oidc.consents import covers
 from idp.oidc.consents import granted_scopes
 from idp.oidc.consents import remember
 from idp.oidc.server import AuthorizationServer
@@ -81,14 +83,12 @@ def consent_response(
         target = interaction.safe_return_to(record)
         return RedirectResponse(target, status_code=303) if target else interaction.gone()
     scopes = record["scope"].split()
-    if not record.get("force_consent") and covers(
-        server.engine, session.pin, client.client_id, scopes
-    ):
+    before = granted_scopes(server.engine, session.pin, client.client_id)
+    if not record.get("force_consent") and set(scopes) <= before:
         return RedirectResponse(f"/authorize/resume/{uid}", status_code=303)
     params = dict(record["params"])
     chosen = ui_locales or record.get("lang") or params.get("ui_locales", "")
     lang = page_language(chosen)
-    before = granted_scopes(server.engine, session.pin, client.client_id)
     body = consent_body(uid, record["csrf"], client, scopes, before, _level(params), lang)
     return HTMLResponse(layout(TEXTS[lang]["title"], body, lang, params.get("display", "")))
 
@@ -108,23 +108,20 @@ async def consent_page(
 
 
 @router.post("/interaction/{uid}/consent")
-async def consent(
-    uid: str,
-    server: ServerDep,
-    session: LoginSessionDep,
-    binding: InteractionBindingDep,
-    decision: Annotated[str, Form(max_length=16)],
-    csrf: Annotated[str, Form(max_length=64)],
-    scope: Annotated[list[str] | None, Form()] = None,
-) -> Response:
-    record = interaction.load(server, uid, binding, csrf)
+async def consent(uid: str, request: Request) -> Response:
+    """The decision: fields ``decision`` (approve, deny), ``csrf`` and each ticked ``scope``."""
+    server = server_of(request)
+    form = await read_form(request)
+    decision, csrf, scope = form.get("decision", 16), form.get("csrf", 64), form.getlist("scope")
+    session = session_of(request, server)
+    record = interaction.load(server, uid, binding_of(request), csrf)
     if record is None or session is None or record.get("sid") != session.sid:
         return interaction.gone()
     if not record.get("client_id"):
         return interaction.gone()
     if decision == "approve":
         requested = record["scope"].split()
-        granted = [s for s in requested if s == ALWAYS or s in (scope or [])]
+        granted = [s for s in requested if s == ALWAYS or s in scope]
         remember(server.engine, session.pin, record["client_id"], requested, granted, session.acr)
         record["consented"] = True
         record["params"] = [

@@ -29,6 +29,10 @@ from starlette.responses import Response
 from idp.deps import InteractionBindingDep
 from idp.deps import LoginSessionDep
 from idp.deps import ServerDep
+from idp.deps import binding_of
+from idp.deps import read_form
+from idp.deps import server_of
+from idp.deps import session_of
 from idp.login import interaction
 from idp.login.auth_events import Outcome
 from idp.login.auth_events import audit
@@ -50,15 +54,13 @@ TOO_MANY = "Quá nhiều lần thử, vui lòng thử lại sau. / Too many atte
 
 
 @router.get("/interaction/{uid}")
-async def interaction_page(
-    uid: str,
-    server: ServerDep,
-    session: LoginSessionDep,
-    binding: InteractionBindingDep,
-    login_hint: str = "",
-    lang: str = "",
-) -> Response:
-    record = interaction.load(server, uid, binding)
+async def interaction_page(uid: str, request: Request) -> Response:
+    """The current step's page; query ``login_hint`` (a PIN to pre-fill) and ``lang`` (vi, en)."""
+    server = server_of(request)
+    session = session_of(request, server)
+    login_hint = request.query_params.get("login_hint", "")[:64]
+    lang = request.query_params.get("lang", "")
+    record = interaction.load(server, uid, binding_of(request))
     if record is None:
         return interaction.gone()
     if lang in LANGUAGES and record.get("lang") != lang:
@@ -97,17 +99,14 @@ def _hint(record: interaction.Record, session: LoginSession | None, login_hint: 
 
 
 @router.post("/interaction/{uid}/login")
-async def login(
-    uid: str,
-    request: Request,
-    server: ServerDep,
-    previous: LoginSessionDep,
-    binding: InteractionBindingDep,
-    username: Annotated[str, Form(max_length=64)],
-    password: Annotated[str, Form(max_length=256)],
-    csrf: Annotated[str, Form(max_length=64)],
-) -> Response:
-    record = interaction.load(server, uid, binding, csrf)
+async def login(uid: str, request: Request) -> Response:
+    """The PIN/password form: fields ``username``, ``password``, ``csrf``."""
+    server = server_of(request)
+    form = await read_form(request)
+    username, password = form.get("username", 64), form.get("password", 256)
+    csrf = form.get("csrf", 64)
+    previous = session_of(request, server)
+    record = interaction.load(server, uid, binding_of(request), csrf)
     if record is None:
         return interaction.gone()
     ip = request.client.host if request.client else "unknown"

@@ -74,7 +74,9 @@ TOKEN: dict[str, Any] = {
     ),
     "responses": {200: _json(TOKEN_RESPONSE, "the tokens"), **_errors(400, 401, 413)},
 }
-USERINFO: dict[str, Any] = {
+_BEARER_HEADER = {"name": "Authorization", "in": "header", "required": False, "schema": STRING}
+USERINFO_GET: dict[str, Any] = {
+    "openapi_extra": {"parameters": [_BEARER_HEADER]},
     "responses": {
         200: {
             "description": "the claims, as JSON or as a JWT per the client's registration",
@@ -84,6 +86,18 @@ USERINFO: dict[str, Any] = {
             },
         },
         **_errors(400, 401, 413),
+    },
+}
+USERINFO_POST: dict[str, Any] = {
+    **USERINFO_GET,
+    "openapi_extra": {
+        "parameters": [_BEARER_HEADER],
+        "requestBody": {
+            "required": False,
+            "content": {
+                FORM: {"schema": {"type": "object", "properties": {"access_token": STRING}}}
+            },
+        },
     },
 }
 TOKEN_PARAMETERS = {"token": STRING, "token_type_hint": STRING, **CLIENT_AUTH}

@@ -7,21 +7,22 @@ The routes are coroutines that call the synchronous glue directly. Each step is 
 signature, a local database round trip), and FastAPI's thread-pool hop for a ``def`` route or dependency
 costs more than that: an empty route with two dependencies measured 486 µs/request as ``def`` against
 180 µs as ``async def`` here (bench/RESULTS.md). Logout stays a ``def``: back-channel logout waits on
-relying parties over the network.
+relying parties over the network. The routes on every flow's path take the bare ``Request``
+(:mod:`idp.deps` says why).
 """
-
-from typing import Annotated
 
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749 import OAuth2Error
 from fastapi import APIRouter
-from fastapi import Form
-from fastapi import Header
 from fastapi import HTTPException
+from fastapi import Request
 from starlette.responses import Response
 
 from idp.deps import LoginSessionDep
 from idp.deps import ServerDep
+from idp.deps import read_form
+from idp.deps import server_of
+from idp.deps import session_of
 from idp.oidc.authorization import authorize
 from idp.oidc.authorization import resumed_request
 from idp.oidc.introspection import IntrospectionEndpoint
@@ -30,11 +31,14 @@ from idp.oidc.openapi import INTROSPECT
 from idp.oidc.openapi import REGISTER
 from idp.oidc.openapi import REVOKE
 from idp.oidc.openapi import TOKEN
-from idp.oidc.openapi import USERINFO
+from idp.oidc.openapi import USERINFO_GET
+from idp.oidc.openapi import USERINFO_POST
 from idp.oidc.presented_tokens import token_endpoint_response
 from idp.oidc.registration import RegistrationEndpoint
+from idp.oidc.requests import MAX_PARAMETER
 from idp.oidc.requests import JsonRequestDep
 from idp.oidc.requests import OAuth2RequestDep
+from idp.oidc.requests import read_oauth2_request
 from idp.oidc.revocation import RevocationEndpoint
 from idp.oidc.userinfo import bearer_token
 from idp.oidc.userinfo import userinfo_response
@@ -44,40 +48,43 @@ JSON = "application/json"
 
 
 @router.api_route("/authorize", methods=["GET", "POST"], include_in_schema=False)
-async def authorization(
-    request: OAuth2RequestDep, server: ServerDep, session: LoginSessionDep
-) -> Response:
-    return authorize(server, request, session)
+async def authorization(request: Request) -> Response:
+    server = server_of(request)
+    return authorize(server, await read_oauth2_request(request), session_of(request, server))
 
 
 @router.get("/authorize/resume/{uid}")
-async def resume(uid: str, server: ServerDep, session: LoginSessionDep) -> Response:
+async def resume(uid: str, request: Request) -> Response:
+    server = server_of(request)
     interaction = server.store.take(f"interaction:{uid}")
     if interaction is None:
         return Response("Unknown or finished interaction.", status_code=400)
-    return authorize(server, resumed_request(server, interaction["params"]), session, interaction)
+    resumed = resumed_request(server, interaction["params"])
+    return authorize(server, resumed, session_of(request, server), interaction)
 
 
 @router.post("/token", **TOKEN)
-async def token(request: OAuth2RequestDep, server: ServerDep) -> Response:
-    if duplicated := request.duplicated():
+async def token(request: Request) -> Response:
+    server, oauth2_request = server_of(request), await read_oauth2_request(request)
+    if duplicated := oauth2_request.duplicated():
         error = InvalidRequestError(f"Repeated parameter(s): {', '.join(duplicated)}.")
-        response: Response = server.handle_error_response(request, error)
+        response: Response = server.handle_error_response(oauth2_request, error)
     else:
-        response = server.create_token_response(request)
+        response = server.create_token_response(oauth2_request)
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-@router.get("/userinfo", **USERINFO)
-@router.post("/userinfo", **USERINFO)
-async def user_info(
-    server: ServerDep,
-    authorization: Annotated[str | None, Header()] = None,
-    access_token: Annotated[str | None, Form()] = None,
-) -> Response:
+@router.get("/userinfo", **USERINFO_GET)
+@router.post("/userinfo", **USERINFO_POST)
+async def user_info(request: Request) -> Response:
+    """Bearer access token in ``Authorization`` or, POSTed, the ``access_token`` form field."""
+    server = server_of(request)
     try:
-        return userinfo_response(server, bearer_token(authorization, access_token))
+        form = await read_form(request) if request.method == "POST" else None
+        access_token = form.get("access_token", MAX_PARAMETER, "") if form else None
+        token = bearer_token(request.headers.get("authorization"), access_token)
+        return userinfo_response(server, token)
     except OAuth2Error as error:
         response: Response = server.handle_error_response(None, error)
         return response
