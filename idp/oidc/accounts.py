@@ -15,16 +15,19 @@ from idp.population_db.codes import AccountStatus
 from idp.population_db.credentials import SecretVerifier
 from idp.population_db.credentials import hash_secret
 from idp.population_db.credentials import verify_secret
+from idp.population_db.lookup import EVERY_PART
 from idp.population_db.lookup import AccountHolder
 from idp.population_db.lookup import CitizenRecord
 from idp.population_db.lookup import find_account_holder
 from idp.population_db.lookup import find_citizen
 
 
-def find_record(engine: Engine, pin: str) -> CitizenRecord | None:
-    """The citizen with this PIN and every linked record, or None."""
+def find_record(
+    engine: Engine, pin: str, parts: frozenset[str] = EVERY_PART
+) -> CitizenRecord | None:
+    """The citizen with this PIN and the linked records of ``parts`` (every one by default), or None."""
     with engine.connect() as connection:
-        return find_citizen(connection, pin)
+        return find_citizen(connection, pin, parts)
 
 
 @functools.cache

@@ -19,6 +19,10 @@ from idp.oidc.catalogue import DVCQG_CLAIMS
 from idp.oidc.catalogue import SCOPE_CLAIMS
 from idp.oidc.catalogue import SCOPES_BY_NAME
 from idp.oidc.portraits import portrait_url
+from idp.population_db.lookup import LICENCES
+from idp.population_db.lookup import RELATIVES
+from idp.population_db.lookup import RESIDENCES
+from idp.population_db.lookup import VEHICLES
 from idp.population_db.lookup import Address
 from idp.population_db.lookup import CitizenRecord
 from idp.population_db.models import Citizen
@@ -279,6 +283,21 @@ def _vehicles(record: CitizenRecord, context: ClaimsContext) -> Claims:
         for vehicle in sorted(record.vehicles, key=lambda vehicle: vehicle.plate)
     ]
     return {"vehicle_registrations": vehicles}
+
+
+_PARTS: dict[str, frozenset[str]] = {
+    "address": frozenset({RESIDENCES}),
+    "residence": frozenset({RESIDENCES}),
+    "household": frozenset({RELATIVES}),
+    "driving_license": frozenset({LICENCES}),
+    "vehicles": frozenset({VEHICLES}),
+}
+"""The linked records each scope's builder reads beyond the citizen, card, insurance and account."""
+
+
+def record_parts(scopes: list[str]) -> frozenset[str]:
+    """What a lookup must fetch for the claims of ``scopes`` (:data:`_PARTS`)."""
+    return frozenset().union(*(_PARTS.get(scope, frozenset()) for scope in scopes))
 
 
 _BUILDERS: dict[str, Callable[[CitizenRecord, ClaimsContext], Claims]] = {

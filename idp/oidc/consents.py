@@ -52,9 +52,10 @@ def create_consent_table(engine: Engine) -> None:
     CONSENTS.create(engine, checkfirst=True)
 
 
-_GRANTED = select(CONSENTS.c.scope).where(
-    CONSENTS.c.pin == bindparam("pin"), CONSENTS.c.client_id == bindparam("client_id")
-)  # built once: asked at every authorization
+_OF_CLIENT = (CONSENTS.c.pin == bindparam("pin"), CONSENTS.c.client_id == bindparam("client_id"))
+# Built once: asked at every authorization, answered at every consent page.
+_GRANTED = select(CONSENTS.c.scope).where(*_OF_CLIENT)
+_REFUSE = delete(CONSENTS).where(*_OF_CLIENT, CONSENTS.c.scope == bindparam("scope"))
 
 
 def _upsert(statement: Any) -> Any:
@@ -89,14 +90,18 @@ def remember(
     acr: str | None,
 ) -> None:
     """The citizen's answer to a consent page: each requested scope is now granted or not."""
-    where = (CONSENTS.c.pin == pin, CONSENTS.c.client_id == client_id)
     now = time.time()
     rows = [
         {"pin": pin, "client_id": client_id, "scope": scope, "granted_at": now, "acr": acr}
         for scope in sorted(set(granted))
     ]
+    refused = [
+        {"pin": pin, "client_id": client_id, "scope": scope}
+        for scope in sorted(set(requested) - set(granted))
+    ]
     with engine.begin() as connection:
-        connection.execute(delete(CONSENTS).where(*where, CONSENTS.c.scope.in_(set(requested))))
+        if refused:
+            connection.execute(_REFUSE, refused)
         if rows:
             connection.execute(_UPSERT[connection.dialect.name], rows)
 

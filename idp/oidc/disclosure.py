@@ -21,11 +21,13 @@ from idp.oidc.catalogue import DVCQG_PROFILE
 from idp.oidc.catalogue import PROTOCOL_CLAIMS
 from idp.oidc.claims import ClaimsContext
 from idp.oidc.claims import Recipient
+from idp.oidc.claims import record_parts
 from idp.oidc.claims import release
 from idp.oidc.claims_request import parse_claims_request
 from idp.oidc.claims_request import requested_claims
 from idp.oidc.clients import Client
 from idp.oidc.models import EndUser
+from idp.population_db.lookup import EVERY_PART
 
 if TYPE_CHECKING:
     from idp.oidc.server import AuthorizationServer
@@ -63,16 +65,17 @@ def userinfo_disclosure(
     """The userinfo answer for a live grant and its access token's claims, audited; None when the
     citizen no longer exists."""
     pin = str(grant["pin"])
-    record = find_record(server.engine, pin)
+    scopes = str(token.get("scope", "")).split()
+    request = parse_claims_request(grant.get("claims"))
+    # A claims request may name any claim: then every linked record; else what the scopes read.
+    record = find_record(server.engine, pin, EVERY_PART if request else record_parts(scopes))
     if record is None:
         return None
     client_id = str(token.get("client_id"))
     acr = token.get("acr")
     level = int(grant.get("account_level") or (record.account.level if record.account else 1))
     recipient = Recipient(str(token["sub"]), level, acr, uses_dvcqg(server.query_client(client_id)))
-    scopes = str(token.get("scope", "")).split()
     info = release(record, claims_context(server), recipient, scopes)
-    request = parse_claims_request(grant.get("claims"))
     info |= requested_claims(request, "userinfo", info, record, recipient)
     audit_disclosure(server.engine, pin, client_id, acr, info)
     return info

@@ -53,9 +53,18 @@ class Address:
     expires_on: date | None = None
 
 
+RELATIVES = "relatives"
+RESIDENCES = "residences"
+LICENCES = "licences"
+VEHICLES = "vehicles"
+EVERY_PART = frozenset({RELATIVES, RESIDENCES, LICENCES, VEHICLES})
+"""The linked records a lookup may leave out (the core, card, insurance and account always come)."""
+
+
 @dataclass(frozen=True, slots=True)
 class CitizenRecord:
-    """A citizen and all linked records."""
+    """A citizen and all linked records (a lookup of fewer parts leaves the others empty: no
+    relatives, residences, licences or vehicles, and ``current`` is then the permanent address)."""
 
     citizen: Citizen
     household: Household
@@ -136,15 +145,26 @@ def _compiled_sql(dialect: Dialect) -> tuple[str, ...]:
     return tuple(str(statement.compile(dialect=dialect)) for statement in _STATEMENTS)
 
 
-def _fetch(connection: Connection, pin: str) -> list[list[tuple[Any, ...]]]:
-    """The rows of the five statements; on PostgreSQL in one round trip (psycopg's pipeline mode)."""
+_PART_OF_STATEMENT = (None, RELATIVES, RESIDENCES, LICENCES, VEHICLES)
+
+
+def _fetch(connection: Connection, pin: str, parts: frozenset[str]) -> list[list[tuple[Any, ...]]]:
+    """The rows of the five statements (none for a part left out); on PostgreSQL in one round trip
+    (psycopg's pipeline mode)."""
+    wanted = [part is None or part in parts for part in _PART_OF_STATEMENT]
     if connection.dialect.name != "postgresql":
-        return [[tuple(row) for row in connection.execute(s, {"pin": pin})] for s in _STATEMENTS]
+        return [
+            [tuple(row) for row in connection.execute(statement, {"pin": pin})] if want else []
+            for statement, want in zip(_STATEMENTS, wanted, strict=True)
+        ]
     driver = connection.connection.driver_connection
     assert driver is not None
     with driver.pipeline():
-        cursors = [driver.execute(sql, {"pin": pin}) for sql in _compiled_sql(connection.dialect)]
-    return [cursor.fetchall() for cursor in cursors]
+        cursors = [
+            driver.execute(sql, {"pin": pin}) if want else None
+            for sql, want in zip(_compiled_sql(connection.dialect), wanted, strict=True)
+        ]
+    return [cursor.fetchall() if cursor is not None else [] for cursor in cursors]
 
 
 def _model(model: type[_M], table: Table, values: tuple[Any, ...]) -> _M:
@@ -178,10 +198,13 @@ def _address(residence: Residence) -> Address:
     )
 
 
-def find_citizen(connection: Connection, pin: str) -> CitizenRecord | None:
-    """The citizen whose PIN is ``pin`` with every linked record, or None."""
+def find_citizen(
+    connection: Connection, pin: str, parts: frozenset[str] = EVERY_PART
+) -> CitizenRecord | None:
+    """The citizen whose PIN is ``pin`` with the linked records of ``parts`` (all by default), or
+    None."""
     configure_mappers()  # models are built without a session; their mappers must be ready (cheap after once)
-    core, relatives, residence_rows, licence_rows, vehicle_rows = _fetch(connection, pin)
+    core, relatives, residence_rows, licence_rows, vehicle_rows = _fetch(connection, pin, parts)
     if not core:
         return None
     citizen, household, card, insurance, account = _split(core[0])
