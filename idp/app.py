@@ -72,11 +72,12 @@ def create_app(
     document_static_paths(app)
     app.add_exception_handler(OAuth2Error, oauth2_error_response)
     app.add_exception_handler(SQLAlchemyError, database_error_response)
+    # Routers on every flow's path first: a request is matched against each router in turn.
     app.include_router(oidc_router)
     app.include_router(login_router)
+    app.include_router(consent_router)
     app.include_router(factors_router)
     app.include_router(sandbox_router)
-    app.include_router(consent_router)
     app.include_router(account_router)
     app.include_router(portrait_router)
 

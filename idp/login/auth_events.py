@@ -103,11 +103,10 @@ def password_attempt(
             _event(connection, "refused", event, detail="rate limit")
             return PasswordResult(Outcome.LIMITED)
         state = factor_state(connection, PASSWORD, username)
-    locked = state.locked
-    record = check_password(
-        server.engine, server.secret_verifier, username, password, locked=locked
-    )
-    with server.engine.begin() as connection:
+        locked = state.locked
+        record = check_password(
+            connection, server.secret_verifier, username, password, locked=locked
+        )
         if locked:
             _event(connection, "refused", event, detail="locked out")
             return PasswordResult(Outcome.BAD)

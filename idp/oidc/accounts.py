@@ -9,6 +9,7 @@ import functools
 import hashlib
 import hmac
 
+from sqlalchemy import Connection
 from sqlalchemy import Engine
 
 from idp.population_db.codes import AccountStatus
@@ -45,7 +46,12 @@ def warm_up() -> None:
 
 
 def check_password(
-    engine: Engine, verifier: SecretVerifier, pin: str, password: str, *, locked: bool = False
+    connection: Connection,
+    verifier: SecretVerifier,
+    pin: str,
+    password: str,
+    *,
+    locked: bool = False,
 ) -> AccountHolder | None:
     """The citizen when ``pin`` has an account (of any status) whose password is ``password``.
 
@@ -54,10 +60,7 @@ def check_password(
     A ``locked`` password is verified in full (never from the memo), so that the right password takes
     as long as a wrong one while the lockout lasts.
     """
-    record = None
-    if is_pin(pin):
-        with engine.connect() as connection:
-            record = find_account_holder(connection, pin)
+    record = find_account_holder(connection, pin) if is_pin(pin) else None
     if record is None or record.account is None:
         # Hash anyway, so an unknown PIN takes as long to refuse as a wrong password; never from the
         # memo, which would answer the decoy's own password faster for unknown PINs only.

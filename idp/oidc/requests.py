@@ -142,16 +142,19 @@ def media_type(request: Request) -> str:
 
 async def read_body(request: Request) -> bytes:
     """The body, refused with 413 beyond MAX_BODY bytes."""
-    too_large = InvalidRequestError(f"The body exceeds {MAX_BODY} bytes.", status_code=413)
     length = request.headers.get("content-length", "0")
     if not length.isdigit() or int(length) > MAX_BODY:
-        raise too_large
+        raise _too_large()
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_BODY:
-            raise too_large
+            raise _too_large()
     return body
+
+
+def _too_large() -> InvalidRequestError:
+    return InvalidRequestError(f"The body exceeds {MAX_BODY} bytes.", status_code=413)
 
 
 async def read_oauth2_request(request: Request) -> StarletteOAuth2Request:

@@ -4,10 +4,10 @@ An access token names its grant (``grant_id``) so that revoking the grant (refre
 replay, RFC 7009 revocation) invalidates every access token born from it at userinfo and introspection.
 """
 
+import secrets
 import time
 from typing import Any
 
-from authlib.common.security import generate_token
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
 from joserfc.jwk import KeySet
 
@@ -26,7 +26,7 @@ class AccessTokenGenerator(JWTBearerTokenGenerator):  # type: ignore[misc]
         super().__init__(
             issuer,
             alg=ACCESS_TOKEN_ALG,
-            refresh_token_generator=lambda **_: generate_token(48),
+            refresh_token_generator=lambda **_: secrets.token_urlsafe(36),
             expires_generator=lambda client, grant_type: access_ttl,
         )
         self.keys = keys
