@@ -128,6 +128,7 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         access_log=settings.access_log,
+        server_header=False,  # no "server: uvicorn" banner (nothing to gain from naming the software)
     )
 
 

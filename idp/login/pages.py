@@ -9,6 +9,7 @@ consent page in :mod:`idp.login.consent`. Every form carries a hidden ``csrf`` t
 escaped.
 """
 
+import functools
 from html import escape
 
 from idp.population_db.personas import PERSONAS
@@ -93,6 +94,20 @@ def language_switch(base: str, lang: str) -> str:
     return f'<p><a href="{escape(base)}?lang=vi" hreflang="vi" lang="vi">Tiếng Việt</a></p>'
 
 
+_BASE = "\x00base\x00"
+
+
+@functools.cache
+def _persona_items() -> str:
+    """The persona picker's list items, with :data:`_BASE` where the interaction's path goes (the
+    personas never change: built once)."""
+    return "".join(
+        f'<li><a href="{_BASE}?login_hint={escape(p.pin)}">{escape(p.full_name)}</a> '
+        f"({escape(p.key)}, {escape(p.pin)})</li>"
+        for p in PERSONAS
+    )
+
+
 def login_page(
     action: str,
     csrf: str,
@@ -105,11 +120,7 @@ def login_page(
     text = TEXTS[lang]
     base = action.rsplit("/", 1)[0]
     message = f'<p role="alert">{escape(error)}</p>' if error else ""
-    personas = "".join(
-        f'<li><a href="{escape(base)}?login_hint={escape(p.pin)}">{escape(p.full_name)}</a> '
-        f"({escape(p.key)}, {escape(p.pin)})</li>"
-        for p in PERSONAS
-    )
+    personas = _persona_items().replace(_BASE, escape(base))
     return layout(
         text["login_title"],
         f"<h1>{text['login_heading']}</h1>"

@@ -33,6 +33,7 @@ class CitizenGrant(SQLModel, table=True):
 
 
 GRANTS: Table = CitizenGrant.__table__  # type: ignore[attr-defined]
+_INSERT = insert(GRANTS)  # built once: the values come as parameters at each execution
 
 
 def create_grant_index_table(engine: Engine) -> None:
@@ -49,4 +50,4 @@ def index_grant(engine: Engine, user: EndUser, client_id: str) -> None:
         "issued_at": time.time(),
     }
     with engine.begin() as connection:
-        connection.execute(insert(GRANTS), row)
+        connection.execute(_INSERT, row)

@@ -6,8 +6,8 @@ Authlib mixin methods (``AuthorizationCodeMixin``, OpenID Connect's ``Authorizat
 """
 
 import time
-from dataclasses import asdict
 from dataclasses import dataclass
+from dataclasses import fields
 from typing import Any
 
 from authlib.oauth2.rfc6749 import TokenMixin
@@ -33,7 +33,9 @@ class EndUser:
         return self.sub
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {field.name: getattr(self, field.name) for field in fields(self)} | {
+            "amr": list(self.amr)
+        }
 
 
 class AuthorizationCode(AuthorizationCodeMixin):  # type: ignore[misc]

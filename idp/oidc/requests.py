@@ -130,6 +130,8 @@ def parse_parameters(raw: bytes, where: str) -> Items:
         raise InvalidRequestError(f"The {where} is not valid UTF-8.") from None
     except ValueError:
         raise InvalidRequestError(f"The {where} has more than {MAX_PARAMETERS} fields.") from None
+    if len(raw) <= MAX_PARAMETER:  # decoding never lengthens: no parameter can be over the limit
+        return items
     for key, value in items:
         if len(key.encode()) + len(value.encode()) > MAX_PARAMETER:
             raise InvalidRequestError(f"Parameter {printable(key)} exceeds {MAX_PARAMETER} bytes.")
