@@ -5,17 +5,24 @@ Two ways to reach them. The plain functions (:func:`server_of`, :func:`session_o
 :func:`read_form`) are for the routes on every flow's path (authorize, the interaction page, login,
 consent, resume, token, userinfo): FastAPI's solving of dependencies and query parameters costs about
 55 µs per request here, over a tenth of a complete flow's server time across its 8 requests
-(bench/RESULTS.md), so those routes take the bare ``Request``. The ``Annotated`` dependencies below do
-the same for every other route, where readability wins. Coroutines, so that FastAPI does not hop to its
+(bench/RESULTS.md), so those routes take the bare ``Request``. The HTML ones among them are moreover
+plain Starlette routes (:func:`plain_route`), which skip FastAPI's request handler as well (another
+45–70 µs a request); they are browser pages, not part of the OpenAPI schema. The ``Annotated``
+dependencies below do the same for every other route, where readability wins. Coroutines, so that FastAPI does not hop to its
 thread pool for each of them (see :mod:`idp.oidc.routes`).
 """
 
 from collections import defaultdict
+from collections.abc import Awaitable
+from collections.abc import Callable
 from typing import Annotated
 
 from authlib.oauth2.rfc6749 import InvalidRequestError
+from fastapi import APIRouter
 from fastapi import Depends
 from fastapi import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from idp.login.interaction import BINDING_COOKIE
 from idp.login.session import LoginSession
@@ -26,6 +33,19 @@ from idp.oidc.requests import parse_parameters
 from idp.oidc.requests import printable
 from idp.oidc.requests import read_body
 from idp.oidc.server import AuthorizationServer
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def plain_route(router: APIRouter, path: str, methods: list[str]) -> Callable[[Endpoint], Endpoint]:
+    """Register the decorated coroutine as a plain Starlette route of ``router`` (path parameters in
+    ``request.path_params``)."""
+
+    def register(endpoint: Endpoint) -> Endpoint:
+        router.routes.append(Route(path, endpoint, methods=methods))
+        return endpoint
+
+    return register
 
 
 def server_of(request: Request) -> AuthorizationServer:

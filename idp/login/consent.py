@@ -23,6 +23,7 @@ from idp.deps import InteractionBindingDep
 from idp.deps import LoginSessionDep
 from idp.deps import ServerDep
 from idp.deps import binding_of
+from idp.deps import plain_route
 from idp.deps import read_form
 from idp.deps import server_of
 from idp.deps import session_of
@@ -107,9 +108,10 @@ async def consent_page(
     return consent_response(server, uid, record, session, ui_locales[:64])
 
 
-@router.post("/interaction/{uid}/consent")
-async def consent(uid: str, request: Request) -> Response:
+@plain_route(router, "/interaction/{uid}/consent", ["POST"])
+async def consent(request: Request) -> Response:
     """The decision: fields ``decision`` (approve, deny), ``csrf`` and each ticked ``scope``."""
+    uid = request.path_params["uid"]
     server = server_of(request)
     form = await read_form(request)
     decision, csrf, scope = form.get("decision", 16), form.get("csrf", 64), form.getlist("scope")

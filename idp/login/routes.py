@@ -30,6 +30,7 @@ from idp.deps import InteractionBindingDep
 from idp.deps import LoginSessionDep
 from idp.deps import ServerDep
 from idp.deps import binding_of
+from idp.deps import plain_route
 from idp.deps import read_form
 from idp.deps import server_of
 from idp.deps import session_of
@@ -53,9 +54,10 @@ BAD_CREDENTIALS = "Số định danh cá nhân hoặc mật khẩu không đúng
 TOO_MANY = "Quá nhiều lần thử, vui lòng thử lại sau. / Too many attempts, try again later."
 
 
-@router.get("/interaction/{uid}")
-async def interaction_page(uid: str, request: Request) -> Response:
+@plain_route(router, "/interaction/{uid}", ["GET"])
+async def interaction_page(request: Request) -> Response:
     """The current step's page; query ``login_hint`` (a PIN to pre-fill) and ``lang`` (vi, en)."""
+    uid = request.path_params["uid"]
     server = server_of(request)
     session = session_of(request, server)
     login_hint = request.query_params.get("login_hint", "")[:64]
@@ -98,9 +100,10 @@ def _hint(record: interaction.Record, session: LoginSession | None, login_hint: 
     return ""
 
 
-@router.post("/interaction/{uid}/login")
-async def login(uid: str, request: Request) -> Response:
+@plain_route(router, "/interaction/{uid}/login", ["POST"])
+async def login(request: Request) -> Response:
     """The PIN/password form: fields ``username``, ``password``, ``csrf``."""
+    uid = request.path_params["uid"]
     server = server_of(request)
     form = await read_form(request)
     username, password = form.get("username", 64), form.get("password", 256)

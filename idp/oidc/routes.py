@@ -20,6 +20,7 @@ from starlette.responses import Response
 
 from idp.deps import LoginSessionDep
 from idp.deps import ServerDep
+from idp.deps import plain_route
 from idp.deps import read_form
 from idp.deps import server_of
 from idp.deps import session_of
@@ -47,15 +48,15 @@ router = APIRouter()
 JSON = "application/json"
 
 
-@router.api_route("/authorize", methods=["GET", "POST"], include_in_schema=False)
+@plain_route(router, "/authorize", ["GET", "POST"])
 async def authorization(request: Request) -> Response:
     server = server_of(request)
     return authorize(server, await read_oauth2_request(request), session_of(request, server))
 
 
-@router.get("/authorize/resume/{uid}")
-async def resume(uid: str, request: Request) -> Response:
-    server = server_of(request)
+@plain_route(router, "/authorize/resume/{uid}", ["GET"])
+async def resume(request: Request) -> Response:
+    server, uid = server_of(request), request.path_params["uid"]
     interaction = server.store.take(f"interaction:{uid}")
     if interaction is None:
         return Response("Unknown or finished interaction.", status_code=400)
