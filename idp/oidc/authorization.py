@@ -215,6 +215,20 @@ def _start_interaction(
     return interaction.start(server, record)
 
 
+def answer_interaction(
+    server: AuthorizationServer, interaction: dict[str, Any], session: LoginSession | None
+) -> Response:
+    """The answer to the authorization request an interaction (already taken from the store) was
+    for. After a form's POST a redirect is a 303, so that the browser follows it with a GET (RFC 9700
+    §4.12; Authlib redirects with 302)."""
+    response = authorize(
+        server, resumed_request(server, interaction["params"]), session, interaction
+    )
+    if response.status_code == 302:
+        response.status_code = 303
+    return response
+
+
 def resumed_request(server: AuthorizationServer, params: list[list[str]]) -> StarletteOAuth2Request:
     """The original authorization request, rebuilt from what the interaction stored."""
     items = [(k, v) for k, v in params]

@@ -65,7 +65,7 @@ def _consent_only(client: TestClient, env: Env, client_id: str) -> dict[str, str
     html = client.get(page).text
     assert 'name="password"' not in html
     response = client.post(f"{page}/consent", data=consent_form(html))
-    response = client.get(response.headers["location"])
+    assert response.status_code == 303  # the authorization response itself
     code = query_of(response.headers["location"])["code"]
     data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
     data["code_verifier"] = verifier

@@ -59,7 +59,7 @@ def _callback(response: Response, mode: str | None = None) -> dict[str, str]:
     """The authorization response's parameters: redirect query, or (``mode`` form_post) the
     auto-submitted form."""
     if mode != "form_post":
-        assert response.status_code == 302, response.text
+        assert response.status_code in (302, 303), response.text  # 303 after the consent form
         location = response.headers["location"]
         assert location.split("?")[0] == REDIRECT
         return query_of(location)
