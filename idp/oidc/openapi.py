@@ -3,7 +3,9 @@
 for RFC 7591) and every response they can give, so that a schema-driven run (schemathesis) checks them.
 
 FastAPI cannot infer these: the routes read their bodies themselves (:mod:`idp.oidc.requests`). Each
-constant is the keyword arguments of one route decorator.
+constant is the keyword arguments of one route decorator; the token and userinfo endpoints are plain
+Starlette routes (:mod:`idp.deps` says why), so their operations are added to the schema here, from the
+same constants, like the static documents served by :mod:`idp.oidc.static_documents`.
 """
 
 from typing import Any
@@ -171,13 +173,31 @@ def static_document_paths() -> dict[str, Any]:
     }
 
 
+def _operation(operation_id: str, route: dict[str, Any]) -> dict[str, Any]:
+    """An OpenAPI operation from a route constant (``openapi_extra`` and ``responses``)."""
+    responses = {str(status): response for status, response in route["responses"].items()}
+    return {"operationId": operation_id, **route.get("openapi_extra", {}), "responses": responses}
+
+
+def plain_route_paths() -> dict[str, Any]:
+    """OpenAPI path items of the JSON endpoints that are plain Starlette routes."""
+    return {
+        "/token": {"post": _operation("token", TOKEN)},
+        "/userinfo": {
+            "get": _operation("userinfo_get", USERINFO_GET),
+            "post": _operation("userinfo_post", USERINFO_POST),
+        },
+    }
+
+
 def document_static_paths(app: FastAPI) -> None:
-    """Make ``app``'s OpenAPI schema describe the static documents too."""
+    """Make ``app``'s OpenAPI schema describe the static documents and the plain routes too."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
-            schema["paths"] = {**static_document_paths(), **schema["paths"]}
+            extra = {**static_document_paths(), **plain_route_paths()}
+            schema["paths"] = {**extra, **schema["paths"]}
             app.openapi_schema = schema
         return app.openapi_schema
 

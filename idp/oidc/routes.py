@@ -31,9 +31,6 @@ from idp.oidc.logout import logout
 from idp.oidc.openapi import INTROSPECT
 from idp.oidc.openapi import REGISTER
 from idp.oidc.openapi import REVOKE
-from idp.oidc.openapi import TOKEN
-from idp.oidc.openapi import USERINFO_GET
-from idp.oidc.openapi import USERINFO_POST
 from idp.oidc.presented_tokens import token_endpoint_response
 from idp.oidc.registration import RegistrationEndpoint
 from idp.oidc.requests import MAX_PARAMETER
@@ -64,7 +61,7 @@ async def resume(request: Request) -> Response:
     return authorize(server, resumed, session_of(request, server), interaction)
 
 
-@router.post("/token", **TOKEN)
+@plain_route(router, "/token", ["POST"])
 async def token(request: Request) -> Response:
     server, oauth2_request = server_of(request), await read_oauth2_request(request)
     if duplicated := oauth2_request.duplicated():
@@ -76,8 +73,7 @@ async def token(request: Request) -> Response:
     return response
 
 
-@router.get("/userinfo", **USERINFO_GET)
-@router.post("/userinfo", **USERINFO_POST)
+@plain_route(router, "/userinfo", ["GET", "POST"])
 async def user_info(request: Request) -> Response:
     """Bearer access token in ``Authorization`` or, POSTed, the ``access_token`` form field."""
     server = server_of(request)
