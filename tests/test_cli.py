@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -173,3 +174,32 @@ def test_an_unseeded_database(tmp_path: Path) -> None:
         app, ["population", "check", "--database", f"sqlite:///{tmp_path / 'empty.sqlite3'}"]
     )
     _assert_one_line_error(result, "error: database:")
+
+
+def test_serve_freezes_the_start_up_objects_and_names_no_server(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``serve`` builds the app, moves what start-up made out of the collector's reach
+    (``gc.freeze``) and starts uvicorn without its ``server`` banner."""
+    import gc
+
+    import uvicorn
+
+    seen: dict[str, Any] = {}
+
+    def fake_run(app_: object, **options: Any) -> None:
+        seen["frozen"] = gc.get_freeze_count()
+        seen["options"] = options
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.setenv("VNEID_DATABASE_URL", database)
+    monkeypatch.setenv("VNEID_KEYS_DIR", str(tmp_path / "keys"))
+    gc.unfreeze()
+    try:
+        result = runner.invoke(app, ["serve", "--port", "8999"])
+    finally:
+        gc.unfreeze()
+    assert result.exit_code == 0, result.output
+    assert seen["frozen"] > 0
+    assert seen["options"]["server_header"] is False
+    assert seen["options"]["port"] == 8999
