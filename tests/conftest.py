@@ -10,7 +10,9 @@ from sqlalchemy import Engine
 from sqlalchemy import create_engine
 from sqlalchemy import text
 
+from idp.population_db import credentials
 from idp.population_db.database import connect
+from tests.argon2_calls import Counter
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "VNEID_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -75,3 +77,10 @@ def open_engine(url: str, engines: list[Engine]) -> Engine:
     engine = connect(url)
     engines.append(engine)
     return engine
+
+
+@pytest.fixture
+def argon2(monkeypatch: pytest.MonkeyPatch) -> Counter:
+    counter = Counter()
+    monkeypatch.setattr(credentials, "verify_secret", counter)
+    return counter

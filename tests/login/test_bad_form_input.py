@@ -1,15 +1,29 @@
 """The interaction's and the account page's forms never answer a 500: a forged CSRF token with
 characters outside ASCII (which ``hmac.compare_digest`` refuses to compare as ``str``) is an expired
-interaction, like any other wrong token."""
+interaction, like any other wrong token.
+
+The login and consent forms read their bodies themselves (:func:`idp.deps.read_form`): a missing field,
+a field over its length and a body that is not ``application/x-www-form-urlencoded`` (JSON, multipart)
+are each a 400 ``invalid_request`` in JSON, and leave the interaction usable. Userinfo's ``access_token``
+form field goes through the same reader.
+"""
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import PIN
+from tests.oidc.conftest import REDIRECT
+from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import complete
+from tests.oidc.conftest import consent_form
 from tests.oidc.conftest import csrf_of
+from tests.oidc.conftest import get_tokens
 from tests.oidc.conftest import pkce
 
 FORGED = "jeton-forgé"
@@ -46,3 +60,125 @@ def test_a_non_ascii_csrf_token_at_withdrawal_is_refused_without_a_500(client: T
     complete(client, client.post(f"{page}/login", data=login))
     response = client.post("/account/withdraw", data={"client_id": "rp", "csrf": FORGED})
     assert response.status_code == 400, response.text
+
+
+def _invalid_request(response: Any) -> None:
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["error"] == "invalid_request"
+    assert response.json()["error_description"]
+
+
+def _login_form(client: TestClient) -> tuple[str, dict[str, str]]:
+    """A new interaction's login form: its page and the fields a browser posts."""
+    page = _interaction(client)
+    return page, {"username": PIN, "password": PASSWORD, "csrf": csrf_of(client.get(page).text)}
+
+
+def _consent_form(client: TestClient) -> tuple[str, dict[str, Any]]:
+    """An interaction past the password, at its consent page: the page and the fields a browser posts."""
+    page, fields = _login_form(client)
+    assert client.post(f"{page}/login", data=fields).status_code == 303
+    html = client.get(page).text
+    assert 'name="decision"' in html
+    return page, consent_form(html)
+
+
+def _without(fields: dict[str, Any], name: str) -> dict[str, Any]:
+    return {key: value for key, value in fields.items() if key != name}
+
+
+Breakage = Callable[[dict[str, Any]], dict[str, Any]]
+LOGIN_BREAKAGES: dict[str, Breakage] = {
+    "no username": lambda fields: _without(fields, "username"),
+    "no password": lambda fields: _without(fields, "password"),
+    "no csrf": lambda fields: _without(fields, "csrf"),
+    "no field": lambda fields: {},
+    "username over 64": lambda fields: {**fields, "username": "0" * 65},
+    "password over 256": lambda fields: {**fields, "password": "p" * 257},
+    "csrf over 64": lambda fields: {**fields, "csrf": "c" * 65},
+}
+CONSENT_BREAKAGES: dict[str, Breakage] = {
+    "no decision": lambda fields: _without(fields, "decision"),
+    "no csrf": lambda fields: _without(fields, "csrf"),
+    "decision over 16": lambda fields: {**fields, "decision": "approve" * 3},
+    "csrf over 64": lambda fields: {**fields, "csrf": "c" * 65},
+}
+
+
+@pytest.mark.parametrize("breakage", sorted(LOGIN_BREAKAGES))
+def test_a_broken_login_form_is_invalid_request(client: TestClient, breakage: str) -> None:
+    page, fields = _login_form(client)
+    _invalid_request(client.post(f"{page}/login", data=LOGIN_BREAKAGES[breakage](fields)))
+    assert client.post(f"{page}/login", data=fields).status_code == 303  # the interaction lives on
+
+
+def test_a_username_of_64_characters_is_read(client: TestClient) -> None:
+    page, fields = _login_form(client)
+    response = client.post(f"{page}/login", data={**fields, "username": "0" * 64})
+    assert response.status_code == 401  # read, and refused as a wrong PIN
+
+
+@pytest.mark.parametrize("breakage", sorted(CONSENT_BREAKAGES))
+def test_a_broken_consent_form_is_invalid_request(client: TestClient, breakage: str) -> None:
+    page, fields = _consent_form(client)
+    _invalid_request(client.post(f"{page}/consent", data=CONSENT_BREAKAGES[breakage](fields)))
+    final = client.post(f"{page}/consent", data=fields)
+    assert final.status_code == 303, final.text
+    assert final.headers["location"].startswith(REDIRECT)
+
+
+@pytest.mark.parametrize("form", ["login", "consent"])
+@pytest.mark.parametrize("encoding", ["json", "multipart", "text"])
+def test_a_body_that_is_not_urlencoded_is_invalid_request(
+    client: TestClient, form: str, encoding: str
+) -> None:
+    page, fields = _login_form(client) if form == "login" else _consent_form(client)
+    url = f"{page}/{form}"
+    if encoding == "json":
+        response = client.post(url, json=fields)
+    elif encoding == "multipart":
+        response = client.post(url, data=fields, files={"file": ("a.txt", b"x", "text/plain")})
+    else:
+        headers = {"Content-Type": "text/plain"}
+        response = client.post(url, content=urlencode(fields, doseq=True), headers=headers)
+    _invalid_request(response)
+    assert client.post(url, data=fields).status_code == 303  # the interaction lives on
+
+
+@pytest.mark.parametrize("form", ["login", "consent"])
+def test_a_form_with_a_charset_parameter_is_read(client: TestClient, form: str) -> None:
+    page, fields = _login_form(client) if form == "login" else _consent_form(client)
+    headers = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
+    body = urlencode(fields, doseq=True)
+    response = client.post(f"{page}/{form}", content=body, headers=headers)
+    assert response.status_code == 303, response.text
+
+
+@pytest.mark.parametrize("form", ["login", "consent"])
+def test_a_form_body_of_invalid_utf8_is_invalid_request(client: TestClient, form: str) -> None:
+    page = _interaction(client)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    _invalid_request(
+        client.post(f"{page}/{form}", content=b"username=%FF\xfe&csrf=x", headers=headers)
+    )
+
+
+def test_userinfo_reads_the_access_token_form_field_with_a_charset(
+    client: TestClient, env: Env
+) -> None:
+    token = get_tokens(client, env)["access_token"]
+    headers = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
+    response = client.post("/userinfo", content=urlencode({"access_token": token}), headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["name"]
+
+
+def test_userinfo_refuses_an_access_token_in_json(client: TestClient, env: Env) -> None:
+    token = get_tokens(client, env)["access_token"]
+    _invalid_request(client.post("/userinfo", json={"access_token": token}))
+    assert client.post("/userinfo", data={"access_token": token}).status_code == 200
+
+
+def test_userinfo_refuses_an_oversized_access_token_field(client: TestClient) -> None:
+    _invalid_request(client.post("/userinfo", data={"access_token": "x" * 9000}))

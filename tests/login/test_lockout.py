@@ -1,6 +1,8 @@
 """Brute force: lockout after 5 wrong passwords (the right one refused too, for 15 minutes), rate limits
 per PIN and per client IP, indistinguishable unknown PINs (timing included), atomic counters on SQLite
-and PostgreSQL, and exactly one audit row per authentication event."""
+and PostgreSQL, and exactly one audit row per authentication event. Failures older than the lockout are
+forgotten (the count restarts from 1), and stale counters are deleted only by the first attempt of an
+address in a new rate window (DELETE statements counted with an engine event)."""
 
 import re
 import statistics
@@ -12,16 +14,20 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy import event
+from sqlalchemy import insert
+from sqlalchemy import select
 
-from idp.app import create_app
 from idp.login.auth_events import Outcome
 from idp.login.auth_events import password_attempt
+from idp.login.lockout import COUNTER
+from idp.login.lockout import FactorState
+from idp.login.lockout import factor_state
+from idp.oidc import assurance
 from idp.oidc.audit import AUTHENTICATION
 from idp.oidc.audit import events_for
-from idp.population_db.database import connect
-from idp.population_db.seeding import seed_population
-from idp.settings import IdPSettings
-from tests.oidc.conftest import PASSCODE
+from tests.login.providers import provider_on
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import PIN
 from tests.oidc.conftest import Env
@@ -33,23 +39,10 @@ from tests.oidc.conftest import pkce
 NO_ACCOUNT = "048079999005"
 
 
-def _app(env: Env, url: str, root: Path, **limits: int) -> TestClient:
-    engine = connect(url)
-    seed_population(engine, count=0, seed=1, password=PASSWORD, passcode=PASSCODE)
-    engine.dispose()
-    settings = IdPSettings(
-        database_url=url,
-        issuer=env.settings.issuer,
-        keys_dir=env.settings.keys_dir,
-        clients_file=env.settings.clients_file,
-    ).model_copy(update=limits)
-    return TestClient(create_app(settings), follow_redirects=False)
-
-
 @pytest.fixture
 def fresh(env: Env, tmp_path: Path) -> Iterator[TestClient]:
     """A provider over its own new database, so counters and audit rows start from nothing."""
-    with _app(env, f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path) as client:
+    with provider_on(env, f"sqlite:///{tmp_path / 'db.sqlite3'}") as client:
         yield client
 
 
@@ -74,6 +67,21 @@ def _events(client: TestClient, pin: str) -> list[tuple[str, str | None]]:
 def _later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
     now = time.time()
     monkeypatch.setattr(time, "time", lambda: now + seconds)
+
+
+def _engine(client: TestClient) -> Engine:
+    engine: Engine = client.app.state.oauth2_server.engine  # type: ignore[attr-defined]
+    return engine
+
+
+def _counter_keys(client: TestClient) -> set[str]:
+    with _engine(client).connect() as connection:
+        return set(connection.execute(select(COUNTER.c.key)).scalars())
+
+
+def _password_state(client: TestClient, pin: str) -> FactorState:
+    with _engine(client).connect() as connection:
+        return factor_state(connection, assurance.PASSWORD, pin)
 
 
 def test_five_wrong_passwords_lock_even_the_right_one_for_15_minutes(
@@ -114,7 +122,7 @@ def test_a_right_password_resets_the_count(fresh: TestClient) -> None:
 def test_rate_limits_per_pin_and_per_ip(env: Env, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     limits = {"login_rate_per_account": 3, "login_rate_per_ip": 5, "lockout_threshold": 100}
-    with _app(env, url, tmp_path, **limits) as client:
+    with provider_on(env, url, **limits) as client:
         statuses = [_try(client, PIN, "wrong").status_code for _ in range(4)]
         assert statuses == [401, 401, 401, 429]
         statuses = [_try(client, "031190999002", "wrong").status_code for _ in range(2)]
@@ -125,7 +133,7 @@ def test_rate_limits_per_pin_and_per_ip(env: Env, tmp_path: Path) -> None:
 def test_unknown_pin_and_wrong_password_take_the_same_time(env: Env, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     limits = {"login_rate_per_account": 1000, "login_rate_per_ip": 1000, "lockout_threshold": 1000}
-    with _app(env, url, tmp_path, **limits) as client:
+    with provider_on(env, url, **limits) as client:
         timings: dict[str, list[float]] = {NO_ACCOUNT: [], PIN: []}
         for _ in range(7):
             for pin in timings:
@@ -160,7 +168,7 @@ def test_audit_rows_are_exactly_the_events(fresh: TestClient) -> None:
 def test_concurrent_wrong_passwords_are_each_counted_once(
     env: Env, empty_database: str, tmp_path: Path
 ) -> None:
-    with _app(env, empty_database, tmp_path) as client:
+    with provider_on(env, empty_database) as client:
         server = client.app.state.oauth2_server  # type: ignore[attr-defined]
         outcomes: list[Outcome] = []
 
@@ -176,3 +184,81 @@ def test_concurrent_wrong_passwords_are_each_counted_once(
         assert _events(client, PIN).count(("lockout", "pwd")) == 1
         assert password_attempt(server, PIN, PASSWORD, "10.0.0.1", None).outcome is Outcome.BAD
         server.engine.dispose()
+
+
+def test_failures_older_than_the_lockout_are_forgotten(
+    fresh: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = time.time()
+    monkeypatch.setattr(time, "time", lambda: start)
+    for _ in range(4):
+        assert _try(fresh, PIN, "wrong").status_code == 401
+    assert _password_state(fresh, PIN) == FactorState(locked=False, failures=4)
+    monkeypatch.setattr(time, "time", lambda: start + 15 * 60 + 1)
+    assert _try(fresh, PIN, "wrong").status_code == 401
+    assert _password_state(fresh, PIN) == FactorState(locked=False, failures=1)  # from 1 again
+    for _ in range(3):
+        assert _try(fresh, PIN, "wrong").status_code == 401
+    assert _password_state(fresh, PIN) == FactorState(locked=False, failures=4)
+    assert _try(fresh, PIN, PASSWORD).status_code == 303  # 8 wrong in all, never 5 in a row
+    assert ("lockout", "pwd") not in _events(fresh, PIN)
+    assert _password_state(fresh, PIN) == FactorState(locked=False, failures=0)
+
+
+def test_failures_within_the_lockout_keep_counting(
+    fresh: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = time.time()
+    monkeypatch.setattr(time, "time", lambda: start)
+    for _ in range(4):
+        _try(fresh, PIN, "wrong")
+    monkeypatch.setattr(time, "time", lambda: start + 15 * 60 - 1)
+    assert _try(fresh, PIN, "wrong").status_code == 401
+    assert _password_state(fresh, PIN).locked
+    assert _try(fresh, PIN, PASSWORD).status_code == 401
+    assert _events(fresh, PIN)[-2:] == [("lockout", "pwd"), ("refused", "pwd")]
+
+
+def _counter(key: str, updated_at: float, locked_until: float = 0.0) -> dict[str, Any]:
+    return {"key": key, "count": 1, "updated_at": updated_at, "locked_until": locked_until}
+
+
+def test_stale_counters_are_purged_only_when_an_address_opens_a_new_window(
+    fresh: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = time.time()
+    monkeypatch.setattr(time, "time", lambda: start)
+    deletes: list[str] = []
+
+    def count_deletes(*args: Any) -> None:
+        statement = str(args[2])  # (connection, cursor, statement, parameters, context, many)
+        if statement.lstrip().upper().startswith("DELETE FROM AUTH_COUNTER"):
+            deletes.append(statement)
+
+    engine = _engine(fresh)
+    event.listen(engine, "before_cursor_execute", count_deletes)
+    try:
+        assert _try(fresh, PIN, "wrong").status_code == 401  # the address's first window
+        assert len(deletes) == 1
+        hour_ago = start - 3600
+        rows = [
+            _counter("rate:ip:10.0.0.9:1", hour_ago),
+            _counter("pwd:031190999002", hour_ago),
+            _counter("pin:079195999004", hour_ago, locked_until=start + 60),  # still locked
+            _counter("rate:ip:10.0.0.8:2", start - 10),
+        ]
+        with engine.begin() as connection:
+            connection.execute(insert(COUNTER), rows)
+        assert _try(fresh, PIN, "wrong").status_code == 401  # the same window: no purge
+        assert _try(fresh, PIN, PASSWORD).status_code == 303
+        assert len(deletes) == 1
+        assert {row["key"] for row in rows} <= _counter_keys(fresh)
+        monkeypatch.setattr(time, "time", lambda: start + 60)  # the next window
+        assert _try(fresh, PIN, "wrong").status_code == 401
+        assert len(deletes) == 2
+    finally:
+        event.remove(engine, "before_cursor_execute", count_deletes)
+    keys = _counter_keys(fresh)
+    assert "rate:ip:10.0.0.9:1" not in keys
+    assert "pwd:031190999002" not in keys
+    assert {"pin:079195999004", "rate:ip:10.0.0.8:2"} <= keys

@@ -3,25 +3,35 @@ identity tokens (at release, whatever the authorization step did), the dvcqg pro
 
 Unit tests call :func:`idp.oidc.claims.release` with the token's account level and ``acr`` directly; the
 HTTP tests reach a level-2 identity through :func:`tests.oidc.flows.raise_code` (see its docstring: the
-step-up to LoA3 is another branch's work).
+step-up to LoA3 is another branch's work). The scope → linked records table
+(:func:`idp.oidc.claims.record_parts`, what userinfo looks up) is checked against every citizen of a small
+generated population: a lookup of a scope's parts releases exactly what the full record does.
 """
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy import text
 
 from idp.oidc.accounts import find_record
 from idp.oidc.assurance import LEVEL2_SCOPES
 from idp.oidc.catalogue import SCOPES
 from idp.oidc.claims import ClaimsContext
 from idp.oidc.claims import Recipient
+from idp.oidc.claims import record_parts
 from idp.oidc.claims import release
 from idp.population_db.database import connect
+from idp.population_db.lookup import EVERY_PART
 from idp.population_db.lookup import CitizenRecord
+from idp.population_db.seeding import seed_population
 from tests.oidc.conftest import ALL_SCOPES
 from tests.oidc.conftest import ISSUER
 from tests.oidc.conftest import LEVEL1_PIN
+from tests.oidc.conftest import PASSCODE
+from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import PIN
 from tests.oidc.conftest import Env
 from tests.oidc.flows import authorize
@@ -52,6 +62,23 @@ def records(env: Env) -> dict[str, CitizenRecord]:
     found = {pin: find_record(engine, pin) for pin in (PIN, LEVEL1_PIN)}
     engine.dispose()
     return {pin: record for pin, record in found.items() if record is not None}
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, list[str]]]:
+    """The personas and 300 generated citizens (temporary and current residences, licences, vehicles,
+    families): the engine and every PIN."""
+    root = tmp_path_factory.mktemp("claims-sample")
+    engine = connect(f"sqlite:///{root / 'sample.sqlite3'}")
+    seed_population(engine, count=300, seed=11, password=PASSWORD, passcode=PASSCODE)
+    with engine.connect() as connection:
+        pins = list(connection.execute(text("SELECT pin FROM citizen ORDER BY pin")).scalars())
+    yield engine, pins
+    engine.dispose()
+
+
+EVERYTHING = Recipient("sub-1", 2, "LoA3", dvcqg=True)
+"""A level-2 identity of a dvcqg client: every scope's claims are released."""
 
 
 def _release(record: CitizenRecord, level: int, acr: str, dvcqg: bool = False) -> dict[str, object]:
@@ -260,3 +287,45 @@ def test_discovery_lists_the_catalogue_and_identity_assurance(client: TestClient
     assert metadata["evidence_supported"] == ["document"]
     assert metadata["documents_supported"] == ["idcard"]
     assert "given_name" in metadata["claims_in_verified_claims_supported"]
+
+
+def _lookup(engine: Engine, pin: str, parts: frozenset[str] = EVERY_PART) -> CitizenRecord:
+    record = find_record(engine, pin, parts)
+    assert record is not None
+    return record
+
+
+def test_each_scope_releases_the_same_claims_from_its_parts(
+    sample: tuple[Engine, list[str]],
+) -> None:
+    engine, pins = sample
+    scopes = [entry.name for entry in SCOPES]
+    for pin in pins:
+        full = _lookup(engine, pin)
+        for scope in scopes:
+            partial = _lookup(engine, pin, record_parts([scope]))
+            expected = release(full, CONTEXT, EVERYTHING, [scope])
+            assert release(partial, CONTEXT, EVERYTHING, [scope]) == expected, (pin, scope)
+        partial = _lookup(engine, pin, record_parts(scopes))
+        expected = release(full, CONTEXT, EVERYTHING, scopes)
+        assert release(partial, CONTEXT, EVERYTHING, scopes) == expected, pin
+
+
+def test_a_scope_has_parts_exactly_when_its_claims_read_linked_records(
+    sample: tuple[Engine, list[str]],
+) -> None:
+    """The sample exercises every entry of the table (each scope with parts has a citizen whose claims
+    differ without them), and no scope fetches records its claims never read."""
+    engine, pins = sample
+    scopes = [entry.name for entry in SCOPES]
+    reading: set[str] = set()
+    for pin in pins:
+        full, bare = _lookup(engine, pin), _lookup(engine, pin, frozenset())
+        reading |= {
+            scope
+            for scope in scopes
+            if release(full, CONTEXT, EVERYTHING, [scope])
+            != release(bare, CONTEXT, EVERYTHING, [scope])
+        }
+    assert reading == {scope for scope in scopes if record_parts([scope])}
+    assert reading == {"address", "residence", "household", "driving_license", "vehicles"}

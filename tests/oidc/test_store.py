@@ -1,8 +1,12 @@
-"""The state stores (SQL on SQLite and PostgreSQL, Redis): every "use once" operation is atomic in the
-store itself.
+"""The state stores (in-process memory, SQL on SQLite and PostgreSQL, Redis): every "use once" operation
+is atomic in the store itself.
 
 Threads race on one key straight through the store (the HTTP routes run in one event loop, so only the
-store can be raced for real). Redis is the real server on 127.0.0.1:6379 (``VNEID_TEST_REDIS_URL``).
+store can be raced for real; for the memory store the threads contend for its one lock). Redis is the
+real server on 127.0.0.1:6379 (``VNEID_TEST_REDIS_URL``). The memory store's own tests, at the end:
+values come back as fresh copies with the SQL and Redis stores' types, and expired entries are swept,
+by :meth:`~idp.oidc.memory_store.MemoryStateStore.sweep` and by a ``put`` once the sweep interval is due
+(on a fake clock).
 """
 
 import functools
@@ -18,6 +22,8 @@ from typing import TypeVar
 
 import pytest
 
+from idp.oidc import memory_store
+from idp.oidc.memory_store import MemoryStateStore
 from idp.oidc.redis_store import RedisStateStore
 from idp.oidc.store import SqlStateStore
 from idp.oidc.store import StateStore
@@ -56,8 +62,11 @@ def _add(store: StateStore, key: str, index: int) -> bool:
     return store.add(key, {"by": index}, 60)
 
 
-@pytest.fixture(params=["sqlite", "postgresql", "redis"])
+@pytest.fixture(params=["memory", "sqlite", "postgresql", "redis"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StateStore]:
+    if request.param == "memory":
+        yield MemoryStateStore()
+        return
     if request.param == "redis":
         redis_store = RedisStateStore(REDIS_URL, f"test-{uuid.uuid4().hex}:")
         yield redis_store
@@ -124,3 +133,99 @@ def test_entries_expire(store: StateStore) -> None:
     assert store.get("interaction:x") is None
     assert store.take("interaction:x") is None
     assert store.add("nonce:x", {"v": 2}, 60)
+
+
+class FakeClock:
+    """Stands for the :mod:`time` module inside :mod:`idp.oidc.memory_store`: both clocks move only
+    when the test says so."""
+
+    def __init__(self) -> None:
+        self.wall = time.time()
+        self.elapsed = 0.0
+
+    def time(self) -> float:
+        return self.wall + self.elapsed
+
+    def monotonic(self) -> float:
+        return 1000.0 + self.elapsed
+
+    def advance(self, seconds: float) -> None:
+        self.elapsed += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
+    monkeypatch.setattr(memory_store, "time", fake)
+    return fake
+
+
+def test_memory_store_returns_fresh_copies() -> None:
+    store = MemoryStateStore()
+    value: dict[str, Any] = {"factors": [{"method": "pwd"}], "pin": "001088999001"}
+    store.put("session:s", value, 60)
+    value["factors"].append({"method": "otp"})  # the caller's dict is not what the store holds
+    first = store.get("session:s")
+    assert first == {"factors": [{"method": "pwd"}], "pin": "001088999001"}
+    assert first is not None
+    first["factors"][0]["method"] = "face"
+    first.pop("pin")
+    second = store.get("session:s")
+    assert second == {"factors": [{"method": "pwd"}], "pin": "001088999001"}
+    assert second is not first
+    taken = store.take("session:s")
+    assert taken == second
+    assert taken is not second
+
+
+def test_memory_store_gives_tuples_back_as_lists_like_the_other_stores() -> None:
+    store = MemoryStateStore()
+    store.put("grant:g", {"pair": ("rp", 2), "nested": {"scopes": ("openid", "profile")}}, 60)
+    assert store.add("nonce:n", {"pair": (1, 2)}, 60)
+    value = store.get("grant:g")
+    assert value == {"pair": ["rp", 2], "nested": {"scopes": ["openid", "profile"]}}
+    assert value is not None
+    assert type(value["pair"]) is list
+    assert type(value["nested"]["scopes"]) is list
+    assert store.take("nonce:n") == {"pair": [1, 2]}
+
+
+def test_memory_store_sweep_forgets_only_expired_entries(clock: FakeClock) -> None:
+    store = MemoryStateStore()
+    store.put("interaction:short", {"v": 1}, 1)
+    assert store.add("nonce:short", {"v": 2}, 1)
+    store.put("session:long", {"v": 3}, 3600)
+    clock.advance(2)
+    assert store.get("interaction:short") is None  # invisible at once...
+    assert len(store) == 3  # ...but still held until a sweep
+    store.sweep()
+    assert len(store) == 1
+    assert store.get("session:long") == {"v": 3}
+    assert store.get("interaction:short") is None
+    assert store.add("nonce:short", {"v": 4}, 60)
+
+
+def test_memory_store_put_sweeps_once_the_interval_is_due(clock: FakeClock) -> None:
+    store = MemoryStateStore()
+    store.put("code:short", {"v": 1}, 1)
+    store.put("session:long", {"v": 2}, 3600)
+    clock.advance(2)
+    store.put("session:other", {"v": 3}, 3600)  # the interval is not due: no sweep
+    assert len(store) == 3
+    clock.advance(memory_store.SWEEP_INTERVAL - 2 - 0.5)
+    store.put("session:third", {"v": 4}, 3600)
+    assert len(store) == 4
+    clock.advance(1)  # now past the interval since the store was created
+    store.put("session:fourth", {"v": 5}, 3600)
+    assert len(store) == 4  # the expired code is gone, the four live sessions stay
+    assert store.get("code:short") is None
+    assert [store.get(f"session:{name}") for name in ("long", "other", "third", "fourth")] == [
+        {"v": 2},
+        {"v": 3},
+        {"v": 4},
+        {"v": 5},
+    ]
+    store.put("code:again", {"v": 6}, 1)
+    clock.advance(2)
+    store.put("session:fifth", {"v": 7}, 3600)  # the next sweep is a whole interval later
+    assert len(store) == 6
