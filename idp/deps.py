@@ -21,6 +21,7 @@ from authlib.oauth2.rfc6749 import InvalidRequestError
 from fastapi import APIRouter
 from fastapi import Depends
 from fastapi import Request
+from starlette.responses import PlainTextResponse
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -39,10 +40,19 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 def plain_route(router: APIRouter, path: str, methods: list[str]) -> Callable[[Endpoint], Endpoint]:
     """Register the decorated coroutine as a plain Starlette route of ``router`` (path parameters in
-    ``request.path_params``)."""
+    ``request.path_params``), for exactly ``methods`` (no implicit HEAD)."""
+
+    allow = {"Allow": ", ".join(methods)}
 
     def register(endpoint: Endpoint) -> Endpoint:
-        router.routes.append(Route(path, endpoint, methods=methods))
+        async def only_methods(request: Request) -> Response:
+            # Starlette routes HEAD wherever GET is allowed, to the GET handler; these handlers are
+            # not safe (a HEAD would take an interaction, mint a code, audit a disclosure): 405.
+            if request.method not in methods:
+                return PlainTextResponse("Method Not Allowed", status_code=405, headers=allow)
+            return await endpoint(request)
+
+        router.routes.append(Route(path, only_methods, methods=methods))
         return endpoint
 
     return register

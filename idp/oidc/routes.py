@@ -33,9 +33,11 @@ from idp.oidc.openapi import REGISTER
 from idp.oidc.openapi import REVOKE
 from idp.oidc.presented_tokens import token_endpoint_response
 from idp.oidc.registration import RegistrationEndpoint
+from idp.oidc.requests import FORM_TYPE
 from idp.oidc.requests import MAX_PARAMETER
 from idp.oidc.requests import JsonRequestDep
 from idp.oidc.requests import OAuth2RequestDep
+from idp.oidc.requests import media_type
 from idp.oidc.requests import read_oauth2_request
 from idp.oidc.revocation import RevocationEndpoint
 from idp.oidc.userinfo import bearer_token
@@ -75,10 +77,12 @@ async def token(request: Request) -> Response:
 
 @plain_route(router, "/userinfo", ["GET", "POST"])
 async def user_info(request: Request) -> Response:
-    """Bearer access token in ``Authorization`` or, POSTed, the ``access_token`` form field."""
+    """Bearer access token in ``Authorization`` or, POSTed as a form, the ``access_token`` field (RFC
+    6750 §2.1, §2.2: any other body carries no token and is ignored)."""
     server = server_of(request)
     try:
-        form = await read_form(request) if request.method == "POST" else None
+        form_post = request.method == "POST" and media_type(request) == FORM_TYPE
+        form = await read_form(request) if form_post else None
         access_token = form.get("access_token", MAX_PARAMETER, "") if form else None
         token = bearer_token(request.headers.get("authorization"), access_token)
         return userinfo_response(server, token)

@@ -174,9 +174,15 @@ def test_userinfo_reads_the_access_token_form_field_with_a_charset(
     assert response.json()["name"]
 
 
-def test_userinfo_refuses_an_access_token_in_json(client: TestClient, env: Env) -> None:
+def test_userinfo_takes_no_access_token_from_a_json_body(client: TestClient, env: Env) -> None:
+    """RFC 6750 §2.2: only a form body carries ``access_token``; any other body is ignored, so the
+    Authorization header still works beside it and a token in JSON is no token at all."""
     token = get_tokens(client, env)["access_token"]
-    _invalid_request(client.post("/userinfo", json={"access_token": token}))
+    missing = client.post("/userinfo", json={"access_token": token})
+    assert missing.status_code == 401
+    assert missing.json()["error"] == "invalid_token"
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.post("/userinfo", json={"a": 1}, headers=bearer).status_code == 200
     assert client.post("/userinfo", data={"access_token": token}).status_code == 200
 
 
