@@ -4,12 +4,12 @@ sign-on session, the interaction's browser binding, an urlencoded form.
 Two ways to reach them. The plain functions (:func:`server_of`, :func:`session_of`, :func:`binding_of`,
 :func:`read_form`) are for the routes on every flow's path (authorize, the interaction page, login,
 consent, resume, token, userinfo): FastAPI's solving of dependencies and query parameters costs about
-55 µs per request here, over a tenth of a complete flow's server time across its 8 requests
-(bench/RESULTS.md), so those routes take the bare ``Request``. They are moreover plain Starlette routes
+55 µs per request here, a tenth of a complete flow's server time across its 7 requests
+(bench/RESULTS.md), so those routes take the bare ``Request``. They are plain Starlette routes too
 (:func:`plain_route`), which skip FastAPI's request handler as well (another 45–70 µs a request); the
-OpenAPI operations of the JSON ones (token, userinfo) are added by :mod:`idp.oidc.openapi`. The ``Annotated``
-dependencies below do the same for every other route, where readability wins. Coroutines, so that FastAPI does not hop to its
-thread pool for each of them (see :mod:`idp.oidc.routes`).
+OpenAPI operations of the JSON ones (token, userinfo) are added by :mod:`idp.oidc.openapi`. The
+``Annotated`` dependencies below do the same for every other route, where readability wins. All are
+coroutines, so that FastAPI does not hop to its thread pool for each (see :mod:`idp.oidc.routes`).
 """
 
 from collections import defaultdict

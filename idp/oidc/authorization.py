@@ -215,15 +215,19 @@ def _start_interaction(
     return interaction.start(server, record)
 
 
+def resume(
+    server: AuthorizationServer, interaction: dict[str, Any], session: LoginSession | None
+) -> Response:
+    """The answer to the authorization request an interaction (already taken from the store) was for."""
+    return authorize(server, resumed_request(server, interaction["params"]), session, interaction)
+
+
 def answer_interaction(
     server: AuthorizationServer, interaction: dict[str, Any], session: LoginSession | None
 ) -> Response:
-    """The answer to the authorization request an interaction (already taken from the store) was
-    for. After a form's POST a redirect is a 303, so that the browser follows it with a GET (RFC 9700
-    §4.12; Authlib redirects with 302)."""
-    response = authorize(
-        server, resumed_request(server, interaction["params"]), session, interaction
-    )
+    """:func:`resume` for a form's POST: a redirect is then a 303, so that the browser follows it with
+    a GET (RFC 9700 §4.12; Authlib redirects with 302)."""
+    response = resume(server, interaction, session)
     if response.status_code == 302:
         response.status_code = 303
     return response

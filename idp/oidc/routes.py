@@ -25,7 +25,7 @@ from idp.deps import read_form
 from idp.deps import server_of
 from idp.deps import session_of
 from idp.oidc.authorization import authorize
-from idp.oidc.authorization import resumed_request
+from idp.oidc.authorization import resume
 from idp.oidc.introspection import IntrospectionEndpoint
 from idp.oidc.logout import logout
 from idp.oidc.openapi import INTROSPECT
@@ -54,13 +54,12 @@ async def authorization(request: Request) -> Response:
 
 
 @plain_route(router, "/authorize/resume/{uid}", ["GET"])
-async def resume(request: Request) -> Response:
+async def resumption(request: Request) -> Response:
     server, uid = server_of(request), request.path_params["uid"]
     interaction = server.store.take(f"interaction:{uid}")
     if interaction is None:
         return Response("Unknown or finished interaction.", status_code=400)
-    resumed = resumed_request(server, interaction["params"])
-    return authorize(server, resumed, session_of(request, server), interaction)
+    return resume(server, interaction, session_of(request, server))
 
 
 @plain_route(router, "/token", ["POST"])

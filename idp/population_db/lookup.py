@@ -5,8 +5,8 @@ residence (tạm trú) and current place of living (nơi ở hiện tại) are r
 place defaults to the temporary residence, then to the permanent one.
 
 :func:`find_account_holder` is the password form's lookup: the citizen and the account only, in one
-statement, since a login needs nothing else. A full lookup is five statements on one connection (the 1:1 records in one outer join, relatives, and the three
-1:N records), prebuilt with SQLAlchemy Core and sent together on PostgreSQL, and builds the models without
+statement, since a login needs nothing else. A full lookup is five statements on one connection (the
+1:1 records in one outer join, relatives, and the three 1:N records), prebuilt with SQLAlchemy Core and sent together on PostgreSQL, and builds the models without
 re-validating what the database returns: it is on the path of every login and every userinfo request.
 """
 
@@ -118,6 +118,10 @@ _CORE = (
     .outerjoin(_ACCOUNT, _ACCOUNT.c.pin == _CITIZEN.c.pin)
     .where(_CITIZEN.c.pin == _PIN)
 )
+_HOLDER_TABLES: tuple[tuple[Table, type[SQLModel]], ...] = (
+    (_CITIZEN, Citizen),
+    (_ACCOUNT, VneidAccount),
+)
 _HOLDER = (
     select(_CITIZEN, _ACCOUNT)
     .select_from(_CITIZEN)
@@ -176,11 +180,14 @@ def _models(model: type[_M], table: Table, rows: list[tuple[Any, ...]]) -> tuple
     return tuple(_model(model, table, row) for row in rows)
 
 
-def _split(row: tuple[Any, ...]) -> list[SQLModel | None]:
-    """The joined row cut back into its five records; an outer-joined record of NULLs is None."""
+def _split(
+    row: tuple[Any, ...], tables: tuple[tuple[Table, type[SQLModel]], ...] = _ONE_TO_ONE
+) -> list[SQLModel | None]:
+    """The joined row cut back into its records (of ``tables``, in order); an outer-joined record of
+    NULLs is None."""
     records: list[SQLModel | None] = []
     start = 0
-    for table, model in _ONE_TO_ONE:
+    for table, model in tables:
         width = len(table.columns)
         values = tuple(row[start : start + width])
         records.append(None if values[0] is None else _model(model, table, values))
@@ -241,8 +248,6 @@ def find_account_holder(connection: Connection, pin: str) -> AccountHolder | Non
     row = connection.execute(_HOLDER, {"pin": pin}).one_or_none()
     if row is None:
         return None
-    width = len(_CITIZEN.columns)
-    citizen = _model(Citizen, _CITIZEN, tuple(row[:width]))
-    account_values = tuple(row[width:])
-    account = None if account_values[0] is None else _model(VneidAccount, _ACCOUNT, account_values)
-    return AccountHolder(citizen, account)
+    citizen, account = _split(tuple(row), _HOLDER_TABLES)
+    assert isinstance(citizen, Citizen)
+    return AccountHolder(citizen, account if isinstance(account, VneidAccount) else None)
