@@ -41,6 +41,8 @@ from idp.oidc.static_documents import StaticDocuments
 from idp.oidc.static_documents import provider_documents
 from idp.oidc.store import SqlStateStore
 from idp.oidc.store import StateStore
+from idp.plain_routes import PlainRoutes
+from idp.plain_routes import plain_routes
 from idp.population_db.database import connect
 from idp.settings import IdPSettings
 
@@ -68,11 +70,13 @@ def create_app(
     app.state.oauth2_server = server
     metadata = metadata_bytes(settings.issuer, settings.registration_enabled)
     jwks = json.dumps(server.keys.public_jwks).encode()
-    app.add_middleware(StaticDocuments, documents=provider_documents(metadata, jwks))
-    document_static_paths(app)
     app.add_exception_handler(OAuth2Error, oauth2_error_response)
     app.add_exception_handler(SQLAlchemyError, database_error_response)
-    # Routers on every flow's path first: a request is matched against each router in turn.
+    hot_routes = plain_routes([*oidc_router.routes, *login_router.routes, *consent_router.routes])
+    app.add_middleware(PlainRoutes, routes=hot_routes, handlers=app.exception_handlers)
+    app.add_middleware(StaticDocuments, documents=provider_documents(metadata, jwks))
+    document_static_paths(app)
+    # Routers on every flow's path first (their plain routes are matched earlier, by PlainRoutes).
     app.include_router(oidc_router)
     app.include_router(login_router)
     app.include_router(consent_router)

@@ -8,7 +8,6 @@ The session records each authentication factor with its time, so that ``acr``,
 
 import secrets
 import time
-from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -66,4 +65,11 @@ def load_session(store: StateStore, sid: str | None) -> LoginSession | None:
 
 
 def save_session(store: StateStore, session: LoginSession, ttl: int) -> None:
-    store.put(f"session:{session.sid}", asdict(session), ttl)
+    # The store copies what it keeps (as JSON), so the fields go as they are (asdict deep-copies).
+    record = {
+        "sid": session.sid,
+        "pin": session.pin,
+        "account_level": session.account_level,
+        "factors": session.factors,
+    }
+    store.put(f"session:{session.sid}", record, ttl)

@@ -19,7 +19,6 @@ import secrets
 import time
 from dataclasses import asdict
 from typing import Any
-from urllib.parse import urlencode
 
 from authlib.oauth2.rfc6749 import AccessDeniedError
 from authlib.oauth2.rfc6749 import InvalidRequestError
@@ -234,7 +233,8 @@ def answer_interaction(
 
 
 def resumed_request(server: AuthorizationServer, params: list[list[str]]) -> StarletteOAuth2Request:
-    """The original authorization request, rebuilt from what the interaction stored."""
+    """The original authorization request, rebuilt from what the interaction stored (its URI without
+    the query: Authlib reads the parameters, never the URI, of an authorization request)."""
     items = [(k, v) for k, v in params]
-    uri = f"{server.settings.issuer}/authorize?{urlencode(items)}"
+    uri = f"{server.settings.issuer}/authorize"
     return StarletteOAuth2Request("GET", uri, Headers(), items, [])

@@ -6,13 +6,15 @@ profile) and the ``claims`` request (:mod:`idp.oidc.claims_request`). Each write
 (:mod:`idp.oidc.audit`) naming the claims beyond the protocol claims, committed *before* the response is
 built: the code was already taken from the state store in its own transaction (the store may be Redis,
 where no SQL transaction can span both), so the order guarantees the invariant that matters: no
-disclosure without a row. A row whose response never left (a crash between) is acceptable.
+disclosure without a row. A row whose response never left (a crash between, or a code whose consent was
+withdrawn meanwhile) is acceptable. The ID token's row commits with the grant-index row of its code
+redemption (:meth:`idp.oidc.server.AuthorizationServer.save_token`), in the caller's transaction.
 """
 
 from typing import TYPE_CHECKING
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from idp.oidc.accounts import find_record
 from idp.oidc.audit import DISCLOSURE
@@ -42,11 +44,11 @@ def uses_dvcqg(client: Client | None) -> bool:
     return client is not None and client.metadata.get("claims_profile") == DVCQG_PROFILE
 
 
-def id_token_disclosure(
+def id_token_claims(
     server: "AuthorizationServer", client_id: str, user: EndUser, scope: str, claims: str | None
 ) -> dict[str, Any]:
     """The citizen claims of an ID token: ``account_level`` and what the ``claims`` parameter asks
-    for under ``id_token`` that the granted ``scope`` allows; audited."""
+    for under ``id_token`` that the granted ``scope`` allows (the caller audits them)."""
     disclosed: dict[str, Any] = {"account_level": user.account_level}
     request = parse_claims_request(claims)
     record = find_record(server.engine, user.pin) if request and request["id_token"] else None
@@ -55,7 +57,6 @@ def id_token_disclosure(
         recipient = Recipient(user.sub, user.account_level, user.acr, dvcqg)
         released = release(record, claims_context(server), recipient, scope.split())
         disclosed |= requested_claims(request, "id_token", released, record, recipient)
-    audit_disclosure(server.engine, user.pin, client_id, user.acr, disclosed)
     return disclosed
 
 
@@ -77,16 +78,17 @@ def userinfo_disclosure(
     recipient = Recipient(str(token["sub"]), level, acr, uses_dvcqg(server.query_client(client_id)))
     info = release(record, claims_context(server), recipient, scopes)
     info |= requested_claims(request, "userinfo", info, record, recipient)
-    audit_disclosure(server.engine, pin, client_id, acr, info)
+    with server.engine.begin() as connection:
+        audit_disclosure(connection, pin, client_id, acr, info)
     return info
 
 
 def audit_disclosure(
-    engine: Engine, pin: str, client_id: str, acr: str | None, claims: dict[str, Any]
+    connection: Connection, pin: str, client_id: str, acr: str | None, claims: dict[str, Any]
 ) -> None:
-    """One ``disclosure`` row, committed now, naming the non-protocol claims that are leaving."""
+    """One ``disclosure`` row, in the caller's transaction, naming the non-protocol claims that are
+    leaving."""
     names = [name for name in claims if name not in PROTOCOL_CLAIMS]
-    with engine.begin() as connection:
-        record_event(
-            connection, DISCLOSURE, "released", pin=pin, client_id=client_id, acr=acr, claims=names
-        )
+    record_event(
+        connection, DISCLOSURE, "released", pin=pin, client_id=client_id, acr=acr, claims=names
+    )

@@ -10,6 +10,7 @@ harmless: revoking it again does nothing.
 
 import time
 
+from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import Table
 from sqlalchemy import insert
@@ -40,7 +41,8 @@ def create_grant_index_table(engine: Engine) -> None:
     GRANTS.create(engine, checkfirst=True)
 
 
-def index_grant(engine: Engine, user: EndUser, client_id: str) -> None:
+def index_grant(connection: Connection, user: EndUser, client_id: str) -> None:
+    """The grant's row, in the caller's transaction."""
     row = {
         "grant_id": user.grant_id,
         "pin": user.pin,
@@ -49,5 +51,4 @@ def index_grant(engine: Engine, user: EndUser, client_id: str) -> None:
         "sub": user.sub,
         "issued_at": time.time(),
     }
-    with engine.begin() as connection:
-        connection.execute(_INSERT, row)
+    connection.execute(_INSERT, row)

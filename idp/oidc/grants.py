@@ -28,7 +28,6 @@ from authlib.oidc.core.grants.util import create_response_mode_response
 from idp.oidc.assurance import LEVEL2_SCOPES
 from idp.oidc.assurance import is_level2_identity
 from idp.oidc.clients import Client
-from idp.oidc.disclosure import id_token_disclosure
 from idp.oidc.encryption import encrypt_for
 from idp.oidc.encryption import encryption_of
 from idp.oidc.keys import Key
@@ -143,17 +142,11 @@ class IDToken(OpenIDCode):  # type: ignore[misc]
     def get_authorization_code_claims(
         self, authorization_code: AuthorizationCode
     ) -> dict[str, Any]:
-        """The protocol claims plus the citizen's (audited as a disclosure before the token is
-        signed: :mod:`idp.oidc.disclosure`)."""
+        """The protocol claims plus the citizen's, which the code's redemption fixed and audited
+        (:meth:`idp.oidc.server.AuthorizationServer.save_token` runs before this hook)."""
         claims: dict[str, Any] = super().get_authorization_code_claims(authorization_code)
-        disclosed = id_token_disclosure(
-            self.server,
-            str(authorization_code.data["client_id"]),
-            authorization_code.user,
-            authorization_code.get_scope(),
-            authorization_code.data.get("claims"),
-        )
-        return {**disclosed, **claims}
+        assert authorization_code.disclosed is not None, "an ID token's claims are audited first"
+        return {**authorization_code.disclosed, **claims}
 
     def get_client_algorithm(self, client: Client) -> str:
         return client.id_token_signed_response_alg

@@ -44,6 +44,8 @@ class AuthorizationCode(AuthorizationCodeMixin):  # type: ignore[misc]
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
         self.user = EndUser(**data["user"])
+        # The citizen claims of the ID token, fixed and audited when the code is redeemed.
+        self.disclosed: dict[str, Any] | None = None
 
     def get_redirect_uri(self) -> str:
         return str(self.data["redirect_uri"])

@@ -12,6 +12,7 @@ from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import AuthorizationServer as _AuthorizationServer
 from authlib.oauth2.rfc6749 import InvalidGrantError
 from authlib.oauth2.rfc6749 import OAuth2Request
+from authlib.oidc.core.grants.util import is_openid_scope
 from sqlalchemy import Engine
 from starlette.responses import Response
 
@@ -22,6 +23,8 @@ from idp.oidc.client_keys import ClientKeys
 from idp.oidc.clients import Client
 from idp.oidc.clients import load_clients
 from idp.oidc.consents import covers
+from idp.oidc.disclosure import audit_disclosure
+from idp.oidc.disclosure import id_token_claims
 from idp.oidc.grant_index import index_grant
 from idp.oidc.grants import AuthorizationCodeGrant
 from idp.oidc.grants import ClientCredentialsGrant
@@ -31,6 +34,7 @@ from idp.oidc.grants import S256CodeChallenge
 from idp.oidc.introspection import IntrospectionEndpoint
 from idp.oidc.keys import KeyRing
 from idp.oidc.logout import EndSessionEndpoint
+from idp.oidc.models import AuthorizationCode
 from idp.oidc.models import EndUser
 from idp.oidc.registered_clients import RegisteredClients
 from idp.oidc.registration import RegistrationEndpoint
@@ -79,13 +83,25 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         ttl = self.settings.refresh_token_ttl
-        code = getattr(request, "authorization_code", None)
+        code: AuthorizationCode | None = getattr(request, "authorization_code", None)
         data = None if code is None else code.data
         save_token(self.store, token, request.client, request.user, ttl, data)
-        if data is not None and request.user is not None:
-            index_grant(self.engine, request.user, request.client.client_id)
-            self._check_consent(request.user, request.client.client_id, str(data["scope"]))
+        if code is not None and request.user is not None:
+            self._record_grant(code, request.user, request.client.client_id)
+            self._check_consent(request.user, request.client.client_id, code.get_scope())
         remember_client(self.store, request.user, request.client, self.settings.session_ttl)
+
+    def _record_grant(self, code: AuthorizationCode, user: EndUser, client_id: str) -> None:
+        """The code's grant-index row and, when an ID token follows (the ``process_token`` hook runs
+        after this), its disclosure row: one transaction, committed before the token leaves."""
+        scope = code.get_scope()
+        if is_openid_scope(scope):
+            claims = code.data.get("claims")
+            code.disclosed = id_token_claims(self, client_id, user, scope, claims)
+        with self.engine.begin() as connection:
+            index_grant(connection, user, client_id)
+            if code.disclosed is not None:
+                audit_disclosure(connection, user.pin, client_id, user.acr, code.disclosed)
 
     def _check_consent(self, user: EndUser, client_id: str, scope: str) -> None:
         """A code redeemed after the citizen withdrew consent (a code in flight) gives nothing: its

@@ -1,12 +1,22 @@
 """Audit completeness: every disclosure of citizen data writes exactly one ``disclosure`` row (client,
 claims beyond the protocol claims, ``acr``); nothing else does."""
 
-from fastapi.testclient import TestClient
+from typing import Any
 
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from idp.oidc import server as server_module
 from idp.oidc.audit import DISCLOSURE
 from idp.oidc.audit import Event
 from idp.oidc.audit import events_for
+from idp.oidc.grant_index import GRANTS
 from tests.oidc.conftest import LEVEL1_PIN
+from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env
 from tests.oidc.flows import authorize
 from tests.oidc.flows import claims_param
@@ -66,3 +76,30 @@ def test_refused_requests_write_no_row(client: TestClient, env: Env) -> None:
     assert client.get("/userinfo", headers=bearer).status_code == 401  # the replay revoked it
     assert client.get("/userinfo", headers={"Authorization": "Bearer nope"}).status_code == 401
     assert len(_rows(client)) == before
+
+
+def test_the_id_token_row_and_the_grant_row_commit_together(
+    client: TestClient, env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No ID token without its disclosure row, and no grant-index row for a token that never left:
+    the two rows are one transaction."""
+    code, verifier = authorize(client, "data", "openid profile", LEVEL1_PIN)
+    engine = server_of(client).engine
+    grants_before = _grant_rows(engine)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("INSERT INTO audit_event", {}, Exception("disk full"))
+
+    monkeypatch.setattr(server_module, "audit_disclosure", broken)
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
+    response = client.post(
+        "/token", data={**data, "code_verifier": verifier}, auth=("data", env.secrets["data"])
+    )
+    assert response.status_code == 503
+    assert "id_token" not in response.text
+    assert _grant_rows(engine) == grants_before
+
+
+def _grant_rows(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(GRANTS)).scalar_one())
