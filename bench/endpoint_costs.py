@@ -33,6 +33,7 @@ from bench.oidc_flows import PERSONA_PINS
 from bench.oidc_flows import Reply
 from bench.oidc_flows import Tally
 from bench.oidc_flows import flow_vneid
+from bench.oidc_flows import update_jar
 from idp.app import create_app
 from idp.settings import IdPSettings
 
@@ -108,12 +109,7 @@ class AsgiBrowser:
         head = sent[0]
         headers = {k.decode().lower(): v.decode() for k, v in head["headers"]}
         cookies = [v.decode() for k, v in head["headers"] if k.lower() == b"set-cookie"]
-        for cookie in cookies:
-            name, _, value = cookie.partition(";")[0].partition("=")
-            if value.strip() and "max-age=0" not in cookie.lower():
-                self.jar[name.strip()] = value.strip()
-            else:
-                self.jar.pop(name.strip(), None)
+        update_jar(self.jar, cookies)
         body = b"".join(m.get("body", b"") for m in sent[1:])
         return Reply(url, head["status"], headers, cookies, body)
 

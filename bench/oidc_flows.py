@@ -266,16 +266,22 @@ class RawBrowser:
         reply = await self.connection.exchange(
             _request(method, target, self.host, headers, body), self.origin + target
         )
-        for cookie in reply.cookies:
-            pair, _, attributes = cookie.partition(";")
-            name, _, value = pair.partition("=")
-            name, value = name.strip(), value.strip()
-            age = _MAX_AGE.search(attributes)
-            if not value or (age is not None and int(age.group(1)) <= 0):
-                self.jar.pop(name, None)
-            else:
-                self.jar[name] = value
+        update_jar(self.jar, reply.cookies)
         return reply
+
+
+def update_jar(jar: dict[str, str], cookies: list[str]) -> None:
+    """Apply a response's ``Set-Cookie`` values to a name=value jar (an empty value or ``Max-Age`` ≤ 0
+    deletes)."""
+    for cookie in cookies:
+        pair, _, attributes = cookie.partition(";")
+        name, _, value = pair.partition("=")
+        name, value = name.strip(), value.strip()
+        age = _MAX_AGE.search(attributes)
+        if not value or (age is not None and int(age.group(1)) <= 0):
+            jar.pop(name, None)
+        else:
+            jar[name] = value
 
 
 class HttpxBrowser:

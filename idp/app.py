@@ -76,7 +76,7 @@ def create_app(
     app.add_middleware(PlainRoutes, routes=hot_routes, handlers=app.exception_handlers)
     app.add_middleware(StaticDocuments, documents=provider_documents(metadata, jwks))
     document_static_paths(app)
-    # Routers on every flow's path first (their plain routes are matched earlier, by PlainRoutes).
+    # Routers on every flow's path first: a wrong method on a plain route is answered by FastAPI.
     app.include_router(oidc_router)
     app.include_router(login_router)
     app.include_router(consent_router)

@@ -6,7 +6,8 @@ Two ways to reach them. The plain functions (:func:`server_of`, :func:`session_o
 consent, resume, token, userinfo): FastAPI's solving of dependencies and query parameters costs about
 55 µs per request here, a tenth of a complete flow's server time across its 7 requests
 (bench/RESULTS.md), so those routes take the bare ``Request``. They are plain Starlette routes too
-(:func:`plain_route`), which skip FastAPI's request handler as well (another 45–70 µs a request); the
+(:func:`plain_route`), which skip FastAPI's request handler as well (another 45–70 µs a request), and
+:mod:`idp.plain_routes` dispatches them ahead of FastAPI's router; the
 OpenAPI operations of the JSON ones (token, userinfo) are added by :mod:`idp.oidc.openapi`. The
 ``Annotated`` dependencies below do the same for every other route, where readability wins. All are
 coroutines, so that FastAPI does not hop to its thread pool for each (see :mod:`idp.oidc.routes`).

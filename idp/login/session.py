@@ -66,10 +66,4 @@ def load_session(store: StateStore, sid: str | None) -> LoginSession | None:
 
 def save_session(store: StateStore, session: LoginSession, ttl: int) -> None:
     # The store copies what it keeps (as JSON), so the fields go as they are (asdict deep-copies).
-    record = {
-        "sid": session.sid,
-        "pin": session.pin,
-        "account_level": session.account_level,
-        "factors": session.factors,
-    }
-    store.put(f"session:{session.sid}", record, ttl)
+    store.put(f"session:{session.sid}", vars(session), ttl)
