@@ -67,6 +67,9 @@ import httpx
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
+from idp.oidc.clients import ACCESS_TOKEN_ALGORITHMS
+from idp.settings import DEFAULT_CLIENTS_FILE
+
 PORTAL_ID = "portal"
 PORTAL_SECRET = "portal-sandbox-secret"
 PORTAL_REDIRECT = "http://127.0.0.1:8001/callback"
@@ -519,7 +522,19 @@ def _loop_factory() -> tuple[Callable[[], asyncio.AbstractEventLoop] | None, str
     return factory, "uvloop"
 
 
-def start_server(root: Path, port: int, population: int, core: int) -> subprocess.Popen[bytes]:
+def bench_clients(root: Path, access_token_alg: str) -> Path:
+    """The registered clients, the portal's access tokens signed with ``access_token_alg``."""
+    document = json.loads(DEFAULT_CLIENTS_FILE.read_text(encoding="utf-8"))
+    for entry in document["clients"]:
+        if entry["client_id"] == PORTAL_ID:
+            entry["access_token_signed_response_alg"] = access_token_alg
+    path = root / "clients.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def start_server(root: Path, port: int, population: int, core: int,
+                 access_token_alg: str = "RS256") -> subprocess.Popen[bytes]:  # fmt: skip
     """Seed a fresh SQLite population under ``root`` and start ``vneid-mock serve`` pinned to ``core``."""
     cli = str(Path(sys.executable).with_name("vneid-mock"))
     env = os.environ | {
@@ -531,6 +546,7 @@ def start_server(root: Path, port: int, population: int, core: int) -> subproces
         "VNEID_LOGIN_RATE_PER_IP": "1000000",
         "VNEID_LOGIN_RATE_PER_ACCOUNT": "1000000",
         "VNEID_ACCESS_LOG": "false",
+        "VNEID_CLIENTS_FILE": str(bench_clients(root, access_token_alg)),
         "COLUMNS": "100",
     }
     subprocess.run([cli, "population", "seed", "--count", str(population)], env=env, check=True,
@@ -623,6 +639,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--server-core", type=int, default=0)
     parser.add_argument("--client-core", type=int, default=1)
+    parser.add_argument("--access-token-alg", choices=ACCESS_TOKEN_ALGORITHMS, default="RS256",
+                        help="the portal client's access_token_signed_response_alg (ours only)")  # fmt: skip
     args = parser.parse_args()
     os.sched_setaffinity(0, {args.client_core})
     factory, loop = _loop_factory()
@@ -632,7 +650,8 @@ def main() -> None:
         if args.issuer:
             issuer, pid = args.issuer.rstrip("/"), args.pid
         else:
-            server = start_server(root, args.port, args.population, args.server_core)
+            server = start_server(root, args.port, args.population, args.server_core,
+                                  args.access_token_alg)  # fmt: skip
             issuer, pid = f"http://127.0.0.1:{args.port}", server.pid
         with asyncio.Runner(loop_factory=factory) as runner:
             if args.mode == "flows":

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Issue 3's comparison in one run: ours, node oidc-provider and oidc-provider-mock, each started alone on
 # core 0 in turn, driven from core 1 by bench/oidc_flows.py (complete flows at concurrency 16, then the
-# static documents), ROUNDS times in interleaved order. Needs bench/peers/setup.sh first. Prints to stdout.
+# static documents), ROUNDS times in interleaved order. Ours runs twice a round: as configured by default
+# (RS256 access tokens) and with the portal client registering ES256 access tokens (flows only). Needs
+# bench/peers/setup.sh first. Prints every report, then bench/summarize.py's table of rates and ratios.
 #   bash bench/side_by_side.sh [ROUNDS] [FLOW_SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,12 +24,17 @@ wait_for() {  # $1 URL
   echo "no answer from $1" >&2; return 1
 }
 
+rounds() {
 for round in $(seq "$ROUNDS"); do
   echo "=== round $round: vneid-mock"
   taskset -c 1 "$PY" -m bench.oidc_flows flows --flows 100000 --seconds "$SECONDS_PER_RUN" \
     --server-core 0 --client-core 1 --population 100
   taskset -c 1 "$PY" -m bench.oidc_flows static --requests 100000 --seconds 5 \
     --server-core 0 --client-core 1 --population 10
+
+  echo "=== round $round: vneid-mock, ES256 access tokens"
+  taskset -c 1 "$PY" -m bench.oidc_flows flows --flows 100000 --seconds "$SECONDS_PER_RUN" \
+    --server-core 0 --client-core 1 --population 100 --access-token-alg ES256
 
   echo "=== round $round: node oidc-provider"
   (cd /tmp/oidcp && exec taskset -c 0 "$NODE" server.mjs >/dev/null 2>&1) & NODE_PID=$!
@@ -41,3 +48,10 @@ for round in $(seq "$ROUNDS"); do
   measure oidc-provider-mock http://127.0.0.1:9400 "$MOCK_PID"
   kill "$MOCK_PID"; wait "$MOCK_PID" 2>/dev/null || true
 done
+}
+
+LOG=$(mktemp)
+trap 'rm -f "$LOG"' EXIT
+rounds | tee "$LOG"
+echo
+"$PY" -m bench.summarize < "$LOG"

@@ -324,10 +324,15 @@ def clients_add(
     ),
     scope: Annotated[str, typer.Option(help="Scopes the client may ask for.")] = "openid profile",
     name: Annotated[str | None, typer.Option(help="client_name")] = None,
+    access_token_alg: Annotated[
+        str, typer.Option(help="access_token_signed_response_alg: RS256 or ES256")
+    ] = "RS256",
 ) -> None:
     """Register a client; prints its secret once (only its hash is stored)."""
     metadata = {"redirect_uris": redirect_uri, "token_endpoint_auth_method": auth_method}
     metadata |= {"scope": scope, "client_name": name or client_id}
+    if access_token_alg != "RS256":
+        metadata["access_token_signed_response_alg"] = access_token_alg
     with _failures():
         try:
             secret = add_client(IdPSettings().clients_file, client_id, metadata)

@@ -3,7 +3,7 @@
 Metadata names follow OpenID Connect Dynamic Client Registration 1.0 §2 (``redirect_uris``,
 ``token_endpoint_auth_method``, ``grant_types``, ``scope``, ``id_token_signed_response_alg``,
 ``subject_type``, ``sector_identifier_uri``, ``post_logout_redirect_uris``, ``client_name``), plus
-``purpose``, the text shown at consent. :class:`Client` implements Authlib's ``ClientMixin``.
+``purpose``, the text shown at consent, and ``access_token_signed_response_alg`` (:mod:`idp.oidc.tokens`). :class:`Client` implements Authlib's ``ClientMixin``.
 """
 
 import json
@@ -21,6 +21,9 @@ from authlib.oauth2.rfc6749 import scope_to_list
 from idp.population_db.credentials import SecretVerifier
 from idp.population_db.credentials import hash_secret
 
+ACCESS_TOKEN_ALGORITHMS = ("RS256", "ES256")
+"""Access tokens are signed with these only: Authlib's RFC 9068 generator signs with joserfc's
+recommended algorithms, which leave PS256 out."""
 AUTH_METHODS = ("client_secret_basic", "client_secret_post", "private_key_jwt", "none")
 
 
@@ -47,6 +50,11 @@ class Client(ClientMixin):  # type: ignore[misc]
     @property
     def id_token_signed_response_alg(self) -> str:
         return str(self.metadata.get("id_token_signed_response_alg", "RS256"))
+
+    @property
+    def access_token_signed_response_alg(self) -> str:
+        """The JWS algorithm of this client's access tokens (RS256 unless registered otherwise)."""
+        return str(self.metadata.get("access_token_signed_response_alg", "RS256"))
 
     @property
     def sector(self) -> str | None:
@@ -117,6 +125,9 @@ def add_client(path: Path, client_id: str, metadata: dict[str, Any]) -> str | No
         raise ValueError(f"client {client_id!r} already exists")
     if metadata.get("token_endpoint_auth_method", "client_secret_basic") not in AUTH_METHODS:
         raise ValueError(f"token_endpoint_auth_method must be one of {', '.join(AUTH_METHODS)}")
+    if metadata.get("access_token_signed_response_alg", "RS256") not in ACCESS_TOKEN_ALGORITHMS:
+        algorithms = ", ".join(ACCESS_TOKEN_ALGORITHMS)
+        raise ValueError(f"access_token_signed_response_alg must be one of {algorithms}")
     secret = None
     if metadata.get("token_endpoint_auth_method") not in ("none", "private_key_jwt"):
         secret = secrets.token_urlsafe(32)

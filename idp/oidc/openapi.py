@@ -132,6 +132,7 @@ CLIENT_METADATA: dict[str, Any] = {
         "client_name": STRING,
         "scope": STRING,
         "id_token_signed_response_alg": STRING,
+        "access_token_signed_response_alg": STRING,
         "subject_type": STRING,
     },
 }

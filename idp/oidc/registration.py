@@ -25,6 +25,7 @@ from authlib.oauth2.rfc7591 import InvalidClientMetadataError
 from authlib.oauth2.rfc7591 import InvalidRedirectURIError
 from authlib.oidc.registration import ClientMetadataClaims as OidcClientMetadataClaims
 
+from idp.oidc.clients import ACCESS_TOKEN_ALGORITHMS
 from idp.oidc.clients import Client
 from idp.oidc.metadata import provider_metadata
 from idp.oidc.requests import printable
@@ -51,14 +52,22 @@ BOOLEAN_FIELDS = ("require_auth_time", "backchannel_logout_session_required")
 
 class ProviderClaims(BaseClaims):  # type: ignore[misc]
     """The metadata the two standard claim sets leave out: logout (RP-Initiated and Back-Channel Logout
-    1.0) and ``purpose``, the text shown at consent."""
+    1.0), ``purpose``, the text shown at consent, and ``access_token_signed_response_alg``."""
 
     REGISTERED_CLAIMS = (
         "post_logout_redirect_uris",
         "backchannel_logout_uri",
         "backchannel_logout_session_required",
         "purpose",
+        "access_token_signed_response_alg",
     )
+
+    @classmethod
+    def get_claims_options(cls, metadata: dict[str, Any]) -> dict[str, Any]:
+        def signable(claims: Any, alg: str) -> bool:
+            return alg in ACCESS_TOKEN_ALGORITHMS
+
+        return {"access_token_signed_response_alg": {"validate": signable}}
 
 
 class RegistrationEndpoint(ClientRegistrationEndpoint):  # type: ignore[misc]

@@ -7,6 +7,7 @@ import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
@@ -45,6 +46,14 @@ class Env:
     secrets: dict[str, str]
 
 
+def _hand_edit(path: Path, client_id: str, **metadata: str) -> None:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    for entry in document["clients"]:
+        if entry["client_id"] == client_id:
+            entry.update(metadata)
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
     root = tmp_path_factory.mktemp("oidc")
@@ -60,11 +69,17 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
             clients, "post", {**common, "token_endpoint_auth_method": "client_secret_post"}
         ),
         "es": add_client(clients, "es", {**common, "id_token_signed_response_alg": "ES256"}),
+        "es-at": add_client(
+            clients, "es-at", {**common, "access_token_signed_response_alg": "ES256"}
+        ),
+        "ps-at": add_client(clients, "ps-at", common),
         "pairwise": add_client(clients, "pairwise", {**common, "subject_type": "pairwise"}),
         "svc": add_client(
             clients, "svc", {"grant_types": ["client_credentials"], "scope": "openid"}
         ),
     }
+    # as a hand-edited clients file could say; `clients add` and registration refuse it
+    _hand_edit(clients, "ps-at", access_token_signed_response_alg="PS256")
     add_client(clients, "spa", {**common, "token_endpoint_auth_method": "none"})
     found["l2"] = add_client(
         clients, "l2", {**common, "client_name": "Level 2 RP", "scope": "openid profile eid_card"}

@@ -6,6 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from idp.cli import app
+from idp.oidc.clients import load_clients
 
 
 def test_keys_rotate_keeps_old_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -25,3 +26,19 @@ def test_clients_add_and_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert "client_secret:" in added.output
     assert "shop" in runner.invoke(app, ["clients", "list"]).output
     assert runner.invoke(app, ["clients", "add", "shop", "--redirect-uri", "x"]).exit_code == 1
+
+
+def test_clients_add_sets_the_access_token_alg(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "c.json"
+    monkeypatch.setenv("VNEID_CLIENTS_FILE", str(path))
+    runner = CliRunner()
+    uri = ["--redirect-uri", "https://s/cb"]
+    added = runner.invoke(app, ["clients", "add", "shop", *uri, "--access-token-alg", "ES256"])
+    assert added.exit_code == 0, added.output
+    assert load_clients(path)["shop"].access_token_signed_response_alg == "ES256"
+    refused = runner.invoke(app, ["clients", "add", "other", *uri, "--access-token-alg", "HS256"])
+    assert refused.exit_code == 1
+    assert "access_token_signed_response_alg" in refused.output
+    assert "other" not in load_clients(path)

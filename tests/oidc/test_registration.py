@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from joserfc import jwt
+from joserfc.jwk import KeySet
 from pydantic import SecretStr
 
 from idp.app import create_app
@@ -75,6 +77,22 @@ def test_registered_client_runs_a_code_flow(registrar: TestClient) -> None:
     assert "id_token" in tokens.json()
 
 
+def test_registered_access_token_alg_signs_its_access_tokens(registrar: TestClient) -> None:
+    metadata = {**METADATA, "access_token_signed_response_alg": "ES256"}
+    body = registrar.post("/register", json=metadata, headers=BEARER).json()
+    assert body["access_token_signed_response_alg"] == "ES256"
+    verifier, challenge = pkce()
+    location = login_and_consent(
+        registrar, auth_params(body["client_id"], code_challenge=challenge)
+    )
+    data = {"grant_type": "authorization_code", "code": query_of(location)["code"]}
+    data |= {"redirect_uri": REDIRECT, "code_verifier": verifier}
+    tokens = registrar.post("/token", data=data, auth=(body["client_id"], body["client_secret"]))
+    access = tokens.json()["access_token"]
+    keys = KeySet.import_key_set(registrar.get("/jwks").json())
+    assert jwt.decode(access, keys, algorithms=["ES256"]).header["alg"] == "ES256"
+
+
 def test_public_and_private_key_jwt_clients_get_no_secret(registrar: TestClient) -> None:
     for method in ("none", "private_key_jwt"):
         metadata = {**METADATA, "token_endpoint_auth_method": method}
@@ -121,6 +139,9 @@ def test_loopback_http_redirect_uri_is_accepted(registrar: TestClient) -> None:
         {"subject_type": "anonymous"},
         {"redirect_uris": REDIRECT},
         {"client_name": 42},
+        {"access_token_signed_response_alg": "HS256"},
+        {"access_token_signed_response_alg": "none"},
+        {"access_token_signed_response_alg": 256},
         {"default_max_age": "soon"},
     ],
 )

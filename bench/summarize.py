@@ -1,0 +1,67 @@
+"""Summarise a ``bench/side_by_side.sh`` log: flows/s and CPU per flow per provider and round, our ratios
+to each peer within each round, and their medians over the rounds.
+
+    bash bench/side_by_side.sh 5 10 | tee /tmp/side.log
+    .venv/bin/python -m bench.summarize < /tmp/side.log
+
+Rates on a shared host drift by tens of per cent within minutes, so a ratio is only meaningful between
+providers measured in the same round; the median over several short interleaved rounds is the figure
+least moved by one noisy minute.
+"""
+
+import re
+import statistics
+import sys
+from collections import defaultdict
+
+_ROUND = re.compile(r"^=== round (\d+): (.+)$")
+_RATE = re.compile(r"^flows/s\s+([\d.]+)")
+_CPU = re.compile(r"^server CPU\s+[\d.]+ s, ([\d.]+) ms/flow")
+_TOKEN = re.compile(r"^token request\s+p50 [\d.]+ ms, p99 ([\d.]+) ms")
+
+PEERS = ("node oidc-provider", "oidc-provider-mock")
+
+
+def parse(lines: list[str]) -> dict[str, dict[int, dict[str, float]]]:
+    """``{provider: {round: {"rate": flows/s, "cpu": ms/flow, "p99": token p99 ms}}}``."""
+    found: dict[str, dict[int, dict[str, float]]] = defaultdict(dict)
+    current: dict[str, float] = {}
+    for line in lines:
+        if heading := _ROUND.match(line):
+            current = found[heading[2]].setdefault(int(heading[1]), {})
+        for name, pattern in (("rate", _RATE), ("cpu", _CPU), ("p99", _TOKEN)):
+            if value := pattern.match(line):
+                current[name] = float(value[1])
+    return found
+
+
+def report(found: dict[str, dict[int, dict[str, float]]]) -> list[str]:
+    rounds = sorted({r for per_round in found.values() for r in per_round})
+    lines = ["| provider | " + " | ".join(f"round {r}" for r in rounds) + " | median |"]
+    lines.append("|---" * (len(rounds) + 2) + "|")
+    for provider, per_round in found.items():
+        cells = [per_round.get(r, {}) for r in rounds]
+        rates = [c["rate"] for c in cells if "rate" in c]
+        row = [f"{c['rate']:.1f} ({c.get('cpu', 0):.2f} ms)" if "rate" in c else "—" for c in cells]
+        lines.append(f"| {provider} | " + " | ".join(row) + f" | {statistics.median(rates):.1f} |")
+    ours = [p for p in found if p not in PEERS]
+    for mine in ours:
+        for peer in (p for p in PEERS if p in found):
+            ratios = [
+                found[mine][r]["rate"] / found[peer][r]["rate"]
+                for r in rounds
+                if "rate" in found[mine].get(r, {}) and "rate" in found[peer].get(r, {})
+            ]
+            shown = " | ".join(f"{ratio:.2f}" for ratio in ratios)
+            median = statistics.median(ratios)
+            lines.append(f"| {mine} ÷ {peer} | {shown} | **{median:.2f}** |")
+    return lines
+
+
+def main() -> None:
+    for line in report(parse(sys.stdin.read().splitlines())):
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
