@@ -33,6 +33,7 @@ from idp.login import interaction
 from idp.login.pages import layout
 from idp.login.pages import page_language
 from idp.login.session import LoginSession
+from idp.oidc.authorization import answer_before_consent
 from idp.oidc.authorization import answer_interaction
 from idp.oidc.catalogue import SCOPES_BY_NAME
 from idp.oidc.clients import Client
@@ -88,7 +89,8 @@ def consent_response(
         return RedirectResponse(target, status_code=303) if target else interaction.gone()
     scopes = record["scope"].split()
     before = granted_scopes(server.engine, session.pin, client.client_id)
-    if not record.get("force_consent") and set(scopes) <= before:
+    remembered = not record.get("force_consent") and set(scopes) <= before
+    if remembered or answer_before_consent(server, record, client, session):
         return RedirectResponse(f"/authorize/resume/{uid}", status_code=303)
     params = dict(record["params"])
     chosen = ui_locales or record.get("lang") or params.get("ui_locales", "")

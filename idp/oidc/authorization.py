@@ -74,6 +74,9 @@ def authorize(
             raise UnmetAuthenticationRequirementsError(redirect_uri=grant.redirect_uri)
         needed = _requirement(data, scopes, client)
         resumed = bool(interaction and session and interaction.get("sid") == session.sid)
+        if resumed and _hints_another(server, data, session, client, grant.redirect_uri):
+            # Core §3.1.2.2: the citizen the hint names must be the one logged in by the request.
+            raise LoginRequiredError(redirect_uri=grant.redirect_uri)
         needs_login = not resumed and _needs_login(server, data, session, client, grant)
         needs_step_up = not needs_login and not _meets(session, needed)
         needs_consent = "consent" in prompts or not _consented(server, session, client, request)
@@ -154,16 +157,44 @@ def _needs_login(
     max_age = data.get("max_age")
     if max_age is not None and not max_age.isdigit():
         raise InvalidRequestError("Invalid 'max_age'.", redirect_uri=grant.redirect_uri)
-    hinted = None
-    if hint := data.get("id_token_hint"):
-        issuer = server.settings.issuer
-        hinted = hinted_subject(hint, server.keys.key_set, issuer, grant.redirect_uri)
+    hints_another = _hints_another(server, data, session, client, grant.redirect_uri)
     if session is None or {"login", "select_account"} & set(prompts):
         return True
     if max_age is not None and time.time() - session.auth_time >= int(max_age):
         return True
+    return hints_another
+
+
+def _hints_another(
+    server: AuthorizationServer,
+    data: dict[str, str],
+    session: LoginSession | None,
+    client: Client,
+    redirect_uri: str,
+) -> bool:
+    """Whether ``id_token_hint`` names another citizen than the session's (a bad hint is refused
+    first, with or without a session)."""
+    hint = data.get("id_token_hint")
+    if not hint:
+        return False
+    hinted = hinted_subject(hint, server.keys.key_set, server.settings.issuer, redirect_uri)
+    if session is None:
+        return False
     secret = server.settings.subject_secret.get_secret_value()
-    return hinted is not None and hinted != subject_for(session.pin, secret, client.sector)
+    return bool(hinted != subject_for(session.pin, secret, client.sector))
+
+
+def answer_before_consent(
+    server: AuthorizationServer, interaction: dict[str, Any], client: Client, session: LoginSession
+) -> bool:
+    """Whether the interaction's request must go back to :func:`authorize` without a consent page:
+    its ``id_token_hint`` names another citizen than the one the interaction logged in (which
+    :func:`authorize` answers with ``login_required``, Core §3.1.2.2), or no longer verifies."""
+    data = dict(interaction["params"])
+    try:
+        return _hints_another(server, data, session, client, data.get("redirect_uri", ""))
+    except OAuth2Error:
+        return True
 
 
 def _consented(

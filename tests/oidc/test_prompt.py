@@ -164,6 +164,32 @@ def test_id_token_hint_of_another_citizen_is_login_required(client: TestClient, 
     assert query_of(response.headers["location"])["error"] == "login_required"
 
 
+@pytest.mark.parametrize("extra", [{}, {"prompt": "consent"}])
+def test_login_as_another_citizen_than_the_hint_is_login_required(
+    client: TestClient, env: Env, extra: dict[str, str]
+) -> None:
+    """Core §3.1.2.2: answered as soon as the other citizen has logged in, before any consent page."""
+    hint = get_tokens(client, env, "rp")["id_token"]  # the citizen of PIN
+    client.cookies.clear()
+    response, _ = _authorize(client, id_token_hint=hint, state="s-hint", **extra)
+    final = _login(client, response, OTHER_PIN)
+    assert final.status_code == 302
+    answer = query_of(final.headers["location"])
+    assert final.headers["location"].startswith(REDIRECT)
+    assert (answer["error"], answer["state"]) == ("login_required", "s-hint")
+    assert "code" not in answer
+
+
+def test_login_as_the_hinted_citizen_is_answered(client: TestClient, env: Env) -> None:
+    hint = get_tokens(client, env, "rp")["id_token"]
+    client.cookies.clear()
+    response, verifier = _authorize(client, id_token_hint=hint)
+    final = _login(client, response, PIN)
+    assert final.status_code == 302  # consent remembered from the first login
+    claims = _redeem(client, env, final.headers["location"], verifier, "rp")
+    assert claims["sub"] == _claims(client, hint)["sub"]
+
+
 def test_expired_id_token_hint_is_accepted(client: TestClient, env: Env) -> None:
     claims = _signed_in(client, env)
     server = client.app.state.oauth2_server  # type: ignore[attr-defined]
