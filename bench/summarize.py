@@ -1,5 +1,6 @@
 """Summarise a ``bench/side_by_side.sh`` log: flows/s and CPU per flow per provider and round, our ratios
-to each peer within each round, and their medians over the rounds.
+to each peer within each round and their medians over the rounds; then the range of each provider's
+token-request p99 and of its discovery and JWKS rates.
 
     bash bench/side_by_side.sh 5 10 | tee /tmp/side.log
     .venv/bin/python -m bench.summarize < /tmp/side.log
@@ -18,18 +19,28 @@ _ROUND = re.compile(r"^=== round (\d+): (.+)$")
 _RATE = re.compile(r"^flows/s\s+([\d.]+)")
 _CPU = re.compile(r"^server CPU\s+[\d.]+ s, ([\d.]+) ms/flow")
 _TOKEN = re.compile(r"^token request\s+p50 [\d.]+ ms, p99 ([\d.]+) ms")
+_DISCOVERY = re.compile(r"^/\.well-known/openid-configuration\s+(\d+) req/s")
+_JWKS = re.compile(r"^/jwks\s+(\d+) req/s")
+_FIGURES = (
+    ("rate", _RATE),
+    ("cpu", _CPU),
+    ("p99", _TOKEN),
+    ("discovery", _DISCOVERY),
+    ("jwks", _JWKS),
+)
 
 PEERS = ("node oidc-provider", "oidc-provider-mock")
 
 
 def parse(lines: list[str]) -> dict[str, dict[int, dict[str, float]]]:
-    """``{provider: {round: {"rate": flows/s, "cpu": ms/flow, "p99": token p99 ms}}}``."""
+    """``{provider: {round: {"rate": flows/s, "cpu": ms/flow, "p99": token p99 ms, "discovery": req/s,
+    "jwks": req/s}}}``."""
     found: dict[str, dict[int, dict[str, float]]] = defaultdict(dict)
     current: dict[str, float] = {}
     for line in lines:
         if heading := _ROUND.match(line):
             current = found[heading[2]].setdefault(int(heading[1]), {})
-        for name, pattern in (("rate", _RATE), ("cpu", _CPU), ("p99", _TOKEN)):
+        for name, pattern in _FIGURES:
             if value := pattern.match(line):
                 current[name] = float(value[1])
     return found
@@ -55,7 +66,26 @@ def report(found: dict[str, dict[int, dict[str, float]]]) -> list[str]:
             shown = " | ".join(f"{ratio:.2f}" for ratio in ratios)
             median = statistics.median(ratios)
             lines.append(f"| {mine} ÷ {peer} | {shown} | **{median:.2f}** |")
+    lines += [
+        "",
+        "| provider | token p99, ms | discovery, req/s | JWKS, req/s |",
+        "|---|---|---|---|",
+    ]
+    for provider, per_round in found.items():
+        spans = [
+            _span([c[name] for c in per_round.values() if name in c])
+            for name in ("p99", "discovery", "jwks")
+        ]
+        lines.append(f"| {provider} | " + " | ".join(spans) + " |")
     return lines
+
+
+def _span(values: list[float]) -> str:
+    """The lowest and highest of ``values`` (— when there are none)."""
+    if not values:
+        return "—"
+    digits = 1 if min(values) < 100 else 0
+    return f"{min(values):,.{digits}f}–{max(values):,.{digits}f}"
 
 
 def main() -> None:
