@@ -10,6 +10,7 @@ from typing import Any
 
 from authlib.oauth2.rfc6749 import OAuth2Error
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy import Engine
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from idp.login.account import router as account_router
 from idp.login.consent import router as consent_router
 from idp.login.factors import router as factors_router
+from idp.login.form_errors import validation_error_response
 from idp.login.lockout import create_counter_table
 from idp.login.routes import router as login_router
 from idp.login.sandbox import router as sandbox_router
@@ -72,6 +74,7 @@ def create_app(
     jwks = json.dumps(server.keys.public_jwks).encode()
     app.add_exception_handler(OAuth2Error, oauth2_error_response)
     app.add_exception_handler(SQLAlchemyError, database_error_response)
+    app.add_exception_handler(RequestValidationError, validation_error_response)
     hot_routes = plain_routes([*oidc_router.routes, *login_router.routes, *consent_router.routes])
     app.add_middleware(PlainRoutes, routes=hot_routes, handlers=app.exception_handlers)
     app.add_middleware(StaticDocuments, documents=provider_documents(metadata, jwks))

@@ -44,7 +44,7 @@ from idp.oidc.disclosure import claims_context
 from idp.oidc.server import AuthorizationServer
 from idp.oidc.withdrawal import withdraw_consent
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # HTML pages: the OpenAPI schema is the JSON API
 VIETNAM = timezone(timedelta(hours=7))
 TEXTS: dict[str, dict[str, str]] = {
     "vi": {

@@ -41,7 +41,7 @@ from idp.oidc.consents import granted_scopes
 from idp.oidc.consents import remember
 from idp.oidc.server import AuthorizationServer
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # HTML pages: the OpenAPI schema is the JSON API
 ALWAYS = "openid"
 TEXTS: dict[str, dict[str, str]] = {
     "vi": {

@@ -38,7 +38,7 @@ from idp.oidc.assurance import SMS_OTP
 from idp.oidc.assurance import achieved_acr
 from idp.oidc.server import AuthorizationServer
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # HTML pages: the OpenAPI schema is the JSON API
 OTP_ERRORS = {
     otp.Checked.WRONG: "Mã OTP không đúng. / Wrong code.",
     otp.Checked.DEAD: "Nhập sai quá 5 lần, mã đã bị hủy; hãy gửi lại mã. / Too many wrong tries; "

@@ -49,7 +49,7 @@ from idp.login.session import save_session
 from idp.login.session import start_session
 from idp.oidc.server import AuthorizationServer
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # HTML pages: the OpenAPI schema is the JSON API
 BAD_CREDENTIALS = "Số định danh cá nhân hoặc mật khẩu không đúng. / Wrong PIN or password."
 TOO_MANY = "Quá nhiều lần thử, vui lòng thử lại sau. / Too many attempts, try again later."
 

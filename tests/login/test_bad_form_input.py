@@ -5,7 +5,8 @@ interaction, like any other wrong token.
 The login and consent forms read their bodies themselves (:func:`idp.deps.read_form`): a missing field,
 a field over its length and a body that is not ``application/x-www-form-urlencoded`` (JSON, multipart)
 are each a 400 ``invalid_request`` in JSON, and leave the interaction usable. Userinfo's ``access_token``
-form field goes through the same reader.
+form field goes through the same reader. The other forms are FastAPI's: their bad fields get the same
+400 ``invalid_request`` (:mod:`idp.login.form_errors`), as an error page when a browser asks for HTML.
 """
 
 from collections.abc import Callable
@@ -188,3 +189,55 @@ def test_userinfo_takes_no_access_token_from_a_json_body(client: TestClient, env
 
 def test_userinfo_refuses_an_oversized_access_token_field(client: TestClient) -> None:
     _invalid_request(client.post("/userinfo", data={"access_token": "x" * 9000}))
+
+
+# The forms that FastAPI validates (idp.login.form_errors): their fields and one over its length.
+VALIDATED = {
+    "cancel": ("csrf", 64),
+    "continue": ("csrf", 64),
+    "otp": ("otp", 16),
+    "otp/resend": ("csrf", 64),
+    "passcode": ("passcode", 16),
+    "face": ("face", 16),
+}
+
+
+@pytest.mark.parametrize("form", sorted(VALIDATED))
+def test_a_missing_field_of_a_validated_form_is_invalid_request(
+    client: TestClient, form: str
+) -> None:
+    page = _interaction(client)
+    response = client.post(f"{page}/{form}", data={})
+    _invalid_request(response)
+    assert "form field 'csrf'" in response.json()["error_description"]
+    assert client.get(page).status_code == 200  # the interaction is still there
+
+
+@pytest.mark.parametrize("form", sorted(VALIDATED))
+def test_an_overlong_field_is_an_error_page_for_a_browser(client: TestClient, form: str) -> None:
+    page = _interaction(client)
+    field, limit = VALIDATED[form]
+    data = {**FORMS[form], "csrf": "c", field: "7" * (limit + 1)}
+    response = client.post(f"{page}/{form}", data=data, headers={"Accept": "text/html"})
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/html")
+    assert "invalid_request" in response.text
+    assert f"form field &#x27;{field}&#x27;" in response.text
+    assert "7" * (limit + 1) not in response.text  # the value sent is never echoed
+
+
+def test_withdrawal_without_its_fields_is_invalid_request(client: TestClient) -> None:
+    response = client.post("/account/withdraw", data={})
+    _invalid_request(response)
+    description = response.json()["error_description"]
+    assert "form field 'client_id'" in description
+    assert "form field 'csrf'" in description
+
+
+def test_an_overlong_sandbox_query_is_invalid_request(client: TestClient) -> None:
+    _invalid_request(client.get("/sandbox/sms.json", params={"phone": "0" * 21}))
+
+
+def test_the_html_forms_are_not_in_the_openapi_schema(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert not [path for path in paths if path.startswith(("/interaction", "/account"))]
