@@ -121,6 +121,14 @@ def essential_acr_values(claims: str | None) -> list[str]:
     return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
 
 
+def reported_acr(achieved: str, essential: list[str]) -> str:
+    """The ``acr`` to put in the ID token: the one ``achieved``, or, when the request asked for ``acr``
+    as an essential claim with values, the strongest of those values it reaches (OIDC Core §5.5.1.1:
+    the returned value MUST be one of the requested ones; a stronger login satisfies a weaker value)."""
+    reached = [v for v in essential if acr_rank(v) and acr_rank(v) <= acr_rank(achieved)]
+    return max(reached, key=acr_rank, default=achieved)
+
+
 def requirement_of(
     acr_values: str | None, claims: str | None, scopes: list[str], default_acr: list[str]
 ) -> Requirement:

@@ -13,6 +13,8 @@ from typing import Any
 from authlib.oauth2.rfc6749 import TokenMixin
 from authlib.oidc.core import AuthorizationCodeMixin
 
+from idp.oidc.assurance import essential_acr_values
+from idp.oidc.assurance import reported_acr
 from idp.oidc.clients import Client
 
 
@@ -61,7 +63,9 @@ class AuthorizationCode(AuthorizationCodeMixin):  # type: ignore[misc]
         return self.user.auth_time
 
     def get_acr(self) -> str:
-        return self.user.acr
+        """The ID token's ``acr`` (:func:`idp.oidc.assurance.reported_acr`); the grant keeps the one
+        achieved, which decides what userinfo may release."""
+        return reported_acr(self.user.acr, essential_acr_values(self.data.get("claims")))
 
     def get_amr(self) -> list[str]:
         return self.user.amr

@@ -53,6 +53,28 @@ def test_essential_acr_claim_is_honoured(client: TestClient, env: Env) -> None:
     assert redeem(client, env, final.headers["location"], verifier)["acr"] == "LoA3"
 
 
+@pytest.mark.parametrize(
+    ("acr", "returned"),
+    [
+        ({"essential": True, "values": ["LoA2"]}, "LoA2"),
+        ({"essential": True, "values": ["LoA1", "LoA2", "urn:unknown"]}, "LoA2"),
+        ({"essential": True, "value": "LoA1"}, "LoA1"),
+        ({"values": ["LoA2"]}, "LoA3"),  # voluntary: the level reached
+    ],
+)
+def test_essential_acr_values_bound_the_returned_acr(
+    client: TestClient, env: Env, acr: dict[str, object], returned: str
+) -> None:
+    """OIDC Core §5.5.1.1: with an essential ``acr`` and values, the ID token's ``acr`` is one of them,
+    here for a session already at LoA3."""
+    login_at(client, "LoA3")
+    verifier, challenge = pkce()
+    claims = json.dumps({"id_token": {"acr": acr}})
+    params = auth_params(code_challenge=challenge, claims=claims)
+    final = complete(client, client.get("/authorize", params=params))
+    assert redeem(client, env, final.headers["location"], verifier)["acr"] == returned
+
+
 def test_level2_scope_needs_a_level2_identity(client: TestClient, env: Env) -> None:
     location, verifier = login_at(client, "LoA1", client_id="l2", scope="openid eid_card")
     claims = redeem(client, env, location, verifier, "l2")
