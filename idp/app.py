@@ -30,6 +30,7 @@ from idp.oidc.backchannel import LogoutSender
 from idp.oidc.consents import create_consent_table
 from idp.oidc.grant_index import create_grant_index_table
 from idp.oidc.keys import KeyRing
+from idp.oidc.log_redaction import redact_grant_logs
 from idp.oidc.memory_store import MemoryStateStore
 from idp.oidc.metadata import metadata_bytes
 from idp.oidc.openapi import document_static_paths
@@ -57,6 +58,7 @@ def create_app(
     if settings.issuer.startswith("http://"):
         # Authlib refuses plain http unless told; a local sandbox issuer is plain http.
         os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
+    redact_grant_logs()
     engine = connect(settings.database_url)
     create_audit_table(engine)
     create_counter_table(engine)
