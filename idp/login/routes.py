@@ -47,6 +47,7 @@ from idp.login.pages import login_page
 from idp.login.session import LoginSession
 from idp.login.session import save_session
 from idp.login.session import start_session
+from idp.oidc.logout import replace_session
 from idp.oidc.server import AuthorizationServer
 
 router = APIRouter(include_in_schema=False)  # HTML pages: the OpenAPI schema is the JSON API
@@ -133,8 +134,10 @@ async def login(request: Request) -> Response:
         record["refused"] = result.reason
         interaction.save(server, uid, record)
         return redirect
-    session = start_session(result.record.citizen.pin, result.record.account.level, "pwd", previous)
+    session = start_session(result.record.citizen.pin, result.record.account.level, "pwd")
     save_session(server.store, session, server.settings.session_ttl)
+    if previous is not None:
+        replace_session(server, previous.sid, session.sid, previous.pin == session.pin)
     record["sid"] = session.sid
     interaction.save(server, uid, record)
     redirect.set_cookie(

@@ -46,9 +46,7 @@ class LoginSession:
         self.factors.append({"method": method, "at": int(time.time())})
 
 
-def start_session(
-    pin: str, account_level: int, method: str, previous: LoginSession | None = None
-) -> LoginSession:
+def start_session(pin: str, account_level: int, method: str) -> LoginSession:
     """A fresh session (new id) after the citizen authenticated with ``method``. Consents are not
     the session's: they are remembered per citizen (:mod:`idp.oidc.consents`)."""
     factor: dict[str, int | str] = {"method": method, "at": int(time.time())}

@@ -81,15 +81,33 @@ def logout_token(server: "AuthorizationServer", client: Client, sub: str, sid: s
     return jwt.encode(header, claims, key, algorithms=[alg])
 
 
+def hand_over_clients(store: StateStore, previous_sid: str, sid: str, ttl: int) -> None:
+    """Move the clients of session ``previous_sid`` to session ``sid`` (the same citizen logged in
+    again); each keeps the ``sid`` of its ID tokens, which its logout token must name (§2.4)."""
+    previous = store.take(f"session-clients:{previous_sid}")
+    if not previous:
+        return
+    key = f"session-clients:{sid}"
+    handed = {client_id: _entry(value, previous_sid) for client_id, value in previous.items()}
+    store.put(key, {**handed, **(store.get(key) or {})}, ttl)
+
+
+def _entry(value: Any, sid: str) -> dict[str, str]:
+    """A client's ``sub`` and ``sid`` in a session's list: the ``sub`` alone means the list's ``sid``."""
+    return dict(value) if isinstance(value, dict) else {"sub": str(value), "sid": sid}
+
+
 def notify_clients(server: "AuthorizationServer", sid: str) -> None:
     """POST a logout token to every client of session ``sid`` that registered a back-channel URI."""
     clients = server.store.take(f"session-clients:{sid}") or {}
     deliveries = []
-    for client_id, sub in clients.items():
+    for client_id, value in clients.items():
         client = server.query_client(client_id)
         uri = client and client.metadata.get("backchannel_logout_uri")
         if client and uri:
-            deliveries.append((str(uri), logout_token(server, client, str(sub), sid)))
+            entry = _entry(value, sid)
+            token = logout_token(server, client, entry["sub"], entry["sid"])
+            deliveries.append((str(uri), token))
     if not deliveries:
         return
     sender: LogoutSender = server.logout_sender

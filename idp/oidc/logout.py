@@ -31,6 +31,7 @@ from idp.login.pages import error_page
 from idp.login.pages import logged_out_page
 from idp.login.pages import logout_confirm_page
 from idp.login.session import LoginSession
+from idp.oidc.backchannel import hand_over_clients
 from idp.oidc.backchannel import notify_clients
 from idp.oidc.clients import Client
 from idp.oidc.keys import SIGNING_ALGORITHMS
@@ -79,6 +80,20 @@ def end_session(server: AuthorizationServer, sid: str) -> None:
     """Forget single sign-on session ``sid`` and tell its clients over the back channel."""
     server.store.delete(f"session:{sid}")
     notify_clients(server, sid)
+
+
+def replace_session(
+    server: AuthorizationServer, previous_sid: str, sid: str, same_citizen: bool
+) -> None:
+    """A password login in a browser that had a session (``prompt=login``, ``max_age``, another
+    citizen): session ``sid`` replaces ``previous_sid``, whose cookie stops working. The same citizen
+    keeps its clients, so that a later logout still reaches them, each with the ``sid`` its ID tokens
+    carry; another citizen's session ends as a logout ends it, its clients told now."""
+    if not same_citizen:
+        end_session(server, previous_sid)
+        return
+    hand_over_clients(server.store, previous_sid, sid, server.settings.session_ttl)
+    server.store.delete(f"session:{previous_sid}")
 
 
 def logout(

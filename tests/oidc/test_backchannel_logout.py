@@ -16,10 +16,12 @@ from idp.app import create_app
 from idp.oidc.backchannel import HttpLogoutSender
 from tests.oidc.conftest import BCL_URI
 from tests.oidc.conftest import ISSUER
+from tests.oidc.conftest import PIN
 from tests.oidc.conftest import POST_LOGOUT
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
+from tests.oidc.conftest import complete
 from tests.oidc.conftest import consent_form
 from tests.oidc.conftest import csrf_of
 from tests.oidc.conftest import get_tokens
@@ -27,6 +29,7 @@ from tests.oidc.conftest import pkce
 from tests.oidc.conftest import query_of
 
 EVENT = "http://schemas.openid.net/event/backchannel-logout"
+OTHER_PIN = "031190999002"
 
 
 class Receiver:
@@ -174,3 +177,60 @@ def test_unreachable_relying_party_fails_fast(env: Env) -> None:
         sender_failed = True
     assert sender_failed
     assert time.monotonic() - start < 2
+
+
+def _tokens_after_login(
+    client: TestClient, env: Env, client_id: str, pin: str, **extra: str
+) -> dict[str, str]:
+    """A code flow that asks for the password (``prompt=login``) whatever session the browser has."""
+    verifier, challenge = pkce()
+    params = auth_params(client_id, code_challenge=challenge, prompt="login", **extra)
+    final = complete(client, client.get("/authorize", params=params), pin)
+    assert final.status_code in (302, 303), final.text
+    data = {"grant_type": "authorization_code", "code": query_of(final.headers["location"])["code"]}
+    data |= {"redirect_uri": REDIRECT, "code_verifier": verifier}
+    response = client.post("/token", data=data, auth=(client_id, env.secrets[client_id]))
+    assert response.status_code == 200, response.text
+    tokens: dict[str, str] = response.json()
+    return tokens
+
+
+def _claims(client: TestClient, token: str) -> dict[str, str]:
+    keys = KeySet.import_key_set(client.get("/jwks").json())
+    claims: dict[str, str] = jwt.decode(token, keys).claims
+    return claims
+
+
+def test_a_new_login_of_the_same_citizen_keeps_the_clients_for_logout(
+    bcl_client: TestClient, env: Env, receiver: Receiver
+) -> None:
+    """``prompt=login`` starts a new session id; the client of the old one is still logged out with
+    it, under the ``sid`` its ID token carries, and the old session cookie is dead."""
+    first = get_tokens(bcl_client, env, "logout")
+    old_cookie = bcl_client.cookies.get(env.settings.session_cookie)
+    second = _tokens_after_login(bcl_client, env, "logout-es", PIN)
+    old_sid, new_sid = (
+        _claims(bcl_client, first["id_token"])["sid"],
+        _claims(bcl_client, second["id_token"])["sid"],
+    )
+    assert old_sid != new_sid
+    assert receiver.received == {}  # nobody is logged out by the new login itself
+    assert _logout(bcl_client, second["id_token"]).status_code == 302
+    assert set(receiver.received) == {BCL_URI, BCL_URI + "-es"}
+    assert _claims(bcl_client, receiver.received[BCL_URI])["sid"] == old_sid
+    assert _claims(bcl_client, receiver.received[BCL_URI + "-es"])["sid"] == new_sid
+    bcl_client.cookies.set(env.settings.session_cookie, str(old_cookie))
+    params = auth_params("logout", prompt="none", code_challenge=pkce()[1])
+    location = bcl_client.get("/authorize", params=params).headers["location"]
+    assert query_of(location)["error"] == "login_required"
+
+
+def test_another_citizen_logging_in_ends_the_previous_session(
+    bcl_client: TestClient, env: Env, receiver: Receiver
+) -> None:
+    first = get_tokens(bcl_client, env, "logout")
+    _tokens_after_login(bcl_client, env, "rp", OTHER_PIN)
+    assert set(receiver.received) == {BCL_URI}
+    logout_claims = _claims(bcl_client, receiver.received[BCL_URI])
+    id_claims = _claims(bcl_client, first["id_token"])
+    assert (logout_claims["sub"], logout_claims["sid"]) == (id_claims["sub"], id_claims["sid"])
