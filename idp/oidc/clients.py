@@ -3,7 +3,8 @@
 Metadata names follow OpenID Connect Dynamic Client Registration 1.0 §2 (``redirect_uris``,
 ``token_endpoint_auth_method``, ``grant_types``, ``scope``, ``id_token_signed_response_alg``,
 ``subject_type``, ``sector_identifier_uri``, ``post_logout_redirect_uris``, ``client_name``), plus
-``purpose``, the text shown at consent, and ``access_token_signed_response_alg`` (:mod:`idp.oidc.tokens`). :class:`Client` implements Authlib's ``ClientMixin``.
+``purpose``, the text shown at consent, and ``access_token_signed_response_alg``
+(:mod:`idp.oidc.tokens`). :class:`Client` implements Authlib's ``ClientMixin``.
 """
 
 import json

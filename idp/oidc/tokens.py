@@ -4,7 +4,9 @@ Access tokens are signed RS256, the one algorithm RFC 9068 §2.1 requires every 
 server to support, unless the client registers ``access_token_signed_response_alg`` ``ES256`` (the name
 Keycloak gives the same per-client setting): that lets an integrator test a resource server against an
 elliptic-curve key, and an ES256 signature costs a fifth of an RS256 one. PS256 is not offered here:
-Authlib's generator signs with joserfc's recommended algorithms only. An access token names its grant (``grant_id``) so that revoking the grant (refresh-token reuse, code
+Authlib's generator signs with joserfc's recommended algorithms only.
+
+An access token names its grant (``grant_id``) so that revoking the grant (refresh-token reuse, code
 replay, RFC 7009 revocation) invalidates every access token born from it at userinfo and introspection.
 """
 
