@@ -7,8 +7,8 @@ Without ``--issuer`` the script starts our provider itself (``vneid-mock serve``
 fresh temporary SQLite database seeded with the personas and ``--population`` citizens, with keys in a
 temporary folder, and pins itself to core 1. A flow against ours (``--provider vneid``):
 
-    GET /authorize → GET /interaction/{uid} (login page) → POST …/login (PIN, password, CSRF)
-    → GET /interaction/{uid} (consent page) → POST …/consent (approve: 303 with the code)
+    GET /authorize → GET /interaction/{uid} (login page) → POST …/login (PIN, password, CSRF;
+    answered with the consent page) → POST …/consent (approve: 303 with the code)
     → POST /token (client_secret_basic, code_verifier) → GET /userinfo
 
 ``--provider node-oidc-provider`` and ``--provider oidc-provider-mock`` drive the peers started by
@@ -388,7 +388,7 @@ async def _finish(
 
 
 async def flow_vneid(client: Browser, issuer: str, keys: KeySet, pin: str, tally: Tally) -> None:
-    """One complete code flow against ours (7 requests)."""
+    """One complete code flow against ours (6 requests)."""
     verifier, challenge = _pkce()
     params, state, nonce = _start((verifier, challenge))
     params["prompt"] = "consent"
@@ -396,9 +396,8 @@ async def flow_vneid(client: Browser, issuer: str, keys: KeySet, pin: str, tally
     html = _expect(await client.get(page), 200).text
     started = time.perf_counter()
     form = {"username": pin, "password": PASSWORD, "csrf": _csrf(html)}
-    _expect(await client.post(f"{page}/login", form), 303)
+    html = _expect(await client.post(f"{page}/login", form), 200).text  # the consent page
     login_ms = (time.perf_counter() - started) * 1000
-    html = _expect(await client.get(page), 200).text
     form = {"decision": "approve", "csrf": _csrf(html), "scope": "profile"}
     location = _expect(await client.post(f"{page}/consent", form), 303).headers["location"]
     token_ms = await _finish(client, f"{issuer}/token", f"{issuer}/userinfo", location,

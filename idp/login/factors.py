@@ -1,15 +1,14 @@
 """The factors after the password (step-up): SMS one-time code, passcode, simulated face match.
 
-Each is shown by :func:`factor_page` when :func:`idp.login.interaction.next_step` names it, and posted
-to its own route; a right answer adds the factor to the interaction's session (same ``sid``) and sends
-the browser back to ``/interaction/{uid}`` for the next step. Every success and failure is audited.
+Each is shown by :func:`idp.login.steps.factor_page` when :func:`idp.login.interaction.next_step` names
+it, and posted to its own route; a right answer adds the factor to the interaction's session (same
+``sid``) and is answered with the next step's page itself. Every success and failure is audited.
 """
 
 from typing import Annotated
 
 from fastapi import APIRouter
 from fastapi import Form
-from starlette.responses import HTMLResponse
 from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
@@ -22,15 +21,13 @@ from idp.login.auth_events import audit
 from idp.login.auth_events import count_otp
 from idp.login.auth_events import otp_locked_out
 from idp.login.auth_events import passcode_attempt
-from idp.login.factor_pages import ending_page
-from idp.login.factor_pages import face_page
-from idp.login.factor_pages import otp_page
-from idp.login.factor_pages import passcode_page
 from idp.login.interaction import Record
 from idp.login.interaction import Step
 from idp.login.session import LoginSession
 from idp.login.session import save_session
-from idp.login.sms_inbox import e164
+from idp.login.steps import current_page
+from idp.login.steps import factor_page
+from idp.login.steps import phone_of
 from idp.oidc.accounts import find_record
 from idp.oidc.assurance import FACE
 from idp.oidc.assurance import PASSCODE
@@ -58,36 +55,6 @@ WRONG_PASSCODE = "Mã bảo vệ không đúng. / Wrong passcode."
 NO_MATCH = "Khuôn mặt không khớp. / The face does not match."
 
 
-def factor_page(
-    server: AuthorizationServer,
-    uid: str,
-    record: Record,
-    session: LoginSession,
-    step: Step,
-    error: str | None = None,
-    status: int = 200,
-) -> Response:
-    """The page of ``step``'s factor; the first SMS is sent when the code page is first shown."""
-    base, csrf, view = f"/interaction/{uid}", record["csrf"], interaction.view(record)
-    if step.kind == SMS_OTP:
-        phone = _phone(server, session.pin)
-        if phone is None:
-            record["unmet_reason"] = "no_phone"
-            interaction.save(server, uid, record)
-            return HTMLResponse(ending_page(base, csrf, "unmet", "no_phone", **view))
-        otp.send_first(server, uid, session.pin, phone)
-        return HTMLResponse(otp_page(base, csrf, phone, error, **view), status)
-    if step.kind == PASSCODE:
-        return HTMLResponse(passcode_page(base, csrf, error, **view), status)
-    return HTMLResponse(face_page(base, csrf, session.pin, error, **view), status)
-
-
-def _phone(server: AuthorizationServer, pin: str) -> str | None:
-    found = find_record(server.engine, pin)
-    phone = found.citizen.phone_number if found else None
-    return e164(phone) if phone else None
-
-
 def _at_step(
     server: AuthorizationServer,
     uid: str,
@@ -107,11 +74,11 @@ def _at_step(
 
 
 def _passed(
-    server: AuthorizationServer, uid: str, session: LoginSession, factor: str
-) -> RedirectResponse:
+    server: AuthorizationServer, uid: str, record: Record, session: LoginSession, factor: str
+) -> Response:
     session.add_factor(factor)
     save_session(server.store, session, server.settings.session_ttl)
-    return _back(uid)
+    return current_page(server, uid, record, session)
 
 
 def _back(uid: str) -> RedirectResponse:
@@ -140,7 +107,7 @@ async def submit_otp(
     if checked is otp.Checked.OK:
         acr = achieved_acr(citizen.methods | {SMS_OTP}, citizen.account_level)
         audit(server, "success", citizen.pin, client_id, SMS_OTP, acr)
-        return _passed(server, uid, citizen, SMS_OTP)
+        return _passed(server, uid, record, citizen, SMS_OTP)
     audit(server, "failure", citizen.pin, client_id, SMS_OTP, detail=checked.value)
     if checked is otp.Checked.DEAD:
         audit(server, "lockout", citizen.pin, client_id, SMS_OTP, detail="code dead")
@@ -160,7 +127,7 @@ async def resend_otp(
     if isinstance(found, Response):
         return found
     record, citizen = found
-    phone = _phone(server, citizen.pin)
+    phone = phone_of(server, citizen.pin)
     if phone is None:
         return _back(uid)
     sent = otp.resend(server, uid, citizen.pin, phone)
@@ -188,7 +155,7 @@ async def submit_passcode(
         return _back(uid)
     acr = achieved_acr(citizen.methods | {PASSCODE}, citizen.account_level)
     if passcode_attempt(server, citizen_record, passcode, record.get("client_id"), acr):
-        return _passed(server, uid, citizen, PASSCODE)
+        return _passed(server, uid, record, citizen, PASSCODE)
     step = Step(PASSCODE)
     return factor_page(server, uid, record, citizen, step, WRONG_PASSCODE, 401)
 
@@ -210,6 +177,6 @@ async def submit_face(
     if face == "match":
         acr = achieved_acr(citizen.methods | {FACE}, citizen.account_level)
         audit(server, "success", citizen.pin, client_id, FACE, acr)
-        return _passed(server, uid, citizen, FACE)
+        return _passed(server, uid, record, citizen, FACE)
     audit(server, "failure", citizen.pin, client_id, FACE, detail="no match")
     return factor_page(server, uid, record, citizen, Step(FACE), NO_MATCH, 401)

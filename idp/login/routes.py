@@ -1,12 +1,13 @@
 """The interaction's routes: the page of the current step, the password form, ending and consent.
 
-``GET /interaction/{uid}`` shows what :func:`idp.login.interaction.next_step` says: the login form (PIN +
-password), the next missing factor (:mod:`idp.login.factors`), an ending page (unmet requirements,
-refused citizen) with a continue button, then consent (:mod:`idp.login.consent`), or the account page's ``return_to``. A citizen
-whose session is good enough goes straight to consent, or back to the protocol core when consent was
-given before (single sign-on across clients). Every form is CSRF-protected with a token bound to the
-interaction. A password login gets a new session id (HttpOnly, SameSite=Lax cookie); later factors step
-the same session up. Each flow ends at the protocol core (``/authorize/resume/{uid}``).
+``GET /interaction/{uid}`` shows the page of the current step (:mod:`idp.login.steps`): the login form
+(PIN + password), the next missing factor (:mod:`idp.login.factors`), an ending page (unmet
+requirements, refused citizen) with a continue button, then consent (:mod:`idp.login.consent`), or the
+account page's ``return_to``. A citizen whose session is good enough goes straight to consent, or back
+to the protocol core when consent was given before (single sign-on across clients). A right password is
+answered with the next step's page itself (no redirect to it). Every form is CSRF-protected with a token
+bound to the interaction. A password login gets a new session id (HttpOnly, SameSite=Lax cookie); later
+factors step the same session up. Each flow ends at the protocol core (``/authorize/resume/{uid}``).
 
 The routes are coroutines calling the synchronous glue directly, as :mod:`idp.oidc.routes` explains;
 the account page's withdrawal (a back-channel logout over the network) stays a ``def``.
@@ -38,15 +39,12 @@ from idp.login import interaction
 from idp.login.auth_events import Outcome
 from idp.login.auth_events import audit
 from idp.login.auth_events import password_attempt
-from idp.login.consent import consent_response
-from idp.login.factor_pages import ending_page
-from idp.login.factors import factor_page
 from idp.login.pages import LANGUAGES
 from idp.login.pages import logged_out_page
 from idp.login.pages import login_page
-from idp.login.session import LoginSession
 from idp.login.session import save_session
 from idp.login.session import start_session
+from idp.login.steps import current_page
 from idp.oidc.logout import replace_session
 from idp.oidc.server import AuthorizationServer
 
@@ -69,36 +67,7 @@ async def interaction_page(request: Request) -> Response:
     if lang in LANGUAGES and record.get("lang") != lang:
         record["lang"] = lang
         interaction.save(server, uid, record)
-    step = interaction.next_step(record, session)
-    base = f"/interaction/{uid}"
-    if step.kind == "login":
-        pin = _hint(record, session, login_hint)
-        return HTMLResponse(
-            login_page(f"{base}/login", record["csrf"], pin, **interaction.view(record))
-        )
-    if step.kind in ("unmet", "refused"):
-        page = ending_page(base, record["csrf"], step.kind, step.reason, **interaction.view(record))
-        return HTMLResponse(page)
-    assert (
-        session is not None
-    )  # next_step only names a factor or done for the interaction's session
-    if step.kind != "done":
-        return factor_page(server, uid, record, session, step)
-    if "return_to" in record:  # the account page's login: back there, never anywhere else
-        target = interaction.safe_return_to(record)
-        return RedirectResponse(target, status_code=303) if target else interaction.gone()
-    return consent_response(server, uid, record, session)
-
-
-def _hint(record: interaction.Record, session: LoginSession | None, login_hint: str) -> str:
-    """The PIN to pre-fill: the persona picked, ``login_hint``, or (``prompt=select_account``) the
-    citizen of the current session, offered again."""
-    params = dict(record.get("params") or [])
-    if login_hint or params.get("login_hint"):
-        return login_hint or params["login_hint"]
-    if session is not None and "select_account" in params.get("prompt", "").split():
-        return session.pin
-    return ""
+    return current_page(server, uid, record, session, login_hint)
 
 
 @plain_route(router, "/interaction/{uid}/login", ["POST"])
@@ -127,20 +96,20 @@ async def login(request: Request) -> Response:
         )
         headers = {"Retry-After": str(server.settings.login_rate_window)} if limited else None
         return HTMLResponse(page, status_code=429 if limited else 401, headers=headers)
-    redirect = RedirectResponse(f"/interaction/{uid}", status_code=303)
     assert result.record is not None  # OK and REFUSED name the citizen
     assert result.record.account is not None
     if result.outcome is Outcome.REFUSED:
         record["refused"] = result.reason
         interaction.save(server, uid, record)
-        return redirect
+        return current_page(server, uid, record, previous)
     session = start_session(result.record.citizen.pin, result.record.account.level, "pwd")
     save_session(server.store, session, server.settings.session_ttl)
     if previous is not None:
         replace_session(server, previous.sid, session.sid, previous.pin == session.pin)
     record["sid"] = session.sid
     interaction.save(server, uid, record)
-    redirect.set_cookie(
+    response = current_page(server, uid, record, session)
+    response.set_cookie(
         server.settings.session_cookie,
         session.sid,
         max_age=server.settings.session_ttl,
@@ -148,7 +117,7 @@ async def login(request: Request) -> Response:
         samesite="lax",
         secure=server.settings.issuer.startswith("https://"),
     )
-    return redirect
+    return response
 
 
 @router.post("/interaction/{uid}/continue")

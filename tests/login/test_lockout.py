@@ -35,6 +35,7 @@ from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import csrf_of
 from tests.oidc.conftest import login_at
 from tests.oidc.conftest import pkce
+from tests.oidc.conftest import shows_consent
 
 NO_ACCOUNT = "048079999005"
 
@@ -95,7 +96,7 @@ def test_five_wrong_passwords_lock_even_the_right_one_for_15_minutes(
     _later(monkeypatch, 14 * 60)
     assert _try(fresh, PIN, PASSWORD).status_code == 401
     _later(monkeypatch, 15 * 60 + 1)
-    assert _try(fresh, PIN, PASSWORD).status_code == 303
+    assert shows_consent(_try(fresh, PIN, PASSWORD))
     assert _events(fresh, PIN) == [
         *[("failure", "pwd")] * 5,
         ("lockout", "pwd"),
@@ -113,10 +114,10 @@ def _strip(html: str) -> str:
 def test_a_right_password_resets_the_count(fresh: TestClient) -> None:
     for _ in range(4):
         _try(fresh, PIN, "wrong")
-    assert _try(fresh, PIN, PASSWORD).status_code == 303
+    assert shows_consent(_try(fresh, PIN, PASSWORD))
     for _ in range(4):
         _try(fresh, PIN, "wrong")
-    assert _try(fresh, PIN, PASSWORD).status_code == 303
+    assert shows_consent(_try(fresh, PIN, PASSWORD))
 
 
 def test_rate_limits_per_pin_and_per_ip(env: Env, tmp_path: Path) -> None:
@@ -200,7 +201,7 @@ def test_failures_older_than_the_lockout_are_forgotten(
     for _ in range(3):
         assert _try(fresh, PIN, "wrong").status_code == 401
     assert _password_state(fresh, PIN) == FactorState(locked=False, failures=4)
-    assert _try(fresh, PIN, PASSWORD).status_code == 303  # 8 wrong in all, never 5 in a row
+    assert shows_consent(_try(fresh, PIN, PASSWORD))  # 8 wrong in all, never 5 in a row
     assert ("lockout", "pwd") not in _events(fresh, PIN)
     assert _password_state(fresh, PIN) == FactorState(locked=False, failures=0)
 
@@ -250,7 +251,7 @@ def test_stale_counters_are_purged_only_when_an_address_opens_a_new_window(
         with engine.begin() as connection:
             connection.execute(insert(COUNTER), rows)
         assert _try(fresh, PIN, "wrong").status_code == 401  # the same window: no purge
-        assert _try(fresh, PIN, PASSWORD).status_code == 303
+        assert shows_consent(_try(fresh, PIN, PASSWORD))
         assert len(deletes) == 1
         assert {row["key"] for row in rows} <= _counter_keys(fresh)
         monkeypatch.setattr(time, "time", lambda: start + 60)  # the next window

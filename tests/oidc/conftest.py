@@ -162,6 +162,18 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
+def shows_consent(response: Any) -> bool:
+    """Whether a form's answer is the consent page (a right password is answered with the next
+    step's page itself)."""
+    return bool(response.status_code == 200 and 'name="decision"' in response.text)
+
+
+def interaction_of(html: str) -> str | None:
+    """The interaction path (``/interaction/{uid}``) a page's first form posts to, or None."""
+    found = re.search(r'<form method="post" action="(/interaction/[^/"]+)/', html)
+    return found.group(1) if found else None
+
+
 def consent_form(
     html: str, decision: str = "approve", untick: tuple[str, ...] = ()
 ) -> dict[str, Any]:
@@ -234,17 +246,15 @@ def complete(
     the interaction; the response that leaves it (the client's redirect, or an ending page)."""
     for _ in range(12):
         location = response.headers.get("location", "")
-        if response.status_code not in (302, 303) or not location.startswith("/"):
-            return response
-        if not location.startswith("/interaction/"):
+        if response.status_code in (302, 303):
+            if not location.startswith("/"):
+                return response
             response = client.get(location)
             continue
-        page = location.split("?")[0]
-        shown = client.get(location)
-        if shown.status_code in (302, 303):
-            response = shown
-            continue
-        html = shown.text
+        page = interaction_of(response.text)
+        if response.status_code != 200 or page is None:
+            return response
+        html = response.text
         data = {"csrf": csrf_of(html)}
         if 'name="password"' in html:
             data |= {"username": pin, "password": PASSWORD}
@@ -258,7 +268,7 @@ def complete(
         elif 'name="decision"' in html and consent:
             response = client.post(f"{page}/consent", data=consent_form(html, untick=untick))
         else:
-            return shown
+            return response
     raise AssertionError("the interaction did not end")
 
 
