@@ -99,7 +99,7 @@ def password_attempt(
     pin = username if is_pin(username) else None
     event = _Who(pin, client_id, PASSWORD)
     with server.engine.begin() as connection:
-        if rate_limited(connection, username, ip, limits):
+        if rate_limited(connection, server.store, username, ip, limits):
             _event(connection, "refused", event, detail="rate limit")
             return PasswordResult(Outcome.LIMITED)
         state = factor_state(connection, PASSWORD, username)

@@ -1,18 +1,20 @@
 """Brute-force protection (chống dò mật khẩu): failure counters, temporary lockout and rate limits.
 
-One table, ``auth_counter``, in the population's database, so every counter is shared by every worker.
-Each change is one atomic statement (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, on SQLite ≥ 3.35
-and PostgreSQL), made inside the caller's transaction so the audit row of the same event commits with
-it. Two concurrent wrong passwords therefore count two, and exactly one of them is
-the one that reaches the threshold and locks.
-
 - Lockout: ``lockout_threshold`` wrong secrets in a row (password, or passcode) lock that factor of that
   PIN for ``lockout_seconds``; a right secret is then refused as well, with the wrong-password message
   (security background §4.1: never tell the attacker the account is locked). Failures older than
-  ``lockout_seconds`` are forgotten.
+  ``lockout_seconds`` are forgotten. These counters are one table, ``auth_counter``, in the
+  population's database: a lockout survives a restart and is shared by every worker. Each change is one
+  atomic statement (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, on SQLite ≥ 3.35 and PostgreSQL),
+  made inside the caller's transaction so the audit row of the same event commits with it. Two
+  concurrent wrong passwords therefore count two, and exactly one of them is the one that reaches the
+  threshold and locks.
 - Rate limits: fixed windows of ``login_rate_window`` seconds, per PIN and per client IP (OWASP ASVS
-  2.2.1, NIST SP 800-63B §5.2.2). Counters of past windows are deleted when an address opens a new
-  window (its first attempt in it), not at every attempt.
+  2.2.1, NIST SP 800-63B §5.2.2). A window is a counter in the state store
+  (:meth:`idp.oidc.store.StateStore.incr`, atomic, expiring with its window), shared exactly as widely
+  as the sessions are, as Redis-backed limiters are: nothing written to the database per attempt (two
+  upserts and their index pages were a third of a login's cost). When an address opens a new window (its
+  first attempt in it), failure counters older than any window or lockout are deleted.
 """
 
 import time
@@ -32,6 +34,7 @@ from sqlalchemy.dialects import sqlite
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
+from idp.oidc.store import StateStore
 from idp.settings import IdPSettings
 
 
@@ -116,12 +119,15 @@ def _bump(connection: Connection, key: str, forget_before: float) -> int:
     return int(connection.execute(_INCREMENT[connection.dialect.name], parameters).scalar_one())
 
 
-def rate_limited(connection: Connection, pin: str, ip: str, limits: Limits) -> bool:
+def rate_limited(
+    connection: Connection, store: StateStore, pin: str, ip: str, limits: Limits
+) -> bool:
     """Count one password attempt for ``pin`` and ``ip``; whether either is over its limit."""
     now = time.time()
     window = int(now // limits.window)
-    per_pin = _bump(connection, f"rate:pin:{pin[:64]}:{window}", 0.0)
-    per_ip = _bump(connection, f"rate:ip:{ip[:64]}:{window}", 0.0)
+    ttl = limits.window - int(now % limits.window)  # to the end of the window
+    per_pin = store.incr(f"rate:pin:{pin[:64]}:{window}", ttl)
+    per_ip = store.incr(f"rate:ip:{ip[:64]}:{window}", ttl)
     if per_ip == 1:
         stale = now - 2 * max(limits.window, limits.lock_seconds)
         connection.execute(_FORGET_STALE, {"stale": stale, "now": now})

@@ -59,6 +59,17 @@ class MemoryStateStore:
             self._entries[key] = (now + ttl, text)
             return True
 
+    def incr(self, key: str, ttl: int) -> int:
+        now = time.time()
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] <= now:
+                expires_at, count = now + ttl, 1
+            else:
+                expires_at, count = entry[0], int(entry[1]) + 1
+            self._entries[key] = (expires_at, str(count))
+            return count
+
     def __len__(self) -> int:
         """Entries held, expired ones not yet swept included."""
         return len(self._entries)

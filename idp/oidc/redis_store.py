@@ -2,7 +2,8 @@
 
 Several provider processes share their sessions, codes, refresh-token families and replay caches through
 one Redis server (``VNEID_STATE_STORE_URL=redis://…``). Every "use once" operation is one atomic Redis
-command: ``take`` is ``GETDEL`` (Redis ≥ 6.2), ``add`` is ``SET NX PX``. Expiry is Redis's own, so an
+command: ``take`` is ``GETDEL`` (Redis ≥ 6.2), ``add`` is ``SET NX PX``, ``incr`` is ``INCR`` then
+``PEXPIRE NX`` (Redis ≥ 7.0) in one ``MULTI`` transaction. Expiry is Redis's own, so an
 expired entry is simply absent. Values are JSON; keys carry a prefix so that one Redis can hold several
 sandboxes.
 """
@@ -42,6 +43,13 @@ class RedisStateStore:
             self.prefix + key, json.dumps(value), px=max(ttl, 1) * 1000, nx=True
         )
         return bool(stored)
+
+    def incr(self, key: str, ttl: int) -> int:
+        with self.client.pipeline(transaction=True) as pipeline:
+            pipeline.incr(self.prefix + key)
+            pipeline.pexpire(self.prefix + key, max(ttl, 1) * 1000, nx=True)
+            count, _ = pipeline.execute()
+        return int(count)
 
 
 def _loads(value: Any) -> JsonObject | None:

@@ -2,9 +2,11 @@
 
 One small interface, :class:`StateStore`, with an SQL implementation in the population's database. Every
 "use once" operation is atomic in the store itself: :meth:`StateStore.take` is one ``DELETE … RETURNING``,
-so of two concurrent redemptions of a code exactly one gets it, and :meth:`StateStore.add` one
-``INSERT … ON CONFLICT DO UPDATE … WHERE expired RETURNING``. A Redis implementation (``SET EX``,
-``GET``, ``DEL``, ``GETDEL``) fits the same interface without touching protocol code.
+so of two concurrent redemptions of a code exactly one gets it, :meth:`StateStore.add` one
+``INSERT … ON CONFLICT DO UPDATE … WHERE expired RETURNING`` and :meth:`StateStore.incr` (the login rate
+limits' windows) one ``INSERT … ON CONFLICT DO UPDATE SET value = value + 1 … RETURNING``. A Redis
+implementation (``SET EX``, ``GET``, ``DEL``, ``GETDEL``, ``INCR``) fits the same interface without
+touching protocol code.
 """
 
 import json
@@ -14,8 +16,12 @@ from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy import Insert
+from sqlalchemy import Integer
+from sqlalchemy import String
 from sqlalchemy import Table
 from sqlalchemy import bindparam
+from sqlalchemy import case
+from sqlalchemy import cast
 from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -44,6 +50,12 @@ class StateStore(Protocol):
     def add(self, key: str, value: JsonObject, ttl: int) -> bool:
         """Atomically store ``value`` only if ``key`` is absent (or expired): of concurrent adders, at
         most one gets True (a replay cache; Redis: ``SET NX EX``)."""
+
+    def incr(self, key: str, ttl: int) -> int:
+        """Atomically add one to the counter ``key`` and return it: an absent (or expired) counter
+        starts at 1 and lives ``ttl`` seconds from then; later increments keep that expiry (a fixed
+        window; Redis: ``INCR`` + ``EXPIRE NX``). A counter's key is only ever used through ``incr``.
+        """
 
 
 class OidcState(SQLModel, table=True):
@@ -81,6 +93,23 @@ def _upsert(dialect: str, only_if_expired: bool) -> Insert:
     ).returning(STATE.c.key)
 
 
+def _increment(dialect: str) -> Insert:
+    """A counter at ``'1'`` (text, as every value), or one more on the live one; a fresh window when
+    the stored one has expired."""
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    statement = insert(STATE).values(
+        key=bindparam("key"), value="1", expires_at=bindparam("expires_at")
+    )
+    expired = STATE.c.expires_at <= bindparam("now")
+    update = {
+        "value": case((expired, "1"), else_=cast(cast(STATE.c.value, Integer) + 1, String)),
+        "expires_at": case((expired, statement.excluded.expires_at), else_=STATE.c.expires_at),
+    }
+    return statement.on_conflict_do_update(index_elements=[STATE.c.key], set_=update).returning(
+        STATE.c.value
+    )
+
+
 class SqlStateStore:
     """:class:`StateStore` on an SQLAlchemy engine (SQLite ≥ 3.35 or PostgreSQL: both have RETURNING).
 
@@ -93,6 +122,7 @@ class SqlStateStore:
         STATE.create(engine, checkfirst=True)
         self._put = _upsert(engine.dialect.name, only_if_expired=False)
         self._add = _upsert(engine.dialect.name, only_if_expired=True)
+        self._incr = _increment(engine.dialect.name)
 
     def put(self, key: str, value: JsonObject, ttl: int) -> None:
         with self.engine.begin() as connection:
@@ -118,6 +148,12 @@ class SqlStateStore:
         parameters = {**_row(key, value, ttl), "now": time.time()}
         with self.engine.begin() as connection:
             return connection.execute(self._add, parameters).one_or_none() is not None
+
+    def incr(self, key: str, ttl: int) -> int:
+        now = time.time()
+        parameters = {"key": key, "expires_at": now + ttl, "now": now}
+        with self.engine.begin() as connection:
+            return int(connection.execute(self._incr, parameters).scalar_one())
 
 
 def _row(key: str, value: JsonObject, ttl: int) -> dict[str, Any]:

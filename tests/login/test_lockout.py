@@ -131,6 +131,20 @@ def test_rate_limits_per_pin_and_per_ip(env: Env, tmp_path: Path) -> None:
         assert _events(client, "031190999002")[-1] == ("refused", "pwd")
 
 
+def test_rate_windows_are_counted_in_the_state_store_not_the_database(
+    fresh: TestClient, env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = time.time()
+    monkeypatch.setattr(time, "time", lambda: start)
+    assert _try(fresh, PIN, "wrong").status_code == 401
+    assert _try(fresh, PIN, "wrong").status_code == 401
+    assert not [key for key in _counter_keys(fresh) if key.startswith("rate:")]
+    store = fresh.app.state.oauth2_server.store  # type: ignore[attr-defined]
+    window = int(start // env.settings.login_rate_window)
+    assert store.incr(f"rate:pin:{PIN}:{window}", 60) == 3  # the two attempts, and this one
+    assert store.incr(f"rate:ip:testclient:{window}", 60) == 3
+
+
 def test_unknown_pin_and_wrong_password_take_the_same_time(env: Env, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     limits = {"login_rate_per_account": 1000, "login_rate_per_ip": 1000, "lockout_threshold": 1000}

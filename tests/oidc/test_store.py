@@ -58,6 +58,10 @@ def _take(store: StateStore, key: str, _: int) -> dict[str, Any] | None:
     return store.take(key)
 
 
+def _incr(store: StateStore, key: str, _: int) -> int:
+    return store.incr(key, 60)
+
+
 def _add(store: StateStore, key: str, index: int) -> bool:
     return store.add(key, {"by": index}, 60)
 
@@ -133,6 +137,22 @@ def test_entries_expire(store: StateStore) -> None:
     assert store.get("interaction:x") is None
     assert store.take("interaction:x") is None
     assert store.add("nonce:x", {"v": 2}, 60)
+
+
+def test_of_concurrent_increments_each_counts_once(store: StateStore) -> None:
+    for round_ in range(2):
+        key = f"rate:ip:10.0.0.{round_}:1"
+        counts = _race(functools.partial(_incr, store, key))
+        assert sorted(counts) == list(range(1, 9))
+    assert store.incr("rate:ip:10.0.0.0:1", 60) == 9
+
+
+def test_a_counter_keeps_its_window_and_starts_again_after_it(store: StateStore) -> None:
+    assert store.incr("rate:pin:p:1", 1) == 1
+    assert store.incr("rate:pin:p:1", 60) == 2  # a later increment does not extend the window
+    time.sleep(1.05)
+    assert store.incr("rate:pin:p:1", 60) == 1
+    assert store.incr("rate:pin:p:1", 60) == 2
 
 
 class FakeClock:
