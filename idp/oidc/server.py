@@ -6,7 +6,9 @@ authorization response (success or error) carries ``iss``; ``form_post`` respons
 """
 
 import json
+import re
 from typing import Any
+from urllib.parse import urlencode
 
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import AuthorizationServer as _AuthorizationServer
@@ -45,6 +47,20 @@ from idp.oidc.tokens import revoke_grant
 from idp.oidc.tokens import save_token
 from idp.population_db.credentials import SecretVerifier
 from idp.settings import IdPSettings
+
+_ISS_PARAMETER = re.compile(r"[?&]iss=")
+
+
+def with_issuer(location: str, issuer: str) -> str:
+    """A redirect's ``Location`` with RFC 9207's ``iss`` added, unless it already has that
+    parameter. Appended to the query Authlib has just built, rather than parsed and encoded again
+    (that was a tenth of a consent answer's cost)."""
+    if _ISS_PARAMETER.search(location.partition("#")[0]):
+        return location
+    if "#" in location:
+        return str(add_params_to_uri(location, [("iss", issuer)]))
+    separator = "&" if "?" in location else "?"
+    return f"{location}{separator}{urlencode([('iss', issuer)])}"
 
 
 class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
@@ -124,8 +140,8 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
             body = json.dumps(body)
             media_type = "application/json"
         for index, (name, value) in enumerate(headers):
-            if name.lower() == "location" and "iss=" not in value:
-                headers[index] = (name, add_params_to_uri(value, [("iss", self.settings.issuer)]))
+            if name.lower() == "location":
+                headers[index] = (name, with_issuer(value, self.settings.issuer))
         response = Response(body, status_code=status, media_type=media_type)
         for name, value in headers:
             response.headers[name] = value
