@@ -5,7 +5,7 @@
         taskset -c 0 .venv/bin/python -m bench.endpoint_costs --flows 2000
 
 The database must be seeded first (``vneid-mock population seed``). The flows of ``bench.oidc_flows``
-(``flow_vneid``, the same 6 requests) run one after another against the ASGI application itself, and the
+(``flow_vneid``, the same 5 requests) run one after another against the ASGI application itself, and the
 process's CPU clock is read around each call of the application, so the figures are the application's
 own work per request (FastAPI, Starlette, Authlib, SQLAlchemy and ours) without uvicorn's HTTP parsing,
 the socket writes or the load generator. Repeatable to a few per cent on a quiet core, unlike flows per

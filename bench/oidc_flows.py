@@ -7,8 +7,8 @@ Without ``--issuer`` the script starts our provider itself (``vneid-mock serve``
 fresh temporary SQLite database seeded with the personas and ``--population`` citizens, with keys in a
 temporary folder, and pins itself to core 1. A flow against ours (``--provider vneid``):
 
-    GET /authorize → GET /interaction/{uid} (login page) → POST …/login (PIN, password, CSRF;
-    answered with the consent page) → POST …/consent (approve: 303 with the code)
+    GET /authorize (answered with the login page of a new interaction) → POST /interaction/{uid}/login
+    (PIN, password, CSRF; answered with the consent page) → POST …/consent (approve: 303 with the code)
     → POST /token (client_secret_basic, code_verifier) → GET /userinfo
 
 ``--provider node-oidc-provider`` and ``--provider oidc-provider-mock`` drive the peers started by
@@ -76,6 +76,7 @@ PORTAL_REDIRECT = "http://127.0.0.1:8001/callback"
 PASSWORD = "Vneid@2025"
 PERSONA_PINS = ["001088999001"]
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+_LOGIN_ACTION = re.compile(r'action="(/interaction/[^/"]+/login)"')
 _MAX_AGE = re.compile(r"(?i)max-age\s*=\s*(-?\d+)")
 _FLOW_TIMEOUT = 60.0
 
@@ -349,6 +350,13 @@ def _csrf(html: str) -> str:
     return found.group(1)
 
 
+def _login_action(html: str) -> str:
+    found = _LOGIN_ACTION.search(html)
+    if found is None:
+        raise AssertionError("no login form in the page")
+    return found.group(1)
+
+
 def _expect(reply: Reply, status: int) -> Reply:
     if reply.status != status:
         raise AssertionError(f"{urlsplit(reply.url).path}: {reply.status} {reply.body[:200]!r}")
@@ -388,12 +396,12 @@ async def _finish(
 
 
 async def flow_vneid(client: Browser, issuer: str, keys: KeySet, pin: str, tally: Tally) -> None:
-    """One complete code flow against ours (6 requests)."""
+    """One complete code flow against ours (5 requests)."""
     verifier, challenge = _pkce()
     params, state, nonce = _start((verifier, challenge))
     params["prompt"] = "consent"
-    page = _at(issuer + "/", _expect(await client.get(f"{issuer}/authorize", params), 303))
-    html = _expect(await client.get(page), 200).text
+    html = _expect(await client.get(f"{issuer}/authorize", params), 200).text  # the login page
+    page = issuer + _login_action(html).removesuffix("/login")
     started = time.perf_counter()
     form = {"username": pin, "password": PASSWORD, "csrf": _csrf(html)}
     html = _expect(await client.post(f"{page}/login", form), 200).text  # the consent page

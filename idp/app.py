@@ -23,6 +23,7 @@ from idp.login.lockout import create_counter_table
 from idp.login.routes import router as login_router
 from idp.login.sandbox import router as sandbox_router
 from idp.login.sms_inbox import create_inbox_table
+from idp.login.steps import current_page
 from idp.oidc.accounts import warm_up
 from idp.oidc.audit import create_audit_table
 from idp.oidc.backchannel import HttpLogoutSender
@@ -70,6 +71,7 @@ def create_app(
         settings, engine, _state_store(settings, engine), KeyRing.load(settings.keys_dir)
     )
     server.logout_sender = logout_sender or HttpLogoutSender(settings.backchannel_logout_timeout)
+    server.interaction_page = current_page
     app = FastAPI(title="vneid-mock identity provider (SANDBOX — synthetic data)")
     app.state.oauth2_server = server
     metadata = metadata_bytes(settings.issuer, settings.registration_enabled)

@@ -8,6 +8,8 @@ from idp.app import create_app
 from idp.population_db.database import connect
 from idp.population_db.seeding import seed_population
 from idp.settings import IdPSettings
+from tests.oidc.conftest import csrf_of
+from tests.oidc.conftest import first_page
 
 
 def test_health_of_an_empty_database(tmp_path: Path) -> None:
@@ -46,8 +48,9 @@ def test_an_unseeded_database_answers_503_not_a_stack_trace(tmp_path: Path) -> N
                 "code_challenge_method": "S256",
             },
         )
-        uid = page.headers["location"].rsplit("/", 1)[1]
-        csrf = app.state.oauth2_server.store.get(f"interaction:{uid}")["csrf"]
+        path, html = first_page(page)
+        uid = path.rsplit("/", 1)[1]
+        csrf = csrf_of(html)
         form = {"username": "001088999001", "password": "Vneid@2025", "csrf": csrf}
         response = client.post(f"/interaction/{uid}/login", data=form)
     assert response.status_code == 503

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.responses import HTMLResponse
-from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
 from idp.login.pages import error_page
@@ -37,8 +36,15 @@ class Step:
 BINDING_COOKIE = "vneid_interaction"
 
 
-def start(server: AuthorizationServer, record: Record) -> RedirectResponse:
-    """Store a new interaction and send the browser to it, bound to that browser.
+def start(
+    server: AuthorizationServer, record: Record, session: LoginSession | None = None
+) -> Response:
+    """Store a new interaction and answer with its first page (the server's
+    :attr:`~idp.oidc.server.AuthorizationServer.interaction_page`), bound to that browser.
+
+    The first page is the answer itself, as Keycloak's authorization endpoint answers with its login
+    form: the browser does not make one more request for it. Every form on it posts to
+    ``/interaction/{uid}/…``, and its links point there too.
 
     The binding is a random value in the record and in an HttpOnly cookie scoped to the interaction's
     path: every page and form of the interaction requires it, so an interaction started in one browser
@@ -50,7 +56,9 @@ def start(server: AuthorizationServer, record: Record) -> RedirectResponse:
     binding = secrets.token_urlsafe(24)
     record = {**record, "csrf": secrets.token_urlsafe(24), "binding": binding}
     save(server, uid, record)
-    response = RedirectResponse(f"/interaction/{uid}", status_code=303)
+    page = server.interaction_page
+    assert page is not None, "the app factory gives the server its interaction page"
+    response = page(server, uid, record, session)
     response.set_cookie(
         BINDING_COOKIE,
         binding,

@@ -2,9 +2,11 @@
 
 The login form, the next missing factor, an ending page (unmet requirements, refused citizen), the
 consent page, or straight back to the protocol core (remembered consent) or to the account page's
-``return_to``. ``GET /interaction/{uid}`` answers with it, and so does every interaction form that
-moves the citizen on (the password, each factor): the browser gets the next page in the answer to its
-POST, as Keycloak's login actions do, instead of a redirect and one more request for it.
+``return_to``. ``GET /interaction/{uid}`` answers with it; so do the request that starts the
+interaction (the authorization endpoint, the account page: :func:`idp.login.interaction.start`) and
+every form that moves the citizen on (the password, each factor). The browser gets the page in the
+answer itself, as Keycloak's authorization endpoint and login actions do, instead of a redirect and one
+more request for it. Every page is ``Cache-Control: no-store`` (it carries the CSRF token).
 """
 
 from starlette.responses import HTMLResponse
@@ -36,7 +38,20 @@ def current_page(
     session: LoginSession | None,
     login_hint: str = "",
 ) -> Response:
-    """The page of the step the citizen is at; ``login_hint`` pre-fills the login form's PIN."""
+    """The page of the step the citizen is at, never to be cached (it carries the interaction's CSRF
+    token); ``login_hint`` pre-fills the login form's PIN."""
+    response = _page_of(server, uid, record, session, login_hint)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _page_of(
+    server: AuthorizationServer,
+    uid: str,
+    record: Record,
+    session: LoginSession | None,
+    login_hint: str,
+) -> Response:
     step = interaction.next_step(record, session)
     base = f"/interaction/{uid}"
     if step.kind == "login":

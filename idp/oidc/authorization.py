@@ -1,4 +1,5 @@
-"""The authorization endpoint's decision: answer the client now, or send the citizen to the interaction.
+"""The authorization endpoint's decision: answer the client now, or start the citizen's interaction
+(answered with its first page: the login form, a missing factor or consent).
 
 OpenID Connect Core §3.1.2: Authlib validates the request (client, exact ``redirect_uri``, scope, PKCE,
 ``prompt``); this module adds what Authlib leaves to us: duplicated parameters and request objects refused,
@@ -88,7 +89,10 @@ def authorize(
                 raise ConsentRequiredError(redirect_uri=grant.redirect_uri)
         if needs_login or needs_step_up or needs_consent:
             known = None if needs_login else session
-            return _start_interaction(server, request, client, known, needed, "consent" in prompts)
+            force_consent = "consent" in prompts
+            return _start_interaction(
+                server, request, client, (known, session), needed, force_consent
+            )
         user = _end_user(server, session, client)
         response: Response = server.create_authorization_response(request, user, grant)
         return response
@@ -227,12 +231,15 @@ def _start_interaction(
     server: AuthorizationServer,
     request: StarletteOAuth2Request,
     client: Client,
-    session: LoginSession | None,
+    sessions: tuple[LoginSession | None, LoginSession | None],
     needed: Requirement,
     force_consent: bool,
 ) -> Response:
-    """Send the browser to the interaction; with ``session`` when the citizen is known (then only the
-    missing factors, if any, and consent are asked)."""
+    """Start the interaction and answer with its first page. ``sessions``: the session the citizen
+    goes on with (then only the missing factors, if any, and consent are asked; None when they must
+    log in again) and the browser's, which the first page sees as every later page of the interaction
+    does."""
+    session, browser = sessions
     record: dict[str, Any] = {
         "params": request.items,
         "client_id": client.client_id,
@@ -242,7 +249,7 @@ def _start_interaction(
     }
     if session is not None:
         record["sid"] = session.sid
-    return interaction.start(server, record)
+    return interaction.start(server, record, browser)
 
 
 def resume(

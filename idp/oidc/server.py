@@ -8,6 +8,7 @@ authorization response (success or error) carries ``iss``; ``form_post`` respons
 import json
 import re
 from typing import Any
+from typing import Protocol
 from urllib.parse import urlencode
 
 from authlib.common.urls import add_params_to_uri
@@ -18,6 +19,7 @@ from authlib.oidc.core.grants.util import is_openid_scope
 from sqlalchemy import Engine
 from starlette.responses import Response
 
+from idp.login.session import LoginSession
 from idp.oidc.backchannel import remember_client
 from idp.oidc.claims_request import ClaimsParameter
 from idp.oidc.client_auth import PrivateKeyJWTAuthentication
@@ -63,6 +65,19 @@ def with_issuer(location: str, issuer: str) -> str:
     return f"{location}{separator}{urlencode([('iss', issuer)])}"
 
 
+class InteractionPage(Protocol):
+    """The login interaction's page for its current step (:func:`idp.login.steps.current_page`),
+    given to the server by the app factory, since the interaction sits on top of the protocol core."""
+
+    def __call__(
+        self,
+        server: "AuthorizationServer",
+        uid: str,
+        record: dict[str, Any],
+        session: LoginSession | None,
+    ) -> Response: ...
+
+
 class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
     """Authlib's server with our clients, store and keys."""
 
@@ -74,6 +89,7 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         self.engine = engine
         self.store = store
         self.keys = keys
+        self.interaction_page: InteractionPage | None = None
         self.secret_verifier = SecretVerifier()
         self.clients = load_clients(settings.clients_file, self.secret_verifier)
         self.registered_clients = RegisteredClients(engine, self.secret_verifier)

@@ -3,7 +3,6 @@ loopback port, over a freshly seeded SQLite population; the clients file is the 
 (``idp/oidc/clients.json``) with the apps' ports rewritten. A :class:`Browser` is an httpx client with a
 cookie jar that walks the provider's pages the way ``complete()`` in ``tests/oidc/conftest.py`` does."""
 
-import re
 import socket
 import threading
 import time
@@ -36,6 +35,7 @@ from tests.oidc.conftest import PERSONA_PHONES
 from tests.oidc.conftest import PIN
 from tests.oidc.conftest import consent_form
 from tests.oidc.conftest import csrf_of
+from tests.oidc.conftest import interaction_of
 
 APPS = ("portal", "bank", "hospital")
 DEMO_PORTS = {"portal": 8001, "bank": 8002, "hospital": 8003}
@@ -181,12 +181,11 @@ class Browser:
                 target = urljoin(str(response.url), response.headers["location"])
                 response = self.http.get(target)
                 continue
-            found = re.match(
-                rf"{re.escape(self.stack.idp)}(/interaction/[^/?]+)", str(response.url)
-            )
-            if found is None or response.status_code != 200:
+            on_provider = str(response.url).startswith(self.stack.idp)
+            path = interaction_of(response.text) if on_provider else None
+            if path is None or response.status_code != 200:
                 return response
-            base = self.stack.idp + found.group(1)
+            base = self.stack.idp + path
             html = response.text
             data = {"csrf": csrf_of(html)}
             if 'name="password"' in html:
@@ -201,7 +200,7 @@ class Browser:
             elif 'name="decision"' in html:
                 form = consent_form(html, decision=decision)
                 response = self.http.post(f"{base}/consent", data=form)
-            elif f'action="{found.group(1)}/continue"' in html:
+            elif f'action="{path}/continue"' in html:
                 response = self.http.post(f"{base}/continue", data=data)
             else:
                 return response

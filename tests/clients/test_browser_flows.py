@@ -28,6 +28,7 @@ from tests.oidc.conftest import PASSCODE
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import PIN
 
+INTERACTION_PATHS = ("/interaction/", "/authorize?")  # the first page is the authorization answer
 VIEWPORT: ViewportSize = {"width": 1000, "height": 700}
 NAME = "Nguyễn Văn Bình"  # the persona of PIN
 LOGGED_OUT_LINK = "a[href='/login']"
@@ -113,7 +114,7 @@ class Tab:
         answered: list[str] = []
         page = self.page
         for _ in range(12):
-            if not page.url.startswith(f"{self.stack.idp}/interaction/"):
+            if not page.url.startswith(tuple(self.stack.idp + path for path in INTERACTION_PATHS)):
                 return answered
             if page.locator("#password").count():
                 answered.append("password")
@@ -184,7 +185,7 @@ def _portal_login(tab: Tab) -> None:
     assert not tab.signed_in()
     tab.shot("portal-home")
     tab.click(LOGGED_OUT_LINK)
-    assert tab.page.url.startswith(f"{tab.stack.idp}/interaction/")
+    assert tab.page.url.startswith(f"{tab.stack.idp}/authorize?")  # answered with the login page
     assert tab.answer_vneid() == ["password", "otp", "consent"]
     assert tab.at(f"{portal}/"), tab.page.url
     assert tab.signed_in()

@@ -19,6 +19,7 @@ from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import csrf_of
+from tests.oidc.conftest import first_page
 from tests.oidc.conftest import pkce
 from tests.oidc.flows import authorize
 from tests.oidc.flows import id_token_claims
@@ -54,11 +55,7 @@ def browser(env: Env, receiver: Receiver) -> Iterator[TestClient]:
 
 
 def _log_in_at_the_account_page(client: TestClient) -> str:
-    response = client.get("/account")
-    assert response.status_code == 303
-    page = response.headers["location"]
-    assert page.startswith("/interaction/")
-    html = client.get(page).text
+    page, html = first_page(client.get("/account"))  # the login page of a new interaction
     data = {"username": PIN, "password": PASSWORD, "csrf": csrf_of(html)}
     response = client.post(f"{page}/login", data=data)
     assert response.status_code == 303  # the interaction's next step: back to the account page
@@ -118,7 +115,7 @@ def test_withdrawing_consent_revokes_and_logs_out(
     assert "Chưa chia sẻ với dịch vụ nào." in browser.get("/account").text
     _, challenge = pkce()
     again = browser.get("/authorize", params=auth_params("data", code_challenge=challenge))
-    assert 'name="decision"' in browser.get(again.headers["location"]).text
+    assert 'name="decision"' in first_page(again)[1]
 
 
 def test_withdrawal_needs_the_session_and_its_csrf_token(browser: TestClient) -> None:

@@ -24,6 +24,7 @@ from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import complete
 from tests.oidc.conftest import consent_form
 from tests.oidc.conftest import csrf_of
+from tests.oidc.conftest import first_page
 from tests.oidc.conftest import get_tokens
 from tests.oidc.conftest import pkce
 from tests.oidc.conftest import shows_consent
@@ -43,9 +44,8 @@ FORMS = {
 
 def _interaction(client: TestClient) -> str:
     _, challenge = pkce()
-    response = client.get("/authorize", params=auth_params(code_challenge=challenge))
-    assert response.status_code == 303
-    return str(response.headers["location"])
+    page, _ = first_page(client.get("/authorize", params=auth_params(code_challenge=challenge)))
+    return page
 
 
 @pytest.mark.parametrize("form", sorted(FORMS))

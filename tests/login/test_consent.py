@@ -18,6 +18,7 @@ from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import complete
 from tests.oidc.conftest import consent_form
+from tests.oidc.conftest import first_page
 from tests.oidc.conftest import pkce
 from tests.oidc.conftest import query_of
 from tests.oidc.flows import authorize
@@ -35,7 +36,7 @@ def _consent_page(client: TestClient, scope: str = SCOPE, **extra: str) -> tuple
     _, challenge = pkce()
     params = auth_params("data", code_challenge=challenge, scope=scope, **extra)
     response = client.get("/authorize", params=params)
-    page = response.headers["location"]
+    page, _ = first_page(response)
     shown = complete(client, response, consent=False)  # every factor the request needs, then stop
     assert 'name="decision"' in shown.text
     return page, shown.text

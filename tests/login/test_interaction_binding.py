@@ -11,6 +11,7 @@ from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import complete
 from tests.oidc.conftest import csrf_of
+from tests.oidc.conftest import first_page
 from tests.oidc.conftest import pkce
 from tests.oidc.conftest import query_of
 from tests.oidc.conftest import shows_consent
@@ -20,13 +21,13 @@ def _start(client: TestClient) -> tuple[str, str]:
     """An interaction started by ``client``: its page and its CSRF token."""
     _, challenge = pkce()
     response = client.get("/authorize", params=auth_params(code_challenge=challenge))
-    page = response.headers["location"]
+    page, html = first_page(response)
     cookie = response.headers["set-cookie"]
     assert cookie.startswith(f"{BINDING_COOKIE}=")
     assert f"Path={page}" in cookie
     assert "HttpOnly" in cookie
     assert "samesite=lax" in cookie.lower()
-    return page, csrf_of(client.get(page).text)
+    return page, csrf_of(html)
 
 
 def test_another_browser_cannot_use_the_interaction(client: TestClient, env: Env) -> None:
@@ -50,3 +51,16 @@ def test_two_interactions_in_two_tabs_of_one_browser(client: TestClient) -> None
         final = complete(client, response)
         assert final.status_code in (302, 303)  # after the consent form, then remembered consent
         assert "code" in query_of(final.headers["location"])
+
+
+def test_the_authorization_request_is_answered_with_the_login_page_itself(
+    client: TestClient,
+) -> None:
+    response = client.get("/authorize", params=auth_params(code_challenge=pkce()[1]))
+    page, html = first_page(response)  # no redirect to the interaction
+    assert 'name="password"' in html
+    assert f'action="{page}/login"' in html
+    assert response.headers["cache-control"] == "no-store"  # it carries the CSRF token
+    shown = client.get(page)  # the interaction's own URL shows the same step
+    assert 'name="password"' in shown.text
+    assert shown.headers["cache-control"] == "no-store"

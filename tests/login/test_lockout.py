@@ -33,6 +33,7 @@ from tests.oidc.conftest import PIN
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import csrf_of
+from tests.oidc.conftest import first_page
 from tests.oidc.conftest import login_at
 from tests.oidc.conftest import pkce
 from tests.oidc.conftest import shows_consent
@@ -49,9 +50,7 @@ def fresh(env: Env, tmp_path: Path) -> Iterator[TestClient]:
 
 def _login_page(client: TestClient) -> tuple[str, str]:
     _, challenge = pkce()
-    response = client.get("/authorize", params=auth_params(code_challenge=challenge))
-    location = str(response.headers["location"])
-    return location, client.get(location).text
+    return first_page(client.get("/authorize", params=auth_params(code_challenge=challenge)))
 
 
 def _try(client: TestClient, pin: str, password: str) -> Any:

@@ -14,6 +14,7 @@ from tests.oidc.conftest import PIN
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import complete
 from tests.oidc.conftest import csrf_of
+from tests.oidc.conftest import first_page
 from tests.oidc.conftest import login_at
 from tests.oidc.conftest import pkce
 from tests.oidc.conftest import sms_code
@@ -26,8 +27,7 @@ def _otp_page(client: TestClient) -> tuple[str, str]:
     response = client.get(
         "/authorize", params=auth_params(code_challenge=challenge, acr_values="LoA2")
     )
-    location = str(response.headers["location"])
-    html = client.get(location).text
+    location, html = first_page(response)
     assert 'name="otp"' in html
     return location, html
 

@@ -22,6 +22,7 @@ from tests.oidc.conftest import PIN
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import csrf_of
+from tests.oidc.conftest import first_page
 from tests.oidc.conftest import get_tokens
 from tests.oidc.conftest import pkce
 from tests.oidc.conftest import shows_consent
@@ -38,8 +39,8 @@ def _try(client: TestClient, password: str) -> Any:
     """One PIN/password submission on a new interaction's login form."""
     _, challenge = pkce()
     authorized = client.get("/authorize", params=auth_params(code_challenge=challenge))
-    page = str(authorized.headers["location"])
-    data = {"username": PIN, "password": password, "csrf": csrf_of(client.get(page).text)}
+    page, html = first_page(authorized)
+    data = {"username": PIN, "password": password, "csrf": csrf_of(html)}
     return client.post(f"{page}/login", data=data)
 
 

@@ -168,6 +168,15 @@ def shows_consent(response: Any) -> bool:
     return bool(response.status_code == 200 and 'name="decision"' in response.text)
 
 
+def first_page(response: Any) -> tuple[str, str]:
+    """An authorization response that started an interaction (answered with its first page): the
+    interaction's path (``/interaction/{uid}``) and the page."""
+    assert response.status_code == 200, response.text
+    page = interaction_of(response.text)
+    assert page is not None, response.text
+    return page, str(response.text)
+
+
 def interaction_of(html: str) -> str | None:
     """The interaction path (``/interaction/{uid}``) a page's first form posts to, or None."""
     found = re.search(r'<form method="post" action="(/interaction/[^/"]+)/', html)
@@ -190,7 +199,7 @@ def login_and_consent(
     """Drive authorize → login → every factor the request needs → consent (unless remembered, and with
     ``untick`` left unticked); the final redirect's Location."""
     response = client.get("/authorize", params=params)
-    assert response.status_code == 303, response.text
+    assert response.status_code == 200, response.text  # the interaction's first page
     final = complete(client, response, pin, untick=untick)
     assert final.status_code in (302, 303), final.text  # 303 after the consent form
     return str(final.headers["location"])

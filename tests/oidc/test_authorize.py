@@ -9,6 +9,7 @@ from tests.oidc.conftest import PIN
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import csrf_of
+from tests.oidc.conftest import first_page
 from tests.oidc.conftest import login_and_consent
 from tests.oidc.conftest import pkce
 from tests.oidc.conftest import query_of
@@ -102,10 +103,8 @@ def test_form_post_response_mode_carries_code_state_and_iss(client: TestClient) 
 
 def _login_page(client: TestClient) -> tuple[str, str]:
     _, challenge = pkce()
-    page = client.get("/authorize", params=auth_params(code_challenge=challenge)).headers[
-        "location"
-    ]
-    return page, csrf_of(client.get(page).text)
+    page, html = first_page(client.get("/authorize", params=auth_params(code_challenge=challenge)))
+    return page, csrf_of(html)
 
 
 def test_unknown_pin_and_wrong_password_look_the_same(client: TestClient) -> None:

@@ -24,6 +24,7 @@ from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import complete
 from tests.oidc.conftest import consent_form
 from tests.oidc.conftest import csrf_of
+from tests.oidc.conftest import first_page
 from tests.oidc.conftest import get_tokens
 from tests.oidc.conftest import pkce
 from tests.oidc.conftest import query_of
@@ -64,8 +65,7 @@ def _consent_only(client: TestClient, env: Env, client_id: str) -> dict[str, str
     """Tokens for another client in the same single sign-on session: consent only, no password."""
     verifier, challenge = pkce()
     response = client.get("/authorize", params=auth_params(client_id, code_challenge=challenge))
-    page = response.headers["location"]
-    html = client.get(page).text
+    page, html = first_page(response)
     assert 'name="password"' not in html
     response = client.post(f"{page}/consent", data=consent_form(html))
     assert response.status_code == 303  # the authorization response itself

@@ -27,6 +27,7 @@ from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import complete
+from tests.oidc.conftest import first_page
 from tests.oidc.conftest import pkce
 from tests.oidc.conftest import query_of
 
@@ -277,7 +278,7 @@ def test_oidcc_display(client: TestClient, env: Env, display: str) -> None:
     """oidcc-display-page, oidcc-display-popup: the value is honoured and the flow succeeds."""
     params, verifier = _params(None, display=display)
     response = client.get("/authorize", params=params)
-    assert f'<body class="display-{display}">' in client.get(response.headers["location"]).text
+    assert f'<body class="display-{display}">' in first_page(response)[1]
     tokens = _redeem(client, env, _callback(_finish(client, response)), verifier)
     _id_token(client, tokens["id_token"])
 
@@ -302,7 +303,7 @@ def test_oidcc_max_age_1(client: TestClient, env: Env) -> None:
     time.sleep(1.5)
     params, verifier = _params(None, max_age="1")
     response = client.get("/authorize", params=params)
-    assert 'name="password"' in client.get(response.headers["location"]).text
+    assert 'name="password"' in first_page(response)[1]
     claims = _id_token(
         client, _redeem(client, env, _callback(_finish(client, response)), verifier)["id_token"]
     )
@@ -343,7 +344,7 @@ def test_oidcc_login_hint(client: TestClient, env: Env) -> None:
     """The hinted PIN pre-fills the login form; the flow succeeds."""
     params, verifier = _params(None, login_hint=PIN)
     response = client.get("/authorize", params=params)
-    assert f'name="username" value="{PIN}"' in client.get(response.headers["location"]).text
+    assert f'name="username" value="{PIN}"' in first_page(response)[1]
     tokens = _redeem(client, env, _callback(_finish(client, response)), verifier)
     _id_token(client, tokens["id_token"])
 
@@ -352,7 +353,7 @@ def test_oidcc_ui_locales(client: TestClient, env: Env) -> None:
     """``ui_locales`` with an unsupported language first: the page is in English and the flow succeeds."""
     params, verifier = _params(None, ui_locales="fr-CA en")
     response = client.get("/authorize", params=params)
-    assert '<html lang="en">' in client.get(response.headers["location"]).text
+    assert '<html lang="en">' in first_page(response)[1]
     tokens = _redeem(client, env, _callback(_finish(client, response)), verifier)
     _id_token(client, tokens["id_token"])
 

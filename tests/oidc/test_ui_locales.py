@@ -7,15 +7,15 @@ from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import PIN
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import csrf_of
+from tests.oidc.conftest import first_page
 from tests.oidc.conftest import pkce
 
 
 def _page(client: TestClient, **extra: str) -> tuple[str, str]:
     _, challenge = pkce()
-    response = client.get("/authorize", params=auth_params(code_challenge=challenge, **extra))
-    assert response.status_code == 303
-    page = response.headers["location"]
-    return page, client.get(page).text
+    return first_page(
+        client.get("/authorize", params=auth_params(code_challenge=challenge, **extra))
+    )
 
 
 def test_pages_are_vietnamese_by_default(client: TestClient) -> None:
