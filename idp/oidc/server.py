@@ -36,6 +36,7 @@ from idp.oidc.grants import IDToken
 from idp.oidc.grants import RefreshTokenGrant
 from idp.oidc.grants import S256CodeChallenge
 from idp.oidc.introspection import IntrospectionEndpoint
+from idp.oidc.issued_tokens import IssuedAccessTokens
 from idp.oidc.keys import KeyRing
 from idp.oidc.logout import EndSessionEndpoint
 from idp.oidc.models import AuthorizationCode
@@ -93,8 +94,12 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         self.secret_verifier = SecretVerifier()
         self.clients = load_clients(settings.clients_file, self.secret_verifier)
         self.registered_clients = RegisteredClients(engine, self.secret_verifier)
+        self.issued_access_tokens = IssuedAccessTokens()
         self.register_token_generator(
-            "default", AccessTokenGenerator(settings.issuer, keys, settings.access_token_ttl)
+            "default",
+            AccessTokenGenerator(
+                settings.issuer, keys, settings.access_token_ttl, self.issued_access_tokens
+            ),
         )
         self.client_keys = ClientKeys()
         self.register_client_auth_method(

@@ -20,6 +20,7 @@ from joserfc.jwk import KeySet
 
 from idp.oidc.clients import ACCESS_TOKEN_ALGORITHMS
 from idp.oidc.clients import Client
+from idp.oidc.issued_tokens import IssuedAccessTokens
 from idp.oidc.keys import KeyRing
 from idp.oidc.models import EndUser
 from idp.oidc.requests import printable
@@ -29,9 +30,11 @@ from idp.oidc.store import StateStore
 class AccessTokenGenerator:
     """Authlib's token generator interface: each client's token from the generator of its algorithm."""
 
-    def __init__(self, issuer: str, keys: KeyRing, access_ttl: int) -> None:
+    def __init__(
+        self, issuer: str, keys: KeyRing, access_ttl: int, issued: IssuedAccessTokens
+    ) -> None:
         self.by_alg = {
-            alg: SignedAccessTokens(issuer, keys, access_ttl, alg)
+            alg: SignedAccessTokens(issuer, keys, access_ttl, alg, issued)
             for alg in ACCESS_TOKEN_ALGORITHMS
         }
 
@@ -58,9 +61,11 @@ class AccessTokenGenerator:
 
 class SignedAccessTokens(JWTBearerTokenGenerator):  # type: ignore[misc]
     """Authlib's RFC 9068 generator for one algorithm, signing with the ring's newest key for it
-    (``kid`` in the header)."""
+    (``kid`` in the header); every token it signs goes into ``issued``."""
 
-    def __init__(self, issuer: str, keys: KeyRing, access_ttl: int, alg: str) -> None:
+    def __init__(
+        self, issuer: str, keys: KeyRing, access_ttl: int, alg: str, issued: IssuedAccessTokens
+    ) -> None:
         super().__init__(
             issuer,
             alg=alg,
@@ -68,6 +73,14 @@ class SignedAccessTokens(JWTBearerTokenGenerator):  # type: ignore[misc]
             expires_generator=lambda client, grant_type: access_ttl,
         )
         self.keys = keys
+        self.issued = issued
+
+    def access_token_generator(
+        self, client: Client, grant_type: str, user: EndUser | None, scope: str
+    ) -> str:
+        token = str(super().access_token_generator(client, grant_type, user, scope))
+        self.issued.remember(token)
+        return token
 
     def get_jti(self, client: Client, grant_type: str, user: EndUser | None, scope: str) -> str:
         """128 random bits from one read of the system's random source (Authlib's default draws each

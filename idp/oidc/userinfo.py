@@ -1,7 +1,8 @@
 """The UserInfo endpoint (OpenID Connect Core §5.3): a Bearer RFC 9068 access token in, claims out.
 
-The token is verified with joserfc against our own keys (RS256/PS256/ES256 only, ``typ`` ``at+jwt``,
-``iss`` and ``exp`` checked), its grant must still be alive and its scope must hold ``openid`` (a plain
+The token is verified with joserfc against our own keys (RS256/PS256/ES256 only; a token this process
+signed itself is known good without it: :mod:`idp.oidc.issued_tokens`; ``typ`` ``at+jwt``, ``iss`` and
+``exp`` checked), its grant must still be alive and its scope must hold ``openid`` (a plain
 OAuth 2.0 token, whose request never showed a consent page, reads nothing); errors per RFC 6750 §3. The
 claims are
 those of :func:`idp.oidc.disclosure.userinfo_disclosure`: level-2 scopes only for a level-2 identity,
@@ -14,6 +15,7 @@ from typing import Any
 
 from authlib.oauth2.rfc6750 import InsufficientScopeError
 from authlib.oauth2.rfc6750 import InvalidTokenError
+from joserfc import jws
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwt import JWTClaimsRegistry
@@ -60,16 +62,15 @@ def userinfo_response(server: AuthorizationServer, token: str) -> Response:
 
 def _userinfo(server: AuthorizationServer, token: str) -> tuple[str, dict[str, Any]]:
     try:
-        decoded = jwt.decode(token, server.keys.key_set, algorithms=list(SIGNING_ALGORITHMS))
+        header, claims = _read(server, token)
         registry = JWTClaimsRegistry(
             iss={"essential": True, "value": server.settings.issuer}, exp={"essential": True}
         )
-        registry.validate(decoded.claims)
+        registry.validate(claims)
     except (JoseError, ValueError) as exc:
         raise InvalidTokenError(f"Invalid access token: {exc}") from None
-    if decoded.header.get("typ") != "at+jwt":
+    if header.get("typ") != "at+jwt":
         raise InvalidTokenError("Not an access token.")
-    claims = decoded.claims
     grant = server.store.get(f"grant:{claims.get('grant_id')}")
     if grant is None or jti_is_revoked(server.store, claims.get("jti")):
         raise InvalidTokenError("The access token was revoked or is not for a citizen.")
@@ -79,3 +80,14 @@ def _userinfo(server: AuthorizationServer, token: str) -> tuple[str, dict[str, A
     if info is None:
         raise InvalidTokenError("The citizen no longer exists.")
     return str(claims.get("client_id")), info
+
+
+def _read(server: AuthorizationServer, token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The token's header and claims: its signature verified, unless this process signed exactly
+    this token (:mod:`idp.oidc.issued_tokens`)."""
+    if server.issued_access_tokens.signed_here(token):
+        extracted = jws.extract_compact(token.encode())
+        claims: dict[str, Any] = json.loads(extracted.payload)
+        return extracted.protected, claims
+    decoded = jwt.decode(token, server.keys.key_set, algorithms=list(SIGNING_ALGORITHMS))
+    return decoded.header, decoded.claims
