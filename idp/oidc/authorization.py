@@ -88,10 +88,9 @@ def authorize(
             if needs_consent:
                 raise ConsentRequiredError(redirect_uri=grant.redirect_uri)
         if needs_login or needs_step_up or needs_consent:
-            known = None if needs_login else session
             force_consent = "consent" in prompts
             return _start_interaction(
-                server, request, client, (known, session), needed, force_consent
+                server, request, client, session, needs_login, needed, force_consent
             )
         user = _end_user(server, session, client)
         response: Response = server.create_authorization_response(request, user, grant)
@@ -231,15 +230,14 @@ def _start_interaction(
     server: AuthorizationServer,
     request: StarletteOAuth2Request,
     client: Client,
-    sessions: tuple[LoginSession | None, LoginSession | None],
+    session: LoginSession | None,
+    relogin: bool,
     needed: Requirement,
     force_consent: bool,
 ) -> Response:
-    """Start the interaction and answer with its first page. ``sessions``: the session the citizen
-    goes on with (then only the missing factors, if any, and consent are asked; None when they must
-    log in again) and the browser's, which the first page sees as every later page of the interaction
-    does."""
-    session, browser = sessions
+    """Start the interaction and answer with its first page, which sees the browser's ``session`` as
+    every later page of the interaction does. The citizen goes on with that session (then only the
+    missing factors, if any, and consent are asked) unless ``relogin``."""
     record: dict[str, Any] = {
         "params": request.items,
         "client_id": client.client_id,
@@ -247,9 +245,9 @@ def _start_interaction(
         "force_consent": force_consent,
         "requirement": asdict(needed),
     }
-    if session is not None:
+    if session is not None and not relogin:
         record["sid"] = session.sid
-    return interaction.start(server, record, browser)
+    return interaction.start(server, record, session)
 
 
 def resume(

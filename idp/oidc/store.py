@@ -54,7 +54,7 @@ class StateStore(Protocol):
     def incr(self, key: str, ttl: int) -> int:
         """Atomically add one to the counter ``key`` and return it: an absent (or expired) counter
         starts at 1 and lives ``ttl`` seconds from then; later increments keep that expiry (a fixed
-        window; Redis: ``INCR`` + ``EXPIRE NX``). A counter's key is only ever used through ``incr``.
+        window; Redis: ``INCR`` + ``PEXPIRE NX``). A counter's key is only ever used through ``incr``.
         """
 
 
