@@ -31,6 +31,9 @@ and the flow rate one client core could sustain at most). ``--driver httpx`` run
 through ``httpx.AsyncClient``, as a cross-check of the raw parser, not for measuring. ``static`` mode sends
 keep-alive GETs of the discovery document and the JWKS over the same connections.
 
+``serve`` only starts ours as above, prints the server's pid and keeps it up until SIGTERM, for
+``bench/paired.sh``, which drives it beside a peer.
+
 Consent is remembered per citizen and client (issue 4), so our flow sends ``prompt=consent``: every flow
 then shows and answers the consent page, the work the peers' development interactions do every time
 (fresh cookies mean a fresh session for them), and ticks the ``profile`` scope on it.
@@ -46,6 +49,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -573,6 +577,13 @@ def start_server(root: Path, port: int, population: int, core: int,
     raise SystemExit("the server did not start within 30 s")
 
 
+def serve_until_terminated(server: subprocess.Popen[bytes]) -> None:
+    """Print the started server's pid and wait for SIGTERM (or the server's end); the caller stops it."""
+    print(server.pid, flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: server.terminate())
+    server.wait()
+
+
 def _ms(values: list[float], cut: int) -> str:
     if len(values) < 2:
         return "n/a"
@@ -630,7 +641,8 @@ async def measure_static(args: argparse.Namespace, issuer: str, pid: int | None)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["flows", "static"])
+    parser.add_argument("mode", choices=["flows", "static", "serve"],
+                        help="serve: start ours only, print its pid, keep it up until SIGTERM")  # fmt: skip
     parser.add_argument("--issuer", help="an already running issuer (default: start ours)")
     parser.add_argument("--pid", type=int, help="process id of that issuer, for its CPU time")
     parser.add_argument("--provider", choices=sorted(FLOWS), default="vneid",
@@ -649,6 +661,8 @@ def main() -> None:
     parser.add_argument("--access-token-alg", choices=ACCESS_TOKEN_ALGORITHMS, default="RS256",
                         help="the portal client's access_token_signed_response_alg (ours only)")  # fmt: skip
     args = parser.parse_args()
+    if args.mode == "serve" and args.issuer:
+        parser.error("serve starts our provider; it takes no --issuer")
     os.sched_setaffinity(0, {args.client_core})
     factory, loop = _loop_factory()
     root = Path(tempfile.mkdtemp(prefix="vneid-bench-"))
@@ -660,6 +674,9 @@ def main() -> None:
             server = start_server(root, args.port, args.population, args.server_core,
                                   args.access_token_alg)  # fmt: skip
             issuer, pid = f"http://127.0.0.1:{args.port}", server.pid
+        if server is not None and args.mode == "serve":
+            serve_until_terminated(server)
+            return
         with asyncio.Runner(loop_factory=factory) as runner:
             if args.mode == "flows":
                 runner.run(measure_flows(args, issuer, pid, loop))

@@ -8,6 +8,10 @@ token-request p99 and of its discovery and JWKS rates.
 Rates on a shared host drift by tens of per cent within minutes, so a ratio is only meaningful between
 providers measured in the same round; the median over several short interleaved rounds is the figure
 least moved by one noisy minute.
+
+``--cpu`` (for ``bench/paired.sh``, where two servers share one core at once and the scheduler, not the
+servers, splits the flows between them) computes each ratio from the CPU per flow instead: the peer's
+milliseconds per flow over ours, the ratio of the rates each would reach on a core of its own.
 """
 
 import re
@@ -46,7 +50,7 @@ def parse(lines: list[str]) -> dict[str, dict[int, dict[str, float]]]:
     return found
 
 
-def report(found: dict[str, dict[int, dict[str, float]]]) -> list[str]:
+def report(found: dict[str, dict[int, dict[str, float]]], by_cpu: bool = False) -> list[str]:
     rounds = sorted({r for per_round in found.values() for r in per_round})
     lines = ["| provider | " + " | ".join(f"round {r}" for r in rounds) + " | median |"]
     lines.append("|---" * (len(rounds) + 2) + "|")
@@ -59,9 +63,10 @@ def report(found: dict[str, dict[int, dict[str, float]]]) -> list[str]:
     for mine in ours:
         for peer in (p for p in PEERS if p in found):
             ratios = [
-                found[mine][r]["rate"] / found[peer][r]["rate"]
+                _ratio(found[mine][r], found[peer][r], by_cpu)
                 for r in rounds
-                if "rate" in found[mine].get(r, {}) and "rate" in found[peer].get(r, {})
+                if _figure(by_cpu) in found[mine].get(r, {})
+                and _figure(by_cpu) in found[peer].get(r, {})
             ]
             shown = " | ".join(f"{ratio:.2f}" for ratio in ratios)
             median = statistics.median(ratios)
@@ -80,6 +85,15 @@ def report(found: dict[str, dict[int, dict[str, float]]]) -> list[str]:
     return lines
 
 
+def _figure(by_cpu: bool) -> str:
+    return "cpu" if by_cpu else "rate"
+
+
+def _ratio(mine: dict[str, float], peer: dict[str, float], by_cpu: bool) -> float:
+    """Our rate over the peer's, or (``by_cpu``) the peer's CPU per flow over ours."""
+    return peer["cpu"] / mine["cpu"] if by_cpu else mine["rate"] / peer["rate"]
+
+
 def _span(values: list[float]) -> str:
     """The lowest and highest of ``values`` (— when there are none)."""
     if not values:
@@ -89,7 +103,8 @@ def _span(values: list[float]) -> str:
 
 
 def main() -> None:
-    for line in report(parse(sys.stdin.read().splitlines())):
+    by_cpu = "--cpu" in sys.argv[1:]
+    for line in report(parse(sys.stdin.read().splitlines()), by_cpu):
         print(line)
 
 
