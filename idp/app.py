@@ -1,7 +1,8 @@
 """The identity provider's FastAPI application, built by :func:`create_app` from one settings object.
 
-It serves the health endpoint, the OpenID Provider (:mod:`idp.oidc`) and its login interaction
-(:mod:`idp.login`, with the sandbox's mock SMS inbox). Everything is built here, once, and kept on ``app.state``.
+It serves the health endpoint, a front page for people (:mod:`idp.login.home`), the OpenID Provider
+(:mod:`idp.oidc`) and its login interaction (:mod:`idp.login`, with the sandbox's mock SMS inbox).
+Everything is built here, once, and kept on ``app.state``.
 """
 
 import json
@@ -19,6 +20,7 @@ from idp.login.account import router as account_router
 from idp.login.consent import router as consent_router
 from idp.login.factors import router as factors_router
 from idp.login.form_errors import validation_error_response
+from idp.login.home import router as home_router
 from idp.login.lockout import create_counter_table
 from idp.login.routes import router as login_router
 from idp.login.sandbox import router as sandbox_router
@@ -91,6 +93,7 @@ def create_app(
     app.include_router(sandbox_router)
     app.include_router(account_router)
     app.include_router(portrait_router)
+    app.include_router(home_router)
 
     @app.get("/healthz")
     def health() -> dict[str, Any]:
