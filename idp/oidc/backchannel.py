@@ -51,13 +51,13 @@ class HttpLogoutSender:
 
 
 def remember_client(store: StateStore, user: EndUser | None, client: Client, ttl: int) -> None:
-    """Note that ``client`` got tokens in the session of ``user`` (read-modify-write: last wins)."""
+    """Note that ``client`` got tokens in the session of ``user``; atomically, so that two clients'
+    token requests at once (in two provider processes) both stay on the list."""
     if user is None or not user.sid:
         return
     key = f"session-clients:{user.sid}"
-    clients = store.get(key) or {}
-    if clients.get(client.client_id) != user.sub:
-        store.put(key, {**clients, client.client_id: user.sub}, ttl)
+    if (store.get(key) or {}).get(client.client_id) != user.sub:  # a refresh writes nothing
+        store.update(key, lambda clients: {**(clients or {}), client.client_id: user.sub}, ttl)
 
 
 def logout_token(server: "AuthorizationServer", client: Client, sub: str, sid: str | None) -> str:
@@ -87,9 +87,8 @@ def hand_over_clients(store: StateStore, previous_sid: str, sid: str, ttl: int) 
     previous = store.take(f"session-clients:{previous_sid}")
     if not previous:
         return
-    key = f"session-clients:{sid}"
     handed = {client_id: _entry(value, previous_sid) for client_id, value in previous.items()}
-    store.put(key, {**handed, **(store.get(key) or {})}, ttl)
+    store.update(f"session-clients:{sid}", lambda clients: {**handed, **(clients or {})}, ttl)
 
 
 def _entry(value: Any, sid: str) -> dict[str, str]:

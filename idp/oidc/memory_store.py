@@ -15,6 +15,7 @@ are invisible at once and swept at most once a minute, so the dictionary does no
 import json
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 JsonObject = dict[str, Any]
@@ -69,6 +70,23 @@ class MemoryStateStore:
                 expires_at, count = entry[0], int(entry[1]) + 1
             self._entries[key] = (expires_at, str(count))
             return count
+
+    def extend(self, key: str, ttl: int) -> bool:
+        now = time.time()
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] <= now:
+                return False
+            self._entries[key] = (now + ttl, entry[1])
+            return True
+
+    def update(
+        self, key: str, change: Callable[[JsonObject | None], JsonObject], ttl: int
+    ) -> JsonObject:
+        with self._lock:
+            value = change(_live(self._entries.get(key)))
+            self._entries[key] = (time.time() + ttl, json.dumps(value))
+            return value
 
     def __len__(self) -> int:
         """Entries held, expired ones not yet swept included."""

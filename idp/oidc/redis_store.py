@@ -3,12 +3,15 @@
 Several provider processes share their sessions, codes, refresh-token families and replay caches through
 one Redis server (``VNEID_STATE_STORE_URL=redis://…``). Every "use once" operation is one atomic Redis
 command: ``take`` is ``GETDEL`` (Redis ≥ 6.2), ``add`` is ``SET NX PX``, ``incr`` is ``INCR`` then
-``PEXPIRE NX`` (Redis ≥ 7.0) in one ``MULTI`` transaction. Expiry is Redis's own, so an
-expired entry is simply absent. Values are JSON; keys carry a prefix so that one Redis can hold several
+``PEXPIRE NX`` (Redis ≥ 7.0) in one ``MULTI`` transaction; ``extend`` is ``PEXPIRE`` (nothing on a
+missing key) and ``update`` an optimistic ``WATCH`` / ``GET`` / ``MULTI`` / ``SET`` / ``EXEC``, tried
+again when another client wrote the key in between. Expiry is Redis's own, so an expired entry is simply
+absent. Values are JSON; keys carry a prefix so that one Redis can hold several
 sandboxes.
 """
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import redis
@@ -50,6 +53,25 @@ class RedisStateStore:
             pipeline.pexpire(self.prefix + key, max(ttl, 1) * 1000, nx=True)
             count, _ = pipeline.execute()
         return int(count)
+
+    def extend(self, key: str, ttl: int) -> bool:
+        return bool(self.client.pexpire(self.prefix + key, max(ttl, 1) * 1000))
+
+    def update(
+        self, key: str, change: Callable[[JsonObject | None], JsonObject], ttl: int
+    ) -> JsonObject:
+        name = self.prefix + key
+        with self.client.pipeline() as pipeline:
+            while True:
+                try:
+                    pipeline.watch(name)  # type: ignore[no-untyped-call]  # unannotated in redis-py
+                    value = change(_loads(pipeline.get(name)))
+                    pipeline.multi()
+                    pipeline.set(name, json.dumps(value), px=max(ttl, 1) * 1000)
+                    pipeline.execute()
+                    return value
+                except redis.WatchError:  # another client wrote the key since WATCH: again
+                    continue
 
 
 def _loads(value: Any) -> JsonObject | None:

@@ -4,13 +4,18 @@ One small interface, :class:`StateStore`, with an SQL implementation in the popu
 "use once" operation is atomic in the store itself: :meth:`StateStore.take` is one ``DELETE … RETURNING``,
 so of two concurrent redemptions of a code exactly one gets it, :meth:`StateStore.add` one
 ``INSERT … ON CONFLICT DO UPDATE … WHERE expired RETURNING`` and :meth:`StateStore.incr` (the login rate
-limits' windows) one ``INSERT … ON CONFLICT DO UPDATE SET value = value + 1 … RETURNING``. A Redis
-implementation (``SET EX``, ``GET``, ``DEL``, ``GETDEL``, ``INCR``) fits the same interface without
-touching protocol code.
+limits' windows) one ``INSERT … ON CONFLICT DO UPDATE SET value = value + 1 … RETURNING``. So are the two
+operations that would otherwise be a read and a write that another provider process could come between:
+:meth:`StateStore.extend` (a refresh keeps its grant alive, but never brings back one revoked meanwhile)
+is one ``UPDATE … WHERE live``, and :meth:`StateStore.update` (a session's list of clients, which two
+token requests may grow at once) a compare-and-set retried until no other writer came between. A Redis
+implementation (``SET PX``, ``GET``, ``DEL``, ``GETDEL``, ``INCR``, ``PEXPIRE``, ``WATCH``/``MULTI``)
+fits the same interface without touching protocol code.
 """
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 from typing import Protocol
 
@@ -24,6 +29,7 @@ from sqlalchemy import case
 from sqlalchemy import cast
 from sqlalchemy import delete
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field
@@ -57,6 +63,18 @@ class StateStore(Protocol):
         window; Redis: ``INCR`` + ``PEXPIRE NX``). A counter's key is only ever used through ``incr``.
         """
 
+    def extend(self, key: str, ttl: int) -> bool:
+        """Atomically make the live entry under ``key`` live ``ttl`` seconds from now, value unchanged;
+        False, and nothing stored, when it is absent or expired (Redis: ``PEXPIRE``)."""
+
+    def update(
+        self, key: str, change: Callable[[JsonObject | None], JsonObject], ttl: int
+    ) -> JsonObject:
+        """Atomically replace the live value under ``key`` (None when absent or expired) by ``change``
+        of it, for ``ttl`` seconds, and return the new value. ``change`` runs again whenever another
+        writer changed the entry first (Redis: ``WATCH`` + ``MULTI``; SQL: a compare-and-set), so it
+        must be a pure function of its argument that never calls the store."""
+
 
 class OidcState(SQLModel, table=True):
     """One entry of the SQL state store."""
@@ -75,6 +93,24 @@ _GET = select(STATE.c.value).where(
     STATE.c.key == bindparam("key"), STATE.c.expires_at > bindparam("now")
 )
 _DELETE = delete(STATE).where(STATE.c.key == bindparam("key"))
+_ROW = select(STATE.c.value, STATE.c.expires_at).where(STATE.c.key == bindparam("key"))
+# An UPDATE's parameters may not be named after its columns.
+_EXTEND = (
+    update(STATE)
+    .where(STATE.c.key == bindparam("old_key"), STATE.c.expires_at > bindparam("now"))
+    .values(expires_at=bindparam("new_expires_at"))
+)
+# A compare-and-set: the row is replaced only if it still holds what was read (``put`` always moves
+# ``expires_at``, so a value written back unchanged by another writer does not pass for ours).
+_SWAP = (
+    update(STATE)
+    .where(
+        STATE.c.key == bindparam("old_key"),
+        STATE.c.value == bindparam("old_value"),
+        STATE.c.expires_at == bindparam("old_expires_at"),
+    )
+    .values(value=bindparam("new_value"), expires_at=bindparam("new_expires_at"))
+)
 _TAKE = _DELETE.returning(STATE.c.value, STATE.c.expires_at)
 
 
@@ -85,11 +121,11 @@ def _upsert(dialect: str, only_if_expired: bool) -> Insert:
     statement = insert(STATE).values(
         key=bindparam("key"), value=bindparam("value"), expires_at=bindparam("expires_at")
     )
-    update = {"value": statement.excluded.value, "expires_at": statement.excluded.expires_at}
+    fresh = {"value": statement.excluded.value, "expires_at": statement.excluded.expires_at}
     if not only_if_expired:
-        return statement.on_conflict_do_update(index_elements=[STATE.c.key], set_=update)
+        return statement.on_conflict_do_update(index_elements=[STATE.c.key], set_=fresh)
     return statement.on_conflict_do_update(
-        index_elements=[STATE.c.key], set_=update, where=STATE.c.expires_at <= bindparam("now")
+        index_elements=[STATE.c.key], set_=fresh, where=STATE.c.expires_at <= bindparam("now")
     ).returning(STATE.c.key)
 
 
@@ -101,11 +137,11 @@ def _increment(dialect: str) -> Insert:
         key=bindparam("key"), value="1", expires_at=bindparam("expires_at")
     )
     expired = STATE.c.expires_at <= bindparam("now")
-    update = {
+    counted = {
         "value": case((expired, "1"), else_=cast(cast(STATE.c.value, Integer) + 1, String)),
         "expires_at": case((expired, statement.excluded.expires_at), else_=STATE.c.expires_at),
     }
-    return statement.on_conflict_do_update(index_elements=[STATE.c.key], set_=update).returning(
+    return statement.on_conflict_do_update(index_elements=[STATE.c.key], set_=counted).returning(
         STATE.c.value
     )
 
@@ -154,6 +190,35 @@ class SqlStateStore:
         parameters = {"key": key, "expires_at": now + ttl, "now": now}
         with self.engine.begin() as connection:
             return int(connection.execute(self._incr, parameters).scalar_one())
+
+    def extend(self, key: str, ttl: int) -> bool:
+        now = time.time()
+        parameters = {"old_key": key, "new_expires_at": now + ttl, "now": now}
+        with self.engine.begin() as connection:
+            return connection.execute(_EXTEND, parameters).rowcount == 1
+
+    def update(
+        self, key: str, change: Callable[[JsonObject | None], JsonObject], ttl: int
+    ) -> JsonObject:
+        while True:
+            with self.engine.begin() as connection:
+                row = connection.execute(_ROW, {"key": key}).one_or_none()
+                now = time.time()
+                value = change(_loads(row.value) if row and row.expires_at > now else None)
+                new = _row(key, value, ttl)
+                if row is None:  # inserted unless another writer inserted first
+                    done = connection.execute(self._add, {**new, "now": now}).first() is not None
+                else:
+                    swap = {
+                        "old_key": key,
+                        "old_value": row.value,
+                        "old_expires_at": row.expires_at,
+                        "new_value": new["value"],
+                        "new_expires_at": new["expires_at"],
+                    }
+                    done = connection.execute(_SWAP, swap).rowcount == 1
+            if done:
+                return value
 
 
 def _row(key: str, value: JsonObject, ttl: int) -> dict[str, Any]:

@@ -116,15 +116,16 @@ def save_token(
     """Remember the refresh token and keep the grant alive for as long as it lives.
 
     ``code`` is the redeemed authorization code's record when the grant is born; a refresh only
-    extends a grant that is still alive (one revoked meanwhile stays revoked).
+    extends a grant that is still alive, atomically: one revoked meanwhile, even by another provider
+    process between two steps of this one, stays revoked.
     """
     if user is None:
         return
     key = f"grant:{user.grant_id}"
-    grant = store.get(key) if code is None else _new_grant(client, user, code)
-    if grant is None:
+    if code is not None:
+        store.put(key, _new_grant(client, user, code), ttl)
+    elif not store.extend(key, ttl):
         return
-    store.put(key, grant, ttl)
     if refresh_token := token.get("refresh_token"):
         record = {
             "client_id": client.client_id,

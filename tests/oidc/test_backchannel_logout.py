@@ -1,6 +1,7 @@
 """Back-Channel Logout 1.0: logout tokens POSTed to the clients of an ended session, checked as the
 conformance suite's back-channel plan checks them (§1.3), with joserfc and python-jose."""
 
+import functools
 import time
 from collections.abc import Iterator
 from urllib.parse import parse_qs
@@ -14,6 +15,10 @@ from joserfc.jwk import KeySet
 
 from idp.app import create_app
 from idp.oidc.backchannel import HttpLogoutSender
+from idp.oidc.backchannel import remember_client
+from idp.oidc.clients import Client
+from idp.oidc.models import EndUser
+from idp.oidc.store import StateStore
 from tests.oidc.conftest import BCL_URI
 from tests.oidc.conftest import ISSUER
 from tests.oidc.conftest import PIN
@@ -28,6 +33,7 @@ from tests.oidc.conftest import first_page
 from tests.oidc.conftest import get_tokens
 from tests.oidc.conftest import pkce
 from tests.oidc.conftest import query_of
+from tests.oidc.conftest import race
 
 EVENT = "http://schemas.openid.net/event/backchannel-logout"
 OTHER_PIN = "031190999002"
@@ -234,3 +240,20 @@ def test_another_citizen_logging_in_ends_the_previous_session(
     logout_claims = _claims(bcl_client, receiver.received[BCL_URI])
     id_claims = _claims(bcl_client, first["id_token"])
     assert (logout_claims["sub"], logout_claims["sid"]) == (id_claims["sub"], id_claims["sid"])
+
+
+def _remember(store: StateStore, user: EndUser, clients: list[Client], index: int) -> None:
+    remember_client(store, user, clients[index], 60)
+
+
+def test_clients_given_tokens_in_one_session_at_once_all_stay_on_its_list(
+    store: StateStore,
+) -> None:
+    """Several clients' token requests of one session at the same moment (provider processes sharing
+    the store, or the thread pool): none is dropped from the list the logout tokens go to."""
+    for round_ in range(4):
+        sid = f"sid-{round_}"
+        user = EndUser(PIN, f"sub-{round_}", "grant", sid, 0, "LoA1", ["pwd"], 2)
+        clients = [Client(f"rp-{index}") for index in range(8)]
+        race(functools.partial(_remember, store, user, clients))
+        assert store.get(f"session-clients:{sid}") == {c.client_id: user.sub for c in clients}

@@ -12,12 +12,12 @@ from idp.app import create_app
 from idp.oidc.redis_store import RedisStateStore
 from idp.settings import IdPSettings
 from tests.oidc.conftest import REDIRECT
+from tests.oidc.conftest import REDIS_URL
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import get_tokens
 from tests.oidc.conftest import pkce
 from tests.oidc.conftest import query_of
-from tests.oidc.test_store import REDIS_URL
 
 
 @pytest.fixture

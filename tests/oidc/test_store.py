@@ -10,48 +10,15 @@ by :meth:`~idp.oidc.memory_store.MemoryStateStore.sweep` and by a ``put`` once t
 """
 
 import functools
-import os
-import threading
 import time
-import uuid
-from collections.abc import Callable
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-from typing import TypeVar
 
 import pytest
 
 from idp.oidc import memory_store
 from idp.oidc.memory_store import MemoryStateStore
-from idp.oidc.redis_store import RedisStateStore
-from idp.oidc.store import SqlStateStore
 from idp.oidc.store import StateStore
-from idp.population_db.database import connect
-from tests.conftest import drop_postgres
-from tests.conftest import fresh_postgres
-
-T = TypeVar("T")
-REDIS_URL = os.environ.get("VNEID_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def _race(action: Callable[[int], T], racers: int = 8) -> list[T]:
-    barrier = threading.Barrier(racers)
-    results: list[T] = []
-    lock = threading.Lock()
-
-    def run(index: int) -> None:
-        barrier.wait()
-        result = action(index)
-        with lock:
-            results.append(result)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(racers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+from tests.oidc.conftest import race
 
 
 def _take(store: StateStore, key: str, _: int) -> dict[str, Any] | None:
@@ -66,42 +33,18 @@ def _add(store: StateStore, key: str, index: int) -> bool:
     return store.add(key, {"by": index}, 60)
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgresql", "redis"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StateStore]:
-    if request.param == "memory":
-        yield MemoryStateStore()
-        return
-    if request.param == "redis":
-        redis_store = RedisStateStore(REDIS_URL, f"test-{uuid.uuid4().hex}:")
-        yield redis_store
-        for key in redis_store.client.scan_iter(f"{redis_store.prefix}*"):
-            redis_store.client.delete(key)
-        return
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'state.sqlite3'}"
-    else:
-        url = fresh_postgres(request.getfixturevalue("postgres_server"))
-    engine = connect(url)
-    try:
-        yield SqlStateStore(engine)
-    finally:
-        engine.dispose()
-        if request.param == "postgresql":
-            drop_postgres(url)
-
-
 def test_of_concurrent_takers_exactly_one_gets_the_value(store: StateStore) -> None:
     for round_ in range(3):
         store.put(f"code:{round_}", {"n": round_}, 60)
         key = f"code:{round_}"
-        taken = _race(functools.partial(_take, store, key))
+        taken = race(functools.partial(_take, store, key))
         assert sorted(taken, key=lambda value: value is None) == [{"n": round_}] + [None] * 7
 
 
 def test_of_concurrent_adders_exactly_one_wins(store: StateStore) -> None:
     for round_ in range(3):
         key = f"jti:{round_}"
-        wins = _race(functools.partial(_add, store, key))
+        wins = race(functools.partial(_add, store, key))
         assert wins.count(True) == 1
         winner = store.get(key)
         assert winner is not None
@@ -121,7 +64,7 @@ def test_add_overwrites_only_an_expired_entry(store: StateStore) -> None:
 
 
 def test_concurrent_puts_leave_one_of_the_values(store: StateStore) -> None:
-    _race(lambda index: store.put("session:s", {"by": index}, 60))
+    race(lambda index: store.put("session:s", {"by": index}, 60))
     value = store.get("session:s")
     assert value is not None
     assert value["by"] in range(8)
@@ -132,17 +75,79 @@ def test_concurrent_puts_leave_one_of_the_values(store: StateStore) -> None:
 def test_entries_expire(store: StateStore) -> None:
     store.put("interaction:x", {"v": 1}, 1)
     assert store.add("nonce:x", {"v": 1}, 1)
+    store.put("grant:x", {"v": 1}, 1)
+    assert store.extend("grant:x", 60)
+    assert store.update("session-clients:x", lambda _: {"v": 1}, 1) == {"v": 1}
     assert store.get("interaction:x") == {"v": 1}
     time.sleep(1.05)
     assert store.get("interaction:x") is None
     assert store.take("interaction:x") is None
     assert store.add("nonce:x", {"v": 2}, 60)
+    assert store.get("grant:x") == {"v": 1}  # extended before it expired
+    assert store.get("session-clients:x") is None
+    assert store.update("session-clients:x", lambda value: {"was": value}, 60) == {"was": None}
+
+
+def _join(store: StateStore, key: str, index: int) -> dict[str, Any]:
+    return store.update(key, lambda clients: {**(clients or {}), f"client-{index}": index}, 60)
+
+
+def test_of_concurrent_updates_none_is_lost(store: StateStore) -> None:
+    everyone = {f"client-{index}": index for index in range(8)}
+    for round_ in range(8):
+        key = f"session-clients:{round_}"
+        if round_ == 7:
+            store.put(key, {"client-gone": -1}, -1)  # an expired entry: the updates start afresh
+        results = race(functools.partial(_join, store, key))
+        assert store.get(key) == everyone
+        assert everyone in results  # the last writer saw every other one's field
+        assert all(result.items() <= everyone.items() for result in results)
+
+
+def test_update_gives_change_the_live_value_and_returns_the_new_one(store: StateStore) -> None:
+    seen: list[dict[str, Any] | None] = []
+
+    def count(value: dict[str, Any] | None) -> dict[str, Any]:
+        seen.append(value)
+        return {"n": (value or {"n": 0})["n"] + 1}
+
+    assert store.update("counter:u", count, 60) == {"n": 1}
+    assert store.update("counter:u", count, 60) == {"n": 2}
+    assert seen == [None, {"n": 1}]  # no other writer: one call each
+    assert store.get("counter:u") == {"n": 2}
+
+
+def test_extend_keeps_only_a_live_entry(store: StateStore) -> None:
+    assert not store.extend("grant:absent", 60)
+    assert store.get("grant:absent") is None
+    store.put("grant:expired", {"v": 1}, -1)
+    assert not store.extend("grant:expired", 60)
+    assert store.get("grant:expired") is None
+    store.put("grant:live", {"v": 1}, 60)
+    assert store.extend("grant:live", 60)
+    assert store.get("grant:live") == {"v": 1}
+
+
+def test_an_entry_deleted_while_others_extend_it_stays_deleted(store: StateStore) -> None:
+    """A revoked grant must stay revoked whatever refreshes run at the same moment."""
+    for round_ in range(8):
+        key = f"grant:{round_}"
+        store.put(key, {"v": round_}, 60)
+
+        def refresh_or_revoke(index: int, key: str = key) -> None:
+            if index % 2:
+                store.extend(key, 60)
+            else:
+                store.delete(key)
+
+        race(refresh_or_revoke)
+        assert store.get(key) is None
 
 
 def test_of_concurrent_increments_each_counts_once(store: StateStore) -> None:
     for round_ in range(2):
         key = f"rate:ip:10.0.0.{round_}:1"
-        counts = _race(functools.partial(_incr, store, key))
+        counts = race(functools.partial(_incr, store, key))
         assert sorted(counts) == list(range(1, 9))
     assert store.incr("rate:ip:10.0.0.0:1", 60) == 9
 
