@@ -127,10 +127,7 @@ def _personas(lang: str) -> str:
         f"<td>{escape(p.purpose_vi if lang == 'vi' else p.purpose)}</td></tr>"
         for p in PERSONAS
     )
-    head = "".join(
-        f'<th scope="col">{text[key]}</th>' for key in ("pin", "name", "level", "purpose")
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return _table(text, ("pin", "name", "level", "purpose"), rows)
 
 
 def _level(persona: Persona, lang: str) -> str:
@@ -149,5 +146,9 @@ def _clients(clients: list[Client], lang: str) -> str:
         "</tr>"
         for c in sorted(clients, key=lambda c: c.client_id)
     )
-    head = "".join(f'<th scope="col">{text[key]}</th>' for key in ("client", "auth", "redirects"))
+    return _table(text, ("client", "auth", "redirects"), rows)
+
+
+def _table(text: dict[str, str], headings: tuple[str, ...], rows: str) -> str:
+    head = "".join(f'<th scope="col">{text[key]}</th>' for key in headings)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"

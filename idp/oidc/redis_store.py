@@ -6,8 +6,7 @@ command: ``take`` is ``GETDEL`` (Redis ≥ 6.2), ``add`` is ``SET NX PX``, ``inc
 ``PEXPIRE NX`` (Redis ≥ 7.0) in one ``MULTI`` transaction; ``extend`` is ``PEXPIRE`` (nothing on a
 missing key) and ``update`` an optimistic ``WATCH`` / ``GET`` / ``MULTI`` / ``SET`` / ``EXEC``, tried
 again when another client wrote the key in between. Expiry is Redis's own, so an expired entry is simply
-absent. Values are JSON; keys carry a prefix so that one Redis can hold several
-sandboxes.
+absent. Values are JSON; keys carry a prefix so that one Redis can hold several sandboxes.
 """
 
 import json
