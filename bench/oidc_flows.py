@@ -533,11 +533,12 @@ def _loop_factory() -> tuple[Callable[[], asyncio.AbstractEventLoop] | None, str
     return factory, "uvloop"
 
 
-def bench_clients(root: Path, access_token_alg: str) -> Path:
-    """The registered clients, the portal's access tokens signed with ``access_token_alg``."""
+def bench_clients(root: Path, access_token_alg: str | None) -> Path:
+    """The registered clients, the portal's access tokens signed with ``access_token_alg`` (None: the
+    server's default, as the clients file registers it)."""
     document = json.loads(DEFAULT_CLIENTS_FILE.read_text(encoding="utf-8"))
     for entry in document["clients"]:
-        if entry["client_id"] == PORTAL_ID:
+        if entry["client_id"] == PORTAL_ID and access_token_alg is not None:
             entry["access_token_signed_response_alg"] = access_token_alg
     path = root / "clients.json"
     path.write_text(json.dumps(document), encoding="utf-8")
@@ -545,7 +546,7 @@ def bench_clients(root: Path, access_token_alg: str) -> Path:
 
 
 def start_server(root: Path, port: int, population: int, core: int,
-                 access_token_alg: str = "RS256") -> subprocess.Popen[bytes]:  # fmt: skip
+                 access_token_alg: str | None = None) -> subprocess.Popen[bytes]:  # fmt: skip
     """Seed a fresh SQLite population under ``root`` and start ``vneid-mock serve`` pinned to ``core``."""
     cli = str(Path(sys.executable).with_name("vneid-mock"))
     env = os.environ | {
@@ -658,8 +659,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--server-core", type=int, default=0)
     parser.add_argument("--client-core", type=int, default=1)
-    parser.add_argument("--access-token-alg", choices=ACCESS_TOKEN_ALGORITHMS, default="RS256",
-                        help="the portal client's access_token_signed_response_alg (ours only)")  # fmt: skip
+    parser.add_argument("--access-token-alg", choices=ACCESS_TOKEN_ALGORITHMS, default=None,
+                        help="register the portal client's access_token_signed_response_alg "
+                             "(ours only; default: none, so the server's ES256)")  # fmt: skip
     args = parser.parse_args()
     if args.mode == "serve" and args.issuer:
         parser.error("serve starts our provider; it takes no --issuer")

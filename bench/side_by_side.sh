@@ -2,7 +2,7 @@
 # Issue 3's comparison in one run: ours, node oidc-provider and oidc-provider-mock, each started alone on
 # core 0 in turn, driven from core 1 by bench/oidc_flows.py (complete flows at concurrency 16, then the
 # static documents), ROUNDS times in interleaved order. Ours runs twice a round: as configured by default
-# (RS256 access tokens) and with the portal client registering ES256 access tokens (flows only). Needs
+# (ES256 access tokens) and with the portal client registering RS256 access tokens (flows only). Needs
 # bench/peers/setup.sh first. Prints every report, then bench/summarize.py's table of rates and ratios.
 #   bash bench/side_by_side.sh [ROUNDS] [FLOW_SECONDS]
 set -euo pipefail
@@ -26,9 +26,9 @@ for round in $(seq "$ROUNDS"); do
   taskset -c 1 "$PY" -m bench.oidc_flows static --requests 100000 --seconds 5 \
     --server-core 0 --client-core 1 --population 10
 
-  echo "=== round $round: vneid-mock, ES256 access tokens"
+  echo "=== round $round: vneid-mock, RS256 access tokens"
   taskset -c 1 "$PY" -m bench.oidc_flows flows --flows 100000 --seconds "$SECONDS_PER_RUN" \
-    --server-core 0 --client-core 1 --population 100 --access-token-alg ES256
+    --server-core 0 --client-core 1 --population 100 --access-token-alg RS256
 
   echo "=== round $round: node oidc-provider"
   (cd /tmp/oidcp && exec taskset -c 0 "$NODE" server.mjs >/dev/null 2>&1) & NODE_PID=$!

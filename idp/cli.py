@@ -325,13 +325,16 @@ def clients_add(
     scope: Annotated[str, typer.Option(help="Scopes the client may ask for.")] = "openid profile",
     name: Annotated[str | None, typer.Option(help="client_name")] = None,
     access_token_alg: Annotated[
-        str, typer.Option(help="access_token_signed_response_alg: RS256 or ES256")
-    ] = "RS256",
+        str | None,
+        typer.Option(
+            help="access_token_signed_response_alg: RS256 or ES256 (unset: VNEID_ACCESS_TOKEN_ALG)"
+        ),
+    ] = None,
 ) -> None:
     """Register a client; prints its secret once (only its hash is stored)."""
     metadata = {"redirect_uris": redirect_uri, "token_endpoint_auth_method": auth_method}
     metadata |= {"scope": scope, "client_name": name or client_id}
-    if access_token_alg != "RS256":
+    if access_token_alg is not None:
         metadata["access_token_signed_response_alg"] = access_token_alg
     with _failures():
         try:

@@ -5,6 +5,7 @@ environment at import time.
 """
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr
 from pydantic import field_validator
@@ -60,6 +61,10 @@ class IdPSettings(BaseSettings):
 
     access_token_ttl: int = 600
     """Seconds an access token (and an ID token) is valid."""
+
+    access_token_alg: Literal["ES256", "RS256"] = "ES256"
+    """JWS algorithm of the access tokens of a client that registers no ``access_token_signed_response_alg``
+    (RS256 for resource servers that accept nothing else)."""
 
     refresh_token_ttl: int = 8 * 3600
     """Seconds a refresh token (and the grant behind it) lives."""

@@ -53,9 +53,10 @@ class Client(ClientMixin):  # type: ignore[misc]
         return str(self.metadata.get("id_token_signed_response_alg", "RS256"))
 
     @property
-    def access_token_signed_response_alg(self) -> str:
-        """The JWS algorithm of this client's access tokens (RS256 unless registered otherwise)."""
-        return str(self.metadata.get("access_token_signed_response_alg", "RS256"))
+    def access_token_signed_response_alg(self) -> str | None:
+        """The JWS algorithm registered for this client's access tokens; None leaves it to the server."""
+        alg = self.metadata.get("access_token_signed_response_alg")
+        return None if alg is None else str(alg)
 
     @property
     def sector(self) -> str | None:

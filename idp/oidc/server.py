@@ -98,7 +98,11 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         self.register_token_generator(
             "default",
             AccessTokenGenerator(
-                settings.issuer, keys, settings.access_token_ttl, self.issued_access_tokens
+                settings.issuer,
+                keys,
+                settings.access_token_ttl,
+                self.issued_access_tokens,
+                settings.access_token_alg,
             ),
         )
         self.client_keys = ClientKeys()

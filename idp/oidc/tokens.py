@@ -1,10 +1,12 @@
 """Access tokens as RFC 9068 JWTs (``typ`` ``at+jwt``), opaque rotating refresh tokens, and their storage.
 
-Access tokens are signed RS256, the one algorithm RFC 9068 §2.1 requires every authorization and resource
-server to support, unless the client registers ``access_token_signed_response_alg`` ``ES256`` (the name
-Keycloak gives the same per-client setting): that lets an integrator test a resource server against an
-elliptic-curve key, and an ES256 signature costs a fifth of an RS256 one. PS256 is not offered here:
-Authlib's generator signs with joserfc's recommended algorithms only.
+Access tokens are signed with the algorithm the client registers as ``access_token_signed_response_alg``
+(the name Keycloak gives the same per-client setting), or else with the server's ``access_token_alg``:
+ES256 by default, since one RSA-2048 signature is about an eighth of a whole flow's CPU where RSA is slow
+and FAPI 2.0 leaves RS256 out; RS256, the one algorithm RFC 9068 §2.1 has every authorization and
+resource server support, for a resource server that accepts nothing else (Spring Security given only a
+``jwk-set-uri``, for one). PS256 is not offered here: Authlib's generator signs with joserfc's
+recommended algorithms only.
 
 An access token names its grant (``grant_id``) so that revoking the grant (refresh-token reuse, code
 replay, RFC 7009 revocation) invalidates every access token born from it at userinfo and introspection.
@@ -31,12 +33,18 @@ class AccessTokenGenerator:
     """Authlib's token generator interface: each client's token from the generator of its algorithm."""
 
     def __init__(
-        self, issuer: str, keys: KeyRing, access_ttl: int, issued: IssuedAccessTokens
+        self,
+        issuer: str,
+        keys: KeyRing,
+        access_ttl: int,
+        issued: IssuedAccessTokens,
+        default_alg: str,
     ) -> None:
         self.by_alg = {
             alg: SignedAccessTokens(issuer, keys, access_ttl, alg, issued)
             for alg in ACCESS_TOKEN_ALGORITHMS
         }
+        self.default_alg = default_alg
 
     def __call__(
         self,
@@ -47,11 +55,11 @@ class AccessTokenGenerator:
         expires_in: int | None = None,
         include_refresh_token: bool = True,
     ) -> dict[str, Any]:
-        generator = self.by_alg.get(client.access_token_signed_response_alg)
+        registered = client.access_token_signed_response_alg
+        generator = self.by_alg.get(registered or self.default_alg)
         if generator is None:  # a hand-edited clients file; registration refuses such a value
-            alg = printable(client.access_token_signed_response_alg)
             raise InvalidClientError(
-                description=f"Unsupported access_token_signed_response_alg {alg}."
+                description=f"Unsupported access_token_signed_response_alg {printable(str(registered))}."
             )
         token: dict[str, Any] = generator(
             grant_type, client, user, scope, expires_in, include_refresh_token

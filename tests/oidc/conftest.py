@@ -85,6 +85,9 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
         "es-at": add_client(
             clients, "es-at", {**common, "access_token_signed_response_alg": "ES256"}
         ),
+        "rs-at": add_client(
+            clients, "rs-at", {**common, "access_token_signed_response_alg": "RS256"}
+        ),
         "ps-at": add_client(clients, "ps-at", common),
         "pairwise": add_client(clients, "pairwise", {**common, "subject_type": "pairwise"}),
         "svc": add_client(

@@ -1,11 +1,15 @@
-"""The access token's signing algorithm per client (``access_token_signed_response_alg``, RFC 9068 §2.1)."""
+"""The access token's signing algorithm: the server's ``access_token_alg`` (ES256 by default) unless the
+client registers ``access_token_signed_response_alg`` (RFC 9068 §2.1)."""
 
 import pytest
 from fastapi.testclient import TestClient
 from jose import jws
 from joserfc import jwt
 from joserfc.jwk import KeySet
+from pydantic import ValidationError
 
+from idp.app import create_app
+from idp.settings import IdPSettings
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import get_code
@@ -21,7 +25,8 @@ def _signature_of(client: TestClient, token: str, alg: str) -> tuple[dict[str, s
 
 
 @pytest.mark.parametrize(
-    ("client_id", "alg", "kty"), [("rp", "RS256", "RSA"), ("es-at", "ES256", "EC")]
+    ("client_id", "alg", "kty"),
+    [("rp", "ES256", "EC"), ("es-at", "ES256", "EC"), ("rs-at", "RS256", "RSA")],
 )
 def test_access_token_is_signed_with_the_registered_alg(
     client: TestClient, env: Env, client_id: str, alg: str, kty: str
@@ -38,35 +43,64 @@ def test_access_token_is_signed_with_the_registered_alg(
     )
 
 
-def test_es256_access_token_works_at_userinfo_and_introspection(
-    client: TestClient, env: Env
+def test_server_setting_rs256_signs_unregistered_clients_tokens_rs256(env: Env) -> None:
+    settings = env.settings.model_copy(update={"access_token_alg": "RS256"})
+    with TestClient(create_app(settings), follow_redirects=False) as client:
+        for client_id, alg, kty in [("rp", "RS256", "RSA"), ("es-at", "ES256", "EC")]:
+            tokens = get_tokens(client, env, client_id)
+            header, key_type = _signature_of(client, tokens["access_token"], alg)
+            assert (header["alg"], key_type) == (alg, kty)
+            userinfo = client.get(
+                "/userinfo", headers={"Authorization": f"Bearer {tokens['access_token']}"}
+            )
+            assert userinfo.status_code == 200, userinfo.text
+
+
+def test_server_setting_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert IdPSettings().access_token_alg == "ES256"
+    monkeypatch.setenv("VNEID_ACCESS_TOKEN_ALG", "RS256")
+    assert IdPSettings().access_token_alg == "RS256"
+    for refused in ("PS256", "HS256", "none"):
+        monkeypatch.setenv("VNEID_ACCESS_TOKEN_ALG", refused)
+        with pytest.raises(ValidationError, match="access_token_alg"):
+            IdPSettings()
+
+
+@pytest.mark.parametrize("client_id", ["es-at", "rs-at"])
+def test_access_token_works_at_userinfo_and_introspection(
+    client: TestClient, env: Env, client_id: str
 ) -> None:
-    access = get_tokens(client, env, "es-at")["access_token"]
+    access = get_tokens(client, env, client_id)["access_token"]
     userinfo = client.get("/userinfo", headers={"Authorization": f"Bearer {access}"})
     assert userinfo.status_code == 200, userinfo.text
     assert userinfo.json()["sub"]
     introspection = client.post(
-        "/introspect", data={"token": access}, auth=("es-at", env.secrets["es-at"])
+        "/introspect", data={"token": access}, auth=(client_id, env.secrets[client_id])
     )
     assert introspection.json()["active"] is True
 
 
-def test_es256_access_token_verifies_with_python_jose(client: TestClient, env: Env) -> None:
-    access = get_tokens(client, env, "es-at")["access_token"]
+@pytest.mark.parametrize(
+    ("client_id", "alg", "other"), [("rp", "ES256", "RS256"), ("rs-at", "RS256", "ES256")]
+)
+def test_access_token_verifies_with_python_jose(
+    client: TestClient, env: Env, client_id: str, alg: str, other: str
+) -> None:
+    access = get_tokens(client, env, client_id)["access_token"]
     header = jws.get_unverified_header(access)
     key = next(k for k in client.get("/jwks").json()["keys"] if k["kid"] == header["kid"])
-    assert b'"client_id":"es-at"' in jws.verify(access, key, algorithms=["ES256"])
+    assert f'"client_id":"{client_id}"'.encode() in jws.verify(access, key, algorithms=[alg])
     with pytest.raises(jws.JWSError):
-        jws.verify(access, key, algorithms=["RS256"])
+        jws.verify(access, key, algorithms=[other])
 
 
 def test_refreshed_access_token_keeps_the_registered_alg(client: TestClient, env: Env) -> None:
-    first = get_tokens(client, env, "es-at")
+    first = get_tokens(client, env, "rs-at")
     data = {"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
-    second = client.post("/token", data=data, auth=("es-at", env.secrets["es-at"]))
+    second = client.post("/token", data=data, auth=("rs-at", env.secrets["rs-at"]))
     assert second.status_code == 200, second.text
-    header, key_type = _signature_of(client, second.json()["access_token"], "ES256")
-    assert (header["alg"], key_type) == ("ES256", "EC")
+    header, key_type = _signature_of(client, second.json()["access_token"], "RS256")
+    assert (header["alg"], key_type) == ("RS256", "RSA")
 
 
 def test_unsupported_alg_in_the_clients_file_is_invalid_client(

@@ -35,9 +35,12 @@ def test_clients_add_sets_the_access_token_alg(
     monkeypatch.setenv("VNEID_CLIENTS_FILE", str(path))
     runner = CliRunner()
     uri = ["--redirect-uri", "https://s/cb"]
-    added = runner.invoke(app, ["clients", "add", "shop", *uri, "--access-token-alg", "ES256"])
+    added = runner.invoke(app, ["clients", "add", "shop", *uri, "--access-token-alg", "RS256"])
     assert added.exit_code == 0, added.output
-    assert load_clients(path)["shop"].access_token_signed_response_alg == "ES256"
+    assert load_clients(path)["shop"].access_token_signed_response_alg == "RS256"
+    # Without the option the client leaves it to the server's VNEID_ACCESS_TOKEN_ALG.
+    assert runner.invoke(app, ["clients", "add", "plain", *uri]).exit_code == 0
+    assert load_clients(path)["plain"].access_token_signed_response_alg is None
     refused = runner.invoke(app, ["clients", "add", "other", *uri, "--access-token-alg", "HS256"])
     assert refused.exit_code == 1
     assert "access_token_signed_response_alg" in refused.output

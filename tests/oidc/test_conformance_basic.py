@@ -480,7 +480,7 @@ def test_oidcc_refresh_token(client: TestClient, env: Env) -> None:
     # No new ID token (OIDC Core §12.2 makes it optional; the suite then skips CompareIdTokenClaims).
     assert "id_token" not in second
     assert set(second["scope"].split()) == {"openid", "profile"}
-    access = jwt.decode(second["access_token"], _keys(client), algorithms=["RS256"]).claims
+    access = jwt.decode(second["access_token"], _keys(client), algorithms=["ES256"]).claims
     assert access["sub"] == first["claims"]["sub"]
     assert _userinfo(client, second["access_token"])["sub"] == first["claims"]["sub"]
     # Client 2 (the client_secret_post client) presents client 1's current refresh token.

@@ -56,7 +56,7 @@ def test_revoked_tokens_are_inactive(client: TestClient, env: Env) -> None:
 def test_expired_access_token_is_inactive(client: TestClient, env: Env) -> None:
     server = client.app.state.oauth2_server  # type: ignore[attr-defined]
     generator = server._token_generators["default"]
-    generator.by_alg["RS256"].expires_generator = lambda client, grant_type: -10
+    generator.by_alg[generator.default_alg].expires_generator = lambda client, grant_type: -10
     tokens = get_tokens(client, env)
     assert _introspect(client, env, tokens["access_token"]).json() == {"active": False}
 

@@ -33,7 +33,7 @@ def test_code_is_exchanged_for_signed_tokens(client: TestClient, env: Env) -> No
     assert claims["amr"] == ["pwd"]
     assert {"sub", "exp", "iat", "auth_time", "at_hash", "sid"} <= set(claims)
     assert "001088999001" not in claims["sub"]
-    access = jwt.decode(body["access_token"], keys, algorithms=["RS256"])
+    access = jwt.decode(body["access_token"], keys, algorithms=["ES256"])
     assert access.header["typ"] == "at+jwt"
 
 
