@@ -125,20 +125,25 @@ def seed_population(
     )
     with engine.connect() as connection:
         bulk_loading(connection)
-        for batch in stream:
+        try:
+            for batch in stream:
+                with connection.begin():
+                    write_batch(connection, batch)
+                    written += batch.size
+                    batches_done += 1
+                    _write_meta(connection, {"written": str(written), "batches": str(batches_done)})
+                if on_progress is not None:
+                    on_progress(batch.size)
             with connection.begin():
-                write_batch(connection, batch)
-                written += batch.size
-                batches_done += 1
-                _write_meta(connection, {"written": str(written), "batches": str(batches_done)})
-            if on_progress is not None:
-                on_progress(batch.size)
-    with engine.begin() as connection:
-        create_indexes(connection)
-        if connection.dialect.name == "postgresql":
-            # Fresh planner statistics: without them PostgreSQL plans lookups for empty tables.
-            connection.exec_driver_sql("ANALYZE")
-        _write_meta(connection, {"complete": "true"})
+                create_indexes(connection)
+                if connection.dialect.name == "postgresql":
+                    # Fresh planner statistics: without them PostgreSQL plans lookups for empty tables.
+                    connection.exec_driver_sql("ANALYZE")
+                _write_meta(connection, {"complete": "true"})
+        finally:
+            # Closed, not pooled: its bulk-loading pragmas (no fsync, no memory map) must not serve
+            # the engine's later users, such as a provider started in the same process.
+            connection.invalidate()
     return SeedReport(
         seed, count, added=written - int(meta["written"]), personas_added=personas_added
     )

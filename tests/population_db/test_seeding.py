@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy import text
 
+from idp.population_db.database import connect
 from idp.population_db.personas import PERSONAS
 from idp.population_db.seeding import SeedConflictError
 from idp.population_db.seeding import seed_population
@@ -77,3 +78,28 @@ def test_a_negative_count_is_refused(empty_database: str, engine_for: list[Engin
     engine = open_engine(empty_database, engine_for)
     with pytest.raises(ValueError, match="negative"):
         seed_population(engine, count=-1, seed=1, password="p", passcode="1")
+
+
+@pytest.mark.parametrize("interrupted", [False, True])
+def test_the_engine_keeps_no_bulk_loading_connection(
+    tmp_path_factory: pytest.TempPathFactory, interrupted: bool
+) -> None:
+    """A provider started in the seeding process must get durable commits and the memory map."""
+    engine = connect(f"sqlite:///{tmp_path_factory.mktemp('pragmas') / 'p.sqlite3'}")
+
+    def interrupt(_: int) -> None:
+        if interrupted:
+            raise KeyboardInterrupt
+
+    try:
+        seed_population(
+            engine, count=100, seed=1, password="p", passcode="1", on_progress=interrupt,
+            parallel=False,
+        )  # fmt: skip
+    except KeyboardInterrupt:
+        assert interrupted
+    with engine.connect() as connection:
+        synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar_one()
+        mmap_size = connection.exec_driver_sql("PRAGMA mmap_size").scalar_one()
+    engine.dispose()
+    assert (synchronous, mmap_size) == (1, 1073741824)  # NORMAL, as every pooled connection
