@@ -105,6 +105,8 @@ def create_app(
             citizens = None
         return {"status": "ok", "issuer": settings.issuer, "population": citizens}
 
+    # HEAD for monitors that probe with it (RFC 9110 §9.1), kept out of the JSON API's schema.
+    app.add_api_route("/healthz", health, methods=["HEAD"], include_in_schema=False)
     return app
 
 

@@ -80,7 +80,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-@router.get("/account")
+@router.api_route("/account", methods=["GET", "HEAD"])
 async def account_page(
     server: ServerDep, session: LoginSessionDep, ui_locales: str = ""
 ) -> Response:

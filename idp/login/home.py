@@ -75,7 +75,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])
 async def home_page(server: ServerDep, ui_locales: str = "") -> HTMLResponse:
     lang = page_language(ui_locales[:64])
     body = home_body(server.settings, list(server.clients.values()), lang)

@@ -30,7 +30,7 @@ def _code(body: str) -> str | None:
     return found.group(1) if found else None
 
 
-@router.get("/sms.json")
+@router.api_route("/sms.json", methods=["GET", "HEAD"])
 async def inbox_json(server: ServerDep, phone: PhoneQuery = "") -> dict[str, Any]:
     found = messages(server.engine, phone or None)
     return {
@@ -41,7 +41,7 @@ async def inbox_json(server: ServerDep, phone: PhoneQuery = "") -> dict[str, Any
     }
 
 
-@router.get("/sms")
+@router.api_route("/sms", methods=["GET", "HEAD"])
 async def inbox_page(server: ServerDep, phone: PhoneQuery = "") -> HTMLResponse:
     rows = "".join(
         f"<tr><td>{escape(m.phone)}</td>"

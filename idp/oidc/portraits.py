@@ -58,7 +58,7 @@ def portrait_svg(identifier: str) -> str:
     )
 
 
-@router.get("/portraits/{identifier}.svg", include_in_schema=False)
+@router.api_route("/portraits/{identifier}.svg", methods=["GET", "HEAD"], include_in_schema=False)
 async def portrait(identifier: str) -> Response:
     if not _ID.match(identifier):
         raise HTTPException(404, "No such portrait.")

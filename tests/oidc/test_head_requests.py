@@ -1,6 +1,6 @@
 """HEAD is refused (405) on the routes whose GET is not safe: Starlette would run the GET handler for a
 HEAD, which takes an interaction, mints a code or audits a disclosure (RFC 9110 §9.2.1: HEAD must be
-safe)."""
+safe). The pages whose GET is safe answer HEAD as their GET, without the body (RFC 9110 §9.3.2)."""
 
 import pytest
 from fastapi.testclient import TestClient
@@ -40,3 +40,22 @@ def test_a_head_leaves_the_interaction_alive(client: TestClient) -> None:
     shown = client.get(page)
     assert shown.status_code == 200
     assert 'name="password"' in shown.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/healthz",
+        "/account",
+        "/sandbox/sms",
+        "/sandbox/sms.json",
+        "/portraits/" + "a" * 24 + ".svg",
+    ],
+)
+def test_safe_pages_answer_head_like_get(client: TestClient, path: str) -> None:
+    get, head = client.get(path), client.head(path)
+    assert get.status_code == 200, get.text
+    assert (head.status_code, head.content) == (200, b"")
+    for header in ("content-type", "content-length", "cache-control"):
+        assert head.headers.get(header) == get.headers.get(header), header
