@@ -14,6 +14,9 @@ from pydantic_settings import SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("var")
 DEFAULT_CLIENTS_FILE = Path(__file__).parent / "oidc" / "clients.json"
+AccessTokenAlgorithm = Literal["RS256", "ES256"]
+"""What access tokens may be signed with: Authlib's RFC 9068 generator signs with joserfc's recommended
+algorithms, which leave PS256 out."""
 
 
 class IdPSettings(BaseSettings):
@@ -62,7 +65,7 @@ class IdPSettings(BaseSettings):
     access_token_ttl: int = 600
     """Seconds an access token (and an ID token) is valid."""
 
-    access_token_alg: Literal["ES256", "RS256"] = "ES256"
+    access_token_alg: AccessTokenAlgorithm = "ES256"
     """JWS algorithm of the access tokens of a client that registers no ``access_token_signed_response_alg``
     (RS256 for resource servers that accept nothing else)."""
 

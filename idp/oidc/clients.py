@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 from typing import Any
+from typing import get_args
 from urllib.parse import urlsplit
 
 from authlib.oauth2.rfc6749 import ClientMixin
@@ -21,10 +22,9 @@ from authlib.oauth2.rfc6749 import scope_to_list
 
 from idp.population_db.credentials import SecretVerifier
 from idp.population_db.credentials import hash_secret
+from idp.settings import AccessTokenAlgorithm
 
-ACCESS_TOKEN_ALGORITHMS = ("RS256", "ES256")
-"""Access tokens are signed with these only: Authlib's RFC 9068 generator signs with joserfc's
-recommended algorithms, which leave PS256 out."""
+ACCESS_TOKEN_ALGORITHMS: tuple[str, ...] = get_args(AccessTokenAlgorithm)
 AUTH_METHODS = ("client_secret_basic", "client_secret_post", "private_key_jwt", "none")
 
 
@@ -127,7 +127,8 @@ def add_client(path: Path, client_id: str, metadata: dict[str, Any]) -> str | No
         raise ValueError(f"client {client_id!r} already exists")
     if metadata.get("token_endpoint_auth_method", "client_secret_basic") not in AUTH_METHODS:
         raise ValueError(f"token_endpoint_auth_method must be one of {', '.join(AUTH_METHODS)}")
-    if metadata.get("access_token_signed_response_alg", "RS256") not in ACCESS_TOKEN_ALGORITHMS:
+    access_alg = metadata.get("access_token_signed_response_alg")
+    if access_alg is not None and access_alg not in ACCESS_TOKEN_ALGORITHMS:
         algorithms = ", ".join(ACCESS_TOKEN_ALGORITHMS)
         raise ValueError(f"access_token_signed_response_alg must be one of {algorithms}")
     secret = None
