@@ -29,10 +29,10 @@ from starlette.routing import Route
 from idp.login.interaction import BINDING_COOKIE
 from idp.login.session import LoginSession
 from idp.login.session import load_session
+from idp.oidc.error_text import printable
 from idp.oidc.requests import FORM_TYPE
 from idp.oidc.requests import media_type
 from idp.oidc.requests import parse_parameters
-from idp.oidc.requests import printable
 from idp.oidc.requests import read_body
 from idp.oidc.server import AuthorizationServer
 

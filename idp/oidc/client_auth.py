@@ -20,6 +20,8 @@ from joserfc.jwk import KeySet
 from idp.oidc.client_keys import ClientKeyError
 from idp.oidc.client_keys import ClientKeys
 from idp.oidc.clients import Client
+from idp.oidc.error_text import describable
+from idp.oidc.error_text import printable
 from idp.oidc.store import StateStore
 
 ASSERTION_SIGNING_ALGORITHMS = ("RS256", "PS256", "ES256")
@@ -61,14 +63,16 @@ class PrivateKeyJWTAuthentication(JWTBearerClientAssertion):  # type: ignore[mis
         if alg not in ASSERTION_SIGNING_ALGORITHMS:
             allowed = ", ".join(ASSERTION_SIGNING_ALGORITHMS)
             raise InvalidClientError(
-                description=f"Client assertion 'alg' {alg!r} is refused: sign with {allowed}."
+                description=f"Client assertion 'alg' {printable(str(alg))} is refused: sign with {allowed}."
             )
         try:
             token = jwt.decode(
                 assertion, resolve_key, algorithms=list(ASSERTION_SIGNING_ALGORITHMS)
             )
         except (JoseError, ValueError) as exc:
-            raise InvalidClientError(description=f"Invalid client assertion: {exc}") from None
+            raise InvalidClientError(
+                description=f"Invalid client assertion: {describable(str(exc), 200)}"
+            ) from None
         self.verify_claims(token.claims)
         return token.claims
 

@@ -17,6 +17,7 @@ from joserfc.jwk import Key
 from joserfc.jwk import KeySet
 
 from idp.oidc.clients import Client
+from idp.oidc.error_text import describable
 
 JwksFetcher = Callable[[str], dict[str, Any]]
 FETCH_TIMEOUT = 3.0
@@ -53,7 +54,9 @@ class ClientKeys:
             if "jwks_uri" in metadata:
                 return self._fetched(str(metadata["jwks_uri"]))
         except (JoseError, ValueError, TypeError, KeyError) as exc:
-            raise ClientKeyError(f"The client's registered keys are invalid: {exc}") from None
+            raise ClientKeyError(
+                f"The client's registered keys are invalid: {describable(str(exc), 200)}"
+            ) from None
         raise ClientKeyError("The client registered no 'jwks' nor 'jwks_uri'.")
 
     def keys_for(self, client: Client, use: str, key_types: tuple[str, ...]) -> list[Key]:
@@ -75,7 +78,9 @@ class ClientKeys:
         try:
             key_set = KeySet.import_key_set(self.fetch(uri))  # type: ignore[arg-type]
         except (httpx.HTTPError, ValueError) as exc:
-            raise ClientKeyError(f"Could not fetch the client's jwks_uri: {exc}") from None
+            raise ClientKeyError(
+                f"Could not fetch the client's jwks_uri: {describable(str(exc), 200)}"
+            ) from None
         with self._lock:
             self._cache[uri] = (time.monotonic() + self.ttl, key_set)
         return key_set

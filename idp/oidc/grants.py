@@ -5,10 +5,13 @@ audited as a disclosure (:mod:`idp.oidc.disclosure`), is encrypted on request
 (:mod:`idp.oidc.encryption`), and a nonce is accepted once per client while the ID token carrying it
 lives (replay refused).
 
-Per RFC 6749 §4.1.2 codes are single-use: they are *taken* from the store (atomic), so of two concurrent
-redemptions exactly one succeeds, and a replayed code revokes its grant (every token issued from it).
-Per RFC 9700 §2.1.1 PKCE is required of every client, with S256 only. Refresh tokens rotate (RFC 9700
-§4.14.2); presenting a rotated one revokes the whole grant.
+Per RFC 6749 §4.1.2 codes are single-use, and per RFC 9700 §4.14.2 refresh tokens rotate: each is
+bound to the client it was issued to, which alone can spend it, and only once every other check of the
+request (``redirect_uri``, PKCE, scope) has passed; spending is one atomic step of the store
+(:func:`idp.oidc.tokens.spend`), so of concurrent redemptions, on one replica or several, exactly one
+succeeds and every other revokes the grant (every token issued from that code). A code or refresh
+token presented by another client is ``invalid_grant`` and stays usable by its own. Per RFC 9700
+§2.1.1 PKCE is required of every client, with S256 only.
 """
 
 import secrets
@@ -18,6 +21,7 @@ from typing import ClassVar
 from urllib.parse import parse_qsl
 from urllib.parse import urlsplit
 
+from authlib.oauth2.rfc6749 import InvalidGrantError
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749 import OAuth2Request
 from authlib.oauth2.rfc6749 import grants
@@ -34,15 +38,31 @@ from idp.oidc.keys import Key
 from idp.oidc.models import AuthorizationCode
 from idp.oidc.models import EndUser
 from idp.oidc.models import RefreshToken
+from idp.oidc.tokens import find_unspent
 from idp.oidc.tokens import grant_is_active
-from idp.oidc.tokens import take_once
+from idp.oidc.tokens import open_grant
+from idp.oidc.tokens import spend
 
 CONFIDENTIAL_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
 RESPONSE_MODES = ("query", "form_post")
+GRANT_GRACE = 60
 
 
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
     TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = [*CONFIDENTIAL_METHODS, "none"]
+
+    @staticmethod
+    def validate_authorization_redirect_uri(request: OAuth2Request, client: Client) -> str:
+        """Authlib's check (exact match with a registered URI, or the only one registered when
+        absent), with a description that does not echo the URI: it may hold any character, and
+        RFC 6749 §5.2 allows only printable ASCII in an ``error_description``."""
+        redirect_uri = request.payload.redirect_uri
+        if redirect_uri and not client.check_redirect_uri(redirect_uri):
+            raise InvalidRequestError("'redirect_uri' is not registered for this client.")
+        registered: str = grants.AuthorizationCodeGrant.validate_authorization_redirect_uri(
+            request, client
+        )
+        return registered
 
     def generate_authorization_code(self) -> str:
         """48 URL-safe characters (288 random bits) from one read of the system's random source;
@@ -65,17 +85,33 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
             key = nonce_key(request.client.client_id, nonce)
             if not self.server.store.add(key, {}, self.server.settings.access_token_ttl):
                 raise InvalidRequestError("Replayed 'nonce'.", redirect_uri=record["redirect_uri"])
-        self.server.store.put(f"code:{code}", record, self.server.settings.code_ttl)
+        # The grant lives at least as long as its code can be redeemed, and a while more for the
+        # redemption in progress at the code's last moment.
+        code_ttl = self.server.settings.code_ttl
+        open_grant(self.server.store, request.user, record, code_ttl + GRANT_GRACE)
+        self.server.store.put(f"code:{code}", record, code_ttl)
 
     def query_authorization_code(self, code: str, client: Client) -> AuthorizationCode | None:
+        """The code if it was issued to ``client``, not yet spent (:meth:`validate_token_request`
+        spends it once the whole request is known to be valid)."""
+        record = find_unspent(
+            self.server.store, f"code:{code}", f"used-code:{code}", client.client_id
+        )
+        return None if record is None else AuthorizationCode(record, code)
+
+    def validate_token_request(self) -> None:
+        """Authlib's checks (client, code, ``redirect_uri``, then PKCE in its hook), then the code is
+        spent: a request that fails a check leaves the code to its rightful redemption."""
+        super().validate_token_request()
+        code: AuthorizationCode = self.request.authorization_code
         ttl = self.server.settings.refresh_token_ttl
-        record = take_once(self.server.store, f"code:{code}", f"used-code:{code}", ttl)
-        if record is None or record["client_id"] != client.client_id:
-            return None
-        return AuthorizationCode(record)
+        if not spend(
+            self.server.store, f"code:{code.code}", f"used-code:{code.code}", code.data, ttl
+        ):
+            raise InvalidGrantError("The code was already used.")
 
     def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
-        """Nothing to do: the code was taken from the store when it was read."""
+        """Nothing to do: the code was spent when the request was validated."""
 
     def authenticate_user(self, authorization_code: AuthorizationCode) -> EndUser:
         return authorization_code.user
@@ -190,18 +226,30 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
     INCLUDE_NEW_REFRESH_TOKEN = True
 
     def authenticate_refresh_token(self, refresh_token: str) -> RefreshToken | None:
-        store = self.server.store
-        ttl = self.server.settings.refresh_token_ttl
-        record = take_once(store, f"refresh:{refresh_token}", f"rotated:{refresh_token}", ttl)
+        """The refresh token if it was issued to the authenticated client, not yet spent
+        (:meth:`validate_token_request` spends it)."""
+        store, client_id = self.server.store, self.request.client.client_id
+        record = find_unspent(
+            store, f"refresh:{refresh_token}", f"rotated:{refresh_token}", client_id
+        )
         if record is None or not grant_is_active(store, record["user"]["grant_id"]):
             return None
-        return RefreshToken(record)
+        return RefreshToken(record, refresh_token)
+
+    def validate_token_request(self) -> None:
+        """Authlib's checks (client, token, scope), then the refresh token is spent (rotation)."""
+        super().validate_token_request()
+        token: RefreshToken = self.request.refresh_token
+        ttl = self.server.settings.refresh_token_ttl
+        key, spent_key = f"refresh:{token.value}", f"rotated:{token.value}"
+        if not spend(self.server.store, key, spent_key, token.data, ttl):
+            raise InvalidGrantError("The refresh token was already used.")
 
     def authenticate_user(self, refresh_token: RefreshToken) -> EndUser:
         return refresh_token.user
 
     def revoke_old_credential(self, refresh_token: RefreshToken) -> None:
-        """Nothing to do: the old refresh token was taken from the store when it was read."""
+        """Nothing to do: the old refresh token was spent when the request was validated."""
 
 
 class ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]

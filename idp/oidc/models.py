@@ -41,10 +41,11 @@ class EndUser:
 
 
 class AuthorizationCode(AuthorizationCodeMixin):  # type: ignore[misc]
-    """A stored authorization code (already consumed when this object exists)."""
+    """A stored authorization code (``code``, its value), issued to the client that presents it."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], code: str) -> None:
         self.data = data
+        self.code = code
         self.user = EndUser(**data["user"])
         # The citizen claims of the ID token, fixed and audited when the code is redeemed.
         self.disclosed: dict[str, Any] | None = None
@@ -72,10 +73,11 @@ class AuthorizationCode(AuthorizationCodeMixin):  # type: ignore[misc]
 
 
 class RefreshToken(TokenMixin):  # type: ignore[misc]
-    """A stored refresh token (already taken from the store when this object exists)."""
+    """A stored refresh token, ``value``, issued to the client that presents it."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], value: str) -> None:
         self.data = data
+        self.value = value
         self.user = EndUser(**data["user"])
 
     def check_client(self, client: Client) -> bool:

@@ -31,6 +31,9 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.responses import Response
 
+from idp.oidc.error_text import describable
+from idp.oidc.error_text import printable
+
 logger = logging.getLogger(__name__)
 
 Items = list[tuple[str, str]]
@@ -104,17 +107,6 @@ class JsonBody(JsonPayload):  # type: ignore[misc]
         if not isinstance(data, dict):
             raise InvalidRequestError("The body must be a JSON object.")
         return data
-
-
-def describable(value: str, limit: int = 60) -> str:
-    """``value`` cut short and reduced to the characters RFC 6749 §5.2 allows in an
-    ``error_description`` (others become ``?``)."""
-    return "".join(c if " " <= c <= "~" and c not in '"\\' else "?" for c in value[:limit])
-
-
-def printable(value: str) -> str:
-    """:func:`describable`, quoted."""
-    return f"'{describable(value)}'"
 
 
 def parse_parameters(raw: bytes, where: str) -> Items:

@@ -15,6 +15,8 @@ from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import AuthorizationServer as _AuthorizationServer
 from authlib.oauth2.rfc6749 import InvalidGrantError
 from authlib.oauth2.rfc6749 import OAuth2Request
+from authlib.oauth2.rfc6749 import UnsupportedGrantTypeError
+from authlib.oauth2.rfc6749 import UnsupportedResponseTypeError
 from authlib.oidc.core.grants.util import is_openid_scope
 from sqlalchemy import Engine
 from starlette.responses import Response
@@ -29,6 +31,7 @@ from idp.oidc.clients import load_clients
 from idp.oidc.consents import covers
 from idp.oidc.disclosure import audit_disclosure
 from idp.oidc.disclosure import id_token_claims
+from idp.oidc.error_text import describable
 from idp.oidc.grant_index import index_grant
 from idp.oidc.grants import AuthorizationCodeGrant
 from idp.oidc.grants import ClientCredentialsGrant
@@ -41,6 +44,8 @@ from idp.oidc.keys import KeyRing
 from idp.oidc.logout import EndSessionEndpoint
 from idp.oidc.models import AuthorizationCode
 from idp.oidc.models import EndUser
+from idp.oidc.presented_client import check_body_client_id
+from idp.oidc.presented_client import check_single_method
 from idp.oidc.registered_clients import RegisteredClients
 from idp.oidc.registration import RegistrationEndpoint
 from idp.oidc.revocation import RevocationEndpoint
@@ -122,11 +127,21 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
     def query_client(self, client_id: str) -> Client | None:
         return self.clients.get(client_id) or self.registered_clients.get(client_id)
 
+    def authenticate_client(
+        self, request: OAuth2Request, methods: list[str], endpoint: str = "token"
+    ) -> Client:
+        """Authlib's client authentication, for a client that presents itself one way only and does
+        not name another (:mod:`idp.oidc.presented_client`)."""
+        check_single_method(request.headers, request.form)
+        client: Client = super().authenticate_client(request, methods, endpoint)
+        check_body_client_id(request.form, client.client_id)
+        return client
+
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         ttl = self.settings.refresh_token_ttl
+        if not save_token(self.store, token, request.client.client_id, request.user, ttl):
+            raise InvalidGrantError("The grant was revoked.")
         code: AuthorizationCode | None = getattr(request, "authorization_code", None)
-        data = None if code is None else code.data
-        save_token(self.store, token, request.client, request.user, ttl, data)
         if code is not None and request.user is not None:
             self._record_grant(code, request.user, request.client.client_id)
             self._check_consent(request.user, request.client.client_id, code.get_scope())
@@ -151,6 +166,35 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         if not covers(self.engine, user.pin, client_id, scope.split()):
             revoke_grant(self.store, user.grant_id)
             raise InvalidGrantError("The citizen withdrew consent for this client.")
+
+    def get_authorization_grant(self, request: OAuth2Request) -> Any:
+        """Authlib's choice of grant; an unsupported ``response_type`` is described without
+        echoing it raw (RFC 6749 §5.2's ``error_description`` charset), redirected to the client
+        only when its ``redirect_uri`` is registered (§4.1.2.1)."""
+        if not AuthorizationCodeGrant.check_authorization_endpoint(request):
+            response_type = describable(request.payload.response_type or "")
+            redirect_uri = self._registered_redirect_uri(request)
+            raise UnsupportedResponseTypeError(response_type, redirect_uri=redirect_uri)
+        return super().get_authorization_grant(request)
+
+    def _registered_redirect_uri(self, request: OAuth2Request) -> str | None:
+        client_id = request.payload.client_id
+        client = self.query_client(client_id) if client_id else None
+        if client is None:
+            return None
+        requested: str | None = request.payload.redirect_uri
+        if requested is None:
+            default: str | None = client.get_default_redirect_uri()
+            return default
+        return requested if client.check_redirect_uri(requested) else None
+
+    def get_token_grant(self, request: OAuth2Request) -> Any:
+        """Authlib's choice of grant; an unsupported ``grant_type`` is described without echoing it
+        raw (RFC 6749 §5.2's ``error_description`` charset)."""
+        try:
+            return super().get_token_grant(request)
+        except UnsupportedGrantTypeError:
+            raise UnsupportedGrantTypeError(describable(request.payload.grant_type or "")) from None
 
     def create_oauth2_request(self, request: OAuth2Request) -> OAuth2Request:
         return request

@@ -22,6 +22,7 @@ from joserfc.jwt import JWTClaimsRegistry
 from starlette.responses import Response
 
 from idp.oidc.disclosure import userinfo_disclosure
+from idp.oidc.error_text import describable
 from idp.oidc.keys import SIGNING_ALGORITHMS
 from idp.oidc.presented_tokens import jti_is_revoked
 from idp.oidc.server import AuthorizationServer
@@ -68,7 +69,7 @@ def _userinfo(server: AuthorizationServer, token: str) -> tuple[str, dict[str, A
         )
         registry.validate(claims)
     except (JoseError, ValueError) as exc:
-        raise InvalidTokenError(f"Invalid access token: {exc}") from None
+        raise InvalidTokenError(f"Invalid access token: {describable(str(exc), 200)}") from None
     if header.get("typ") != "at+jwt":
         raise InvalidTokenError("Not an access token.")
     grant = server.store.get(f"grant:{claims.get('grant_id')}")

@@ -5,6 +5,8 @@ HMAC-signed JWTs where our public keys (or the client's) are expected."""
 import base64
 import json
 import time
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +14,7 @@ from joserfc import jwt
 from joserfc.jwk import OctKey
 
 from tests.oidc.conftest import ISSUER
+from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -108,3 +111,66 @@ def test_forged_token_at_introspection_is_inactive(
     response = client.post("/introspect", data={"token": token}, auth=auth)
     assert response.status_code == 200
     assert response.json() == {"active": False}
+
+
+ERROR_DESCRIPTION_CHARSET = {chr(c) for c in (0x20, 0x21, *range(0x23, 0x5C), *range(0x5D, 0x7F))}
+ALTERED_REDIRECT_URIS = [
+    "https://rp.exаmple/cb",  # a Cyrillic "а": a look-alike host
+    'https://rp.example/cb"><script>alert(1)</script>',
+    "https://rp.example/cb%00",
+    "https://rp.example/cb\x00",
+    "https://rp.example/cb\u200f",  # a right-to-left mark
+    "https://rp.example/cb\\",
+    "https://rp.example/cb/",
+    "HTTPS://RP.EXAMPLE/cb",
+    "https://rp.example:443/cb",
+]
+
+
+@pytest.mark.parametrize("redirect_uri", ALTERED_REDIRECT_URIS)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_an_unregistered_redirect_uri_gets_the_error_page(
+    client: TestClient, redirect_uri: str, method: str
+) -> None:
+    """RFC 6749 §4.1.2.1: never a redirect to an unverified URI, never a 500 for its characters."""
+    params = {
+        "response_type": "code",
+        "client_id": "rp",
+        "redirect_uri": redirect_uri,
+        "scope": "openid",
+        "state": "s",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge_method": "S256",
+    }
+    if method == "GET":
+        response = client.get("/authorize", params=params)
+    else:
+        response = client.post("/authorize", data=params)
+    assert response.status_code == 400
+    assert "location" not in response.headers
+    assert response.headers["content-type"].startswith("text/html")
+    assert "invalid_request" in response.text
+    assert "<script>" not in response.text
+
+
+@pytest.mark.parametrize("response_type", ["cøde", 'co"de', "token\u200f", "code id_token"])
+def test_an_unsupported_response_type_is_described_in_the_allowed_charset(
+    client: TestClient, response_type: str
+) -> None:
+    params = {"response_type": response_type, "client_id": "rp", "redirect_uri": REDIRECT}
+    response = client.get("/authorize", params={**params, "state": "s"})
+    assert response.status_code == 302
+    query = parse_qs(urlsplit(response.headers["location"]).query)
+    assert query["error"] == ["unsupported_response_type"]
+    assert set("".join(query.get("error_description", []))) <= ERROR_DESCRIPTION_CHARSET
+
+
+@pytest.mark.parametrize("grant_type", ["grånt", 'x"y', "a\\b", "\u200fcode"])
+def test_an_unsupported_grant_type_is_described_in_the_allowed_charset(
+    client: TestClient, env: Env, grant_type: str
+) -> None:
+    data = {"grant_type": grant_type}
+    response = client.post("/token", data=data, auth=("rp", env.secrets["rp"]))
+    assert response.status_code == 400
+    assert response.json()["error"] == "unsupported_grant_type"
+    assert set(response.json().get("error_description", "")) <= ERROR_DESCRIPTION_CHARSET
