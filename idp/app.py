@@ -47,6 +47,7 @@ from idp.oidc.static_documents import StaticDocuments
 from idp.oidc.static_documents import provider_documents
 from idp.oidc.store import SqlStateStore
 from idp.oidc.store import StateStore
+from idp.page_headers import PageHeaders
 from idp.plain_routes import PlainRoutes
 from idp.plain_routes import plain_routes
 from idp.population_db.database import connect
@@ -84,6 +85,7 @@ def create_app(
     hot_routes = plain_routes([*oidc_router.routes, *login_router.routes, *consent_router.routes])
     app.add_middleware(PlainRoutes, routes=hot_routes, handlers=app.exception_handlers)
     app.add_middleware(StaticDocuments, documents=provider_documents(metadata, jwks))
+    app.add_middleware(PageHeaders)  # outermost: every answer passes through it
     document_static_paths(app)
     # Routers on every flow's path first: a wrong method on a plain route is answered by FastAPI.
     app.include_router(oidc_router)

@@ -27,13 +27,13 @@ from authlib.oauth2.rfc6749 import OAuth2Request
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import OpenIDCode
-from authlib.oidc.core.grants.util import create_response_mode_response
 
 from idp.oidc.assurance import LEVEL2_SCOPES
 from idp.oidc.assurance import is_level2_identity
 from idp.oidc.clients import Client
 from idp.oidc.encryption import encrypt_for
 from idp.oidc.encryption import encryption_of
+from idp.oidc.form_post import form_post_response
 from idp.oidc.keys import Key
 from idp.oidc.models import AuthorizationCode
 from idp.oidc.models import EndUser
@@ -127,7 +127,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
         location = dict(headers)["Location"]
         params = parse_qsl(urlsplit(location).query)[len(parse_qsl(urlsplit(redirect_uri).query)) :]
         params.append(("iss", self.server.settings.issuer))
-        return create_response_mode_response(redirect_uri, params, "form_post")
+        return form_post_response(redirect_uri, params)
 
 
 class S256CodeChallenge(CodeChallenge):  # type: ignore[misc]

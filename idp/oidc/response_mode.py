@@ -6,9 +6,9 @@ auto-submitted form for ``response_mode=form_post``, query otherwise; with ``sta
 
 from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc6749 import OAuth2Request
-from authlib.oidc.core.grants.util import create_response_mode_response
 from starlette.responses import Response
 
+from idp.oidc.form_post import form_post_response
 from idp.oidc.server import AuthorizationServer
 
 
@@ -24,6 +24,5 @@ def error_response(
     if error.state:
         params.append(("state", error.state))
     params.append(("iss", server.settings.issuer))
-    args = create_response_mode_response(error.redirect_uri, params, "form_post")
-    response = server.handle_response(*args)
+    response = server.handle_response(*form_post_response(error.redirect_uri, params))
     return response

@@ -13,12 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 from urllib.parse import urlencode
 
 import httpx
 import pytest
 import uvicorn
 from playwright.sync_api import Page
+from playwright.sync_api import Route
 from playwright.sync_api import sync_playwright
 
 from idp.app import create_app
@@ -200,3 +202,46 @@ def test_loa2_login_then_step_up_to_loa3_and_consent(live: Live) -> None:
     assert info["eid_card"]["number"] == PIN
     assert "name" not in info
     assert claims["amr"] == ["face", "mfa", "otp", "pin", "pwd", "sms"]
+
+
+FORM_POST_STATE = 'state + = " < > & ạ'
+
+
+def test_form_post_login_in_chromium_under_the_page_headers(live: Live) -> None:
+    """A query-mode login, then a form_post one, with the Content-Security-Policy and framing headers
+    on: the form_post page posts itself (its script allowed by hash), the client receives ``state``
+    byte for byte, and Chromium reports no policy violation on any page."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    violations: list[str] = []
+    posted: list[dict[str, list[str]]] = []
+
+    def receive(route: Route) -> None:
+        posted.append(parse_qs(route.request.post_data or ""))
+        route.fulfill(status=200, content_type="text/html", body="<p>received</p>")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context().new_page()
+        page.on("console", lambda message: violations.append(message.text))
+        _, challenge = pkce()
+        login = page.goto(_authorize_url(live, "rp", "openid profile", "LoA1", challenge))
+        assert login is not None
+        assert "frame-ancestors 'none'" in login.headers["content-security-policy"]
+        assert login.headers["x-frame-options"] == "DENY"
+        page.fill("#username", PIN)
+        page.fill("#password", PASSWORD)
+        page.click("form[action$='/login'] button")
+        page.click("button[name=decision][value=approve]")
+        page.wait_for_url(f"{live.redirect}?*")
+        assert "code=" in page.url
+        page.route(f"{live.redirect}*", receive)
+        _, challenge = pkce()
+        url = _authorize_url(live, "rp", "openid profile", "LoA1", challenge)
+        state = urlencode({"state": FORM_POST_STATE, "nonce": "n-form-post"})
+        page.goto(url.replace("state=browser&nonce=n-rp", state) + "&response_mode=form_post")
+        page.wait_for_selector("text=received")
+        _shot(page, "10-form-post-received")
+        browser.close()
+    assert [entry["state"] for entry in posted] == [[FORM_POST_STATE]]
+    assert set(posted[0]) == {"code", "state", "iss"}
+    assert [text for text in violations if "Content Security Policy" in text] == []
