@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response
 
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import PIN
