@@ -11,11 +11,13 @@ from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn
 from rich.progress import MofNCompleteColumn
 from rich.progress import Progress
@@ -26,6 +28,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from idp.oidc.clients import Client
 from idp.oidc.clients import add_client
 from idp.oidc.clients import load_clients
 from idp.oidc.keys import ensure_keys
@@ -87,7 +90,8 @@ def _failures() -> Iterator[None]:
     try:
         yield
     except (CliError, DatabaseURLError, SeedConflictError) as exc:
-        _stderr().print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        # escaped: the message may quote input such as "[/x]", which Rich would take for markup
+        _stderr().print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     except SQLAlchemyError as exc:
         cause = getattr(exc, "orig", None) or exc
@@ -310,38 +314,300 @@ def keys_rotate() -> None:
 @clients_app.command("list")
 def clients_list() -> None:
     """List the registered clients."""
-    for client in load_clients(IdPSettings().clients_file).values():
+    with _failures():
+        clients = _load_clients_file()
+    for client in clients.values():
         uris = " ".join(client.metadata.get("redirect_uris", []))
-        _stdout().print(f"{client.client_id}  {client.auth_method}  {uris}", highlight=False)
+        _stdout().print(
+            f"{client.client_id}  {client.auth_method}  {uris}", markup=False, highlight=False
+        )
 
 
 @clients_app.command("add")
 def clients_add(
-    client_id: str,
-    redirect_uri: Annotated[list[str], typer.Option(help="Registered redirect URI (repeat).")],
-    auth_method: Annotated[str, typer.Option(help="token_endpoint_auth_method")] = (
-        "client_secret_basic"
-    ),
-    scope: Annotated[str, typer.Option(help="Scopes the client may ask for.")] = "openid profile",
-    name: Annotated[str | None, typer.Option(help="client_name")] = None,
+    ctx: typer.Context,
+    client_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="CLIENT_ID",
+            show_default=False,
+            help="The new client's client_id (not with --from-json).",
+        ),
+    ] = None,
+    from_json: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FILE|-",
+            show_default=False,
+            help="The whole client as one JSON object (- reads standard input): client_id, an "
+            "optional client_secret, and metadata named as in the clients file. No other "
+            "argument or option with it.",
+        ),
+    ] = None,
+    redirect_uri: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="URI",
+            show_default=False,
+            help="redirect_uris (repeat): https, or http on a loopback host; needed unless the "
+            "grant types leave out authorization_code.",
+        ),
+    ] = None,
+    auth_method: Annotated[
+        str,
+        typer.Option(
+            metavar="METHOD",
+            help="token_endpoint_auth_method: client_secret_basic, client_secret_post, "
+            "private_key_jwt or none.",
+        ),
+    ] = "client_secret_basic",
+    secret: Annotated[
+        str | None,
+        typer.Option(
+            metavar="SECRET",
+            show_default=False,
+            help="client_secret to set instead of a generated one (client_secret_basic or "
+            "client_secret_post; stored as its hash).",
+        ),
+    ] = None,
+    scope: Annotated[
+        str, typer.Option(metavar="SCOPES", help="scope: the scopes the client may ask for.")
+    ] = ("openid profile"),
+    grant_type: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="GRANT",
+            show_default=False,
+            help="grant_types (repeat): authorization_code, refresh_token, client_credentials "
+            "(unset: authorization_code and refresh_token).",
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME", show_default=False, help="client_name (unset: the client_id)."
+        ),
+    ] = None,
+    purpose: Annotated[
+        str | None,
+        typer.Option(
+            metavar="TEXT", show_default=False, help="purpose: the text shown at consent."
+        ),
+    ] = None,
+    claims_profile: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PROFILE",
+            show_default=False,
+            help="claims_profile: dvcqg adds the portal's names.",
+        ),
+    ] = None,
+    subject_type: Annotated[
+        str | None,
+        typer.Option(metavar="TYPE", show_default=False, help="subject_type: public or pairwise."),
+    ] = None,
+    sector_identifier_uri: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URI",
+            show_default=False,
+            help="sector_identifier_uri: its host is the pairwise sector.",
+        ),
+    ] = None,
+    jwks: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FILE|-",
+            show_default=False,
+            help="jwks: a JSON file of the client's public JWK Set (- reads standard input).",
+        ),
+    ] = None,
+    jwks_uri: Annotated[
+        str | None,
+        typer.Option(metavar="URI", show_default=False, help="jwks_uri: where its JWK Set is."),
+    ] = None,
+    auth_signing_alg: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ALG",
+            show_default=False,
+            help="token_endpoint_auth_signing_alg (private_key_jwt).",
+        ),
+    ] = None,
+    id_token_alg: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ALG", show_default=False, help="id_token_signed_response_alg (unset: RS256)."
+        ),
+    ] = None,
+    id_token_enc_alg: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ALG",
+            show_default=False,
+            help="id_token_encrypted_response_alg: RSA-OAEP-256 or ECDH-ES+A256KW.",
+        ),
+    ] = None,
+    id_token_enc: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ENC",
+            show_default=False,
+            help="id_token_encrypted_response_enc (unset: A256GCM).",
+        ),
+    ] = None,
+    userinfo_alg: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ALG",
+            show_default=False,
+            help="userinfo_signed_response_alg: userinfo as a JWT.",
+        ),
+    ] = None,
+    userinfo_enc_alg: Annotated[
+        str | None,
+        typer.Option(metavar="ALG", show_default=False, help="userinfo_encrypted_response_alg."),
+    ] = None,
+    userinfo_enc: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ENC",
+            show_default=False,
+            help="userinfo_encrypted_response_enc (unset: A256GCM).",
+        ),
+    ] = None,
     access_token_alg: Annotated[
         str | None,
         typer.Option(
-            help="access_token_signed_response_alg: RS256 or ES256 (unset: VNEID_ACCESS_TOKEN_ALG)"
+            metavar="ALG",
+            show_default=False,
+            help="access_token_signed_response_alg: RS256 or ES256 (unset: VNEID_ACCESS_TOKEN_ALG).",
         ),
     ] = None,
+    default_acr: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="ACR", show_default=False, help="default_acr_values (repeat): LoA1, LoA2, LoA3."
+        ),
+    ] = None,
+    post_logout_redirect_uri: Annotated[
+        list[str] | None,
+        typer.Option(metavar="URI", show_default=False, help="post_logout_redirect_uris (repeat)."),
+    ] = None,
+    backchannel_logout_uri: Annotated[
+        str | None, typer.Option(metavar="URI", show_default=False, help="backchannel_logout_uri.")
+    ] = None,
+    backchannel_logout_session_required: Annotated[
+        bool,
+        typer.Option(
+            "--backchannel-logout-session-required",
+            help="backchannel_logout_session_required: true.",
+        ),
+    ] = False,
 ) -> None:
-    """Register a client; prints its secret once (only its hash is stored)."""
-    metadata = {"redirect_uris": redirect_uri, "token_endpoint_auth_method": auth_method}
-    metadata |= {"scope": scope, "client_name": name or client_id}
-    if access_token_alg is not None:
-        metadata["access_token_signed_response_alg"] = access_token_alg
+    """Register a client in the clients file, checked as Dynamic Client Registration checks it;
+    prints its secret once (only its hash is stored)."""
     with _failures():
+        if from_json is not None:
+            _refuse_beside_from_json(ctx)
+            client_id, secret, metadata = _client_of_document(
+                _json_document(from_json, "--from-json")
+            )
+        elif client_id is None:
+            raise typer.BadParameter(
+                "needed unless --from-json is given.", ctx, param_hint="CLIENT_ID"
+            )
+        else:
+            fields = {
+                "redirect_uris": redirect_uri,
+                "post_logout_redirect_uris": post_logout_redirect_uri,
+                "token_endpoint_auth_method": auth_method,
+                "token_endpoint_auth_signing_alg": auth_signing_alg,
+                "grant_types": grant_type,
+                "scope": scope,
+                "client_name": name or client_id,
+                "purpose": purpose,
+                "claims_profile": claims_profile,
+                "subject_type": subject_type,
+                "sector_identifier_uri": sector_identifier_uri,
+                "jwks": None if jwks is None else _json_document(jwks, "--jwks"),
+                "jwks_uri": jwks_uri,
+                "id_token_signed_response_alg": id_token_alg,
+                "id_token_encrypted_response_alg": id_token_enc_alg,
+                "id_token_encrypted_response_enc": id_token_enc,
+                "userinfo_signed_response_alg": userinfo_alg,
+                "userinfo_encrypted_response_alg": userinfo_enc_alg,
+                "userinfo_encrypted_response_enc": userinfo_enc,
+                "access_token_signed_response_alg": access_token_alg,
+                "default_acr_values": default_acr,
+                "backchannel_logout_uri": backchannel_logout_uri,
+                "backchannel_logout_session_required": backchannel_logout_session_required,
+            }
+            metadata = {k: v for k, v in fields.items() if v is not None and v not in ([], False)}
+        path = IdPSettings().clients_file
         try:
-            secret = add_client(IdPSettings().clients_file, client_id, metadata)
-        except ValueError as exc:
+            issued = add_client(path, client_id, metadata, secret)
+        except (ValueError, OSError) as exc:
             raise CliError(str(exc)) from None
-    _stdout().print(f"client_secret: {secret}" if secret else "public client (no secret)")
+    out = _stdout()
+    out.print(f"Added client {client_id} to {path}.", markup=False, highlight=False, soft_wrap=True)
+    if issued:
+        # One line whatever its length, so that it can be copied whole.
+        out.print(f"client_secret: {issued}", markup=False, highlight=False, soft_wrap=True)
+    elif metadata.get("token_endpoint_auth_method") == "private_key_jwt":
+        out.print("No secret: the client signs its assertions with its keys (private_key_jwt).")
+    else:
+        out.print("public client (no secret)")
+
+
+def _load_clients_file() -> dict[str, Client]:
+    try:
+        return load_clients(IdPSettings().clients_file)
+    except (ValueError, OSError) as exc:
+        raise CliError(str(exc)) from None
+
+
+def _refuse_beside_from_json(ctx: typer.Context) -> None:
+    """``--from-json`` is the whole client: a value given beside it would say it twice."""
+    for param in ctx.command.params:
+        if param.name in (None, "from_json"):
+            continue
+        source = ctx.get_parameter_source(param.name)
+        if source is not None and source.name != "DEFAULT":
+            option = param.param_type_name == "option"
+            given = param.opts[0] if option else param.name.upper()
+            raise typer.BadParameter(
+                f"it takes the whole client; leave out {given}.", ctx, param_hint="--from-json"
+            )
+
+
+def _client_of_document(document: Any) -> tuple[str, str | None, dict[str, Any]]:
+    """The client_id, the plain client_secret (or None) and the metadata of a --from-json document."""
+    if not isinstance(document, dict):
+        raise CliError("--from-json: the document must be a JSON object")
+    metadata = dict(document)
+    client_id, secret = metadata.pop("client_id", None), metadata.pop("client_secret", None)
+    if not isinstance(client_id, str):
+        raise CliError("--from-json: client_id (a string) is required")
+    if secret is not None and not isinstance(secret, str):
+        raise CliError("--from-json: client_secret must be a string")
+    if "client_secret_hash" in metadata:
+        raise CliError("--from-json: give client_secret in plain, not client_secret_hash")
+    return client_id, secret, metadata
+
+
+def _json_document(source: str, option: str) -> Any:
+    """The JSON document in the file ``source`` (``-``: standard input), given to ``option``."""
+    try:
+        if source == "-":
+            raw = typer.get_binary_stream("stdin").read()
+        else:
+            raw = Path(source).read_bytes()
+        return json.loads(raw.decode("utf-8"))
+    except OSError as exc:
+        raise CliError(f"{option}: cannot read {source}: {exc.strerror or exc}") from None
+    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, nested beyond reason
+        raise CliError(f"{option}: {source} is not a JSON document: {exc}") from None
 
 
 if __name__ == "__main__":

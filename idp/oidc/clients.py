@@ -3,8 +3,10 @@
 Metadata names follow OpenID Connect Dynamic Client Registration 1.0 §2 (``redirect_uris``,
 ``token_endpoint_auth_method``, ``grant_types``, ``scope``, ``id_token_signed_response_alg``,
 ``subject_type``, ``sector_identifier_uri``, ``post_logout_redirect_uris``, ``client_name``), plus
-``purpose``, the text shown at consent, and ``access_token_signed_response_alg``
-(:mod:`idp.oidc.tokens`). :class:`Client` implements Authlib's ``ClientMixin``.
+``purpose``, the text shown at consent, ``claims_profile`` (:mod:`idp.oidc.disclosure`) and
+``access_token_signed_response_alg`` (:mod:`idp.oidc.tokens`). :class:`Client` implements Authlib's
+``ClientMixin``. :func:`add_client` checks an entry as registration over HTTP checks one
+(:mod:`idp.oidc.client_metadata`).
 """
 
 import json
@@ -25,7 +27,6 @@ from idp.population_db.credentials import hash_secret
 from idp.settings import AccessTokenAlgorithm
 
 ACCESS_TOKEN_ALGORITHMS: tuple[str, ...] = get_args(AccessTokenAlgorithm)
-AUTH_METHODS = ("client_secret_basic", "client_secret_post", "private_key_jwt", "none")
 
 
 @dataclass
@@ -110,9 +111,11 @@ def load_clients(path: Path, verifier: SecretVerifier | None = None) -> dict[str
     verifier = verifier or SecretVerifier()
     if not path.exists():
         return {}
-    entries = json.loads(path.read_text(encoding="utf-8"))["clients"]
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict) or not isinstance(document.get("clients"), list):
+        raise ValueError(f'{path} is not a clients file (a JSON object with a list "clients")')
     clients = {}
-    for entry in entries:
+    for entry in document["clients"]:
         metadata = dict(entry)
         client_id = str(metadata.pop("client_id"))
         secret_hash = metadata.pop("client_secret_hash", None)
@@ -120,22 +123,33 @@ def load_clients(path: Path, verifier: SecretVerifier | None = None) -> dict[str
     return clients
 
 
-def add_client(path: Path, client_id: str, metadata: dict[str, Any]) -> str | None:
-    """Register a client in the file; returns its new secret (shown once) or None for a public client."""
+def add_client(
+    path: Path, client_id: str, metadata: dict[str, Any], secret: str | None = None
+) -> str | None:
+    """Register a client in the file, its metadata checked as registration over HTTP checks it
+    (:func:`idp.oidc.client_metadata.check_file_entry`); raises ValueError naming what is refused.
+
+    Returns the client's secret, ``secret`` or a new one, to be shown once (only its hash is stored), or
+    None for a client that authenticates without one (``none``, ``private_key_jwt``).
+    """
+    # The checks read the discovery document, whose modules import this one.
+    from idp.oidc.client_metadata import SECRET_METHODS
+    from idp.oidc.client_metadata import check_file_entry
+
+    if not client_id or not client_id.isprintable() or client_id != client_id.strip():
+        raise ValueError("client_id must be a non-empty, printable string without outer spaces")
     clients = load_clients(path)
     if client_id in clients:
         raise ValueError(f"client {client_id!r} already exists")
-    if metadata.get("token_endpoint_auth_method", "client_secret_basic") not in AUTH_METHODS:
-        raise ValueError(f"token_endpoint_auth_method must be one of {', '.join(AUTH_METHODS)}")
-    access_alg = metadata.get("access_token_signed_response_alg")
-    if access_alg is not None and access_alg not in ACCESS_TOKEN_ALGORITHMS:
-        algorithms = ", ".join(ACCESS_TOKEN_ALGORITHMS)
-        raise ValueError(f"access_token_signed_response_alg must be one of {algorithms}")
-    secret = None
-    if metadata.get("token_endpoint_auth_method") not in ("none", "private_key_jwt"):
+    check_file_entry(metadata)
+    if metadata.get("token_endpoint_auth_method", "client_secret_basic") not in SECRET_METHODS:
+        if secret is not None:
+            raise ValueError(f"a client_secret is only for {' and '.join(SECRET_METHODS)} clients")
+    elif secret is None:
         secret = secrets.token_urlsafe(32)
-    client = Client(client_id, metadata, hash_secret(secret) if secret else None)
-    clients[client_id] = client
+    elif not secret:
+        raise ValueError("client_secret must not be empty")
+    clients[client_id] = Client(client_id, metadata, hash_secret(secret) if secret else None)
     document = {"clients": [c.as_json() for c in clients.values()]}
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return secret
