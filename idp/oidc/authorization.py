@@ -12,7 +12,8 @@ that can never reach it ends with ``unmet_authentication_requirements`` (Core §
 explanation page. A session that is good enough goes to the interaction for consent only, or is answered
 at once; the session becomes the end user the client sees. Consent is the citizen's remembered consent
 (:mod:`idp.oidc.consents`); after a consent page the resumed request asks only for the scopes the citizen
-ticked. An error that cannot be trusted to redirect (unknown client, unregistered ``redirect_uri``) is an
+ticked. Request objects (``request``, ``request_uri``) are refused as unsupported right after the client
+and its ``redirect_uri`` are validated, before anything else. An error that cannot be trusted to redirect (unknown client, unregistered ``redirect_uri``) is an
 HTML page, never a redirect.
 """
 
@@ -60,12 +61,9 @@ def authorize(
     try:
         if duplicated := request.duplicated():
             raise InvalidRequestError(f"Repeated parameter(s): {', '.join(duplicated)}.")
+        _refuse_request_objects(server, request)
         grant = server.get_consent_grant(request, end_user=session)
         data = request.payload.data
-        if "request" in data:
-            raise RequestNotSupportedError(redirect_uri=grant.redirect_uri)
-        if "request_uri" in data:
-            raise RequestURINotSupportedError(redirect_uri=grant.redirect_uri)
         client: Client = grant.client
         prompts = data.get("prompt", "").split()
         scopes = scope_to_list(request.scope) or []
@@ -100,6 +98,22 @@ def authorize(
         if error.redirect_uri:
             return error_response(server, request, error)
         return HTMLResponse(error_page(error.error, error.description), status_code=400)
+
+
+def _refuse_request_objects(server: AuthorizationServer, request: StarletteOAuth2Request) -> None:
+    """Request objects are not supported (Core §6.1, §6.2): one, by value or by reference, is refused
+    as soon as the client and its ``redirect_uri`` are known, before any other check (a ``prompt``,
+    the session, consent) could answer first. A bad client or ``redirect_uri`` is left to the
+    request's validation, which shows its error page."""
+    data = request.payload.data
+    if "request" not in data and "request_uri" not in data:
+        return
+    redirect_uri = server.registered_redirect_uri(request)
+    if redirect_uri is None:
+        return
+    if "request" in data:
+        raise RequestNotSupportedError(redirect_uri=redirect_uri)
+    raise RequestURINotSupportedError(redirect_uri=redirect_uri)
 
 
 class UnmetAuthenticationRequirementsError(OAuth2Error):  # type: ignore[misc]

@@ -173,11 +173,14 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         only when its ``redirect_uri`` is registered (§4.1.2.1)."""
         if not AuthorizationCodeGrant.check_authorization_endpoint(request):
             response_type = describable(request.payload.response_type or "")
-            redirect_uri = self._registered_redirect_uri(request)
+            redirect_uri = self.registered_redirect_uri(request)
             raise UnsupportedResponseTypeError(response_type, redirect_uri=redirect_uri)
         return super().get_authorization_grant(request)
 
-    def _registered_redirect_uri(self, request: OAuth2Request) -> str | None:
+    def registered_redirect_uri(self, request: OAuth2Request) -> str | None:
+        """Where an authorization error may be sent (RFC 6749 §4.1.2.1): the requested
+        ``redirect_uri`` when it is registered for the requesting client, or that client's only
+        one when none is requested; None when there is no such client or URI."""
         client_id = request.payload.client_id
         client = self.query_client(client_id) if client_id else None
         if client is None:

@@ -441,6 +441,13 @@ def test_oidcc_request_objects_are_rejected_as_unsupported(
     assert callback["error"] == error
     assert callback["state"] == "st-1"
     assert "code" not in callback
+    # refused before any other check could answer first: no session here, and prompt=none
+    callback = _callback(client.get("/authorize", params={**params, "prompt": "none"}), mode)
+    assert callback["error"] == error
+    unknown_scope = _callback(
+        client.get("/authorize", params={**params, "scope": "openid x"}), mode
+    )
+    assert unknown_scope["error"] == error
     document = client.get("/.well-known/openid-configuration").json()
     assert document["request_parameter_supported"] is False
     assert document["request_uri_parameter_supported"] is False
