@@ -46,6 +46,7 @@ from idp.population_db.rendering import stats_tables
 from idp.population_db.seeding import SeedConflictError
 from idp.population_db.seeding import seed_population
 from idp.population_db.statistics import population_stats
+from idp.serving import uvicorn_options
 from idp.settings import IdPSettings
 
 app = typer.Typer(
@@ -121,19 +122,14 @@ def serve(
 
     from idp.app import create_app
 
-    settings = IdPSettings()
+    given = {"host": host, "port": port}
+    settings = IdPSettings().model_copy(update={k: v for k, v in given.items() if v})
     app = create_app(settings)
     # What start-up built (modules, schemas, keys, clients) lives as long as the process: keep it out
     # of the cyclic garbage collector's full passes, which otherwise walk it all (~100k objects) again
     # and again under load.
     gc.freeze()
-    uvicorn.run(
-        app,
-        host=host or settings.host,
-        port=port or settings.port,
-        access_log=settings.access_log,
-        server_header=False,  # no "server: uvicorn" banner (nothing to gain from naming the software)
-    )
+    uvicorn.run(app, **uvicorn_options(settings))
 
 
 @population_app.command("seed")

@@ -68,6 +68,12 @@ def session_of(request: Request, server: AuthorizationServer) -> LoginSession | 
     return load_session(server.store, request.cookies.get(server.settings.session_cookie))
 
 
+def client_address(request: Request) -> str:
+    """The peer's address, as the server saw it: behind a proxy, the address the proxy vouches for
+    only when the server trusts that proxy (``VNEID_FORWARDED_ALLOW_IPS``, :mod:`idp.serving`)."""
+    return request.client.host if request.client else "unknown"
+
+
 def binding_of(request: Request) -> str:
     """The interaction's browser binding (:func:`idp.login.interaction.start`); empty when absent."""
     return request.cookies.get(BINDING_COOKIE, "")
@@ -125,3 +131,10 @@ async def get_interaction_binding(request: Request) -> str:
 
 
 InteractionBindingDep = Annotated[str, Depends(get_interaction_binding)]
+
+
+async def get_client_address(request: Request) -> str:
+    return client_address(request)
+
+
+ClientAddressDep = Annotated[str, Depends(get_client_address)]

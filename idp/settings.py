@@ -41,6 +41,10 @@ class IdPSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
+    forwarded_allow_ips: str = ""
+    """Proxies whose ``X-Forwarded-For`` / ``X-Forwarded-Proto`` are believed (addresses or networks,
+    comma-separated, or ``*``); empty trusts nobody, so the client address is the connection's peer."""
+
     access_log: bool = True
     """Log one line per HTTP request (uvicorn's access log); off saves a tenth of the CPU under load."""
 

@@ -203,3 +203,4 @@ def test_serve_freezes_the_start_up_objects_and_names_no_server(
     assert seen["frozen"] > 0
     assert seen["options"]["server_header"] is False
     assert seen["options"]["port"] == 8999
+    assert seen["options"]["proxy_headers"] is False  # VNEID_FORWARDED_ALLOW_IPS unset: nobody

@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 
 from idp.login.lockout import Limits
 from idp.login.lockout import clear_failures
+from idp.login.lockout import count_failed_attempt
 from idp.login.lockout import count_failure
 from idp.login.lockout import factor_state
 from idp.login.lockout import is_locked
@@ -99,7 +100,7 @@ def password_attempt(
     pin = username if is_pin(username) else None
     event = _Who(pin, client_id, PASSWORD)
     with server.engine.begin() as connection:
-        if rate_limited(connection, server.store, username, ip, limits):
+        if rate_limited(server.store, username, ip, limits):
             _event(connection, "refused", event, detail="rate limit")
             return PasswordResult(Outcome.LIMITED)
         state = factor_state(connection, PASSWORD, username)
@@ -108,9 +109,11 @@ def password_attempt(
             connection, server.secret_verifier, username, password, locked=locked
         )
         if locked:
+            count_failed_attempt(connection, server.store, username, ip, limits)
             _event(connection, "refused", event, detail="locked out")
             return PasswordResult(Outcome.BAD)
         if record is None:
+            count_failed_attempt(connection, server.store, username, ip, limits)
             locks = count_failure(connection, PASSWORD, username, limits)
             _event(connection, "failure", event)
             if locks:
@@ -125,15 +128,27 @@ def password_attempt(
     return PasswordResult(Outcome.OK, record)
 
 
+def attempt_limited(
+    server: AuthorizationServer, pin: str, ip: str, client_id: str | None, method: str
+) -> bool:
+    """Whether the PIN or the address has used up its failed attempts in this window (a code is not
+    even checked then); a refusal is audited."""
+    if not rate_limited(server.store, pin, ip, Limits.of(server.settings)):
+        return False
+    audit(server, "refused", pin, client_id, method, detail="rate limit")
+    return True
+
+
 def passcode_attempt(
     server: AuthorizationServer,
     record: CitizenRecord,
     passcode: str,
     client_id: str | None,
     acr_after: str | None,
+    ip: str,
 ) -> bool:
-    """The passcode, with the same lockout as the password (its own counter); audited, a success
-    with ``acr_after``, the level the session reaches with it."""
+    """The passcode, with the same lockout as the password (its own counter); a wrong one counts in
+    the rate windows; audited, a success with ``acr_after``, the level the session reaches with it."""
     limits = Limits.of(server.settings)
     pin = record.citizen.pin
     event = _Who(pin, client_id, PASSCODE)
@@ -145,6 +160,7 @@ def passcode_attempt(
             _event(connection, "refused", event, detail="locked out")
             return False
         if not right:
+            count_failed_attempt(connection, server.store, pin, ip, limits)
             locks = count_failure(connection, PASSCODE, pin, limits)
             _event(connection, "failure", event)
             if locks:
@@ -165,12 +181,16 @@ def otp_locked_out(server: AuthorizationServer, pin: str, client_id: str | None)
     return True
 
 
-def count_otp(server: AuthorizationServer, pin: str, client_id: str | None, right: bool) -> None:
-    """A right code starts the account's count again; a wrong one counts toward
-    ``otp_lockout_threshold`` (OWASP ASVS 2.2.1), whose crossing is audited as a lockout."""
+def count_otp(
+    server: AuthorizationServer, pin: str, client_id: str | None, ip: str, right: bool
+) -> None:
+    """A right code starts the account's count again; a wrong one counts in the rate windows and
+    toward ``otp_lockout_threshold`` (OWASP ASVS 2.2.1), whose crossing is audited as a lockout."""
     limits = replace(Limits.of(server.settings), threshold=server.settings.otp_lockout_threshold)
     with server.engine.begin() as connection:
         if right:
             clear_failures(connection, SMS_OTP, pin)
-        elif count_failure(connection, SMS_OTP, pin, limits):
+            return
+        count_failed_attempt(connection, server.store, pin, ip, limits)
+        if count_failure(connection, SMS_OTP, pin, limits):
             _event(connection, "lockout", _Who(pin, client_id, SMS_OTP), detail="too many codes")

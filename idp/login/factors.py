@@ -12,11 +12,13 @@ from fastapi import Form
 from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
+from idp.deps import ClientAddressDep
 from idp.deps import InteractionBindingDep
 from idp.deps import LoginSessionDep
 from idp.deps import ServerDep
 from idp.login import interaction
 from idp.login import otp
+from idp.login.auth_events import attempt_limited
 from idp.login.auth_events import audit
 from idp.login.auth_events import count_otp
 from idp.login.auth_events import otp_locked_out
@@ -25,6 +27,7 @@ from idp.login.interaction import Record
 from idp.login.interaction import Step
 from idp.login.session import LoginSession
 from idp.login.session import save_session
+from idp.login.steps import TOO_MANY
 from idp.login.steps import current_page
 from idp.login.steps import factor_page
 from idp.login.steps import phone_of
@@ -81,6 +84,15 @@ def _passed(
     return current_page(server, uid, record, session)
 
 
+def _too_many(
+    server: AuthorizationServer, uid: str, record: Record, session: LoginSession, step: Step
+) -> Response:
+    """The factor's page, refused for the rest of the rate window (429 with Retry-After)."""
+    response = factor_page(server, uid, record, session, step, TOO_MANY, 429)
+    response.headers["Retry-After"] = str(server.settings.login_rate_window)
+    return response
+
+
 def _back(uid: str) -> RedirectResponse:
     return RedirectResponse(f"/interaction/{uid}", status_code=303)
 
@@ -93,17 +105,20 @@ async def submit_otp(
     binding: InteractionBindingDep,
     otp_code: Annotated[str, Form(alias="otp", max_length=16)],
     csrf: Annotated[str, Form(max_length=64)],
+    ip: ClientAddressDep,
 ) -> Response:
     found = _at_step(server, uid, binding, csrf, session, SMS_OTP)
     if isinstance(found, Response):
         return found
     record, citizen = found
     client_id = record.get("client_id")
+    if attempt_limited(server, citizen.pin, ip, client_id, SMS_OTP):
+        return _too_many(server, uid, record, citizen, Step(SMS_OTP))
     if otp_locked_out(server, citizen.pin, client_id):
         return factor_page(server, uid, record, citizen, Step(SMS_OTP), OTP_LOCKED, 429)
     checked = otp.verify(server, uid, citizen.pin, otp_code)
     if checked is not otp.Checked.EXPIRED:
-        count_otp(server, citizen.pin, client_id, right=checked is otp.Checked.OK)
+        count_otp(server, citizen.pin, client_id, ip, right=checked is otp.Checked.OK)
     if checked is otp.Checked.OK:
         acr = achieved_acr(citizen.methods | {SMS_OTP}, citizen.account_level)
         audit(server, "success", citizen.pin, client_id, SMS_OTP, acr)
@@ -145,16 +160,20 @@ async def submit_passcode(
     binding: InteractionBindingDep,
     passcode: Annotated[str, Form(max_length=16)],
     csrf: Annotated[str, Form(max_length=64)],
+    ip: ClientAddressDep,
 ) -> Response:
     found = _at_step(server, uid, binding, csrf, session, PASSCODE)
     if isinstance(found, Response):
         return found
     record, citizen = found
+    client_id = record.get("client_id")
+    if attempt_limited(server, citizen.pin, ip, client_id, PASSCODE):
+        return _too_many(server, uid, record, citizen, Step(PASSCODE))
     citizen_record = find_record(server.engine, citizen.pin)
     if citizen_record is None:
         return _back(uid)
     acr = achieved_acr(citizen.methods | {PASSCODE}, citizen.account_level)
-    if passcode_attempt(server, citizen_record, passcode, record.get("client_id"), acr):
+    if passcode_attempt(server, citizen_record, passcode, client_id, acr, ip):
         return _passed(server, uid, record, citizen, PASSCODE)
     step = Step(PASSCODE)
     return factor_page(server, uid, record, citizen, step, WRONG_PASSCODE, 401)

@@ -31,6 +31,7 @@ from idp.deps import InteractionBindingDep
 from idp.deps import LoginSessionDep
 from idp.deps import ServerDep
 from idp.deps import binding_of
+from idp.deps import client_address
 from idp.deps import plain_route
 from idp.deps import read_form
 from idp.deps import server_of
@@ -44,13 +45,13 @@ from idp.login.pages import logged_out_page
 from idp.login.pages import login_page
 from idp.login.session import save_session
 from idp.login.session import start_session
+from idp.login.steps import TOO_MANY
 from idp.login.steps import current_page
 from idp.oidc.logout import replace_session
 from idp.oidc.server import AuthorizationServer
 
 router = APIRouter(include_in_schema=False)  # HTML pages: the OpenAPI schema is the JSON API
 BAD_CREDENTIALS = "Số định danh cá nhân hoặc mật khẩu không đúng. / Wrong PIN or password."
-TOO_MANY = "Quá nhiều lần thử, vui lòng thử lại sau. / Too many attempts, try again later."
 
 
 @plain_route(router, "/interaction/{uid}", ["GET"])
@@ -82,7 +83,7 @@ async def login(request: Request) -> Response:
     record = interaction.load(server, uid, binding_of(request), csrf)
     if record is None:
         return interaction.gone()
-    ip = request.client.host if request.client else "unknown"
+    ip = client_address(request)
     result = password_attempt(server, username, password, ip, record.get("client_id"))
     if result.outcome in (Outcome.BAD, Outcome.LIMITED):
         limited = result.outcome is Outcome.LIMITED

@@ -30,6 +30,9 @@ from idp.oidc.assurance import PASSCODE
 from idp.oidc.assurance import SMS_OTP
 from idp.oidc.server import AuthorizationServer
 
+TOO_MANY = "Quá nhiều lần thử, vui lòng thử lại sau. / Too many attempts, try again later."
+"""What a page says when the PIN or the address has used up its failed attempts for the moment."""
+
 
 def current_page(
     server: AuthorizationServer,

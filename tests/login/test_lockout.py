@@ -1,7 +1,8 @@
 """Brute force: lockout after 5 wrong passwords (the right one refused too, for 15 minutes), rate limits
-per PIN and per client IP, indistinguishable unknown PINs (timing included), atomic counters on SQLite
+per PIN and per client IP that count failures only (wrong passwords and codes; right ones are never
+throttled), indistinguishable unknown PINs (timing included), atomic counters on SQLite
 and PostgreSQL, and exactly one audit row per authentication event. Failures older than the lockout are
-forgotten (the count restarts from 1), and stale counters are deleted only by the first attempt of an
+forgotten (the count restarts from 1), and stale counters are deleted only by the first failure of an
 address in a new rate window (DELETE statements counted with an engine event)."""
 
 import re
@@ -28,6 +29,7 @@ from idp.oidc import assurance
 from idp.oidc.audit import AUTHENTICATION
 from idp.oidc.audit import events_for
 from tests.login.providers import provider_on
+from tests.oidc.conftest import PASSCODE
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import PIN
 from tests.oidc.conftest import Env
@@ -37,6 +39,7 @@ from tests.oidc.conftest import first_page
 from tests.oidc.conftest import login_at
 from tests.oidc.conftest import pkce
 from tests.oidc.conftest import shows_consent
+from tests.oidc.conftest import sms_code
 
 NO_ACCOUNT = "048079999005"
 
@@ -125,9 +128,51 @@ def test_rate_limits_per_pin_and_per_ip(env: Env, tmp_path: Path) -> None:
     with provider_on(env, url, **limits) as client:
         statuses = [_try(client, PIN, "wrong").status_code for _ in range(4)]
         assert statuses == [401, 401, 401, 429]
-        statuses = [_try(client, "031190999002", "wrong").status_code for _ in range(2)]
-        assert statuses == [401, 429]  # the sixth attempt from this address
+        refused = _try(client, PIN, PASSWORD)  # a full window refuses the right password too
+        assert refused.status_code == 429
+        assert refused.headers["retry-after"] == "60"
+        statuses = [_try(client, "031190999002", "wrong").status_code for _ in range(3)]
+        assert statuses == [401, 401, 429]  # after the fifth failure from this address
         assert _events(client, "031190999002")[-1] == ("refused", "pwd")
+
+
+def test_right_passwords_are_never_throttled(fresh: TestClient) -> None:
+    """A test suite logs the same persona in again and again from one address, well past the default
+    limits (10 a PIN, 30 an address, a minute): only failures count."""
+    for _ in range(45):
+        assert shows_consent(_try(fresh, PIN, PASSWORD))
+
+
+def _at_factor(client: TestClient, acr: str, field: str) -> tuple[str, str]:
+    """An interaction whose citizen logged in with the password and is asked for ``field``."""
+    _, challenge = pkce()
+    params = auth_params(code_challenge=challenge, acr_values=acr, prompt="login")
+    page, html = first_page(client.get("/authorize", params=params))
+    data = {"username": PIN, "password": PASSWORD, "csrf": csrf_of(html)}
+    response = client.post(f"{page}/login", data=data)
+    assert f'name="{field}"' in response.text, response.text
+    return page, csrf_of(response.text)
+
+
+@pytest.mark.parametrize(("acr", "field"), [("LoA3", "passcode"), ("LoA2", "otp")])
+def test_wrong_codes_count_in_the_rate_windows(
+    env: Env, tmp_path: Path, acr: str, field: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    limits = {"login_rate_per_account": 3, "lockout_threshold": 100, "otp_max_tries": 100}
+    with provider_on(env, url, **limits) as client:
+        page, csrf = _at_factor(client, acr, field)
+        post = f"{page}/{field}"
+        statuses = [client.post(post, data={field: "000000", "csrf": csrf}) for _ in range(4)]
+        assert [response.status_code for response in statuses] == [401, 401, 401, 429]
+        assert statuses[-1].headers["retry-after"] == "60"
+        right = PASSCODE if field == "passcode" else sms_code(client)
+        assert client.post(post, data={field: right, "csrf": csrf}).status_code == 429
+        assert _events(client, PIN)[-1] == (
+            "refused",
+            assurance.PASSCODE if field == "passcode" else assurance.SMS_OTP,
+        )
+        assert _try(client, PIN, PASSWORD).status_code == 429  # the same window, the same PIN
 
 
 def test_rate_windows_are_counted_in_the_state_store_not_the_database(
