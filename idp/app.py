@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from idp.cors import Cors
 from idp.login.account import router as account_router
 from idp.login.consent import router as consent_router
 from idp.login.factors import router as factors_router
@@ -31,6 +32,7 @@ from idp.oidc.audit import create_audit_table
 from idp.oidc.backchannel import HttpLogoutSender
 from idp.oidc.backchannel import LogoutSender
 from idp.oidc.consents import create_consent_table
+from idp.oidc.cors_origins import AllowedOrigins
 from idp.oidc.grant_index import create_grant_index_table
 from idp.oidc.keys import KeyRing
 from idp.oidc.log_redaction import redact_grant_logs
@@ -85,6 +87,10 @@ def create_app(
     hot_routes = plain_routes([*oidc_router.routes, *login_router.routes, *consent_router.routes])
     app.add_middleware(PlainRoutes, routes=hot_routes, handlers=app.exception_handlers)
     app.add_middleware(StaticDocuments, documents=provider_documents(metadata, jwks))
+    origins = AllowedOrigins(
+        server.clients.values(), settings.cors_origins, server.registered_clients
+    )
+    app.add_middleware(Cors, allowed=origins)
     app.add_middleware(PageHeaders)  # outermost: every answer passes through it
     document_static_paths(app)
     # Routers on every flow's path first: a wrong method on a plain route is answered by FastAPI.

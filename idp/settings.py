@@ -5,11 +5,13 @@ environment at import time.
 """
 
 from pathlib import Path
+from typing import Annotated
 from typing import Literal
 
 from pydantic import SecretStr
 from pydantic import field_validator
 from pydantic_settings import BaseSettings
+from pydantic_settings import NoDecode
 from pydantic_settings import SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("var")
@@ -44,6 +46,10 @@ class IdPSettings(BaseSettings):
     forwarded_allow_ips: str = ""
     """Proxies whose ``X-Forwarded-For`` / ``X-Forwarded-Proto`` are believed (addresses or networks,
     comma-separated, or ``*``); empty trusts nobody, so the client address is the connection's peer."""
+
+    cors_origins: Annotated[list[str], NoDecode] = []
+    """Web origins allowed to call discovery, the JWKS, token, userinfo and revocation from a browser
+    (CORS), besides the origins of every client's redirect URIs; comma-separated."""
 
     access_log: bool = True
     """Log one line per HTTP request (uvicorn's access log); off saves a tenth of the CPU under load."""
@@ -124,6 +130,13 @@ class IdPSettings(BaseSettings):
 
     otp_max_sends: int = 5
     """SMS sends allowed per interaction (the first one included)."""
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
 
     @field_validator("state_store_url")
     @classmethod

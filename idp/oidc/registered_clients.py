@@ -49,6 +49,18 @@ class RegisteredClients:
         with self.engine.begin() as connection:
             connection.execute(insert(CLIENTS).values(row))
 
+    def all(self) -> list[Client]:
+        """Every registered client."""
+        query = select(CLIENTS.c.client_id, CLIENTS.c.metadata_json, CLIENTS.c.client_secret_hash)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [
+            Client(
+                row.client_id, json.loads(row.metadata_json), row.client_secret_hash, self.verifier
+            )
+            for row in rows
+        ]
+
     def get(self, client_id: str) -> Client | None:
         query = select(CLIENTS.c.metadata_json, CLIENTS.c.client_secret_hash).where(
             CLIENTS.c.client_id == client_id
