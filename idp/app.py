@@ -40,6 +40,7 @@ from idp.oidc.memory_store import MemoryStateStore
 from idp.oidc.metadata import metadata_bytes
 from idp.oidc.openapi import document_static_paths
 from idp.oidc.portraits import router as portrait_router
+from idp.oidc.process_claim import claim_database
 from idp.oidc.redis_store import RedisStateStore
 from idp.oidc.requests import database_error_response
 from idp.oidc.requests import oauth2_error_response
@@ -66,6 +67,7 @@ def create_app(
         os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
     redact_grant_logs()
     engine = connect(settings.database_url)
+    claim_database(engine, exclusive=settings.state_store_url == "memory")
     create_audit_table(engine)
     create_counter_table(engine)
     create_inbox_table(engine)

@@ -33,6 +33,7 @@ from idp.oidc.clients import add_client
 from idp.oidc.clients import load_clients
 from idp.oidc.keys import ensure_keys
 from idp.oidc.keys import rotate_keys
+from idp.oidc.process_claim import DatabaseClaimedError
 from idp.population_db.codes import Sex
 from idp.population_db.database import DatabaseURLError
 from idp.population_db.database import connect
@@ -90,7 +91,7 @@ class CliError(Exception):
 def _failures() -> Iterator[None]:
     try:
         yield
-    except (CliError, DatabaseURLError, SeedConflictError) as exc:
+    except (CliError, DatabaseURLError, SeedConflictError, DatabaseClaimedError) as exc:
         # escaped: the message may quote input such as "[/x]", which Rich would take for markup
         _stderr().print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
@@ -124,7 +125,8 @@ def serve(
 
     given = {"host": host, "port": port}
     settings = IdPSettings().model_copy(update={k: v for k, v in given.items() if v})
-    app = create_app(settings)
+    with _failures():
+        app = create_app(settings)
     # What start-up built (modules, schemas, keys, clients) lives as long as the process: keep it out
     # of the cyclic garbage collector's full passes, which otherwise walk it all (~100k objects) again
     # and again under load.

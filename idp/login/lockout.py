@@ -38,6 +38,7 @@ from sqlmodel import Field
 from sqlmodel import SQLModel
 
 from idp.oidc.store import StateStore
+from idp.population_db.database import create_tables
 from idp.settings import IdPSettings
 
 
@@ -75,7 +76,7 @@ class Limits:
 
 
 def create_counter_table(engine: Engine) -> None:
-    COUNTER.create(engine, checkfirst=True)
+    create_tables(engine, [COUNTER])
 
 
 # The statements are built once, with bound parameters (see :class:`idp.oidc.store.SqlStateStore`).

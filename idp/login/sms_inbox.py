@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
+from idp.population_db.database import create_tables
+
 MAX_LISTED = 200
 
 
@@ -40,7 +42,7 @@ class Message:
 
 
 def create_inbox_table(engine: Engine) -> None:
-    SMS.create(engine, checkfirst=True)
+    create_tables(engine, [SMS])
 
 
 def e164(phone: str) -> str:

@@ -22,6 +22,8 @@ from sqlalchemy import select
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
+from idp.population_db.database import create_tables
+
 AUTHENTICATION = "authentication"
 DISCLOSURE = "disclosure"
 
@@ -63,7 +65,7 @@ class Event:
 
 
 def create_audit_table(engine: Engine) -> None:
-    AUDIT.create(engine, checkfirst=True)
+    create_tables(engine, [AUDIT])
 
 
 def record_event(

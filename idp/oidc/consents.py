@@ -22,6 +22,8 @@ from sqlalchemy.dialects import sqlite
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
+from idp.population_db.database import create_tables
+
 
 class CitizenConsent(SQLModel, table=True):
     """One scope a citizen agreed to share with one client."""
@@ -49,7 +51,7 @@ class ClientConsent:
 
 
 def create_consent_table(engine: Engine) -> None:
-    CONSENTS.create(engine, checkfirst=True)
+    create_tables(engine, [CONSENTS])
 
 
 _OF_CLIENT = (CONSENTS.c.pin == bindparam("pin"), CONSENTS.c.client_id == bindparam("client_id"))

@@ -18,6 +18,7 @@ from sqlmodel import Field
 from sqlmodel import SQLModel
 
 from idp.oidc.models import EndUser
+from idp.population_db.database import create_tables
 
 
 class CitizenGrant(SQLModel, table=True):
@@ -38,7 +39,7 @@ _INSERT = insert(GRANTS)  # built once: the values come as parameters at each ex
 
 
 def create_grant_index_table(engine: Engine) -> None:
-    GRANTS.create(engine, checkfirst=True)
+    create_tables(engine, [GRANTS])
 
 
 def index_grant(connection: Connection, user: EndUser, client_id: str) -> None:

@@ -3,10 +3,14 @@
 Per RFC 7517 (JWK) and OpenID Connect Core §10.1: every key carries a ``kid`` (its RFC 7638 thumbprint),
 one RSA-2048 key signs RS256 and PS256, one P-256 key signs ES256. The private JWKS is one file in the keys
 folder, newest keys first; rotation prepends new keys and keeps the old ones published, so tokens they
-signed still verify until they expire. Keys are loaded once into a :class:`KeyRing` and reused.
+signed still verify until they expire. Keys are loaded once into a :class:`KeyRing` and reused. The file
+is only ever published whole: created by a hard link that fails if another process created it first
+(replicas starting together on an empty folder share one key set), replaced by an atomic rename.
 """
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 from joserfc.jwk import ECKey
@@ -29,11 +33,32 @@ def _new_keys() -> list[Key]:
     ]
 
 
-def _write(path: Path, keys: list[Key]) -> None:
+def _prepared(path: Path, keys: list[Key]) -> Path:
+    """The private JWKS of ``keys``, written whole to a new file beside ``path`` (mode 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    document = {"keys": [key.as_dict(private=True) for key in keys]}
-    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    path.chmod(0o600)
+    document = json.dumps({"keys": [key.as_dict(private=True) for key in keys]}, indent=2) + "\n"
+    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:  # mkstemp creates it 0600
+        file.write(document)
+    return Path(name)
+
+
+def _create(path: Path, keys: list[Key]) -> None:
+    """Publish ``keys`` at ``path`` unless a key set is there already: the complete file is linked in
+    place, which fails if another process published first, so processes starting together on an empty
+    folder all end up reading the one key set that won."""
+    prepared = _prepared(path, keys)
+    try:
+        os.link(prepared, path)
+    except FileExistsError:
+        pass
+    finally:
+        prepared.unlink()
+
+
+def _replace(path: Path, keys: list[Key]) -> None:
+    """Replace the key set at ``path`` at once: a reader sees the old file or the new, never half."""
+    os.replace(_prepared(path, keys), path)
 
 
 def _read(path: Path) -> list[Key]:
@@ -44,14 +69,14 @@ def ensure_keys(keys_dir: Path) -> list[Key]:
     """The keys of ``keys_dir``, generating a first RSA and EC pair when there are none."""
     path = keys_dir / JWKS_FILE
     if not path.exists():
-        _write(path, _new_keys())
+        _create(path, _new_keys())
     return _read(path)
 
 
 def rotate_keys(keys_dir: Path) -> list[Key]:
     """Prepend a new RSA and EC pair (the new signing keys); the old keys stay published."""
     keys = _new_keys() + ensure_keys(keys_dir)
-    _write(keys_dir / JWKS_FILE, keys)
+    _replace(keys_dir / JWKS_FILE, keys)
     return keys
 
 

@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 
 from idp.oidc.clients import Client
 from idp.population_db.credentials import SecretVerifier
+from idp.population_db.database import create_tables
 
 
 class OidcClient(SQLModel, table=True):
@@ -37,7 +38,7 @@ class RegisteredClients:
     def __init__(self, engine: Engine, verifier: SecretVerifier) -> None:
         self.engine = engine
         self.verifier = verifier
-        CLIENTS.create(engine, checkfirst=True)
+        create_tables(engine, [CLIENTS])
 
     def add(self, client: Client, issued_at: int) -> None:
         row = {

@@ -35,6 +35,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
+from idp.population_db.database import create_tables
+
 JsonObject = dict[str, Any]
 
 
@@ -155,7 +157,7 @@ class SqlStateStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        STATE.create(engine, checkfirst=True)
+        create_tables(engine, [STATE])
         self._put = _upsert(engine.dialect.name, only_if_expired=False)
         self._add = _upsert(engine.dialect.name, only_if_expired=True)
         self._incr = _increment(engine.dialect.name)

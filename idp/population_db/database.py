@@ -1,17 +1,23 @@
 """Engines for the population database: any SQLAlchemy URL, SQLite by default, PostgreSQL in distributed mode.
 
 The schema is created from the SQLModel metadata; SQLite gets the pragmas that make it a sound embedded store
-(WAL, foreign keys).
+(WAL, foreign keys). Tables are created under the database's schema lock (:func:`create_tables`), so that
+several processes starting at once on an empty database create each table exactly once.
 """
 
+from collections.abc import Iterable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy import Engine
+from sqlalchemy import Table
 from sqlalchemy import event
 from sqlalchemy import inspect
 from sqlalchemy import make_url
+from sqlalchemy import text
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.schema import CreateTable
 from sqlmodel import SQLModel
@@ -55,13 +61,37 @@ def connect(url: str) -> Engine:
     return engine
 
 
+SCHEMA_LOCK = 0x766E6569645F6D6B  # "vneid_mk": the advisory lock of PostgreSQL schema changes
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the database's schema lock until it ends: concurrent holders, in any
+    process, run one after the other, and each sees what the previous one created. PostgreSQL: a
+    transaction-scoped advisory lock; SQLite: ``BEGIN IMMEDIATE``, its write lock (waited for up to the
+    driver's busy timeout), whose transaction the DDL joins."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+        elif engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        yield connection
+
+
+def create_tables(engine: Engine, tables: Iterable[Table]) -> None:
+    """Create each of ``tables`` (and its indexes) unless it exists, under the schema lock."""
+    with schema_lock(engine) as connection:
+        for table in tables:
+            table.create(connection, checkfirst=True)
+
+
 def create_schema(engine: Engine, *, indexes: bool = True) -> None:
     """Create every table of the population database that does not exist yet.
 
     Bulk loading passes ``indexes=False`` and calls :func:`create_indexes` once the rows are in: building
     an index over sorted data is many times faster than maintaining it row by row.
     """
-    with engine.begin() as connection:
+    with schema_lock(engine) as connection:
         existing = set(inspect(connection).get_table_names())
         for table in models.population_tables():
             if table.name not in existing:
