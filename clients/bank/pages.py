@@ -1,6 +1,9 @@
 """The bank's pages: eKYC account opening (a level-2 identity at LoA3+, data from ``eid_card`` and
-``phone``, the portrait), the account with its transfers, and transfers, those above the threshold only
-after a fresh LoA3 authentication (``max_age=0``)."""
+``phone``, the portrait), the account with its transfers, and transfers. A transfer above the threshold,
+or one taking the day's total above the daily threshold (:mod:`clients.bank.thresholds`), goes only after
+a fresh LoA3 authentication (``max_age=0``) of the account holder: the request carries their ID token as
+``id_token_hint`` and their PIN as ``login_hint``, and the transfer is refused, with no money moved, if
+another citizen authenticates (the provider's ``login_required``, or another ``sub``)."""
 
 import secrets
 import time
@@ -11,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi import Form
 from fastapi import HTTPException
+from fastapi import Query
 from sqlmodel import Session
 from sqlmodel import col
 from sqlmodel import select
@@ -21,19 +25,33 @@ from starlette.responses import Response
 from clients.bank.models import BankAccount
 from clients.bank.models import Transfer
 from clients.bank.settings import BankSettings
+from clients.bank.thresholds import needs_fresh_authentication
+from clients.bank.thresholds import sent_on_the_day
 from clients.rp.csrf import check_csrf
 from clients.rp.csrf import csrf_field
 from clients.rp.deps import CsrfField
 from clients.rp.deps import DatabaseDep
 from clients.rp.deps import LoginDep
 from clients.rp.deps import RPDep
+from clients.rp.explanations import ERRORS
+from clients.rp.explanations import Gloss
+from clients.rp.explanations import gloss
 from clients.rp.id_tokens import CLOCK_SKEW
 from clients.rp.logins import Login
 from clients.rp.pages import facts
 from clients.rp.pages import render
+from clients.rp.relying_party import ANOTHER_CITIZEN
 
 router = APIRouter()
 PENDING = "bank_pending_transfer"
+EXPIRED = "expired"
+REFUSALS: dict[str, Gloss] = {
+    **ERRORS,
+    EXPIRED: (
+        "Yêu cầu chuyển tiền đã hết hạn; hãy thực hiện lại.",
+        "The transfer request expired; please make it again.",
+    ),
+}
 
 
 def _vnd(amount: int) -> str:
@@ -155,8 +173,11 @@ async def account_page(request: Request, rp: RPDep, login: LoginDep, db: Databas
             ]
         )
         + "<h2>Chuyển tiền / Transfer</h2>"
-        f"<p class='note'>Trên {_vnd(settings.fresh_auth_threshold)}: xác thực lại bằng khuôn mặt (LoA3). "
-        "<span lang='en'>Above it: authenticate again with your face (LoA3).</span></p>"
+        f"<p class='note'>Một lần trên {_vnd(settings.fresh_auth_threshold)}, hoặc tổng trong ngày "
+        f"trên {_vnd(settings.fresh_auth_daily_threshold)}: xác thực lại bằng khuôn mặt (LoA3). "
+        f"<span lang='en'>Above {_vnd(settings.fresh_auth_threshold)} at once, or above "
+        f"{_vnd(settings.fresh_auth_daily_threshold)} in a day: authenticate again with your face "
+        "(LoA3).</span></p>"
         f"<form method='post' action='/transfer'>{csrf_field(request.session)}"
         "<label for='to_account'>Tài khoản nhận / To account</label>"
         "<input id='to_account' name='to_account' pattern='[0-9]{6,20}' required>"
@@ -181,16 +202,20 @@ async def transfer(
     amount: Annotated[int, Form(gt=0, le=10**12)],
     note: Annotated[str, Form(max_length=140)] = "",
 ) -> Response:
-    """Small transfers go at once; above the threshold, the citizen authenticates again first."""
+    """Small transfers go at once; above a threshold (alone, or with the day's earlier transfers), the
+    account holder authenticates again first."""
     check_csrf(request.session, csrf)
     account = _account_of(db, login)
-    if account is None or login is None:
+    if account is None or account.id is None or login is None:
         return RedirectResponse("/", status_code=303)
     settings: BankSettings = request.app.state.settings
-    if amount <= settings.fresh_auth_threshold:
+    sent_today = sent_on_the_day(db, account.id, time.time())
+    if not needs_fresh_authentication(settings, amount, sent_today):
         _execute(db, account, login, to_account, amount, note)
         return RedirectResponse("/account", status_code=303)
     request.session[PENDING] = {
+        "account_id": account.id,
+        "sub": login.sub,
         "to_account": to_account,
         "amount": amount,
         "note": note,
@@ -199,25 +224,57 @@ async def transfer(
     return await rp.authorization_redirect(
         request,
         return_to="/transfer/confirm",
+        errors_to="/transfer/confirm",
         purpose=f"step-up: chuyển {_vnd(amount)} (max_age=0, LoA3)",
         acr_values="LoA3",
         max_age=0,
+        same_citizen=login,
+        login_hint=account.personal_id_number,
     )
 
 
 @router.get("/transfer/confirm")
-def confirm_transfer(request: Request, login: LoginDep, db: DatabaseDep) -> Response:
-    """Back from the fresh authentication: the pending transfer goes if ``auth_time`` is after it."""
+def confirm_transfer(
+    request: Request,
+    login: LoginDep,
+    db: DatabaseDep,
+    error: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
+    """Back from the fresh authentication: the pending transfer goes only if the account holder
+    (the same ``sub``) authenticated at LoA3 after it was asked for; an error drops it."""
     pending: dict[str, Any] | None = request.session.pop(PENDING, None)
+    if error is not None:
+        return _refused(request, error)
     account = _account_of(db, login)
     if pending is None or account is None or login is None:
         return RedirectResponse("/account", status_code=303)
+    if pending.get("sub") != login.sub or pending.get("account_id") != account.id:
+        return _refused(request, ANOTHER_CITIZEN)
+    settings: BankSettings = request.app.state.settings
+    if time.time() - float(pending["requested_at"]) > settings.pending_transfer_ttl:
+        return _refused(request, EXPIRED)
     if login.auth_time < pending["requested_at"] - CLOCK_SKEW or not login.reaches("LoA3", 2):
         raise HTTPException(
             403, "Cần xác thực lại mức LoA3 / a fresh LoA3 authentication is required."
         )
     _execute(db, account, login, pending["to_account"], int(pending["amount"]), pending["note"])
     return RedirectResponse("/account", status_code=303)
+
+
+def _refused(request: Request, error: str) -> Response:
+    """The transfer did not go: why, in plain words, then the code."""
+    vi, en = gloss(REFUSALS, error)
+    if not vi:
+        vi, en = "Chưa xác thực lại được.", "The fresh authentication did not succeed."
+    body = (
+        "<h1>Giao dịch bị từ chối / Transfer refused</h1>"
+        f"<p role='alert'>{escape(vi)} <span lang='en'>{escape(en)}</span></p>"
+        "<p>Không có khoản tiền nào được chuyển. <span lang='en'>No money was moved.</span></p>"
+        f"<p>error: <code>{escape(error)}</code></p>"
+        "<p><a href='/account'>Về tài khoản / Back to your account</a> · "
+        "<a href='/inspector'>Xem từng bước / See each step</a></p>"
+    )
+    return render(request, "Giao dịch bị từ chối / Transfer refused", body, 403)
 
 
 def _execute(

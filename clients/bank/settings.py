@@ -27,4 +27,11 @@ class BankSettings(RPSettings):
     """What a new sandbox account holds (VND)."""
 
     fresh_auth_threshold: int = 10_000_000
-    """Transfers above this (VND) need a fresh LoA3 authentication (Decision 2345/QĐ-NHNN)."""
+    """A transfer above this (VND) needs a fresh LoA3 authentication (Decision 2345/QĐ-NHNN)."""
+
+    fresh_auth_daily_threshold: int = 20_000_000
+    """A transfer that takes the account's total of the day (Vietnamese calendar day) above this (VND)
+    needs a fresh LoA3 authentication too (Decision 2345/QĐ-NHNN)."""
+
+    pending_transfer_ttl: int = 600
+    """Seconds a transfer waits for its fresh authentication before it is dropped."""

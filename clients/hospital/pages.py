@@ -1,5 +1,11 @@
 """The kiosk's pages: start, the patient's BHYT card and registered facility (from ``health_insurance``),
-and the check-in ticket."""
+and the check-in ticket.
+
+A patient who unticked ``health_insurance`` at consent (the token response's ``scope`` lacks it) is told
+they chose not to share the card, and offered to share it: a new authorization request for it with
+``prompt=consent``. Printing the ticket ends the patient's visit at the kiosk: the local login and, by
+RP-initiated logout (``id_token_hint``, the registered ``post_logout_redirect_uri``), the patient's
+VNeID session, so the next patient starts clean; the ticket is shown once, after the logout."""
 
 from html import escape
 from typing import Annotated
@@ -14,6 +20,7 @@ from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
 from clients.hospital.models import CheckIn
+from clients.hospital.settings import HospitalSettings
 from clients.rp.csrf import check_csrf
 from clients.rp.csrf import csrf_field
 from clients.rp.deps import CsrfField
@@ -24,6 +31,8 @@ from clients.rp.pages import facts
 from clients.rp.pages import render
 
 router = APIRouter()
+BHYT_SCOPE = "health_insurance"
+PRINTED = "hospital_printed_ticket"
 DEPARTMENTS = {
     "noi": "Khoa Nội / Internal medicine",
     "nhi": "Khoa Nhi / Paediatrics",
@@ -48,14 +57,9 @@ async def checkin_form(request: Request, rp: RPDep, login: LoginDep) -> Response
         return await rp.authorization_redirect(request, return_to="/checkin", purpose="check-in")
     card: dict[str, Any] = login.claim("health_insurance") or {}
     options = "".join(f"<option value='{k}'>{escape(v)}</option>" for k, v in DEPARTMENTS.items())
-    missing = (
-        ""
-        if card
-        else "<p role='alert'>Không có thẻ BHYT / no BHYT card: khám dịch vụ / self-paying visit.</p>"
-    )
     body = (
         "<h1>Thẻ bảo hiểm y tế / Health-insurance card</h1>"
-        + missing
+        + _card_notice(bool(card), BHYT_SCOPE in rp.granted_scopes(request))
         + facts(
             [
                 ("Họ và tên / Name", login.claim("name")),
@@ -71,19 +75,57 @@ async def checkin_form(request: Request, rp: RPDep, login: LoginDep) -> Response
         + f"<form method='post' action='/checkin'>{csrf_field(request.session)}"
         f"<label for='department'>Khoa khám / Department</label>"
         f"<select id='department' name='department'>{options}</select>"
-        "<p><button type='submit'>Lấy số thứ tự / Get my number</button></p></form>"
+        "<p><button type='submit'>In số thứ tự / Print my number</button></p></form>"
+        "<p class='note'>Sau khi in phiếu, ki-ốt đăng xuất bạn khỏi ki-ốt và khỏi VNeID. "
+        "<span lang='en'>Once the ticket is printed, the kiosk logs you out of the kiosk and of "
+        "VNeID.</span></p>"
     )
     return render(request, "Thẻ BHYT", body)
 
 
+def _card_notice(has_card: bool, shared: bool) -> str:
+    """Why no card is shown: the patient did not share it (with an offer to share it), or has none."""
+    if has_card:
+        return ""
+    if not shared:
+        return (
+            "<p role='alert'>Bạn đã chọn không chia sẻ thẻ BHYT: lượt khám này là khám dịch vụ. "
+            "<span lang='en'>You chose not to share your BHYT card: this visit is self-paying."
+            "</span></p><p><a href='/checkin/share-card'>Chia sẻ thẻ BHYT / Share my BHYT card</a>"
+            "</p>"
+        )
+    return "<p role='alert'>Không có thẻ BHYT / no BHYT card: khám dịch vụ / self-paying visit.</p>"
+
+
+@router.get("/checkin/share-card")
+async def share_card(request: Request, rp: RPDep, login: LoginDep) -> Response:
+    """Ask the patient again for the BHYT card: the consent page is shown (``prompt=consent``) with
+    ``health_insurance`` among the scopes, for the same patient only."""
+    if login is None:
+        return RedirectResponse("/checkin", status_code=303)
+    settings: HospitalSettings = request.app.state.settings
+    scope = " ".join(dict.fromkeys([*settings.scope.split(), BHYT_SCOPE]))
+    return await rp.authorization_redirect(
+        request,
+        return_to="/checkin",
+        purpose="share BHYT card (prompt=consent)",
+        scope=scope,
+        prompt="consent",
+        same_citizen=login,
+    )
+
+
 @router.post("/checkin")
-def checkin(
+async def checkin(
     request: Request,
+    rp: RPDep,
     login: LoginDep,
     db: DatabaseDep,
     csrf: CsrfField,
     department: Annotated[Department, Form()],
 ) -> Response:
+    """The ticket is issued (printed), then the patient is logged out here and at VNeID; the ticket
+    page follows the logout."""
     check_csrf(request.session, csrf)
     if login is None or not login.reaches("LoA3", account_level=2):
         return RedirectResponse("/checkin", status_code=303)
@@ -98,23 +140,32 @@ def checkin(
     )
     db.add(ticket)
     db.commit()
-    return RedirectResponse(f"/ticket/{ticket.id}", status_code=303)
+    request.session[PRINTED] = ticket.id
+    return await rp.logout_redirect(request, then="/ticket")
 
 
-@router.get("/ticket/{ticket_id}")
-def ticket_page(request: Request, ticket_id: int, login: LoginDep, db: DatabaseDep) -> Response:
-    ticket = db.get(CheckIn, ticket_id)
-    if ticket is None or login is None or ticket.sub != login.sub:
-        return render(request, "Không tìm thấy", "<h1>Không tìm thấy / Not found</h1>", 404)
+@router.get("/ticket")
+def ticket_page(request: Request, db: DatabaseDep) -> Response:
+    """The ticket just printed, shown once (the next patient at the kiosk does not see it)."""
+    ticket_id = request.session.pop(PRINTED, None)
+    ticket = db.get(CheckIn, ticket_id) if isinstance(ticket_id, int) else None
+    if ticket is None:
+        return RedirectResponse("/", status_code=303)
     same_day = db.exec(select(CheckIn).where(CheckIn.department == ticket.department)).all()
     number = [t.id for t in same_day].index(ticket.id) + 1
-    body = f"<h1>Số thứ tự / Your number: <span id='queue-number'>{number:03d}</span></h1>" + facts(
-        [
-            ("Người bệnh / Patient", ticket.patient),
-            ("Khoa / Department", DEPARTMENTS.get(ticket.department, ticket.department)),
-            ("Thẻ BHYT / Card", ticket.card_number),
-            ("Nơi đăng ký KCB ban đầu / Registered facility", ticket.registered_facility),
-            ("Mức hưởng / Benefit level", ticket.benefit_level),
-        ]
+    body = (
+        f"<h1>Số thứ tự / Your number: <span id='queue-number'>{number:03d}</span></h1>"
+        + facts(
+            [
+                ("Người bệnh / Patient", ticket.patient),
+                ("Khoa / Department", DEPARTMENTS.get(ticket.department, ticket.department)),
+                ("Thẻ BHYT / Card", ticket.card_number),
+                ("Nơi đăng ký KCB ban đầu / Registered facility", ticket.registered_facility),
+                ("Mức hưởng / Benefit level", ticket.benefit_level),
+            ]
+        )
+        + "<p class='note'>Bạn đã được đăng xuất khỏi ki-ốt và khỏi VNeID. <span lang='en'>You are "
+        "logged out of the kiosk and of VNeID.</span></p>"
+        "<p><a href='/'>Người bệnh tiếp theo / Next patient</a></p>"
     )
     return render(request, "Số thứ tự", body)

@@ -43,6 +43,18 @@ PARAMETERS: dict[str, Gloss] = {
     ),
     "prompt": ("Yêu cầu hiển thị (login, consent, none).", "What to show (login, consent, none)."),
     "ui_locales": ("Ngôn ngữ giao diện mong muốn.", "Preferred page language."),
+    "id_token_hint": (
+        "ID token trước đó của công dân: chỉ chính công dân này được xác thực lại.",
+        "The citizen's earlier ID token: only this citizen may authenticate again.",
+    ),
+    "login_hint": (
+        "Gợi ý tài khoản đăng nhập (số định danh điền sẵn).",
+        "A hint of the account to log in (the PIN filled in).",
+    ),
+    "post_logout_redirect_uri": (
+        "Địa chỉ đã đăng ký để VNeID trả trình duyệt về sau khi đăng xuất.",
+        "The registered address VNeID sends the browser back to after logout.",
+    ),
     "code": (
         "Mã ủy quyền dùng một lần, sống tối đa 60 giây.",
         "The one-time authorization code, valid at most 60 seconds.",
@@ -95,6 +107,10 @@ ERRORS: dict[str, Gloss] = {
         "The account cannot reach the level the service requires (e.g. a level-2 account).",
     ),
     "login_required": ("Cần đăng nhập.", "A login is required."),
+    "another_citizen": (
+        "Người vừa xác thực tại VNeID không phải là công dân đang đăng nhập ứng dụng.",
+        "The citizen who just authenticated at VNeID is not the one signed in to this app.",
+    ),
     "consent_required": ("Cần sự đồng ý của công dân.", "The citizen's consent is required."),
     "invalid_request": ("Yêu cầu không hợp lệ.", "The request was invalid."),
     "temporarily_unavailable": (

@@ -2,9 +2,11 @@
 rendered as a page (``/inspector``) a workshop can project, in Vietnamese and English.
 
 Steps: the authorization request (OAuth 2.0 RFC 6749 §4.1.1, OpenID Connect Core §3.1.2.1) with each
-parameter explained; the callback (§4.1.2, RFC 9207 ``iss``); the token response (§4.1.4) with tokens
-shortened; the ID token (Core §2, §3.1.3.7): its JWE header when encrypted, its JWS header, claims and the
-result of the signature check; userinfo (Core §5.3); logout steps. Only the last few flows are kept.
+parameter explained; the callback (§4.1.2, RFC 9207 ``iss``); the token response (§4.1.4); the ID token
+(Core §2, §3.1.3.7): its JWE header when encrypted, its JWS header, claims and the result of the
+signature check; userinfo (Core §5.3); logout steps. Tokens (codes, access, refresh and ID tokens, an
+``id_token_hint``) are shortened once, when a step is recorded, to their ends and their true length.
+Only the last few flows are kept.
 """
 
 import json
@@ -43,6 +45,8 @@ def shorten(value: str) -> str:
 
 
 def shortened(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with its tokens shortened: done once, when a step is recorded (shortening a shortened
+    token would show the length of the shortened text)."""
     return {
         k: shorten(v) if k in TOKEN_NAMES and isinstance(v, str) else v for k, v in data.items()
     }
@@ -54,7 +58,7 @@ def start_flow(session: dict[str, Any], state: str, purpose: str, url: str) -> N
     flows.append({"state": state, "purpose": purpose, "started_at": time.time(), "steps": []})
     del flows[:-KEEP_FLOWS]
     endpoint = url.split("?", 1)[0]
-    params = dict(parse_qsl(urlsplit(url).query))
+    params = shortened(dict(parse_qsl(urlsplit(url).query)))  # an id_token_hint is a token too
     record(session, state, "authorization_request", {"endpoint": endpoint, "parameters": params})
 
 
@@ -150,14 +154,14 @@ def _callback(data: dict[str, Any]) -> str:
     if error:
         vi, en = gloss(ERRORS, error)
         explained = f"<p role='alert'>{escape(vi)} <span lang='en'>{escape(en)}</span></p>"
-    return explained + _table(shortened(params), PARAMETERS)
+    return explained + _table(params, PARAMETERS)
 
 
 def _token_response(data: dict[str, Any]) -> str:
     return (
         f"<p>POST <code>{escape(str(data['endpoint']))}</code> · "
         f"client authentication: <code>{escape(str(data['auth_method']))}</code></p>"
-        f"{_table(shortened(data['response']), TOKEN_FIELDS)}"
+        f"{_table(data['response'], TOKEN_FIELDS)}"
     )
 
 

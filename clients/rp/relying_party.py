@@ -8,13 +8,21 @@
 - Client authentication per registration: ``client_secret_basic``, ``private_key_jwt`` (RFC 7523, the app's
   own key, Authlib's :class:`PrivateKeyJWT`) or ``none`` (public client, PKCE only).
 - Encrypted ID tokens are decrypted with the app's key before validation (:mod:`clients.rp.id_tokens`).
-- Step-up: asking again with stronger ``acr_values`` and/or ``max_age`` (Core §3.1.2.1), same flow.
-- RP-Initiated Logout 1.0 (``id_token_hint``, ``post_logout_redirect_uri``, ``state``) and Back-Channel
-  Logout 1.0 (:mod:`clients.rp.backchannel`).
+- Step-up: asking again with stronger ``acr_values`` and/or ``max_age`` (Core §3.1.2.1), same flow. A
+  re-authentication of the same citizen sends the signed-in citizen's ID token as ``id_token_hint`` (and
+  may send ``login_hint``): the provider answers ``login_required`` if another citizen logs in
+  (Core §3.1.2.2), and the app refuses an ID token whose ``sub`` is not the one it asked for, before
+  anything changes.
+- The scopes the citizen granted are the token response's ``scope`` (RFC 6749 §5.1; the scopes asked for
+  when it is absent): a citizen may untick a scope at consent.
+- RP-Initiated Logout 1.0 (``id_token_hint``, ``post_logout_redirect_uri``, ``state``; the app may name
+  a local page to go on to once the provider sends the browser back) and Back-Channel Logout 1.0
+  (:mod:`clients.rp.backchannel`).
 
 Every step is written to the flow inspector (:mod:`clients.rp.inspector`).
 """
 
+import secrets
 import time
 from typing import Any
 
@@ -37,7 +45,14 @@ from clients.rp.sessions import SESSION_ID_SCOPE_KEY
 from clients.rp.settings import RPSettings
 
 FLOWS_KEY = "rp_flows"
+GRANTED_SCOPE_KEY = "rp_granted_scope"
+AFTER_LOGOUT_KEY = "rp_after_logout"
 KEEP_PENDING = 5
+ANOTHER_CITIZEN = "another_citizen"
+"""The error of a re-authentication in which another citizen than the one asked for logged in."""
+_ANOTHER = (
+    "Another citizen authenticated than the one signed in to this app: refused, nothing changed."
+)
 
 
 class LoginError(Exception):
@@ -48,6 +63,8 @@ class LoginError(Exception):
         self.error = error
         self.description = description
         self.status_code = status_code
+        self.return_to: str | None = None
+        """The app's own page for this flow's errors (``errors_to``), if it named one."""
 
 
 class RelyingParty:
@@ -112,14 +129,29 @@ class RelyingParty:
         scope: str | None = None,
         acr_values: str | None = None,
         max_age: int | None = None,
+        prompt: str | None = None,
+        same_citizen: Login | None = None,
+        login_hint: str | None = None,
+        errors_to: str | None = None,
     ) -> RedirectResponse:
         """Send the browser to the authorization endpoint (a sign-in, or a step-up with a stronger
-        ``acr_values`` and/or ``max_age``); after the callback it comes back to ``return_to``."""
+        ``acr_values`` and/or ``max_age``); after the callback it comes back to ``return_to``.
+
+        ``same_citizen``: only that citizen may authenticate (their ID token goes as
+        ``id_token_hint``; another ``sub`` is refused). ``errors_to``: a local page the callback sends
+        its errors to (as ``?error=<code>``) instead of the shared error page."""
         await self.metadata()
         acr_values = acr_values or self.settings.acr_values
-        params: dict[str, Any] = {"scope": scope or self.settings.scope, "acr_values": acr_values}
+        scope = scope or self.settings.scope
+        params: dict[str, Any] = {"scope": scope, "acr_values": acr_values}
         if max_age is not None:
             params["max_age"] = max_age
+        if prompt is not None:
+            params["prompt"] = prompt
+        if same_citizen is not None:
+            params["id_token_hint"] = same_citizen.id_token
+        if login_hint:
+            params["login_hint"] = login_hint
         created = await self.client.create_authorization_url(self.settings.redirect_uri, **params)
         await self.client.save_authorize_data(
             request, redirect_uri=self.settings.redirect_uri, **created
@@ -128,8 +160,11 @@ class RelyingParty:
         flows: dict[str, Any] = request.session.setdefault(FLOWS_KEY, {})
         flows[state] = {
             "return_to": _local_path(return_to),
+            "errors_to": _local_path(errors_to) if errors_to else None,
+            "scope": scope,
             "acr_values": acr_values,
             "max_age": max_age,
+            "sub": same_citizen.sub if same_citizen is not None else None,
             "started_at": time.time(),
         }
         for old in list(flows)[:-KEEP_PENDING]:
@@ -139,7 +174,8 @@ class RelyingParty:
 
     async def complete(self, request: Request) -> str:
         """Handle the callback: redeem the code, validate the ID token, fetch userinfo, sign the
-        citizen in; the local path to go back to. Raises :class:`LoginError`."""
+        citizen in; the local path to go back to. Raises :class:`LoginError` (with the flow's
+        ``errors_to`` as its ``return_to``)."""
         params = dict(request.query_params)
         state = params.get("state", "")
         flow = request.session.get(FLOWS_KEY, {}).pop(state, None) if state else None
@@ -149,7 +185,27 @@ class RelyingParty:
         await self.client.framework.clear_state_data(request.session, state)
         callback = {"parameters": inspector.shortened(params)}
         inspector.record(request.session, state, "callback", callback)
+        try:
+            await self._sign_in(request, state, params, state_data, flow)
+        except LoginError as error:
+            error.return_to = flow.get("errors_to")
+            raise
+        return str(flow["return_to"])
+
+    async def _sign_in(
+        self,
+        request: Request,
+        state: str,
+        params: dict[str, str],
+        state_data: dict[str, Any],
+        flow: dict[str, Any],
+    ) -> None:
+        expected_sub = flow.get("sub")
         if "error" in params:
+            if expected_sub is not None and params["error"] == "login_required":
+                # Core §3.1.2.2: the provider's answer when another citizen than id_token_hint's
+                # logged in.
+                raise LoginError(ANOTHER_CITIZEN, f"VNeID: login_required. {_ANOTHER}", 403)
             raise LoginError(params["error"], params.get("error_description", ""))
         metadata = await self.metadata()
         if params.get("iss", metadata["issuer"]) != metadata["issuer"]:  # RFC 9207 §2.4
@@ -159,6 +215,9 @@ class RelyingParty:
         token = await self._redeem(request, state, params["code"], state_data)
         signed = await self._signed_id_token(request, state, token)
         claims = await self._validated_claims(token, signed, state_data, flow)
+        if expected_sub is not None and claims["sub"] != expected_sub:
+            # Whatever the provider did, the signed-in citizen stays who they were.
+            raise LoginError(ANOTHER_CITIZEN, f"The ID token's sub differs. {_ANOTHER}", 403)
         try:
             userinfo = dict(await self.client.userinfo(token=token))
         except httpx.HTTPError as exc:
@@ -179,7 +238,13 @@ class RelyingParty:
                 userinfo=userinfo,
             )
         )
-        return str(flow["return_to"])
+        granted = token.get("scope")
+        request.session[GRANTED_SCOPE_KEY] = str(granted) if granted else str(flow["scope"])
+
+    def granted_scopes(self, request: Request) -> frozenset[str]:
+        """The scopes the signed-in citizen granted at their last sign-in or step-up."""
+        granted = request.session.get(GRANTED_SCOPE_KEY)
+        return frozenset(str(granted or self.settings.scope).split())
 
     async def _redeem(
         self, request: Request, state: str, code: str, state_data: dict[str, Any]
@@ -253,28 +318,41 @@ class RelyingParty:
             raise LoginError("insufficient_authentication", str(exc), 403) from None
         return claims
 
-    async def logout_redirect(self, request: Request) -> RedirectResponse:
-        """End the local login and send the browser to the provider's ``end_session_endpoint``."""
+    async def logout_redirect(self, request: Request, then: str | None = None) -> RedirectResponse:
+        """End the local login and send the browser to the provider's ``end_session_endpoint``; once
+        the provider sends it back to ``/logged-out``, it goes on to the local page ``then`` (if
+        given)."""
         login = self.current(request)
         self.logins.end(request.scope[SESSION_ID_SCOPE_KEY])
+        request.session.pop(GRANTED_SCOPE_KEY, None)
         await self.metadata()
         if login is None:
-            return RedirectResponse("/", status_code=303)
+            return RedirectResponse(_local_path(then or "/"), status_code=303)
+        state = secrets.token_urlsafe(20)
         response: RedirectResponse = await self.client.logout_redirect(
             request,
             post_logout_redirect_uri=self.settings.post_logout_redirect_uri,
             id_token_hint=login.id_token,
             client_id=self.settings.client_id,
+            state=state,
         )
+        if then is not None:
+            after: dict[str, str] = request.session.setdefault(AFTER_LOGOUT_KEY, {})
+            after[state] = _local_path(then)
+            for old in list(after)[:-KEEP_PENDING]:
+                del after[old]
         inspector.record_logout(request.session, str(response.headers["location"]))
         return response
 
-    async def finish_logout(self, request: Request) -> None:
-        """The provider came back after logout: the ``state`` must be one we sent."""
+    async def finish_logout(self, request: Request) -> str | None:
+        """The provider came back after logout: the ``state`` must be one we sent. The local page to
+        go on to, if the logout named one."""
         try:
             await self.client.validate_logout_response(request)
         except OAuthError as exc:
             raise LoginError("invalid_state", exc.description or "Invalid 'state'.") from None
+        after: dict[str, str] = request.session.get(AFTER_LOGOUT_KEY, {})
+        return after.pop(request.query_params.get("state", ""), None)
 
     async def backchannel_logout(self, logout_token: str) -> int:
         """Validate a logout token and end the logins it names; how many ended."""

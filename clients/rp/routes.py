@@ -4,6 +4,7 @@
 
 from typing import Annotated
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter
 from fastapi import Form
@@ -35,6 +36,10 @@ async def callback(request: Request, rp: RPDep) -> Response:
     try:
         return_to = await rp.complete(request)
     except LoginError as error:
+        if error.return_to is not None:  # the flow's own page explains (e.g. a refused transfer)
+            separator = "&" if "?" in error.return_to else "?"
+            query = urlencode({"error": error.error})
+            return RedirectResponse(f"{error.return_to}{separator}{query}", status_code=303)
         body = error_body(error.error, error.description)
         return render(request, "Lỗi / Error", body, error.status_code)
     return RedirectResponse(return_to, status_code=303)
@@ -49,9 +54,11 @@ async def logout(request: Request, rp: RPDep, csrf: CsrfField) -> Response:
 @router.get("/logged-out")
 async def logged_out(request: Request, rp: RPDep) -> Response:
     try:
-        await rp.finish_logout(request)
+        then = await rp.finish_logout(request)
     except LoginError as error:
         return render(request, "Lỗi / Error", error_body(error.error, error.description), 400)
+    if then is not None:
+        return RedirectResponse(then, status_code=303)
     body = (
         "<h1>Đã đăng xuất / Logged out</h1><p>Bạn đã đăng xuất khỏi ứng dụng và khỏi VNeID. "
         "<span lang='en'>You are logged out of this app and of VNeID.</span></p>"

@@ -1,7 +1,8 @@
 """The HTML of the factors after the password, and of the pages that end a login without a code.
 
 One-time code (field ``otp``, ``autocomplete="one-time-code"``), passcode (field ``passcode``), face
-match (a submit named ``face``: ``match`` / ``no_match``), the "unmet requirements" explanation (a
+match (a submit named ``face``: ``match`` / ``no_match``, beside the citizen's synthetic portrait: the
+very drawing relying parties receive as ``picture``, :mod:`idp.oidc.portraits`), the "unmet requirements" explanation (a
 level-1 account asked for level 2: register level 2 at the police), and the refusal page (locked
 account, deceased citizen). Vietnamese first, English on request; plain forms, each with the hidden
 ``csrf`` token; every value escaped.
@@ -11,7 +12,6 @@ from html import escape
 
 from idp.login.pages import language_switch
 from idp.login.pages import layout
-from idp.login.portrait import portrait_svg
 
 TEXTS: dict[str, dict[str, str]] = {
     "vi": {
@@ -27,6 +27,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "face_title": "Xác thực khuôn mặt",
         "face_intro": "Mô phỏng: đây là ảnh chân dung giả lập của công dân. Người kiểm thử chọn kết "
         "quả so khớp khuôn mặt.",
+        "portrait": "Ảnh chân dung giả lập của công dân",
         "match": "Khớp",
         "no_match": "Không khớp",
         "confirm": "Xác nhận",
@@ -61,6 +62,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "face_title": "Face verification",
         "face_intro": "Simulation: this is the citizen's synthetic portrait. The tester chooses the "
         "result of the face match.",
+        "portrait": "The citizen's synthetic portrait",
         "match": "Match",
         "no_match": "No match",
         "confirm": "Confirm",
@@ -143,9 +145,13 @@ def passcode_page(base: str, csrf: str, error: str | None, lang: str, display: s
 
 
 def face_page(
-    base: str, csrf: str, pin: str, error: str | None, lang: str, display: str = "page"
+    base: str, csrf: str, portrait: str, error: str | None, lang: str, display: str = "page"
 ) -> str:
+    """The face match, beside the citizen's portrait (its path on the provider)."""
     text = TEXTS[lang]
+    image = (
+        f'<img src="{escape(portrait)}" width="200" height="260" alt="{escape(text["portrait"])}">'
+    )
     buttons = (
         f'<button type="submit" name="face" value="match">{text["match"]}</button>'
         f'<button type="submit" name="face" value="no_match" class="secondary">'
@@ -154,7 +160,7 @@ def face_page(
     return layout(
         text["face_title"],
         f"<h1>{text['face_title']}</h1>{_alert(error)}<p>{text['face_intro']}</p>"
-        f"<figure>{portrait_svg(pin)}</figure>{_form(f'{base}/face', csrf, buttons)}"
+        f"<figure>{image}</figure>{_form(f'{base}/face', csrf, buttons)}"
         f"{_cancel(base, csrf, text)}{language_switch(base, lang)}",
         lang,
         display,

@@ -28,6 +28,7 @@ from idp.login.sms_inbox import e164
 from idp.oidc.accounts import find_record
 from idp.oidc.assurance import PASSCODE
 from idp.oidc.assurance import SMS_OTP
+from idp.oidc.portraits import portrait_path
 from idp.oidc.server import AuthorizationServer
 
 TOO_MANY = "Quá nhiều lần thử, vui lòng thử lại sau. / Too many attempts, try again later."
@@ -108,7 +109,8 @@ def factor_page(
         return HTMLResponse(otp_page(base, csrf, phone, error, **view), status)
     if step.kind == PASSCODE:
         return HTMLResponse(passcode_page(base, csrf, error, **view), status)
-    return HTMLResponse(face_page(base, csrf, session.pin, error, **view), status)
+    portrait = portrait_path(session.pin, server.settings.subject_secret.get_secret_value())
+    return HTMLResponse(face_page(base, csrf, portrait, error, **view), status)
 
 
 def phone_of(server: AuthorizationServer, pin: str) -> str | None:

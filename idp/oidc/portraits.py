@@ -3,6 +3,9 @@
 The ``picture`` claim (OpenID Connect Core §5.1) is the URL ``{issuer}/portraits/{id}.svg``, where ``id`` is
 an HMAC of the PIN under the subject secret: opaque, stable, and never the PIN. The drawing is a function of
 that id alone, so serving it needs no lookup and reveals nothing; any well-formed id draws some face.
+
+This is the one portrait generator: the face-match page shows the citizen's drawing from
+:func:`portrait_path`, so the citizen sees at the face match exactly the picture relying parties receive.
 """
 
 import base64
@@ -27,8 +30,13 @@ def portrait_id(pin: str, secret: str) -> str:
     return base64.urlsafe_b64encode(digest[:18]).decode("ascii")
 
 
+def portrait_path(pin: str, secret: str) -> str:
+    """The path of a citizen's portrait on the provider."""
+    return f"/portraits/{portrait_id(pin, secret)}.svg"
+
+
 def portrait_url(issuer: str, pin: str, secret: str) -> str:
-    return f"{issuer}/portraits/{portrait_id(pin, secret)}.svg"
+    return f"{issuer}{portrait_path(pin, secret)}"
 
 
 def portrait_svg(identifier: str) -> str:

@@ -170,11 +170,15 @@ class Browser:
         return self.walk(self.http.post(url, data=data), **walk)  # type: ignore[arg-type]
 
     def walk(
-        self, response: httpx.Response, pin: str = PIN, decision: str = "approve"
+        self,
+        response: httpx.Response,
+        pin: str = PIN,
+        decision: str = "approve",
+        untick: tuple[str, ...] = (),
     ) -> httpx.Response:
         """Follow redirects and answer every provider page (password, SMS code from the inbox,
-        passcode, face match, consent with ``decision``, the ending page's Continue) until a page
-        that is not the provider's is reached."""
+        passcode, face match, consent with ``decision`` and the scopes of ``untick`` unticked, the
+        ending page's Continue) until a page that is not the provider's is reached."""
         for _ in range(40):
             self.visited.append(str(response.url))
             if response.is_redirect:
@@ -198,7 +202,7 @@ class Browser:
             elif 'name="face"' in html:
                 response = self.http.post(f"{base}/face", data={**data, "face": "match"})
             elif 'name="decision"' in html:
-                form = consent_form(html, decision=decision)
+                form = consent_form(html, decision=decision, untick=untick)
                 response = self.http.post(f"{base}/consent", data=form)
             elif f'action="{path}/continue"' in html:
                 response = self.http.post(f"{base}/continue", data=data)

@@ -1,9 +1,11 @@
 """The bank end to end: eKYC at LoA3 with private_key_jwt and an encrypted ID token, the account, small
-and large transfers (a fresh LoA3 authentication above 10,000,000 VND), a level-1 citizen refused."""
+and large transfers (a fresh LoA3 authentication of the account holder above 10,000,000 VND, or above
+20,000,000 VND in a day), another citizen's re-authentication refused, a level-1 citizen refused."""
 
 import re
 import sqlite3
 
+import httpx
 import pytest
 
 from tests.clients.conftest import Browser
@@ -11,6 +13,8 @@ from tests.clients.conftest import Stack
 from tests.clients.conftest import steps_of
 from tests.oidc.conftest import LEVEL1_PIN
 from tests.oidc.conftest import PIN
+
+SPOUSE_PIN = "031190999002"  # another level-2 citizen (the persona's wife)
 
 
 @pytest.fixture(autouse=True)
@@ -21,15 +25,39 @@ def no_accounts(stack: Stack) -> None:
         db.execute("DELETE FROM bank_account")
 
 
-def _open_account(stack: Stack, browser: Browser) -> str:
+def _open_account(stack: Stack, browser: Browser, pin: str = PIN) -> str:
     bank = stack.urls["bank"]
-    form = browser.get(f"{bank}/open")
+    form = browser.get(f"{bank}/open", pin=pin)
     assert form.status_code == 200, form.text
-    assert PIN in form.text
-    assert "+849" in form.text
+    assert pin in form.text
+    assert "+84" in form.text
     opened = browser.post(f"{bank}/open", {"csrf": browser.csrf("bank"), "terms": "accept"})
     assert str(opened.url) == f"{bank}/account"
     return opened.text
+
+
+def _balances(stack: Stack) -> dict[str, int]:
+    """Each account holder's PIN and balance."""
+    with sqlite3.connect(stack.tmp / "bank.sqlite3") as db:
+        rows = db.execute("SELECT personal_id_number, balance FROM bank_account").fetchall()
+    return {str(pin): int(balance) for pin, balance in rows}
+
+
+def _transfer_count(stack: Stack) -> int:
+    with sqlite3.connect(stack.tmp / "bank.sqlite3") as db:
+        count: int = db.execute("SELECT count(*) FROM bank_transfer").fetchone()[0]
+    return count
+
+
+def _send(
+    browser: Browser, stack: Stack, amount: int, pin: str = PIN
+) -> tuple[httpx.Response, list[str]]:
+    """A transfer of ``amount`` VND (a fresh authentication answered by citizen ``pin``): the final
+    response and the URLs walked."""
+    before = len(browser.visited)
+    data = {"csrf": browser.csrf("bank"), "to_account": "123456789", "amount": str(amount)}
+    final = browser.post(f"{stack.urls['bank']}/transfer", data, pin=pin)
+    return final, browser.visited[before:]
 
 
 def test_ekyc_opens_an_account(stack: Stack, browser: Browser) -> None:
@@ -84,3 +112,98 @@ def test_level1_citizen_is_refused_clearly(stack: Stack, browser: Browser) -> No
     assert page.status_code == 400
     assert "unmet_authentication_requirements" in page.text
     assert "mức 2" in page.text
+
+
+def _two_account_holders(stack: Stack, browser: Browser) -> None:
+    """The persona's wife opens an account (in her own browser), then the persona in ``browser``."""
+    spouse = Browser(stack)
+    try:
+        _open_account(stack, spouse, pin=SPOUSE_PIN)
+    finally:
+        spouse.close()
+    _open_account(stack, browser)
+    assert _balances(stack) == {PIN: 50_000_000, SPOUSE_PIN: 50_000_000}
+
+
+def _assert_refused_without_moving_money(stack: Stack, page: httpx.Response) -> None:
+    assert str(page.url).startswith(f"{stack.urls['bank']}/transfer/confirm"), page.url
+    assert page.status_code == 403
+    assert "Giao dịch bị từ chối" in page.text
+    assert "không phải là công dân đang đăng nhập" in page.text
+    assert "No money was moved" in page.text
+    assert "another_citizen" in page.text
+    assert _balances(stack) == {PIN: 50_000_000, SPOUSE_PIN: 50_000_000}
+    assert _transfer_count(stack) == 0
+
+
+def _assert_nobody_signed_in(stack: Stack, browser: Browser) -> None:
+    """The wife was never signed in to the bank; the persona's login ended when she logged in to VNeID
+    on his browser (the provider's back-channel logout of his session)."""
+    page = browser.get(f"{stack.urls['bank']}/account")
+    assert str(page.url) == f"{stack.urls['bank']}/"
+    assert "action='/logout'" not in page.text
+
+
+def test_reauthentication_asks_for_the_account_holder(stack: Stack, browser: Browser) -> None:
+    _open_account(stack, browser)
+    _send(browser, stack, 15_000_000)
+    params = browser.inspector("bank")[-1]["steps"][0]["data"]["parameters"]  # type: ignore[index]
+    assert params["login_hint"] == PIN
+    assert "ký tự / chars" in params["id_token_hint"]  # the signed-in citizen's ID token, shortened
+    assert params["max_age"] == "0"
+
+
+def test_another_citizen_cannot_reauthenticate_a_transfer(stack: Stack, browser: Browser) -> None:
+    """The provider answers ``login_required`` (the hint names the persona, his wife logs in): the
+    bank refuses clearly and moves nothing."""
+    _two_account_holders(stack, browser)
+    refused, walked = _send(browser, stack, 15_000_000, pin=SPOUSE_PIN)
+    assert any("error=login_required" in url for url in walked)
+    _assert_refused_without_moving_money(stack, refused)
+    _assert_nobody_signed_in(stack, browser)
+
+
+def test_another_sub_is_refused_even_if_the_provider_lets_it_through(
+    stack: Stack, browser: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A provider that ignored ``id_token_hint`` would issue the wife's ID token: the bank compares
+    its ``sub`` with the account holder's and refuses before anything changes."""
+    _two_account_holders(stack, browser)
+    monkeypatch.setattr("idp.oidc.authorization._hints_another", lambda *args: False)
+    refused, walked = _send(browser, stack, 15_000_000, pin=SPOUSE_PIN)
+    assert any("/callback?code=" in url for url in walked)  # the provider did issue a code
+    _assert_refused_without_moving_money(stack, refused)
+    flow = browser.inspector("bank")[-1]
+    assert steps_of(flow) == ["authorization_request", "callback", "token_response", "id_token"]
+    _assert_nobody_signed_in(stack, browser)
+
+
+def test_a_pending_transfer_is_only_the_account_holders(stack: Stack, browser: Browser) -> None:
+    """The persona asks for a large transfer, leaves the kiosk without authenticating and logs out;
+    his wife signs in on the same browser: the pending transfer is not hers to confirm."""
+    bank = stack.urls["bank"]
+    _open_account(stack, browser)
+    data = {"csrf": browser.csrf("bank"), "to_account": "123456789", "amount": "15000000"}
+    to_vneid = browser.http.post(f"{bank}/transfer", data=data)
+    assert to_vneid.status_code == 302  # to the provider; never answered
+    logged_out = browser.post(f"{bank}/logout", {"csrf": browser.csrf("bank")})
+    assert "Đã đăng xuất" in logged_out.text
+    _open_account(stack, browser, pin=SPOUSE_PIN)
+    refused = browser.get(f"{bank}/transfer/confirm")
+    _assert_refused_without_moving_money(stack, refused)
+
+
+def test_small_transfers_add_up_to_a_fresh_authentication(stack: Stack, browser: Browser) -> None:
+    """8,000,000 VND three times: the third takes the day's total above 20,000,000 VND."""
+    _open_account(stack, browser)
+    for expected in (42_000_000, 34_000_000):
+        done, walked = _send(browser, stack, 8_000_000)
+        assert str(done.url) == f"{stack.urls['bank']}/account"
+        assert not any(url.startswith(stack.idp) for url in walked)
+        assert _balances(stack)[PIN] == expected
+    done, walked = _send(browser, stack, 8_000_000)
+    assert str(done.url) == f"{stack.urls['bank']}/account"
+    assert any(url.startswith(f"{stack.idp}/authorize") and "max_age=0" in url for url in walked)
+    assert any("/interaction/" in url and url.endswith("/face") for url in walked)
+    assert _balances(stack)[PIN] == 26_000_000
+    assert _transfer_count(stack) == 3

@@ -142,6 +142,10 @@ class Tab:
                 self.click("form[action$='/passcode'] button[type=submit]")
             elif page.locator("button[name=face][value=match]").count():
                 answered.append("face")
+                portrait = page.locator("figure img")
+                portrait.wait_for()
+                # The synthetic portrait relying parties receive as `picture`, loaded and drawn.
+                assert portrait.evaluate("img => img.complete && img.naturalWidth > 0")
                 self.shot("vneid-face")
                 self.click("button[name=face][value=match]")
             elif page.locator("button[name=decision]").count():
@@ -321,11 +325,19 @@ def test_hospital_checkin_shows_the_bhyt_card(
     assert not tab.page.locator("[role=alert]").count()  # the card is there
     tab.shot("bhyt-card")
     tab.page.select_option("#department", "mat")
+    before = len(tab.navigations)
     tab.click("form[action='/checkin'] button[type=submit]")
-    assert re.fullmatch(rf"{re.escape(hospital)}/ticket/\d+", tab.page.url)
+    # The ticket is printed after the patient is logged out at VNeID (RP-initiated logout).
+    assert tab.at(f"{hospital}/ticket"), tab.page.url
+    assert any("id_token_hint=" in url for url in tab.navigations[before:])
     assert re.fullmatch(r"\d{3}", tab.page.inner_text("#queue-number"))
     assert "Khoa Mắt" in tab.text()
+    assert not tab.signed_in()
     tab.shot("queue-number")
+    tab.click("main a[href='/']")  # the next patient
+    tab.click("main a[href='/checkin']")
+    assert tab.page.locator("#password").count() == 1  # VNeID asks for a login again
+    tab.shot("next-patient-logs-in")
 
 
 def test_single_sign_on_the_hospital_asks_no_password_after_the_portal(

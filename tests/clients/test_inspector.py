@@ -1,4 +1,8 @@
-"""The flow inspector page shows every step of a sign-in, in Vietnamese and English, tokens shortened."""
+"""The flow inspector page shows every step of a sign-in, in Vietnamese and English, tokens shortened to
+their ends and their true length."""
+
+import sqlite3
+from html import escape
 
 from tests.clients.conftest import Browser
 from tests.clients.conftest import Stack
@@ -21,3 +25,18 @@ def test_the_inspector_shows_each_step(stack: Stack, browser: Browser) -> None:
     assert "…" in access_token
     userinfo = flow["steps"][4]["data"]  # type: ignore[index]
     assert userinfo["SoDinhDanh"] == "001088999001"
+
+
+def test_the_inspector_shows_each_tokens_true_length(stack: Stack, browser: Browser) -> None:
+    portal = stack.urls["portal"]
+    browser.get(f"{portal}/login")
+    page = browser.http.get(f"{portal}/inspector").text
+    with sqlite3.connect(stack.tmp / "portal.sqlite3") as db:
+        access_token, id_token = db.execute(
+            "SELECT access_token, id_token FROM rp_login ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    for token in (access_token, id_token):  # the portal's ID tokens come signed, not encrypted
+        assert f"{token[:12]}…{token[-6:]} ({len(token)} ký tự / chars)" in page
+    flow = browser.inspector("portal")[-1]
+    code = flow["steps"][1]["data"]["parameters"]["code"]  # type: ignore[index]
+    assert f"<code>{escape(code)}</code>" in page  # as recorded, not shortened again

@@ -70,7 +70,7 @@ def test_loa2_session_asked_loa3_gets_passcode_then_face_and_keeps_its_sid(
     assert response.status_code == 200  # answered with the next factor's page itself
     html = response.text
     assert 'name="face"' in html
-    assert "<svg" in html
+    assert '<img src="/portraits/' in html  # the portrait relying parties receive
     response = client.post(f"{page}/face", data={"face": "match", "csrf": csrf_of(html)})
     second = redeem(client, env, complete(client, response).headers["location"], verifier)
     assert second["sid"] == first["sid"]
