@@ -44,7 +44,15 @@ from idp.population_db.units import AdministrativeUnits
 from idp.population_db.units import Ward
 from idp.population_db.units import load_units
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
+"""Recorded in a seeded database, whose seeding resumes only under the same version.
+
+Version 2: no record of a citizen is dated before their birth (health-insurance cards of the year's
+newborns are valid from birth; a child born on :data:`AS_OF` has no card dated the day before).
+"""
+_STREAM_VERSION = "1"
+"""Part of each chunk's random seed. Version 2's fixes draw the same numbers in the same order, so what they
+leave alone is generated exactly as by version 1."""
 CHUNK_SIZE = 10_000
 """Citizens per chunk: the unit of generation, of parallelism and of one write transaction."""
 AS_OF = date(2026, 7, 1)
@@ -214,7 +222,7 @@ class PopulationGenerator:
         A chunk is whole households, the last one cut to fit; it depends only on the seed and its index
         (see :mod:`idp.population_db.serials`).
         """
-        self.rng = random.Random(f"vneid-mock population {GENERATOR_VERSION} {self.seed} {index}")
+        self.rng = random.Random(f"vneid-mock population {_STREAM_VERSION} {self.seed} {index}")
         for space in self._spaces:
             space.start_chunk(index)
         batch = Batch()
@@ -482,8 +490,8 @@ class PopulationGenerator:
         else:
             earliest = max(CCCD_CHIP_FROM, birthday(person.born, 14))
         end = person.deceased_on or AS_OF
-        if earliest >= end:
-            earliest = end - timedelta(days=1)
+        if earliest >= end:  # no day left before the end: the last one, but never before birth
+            earliest = max(end - timedelta(days=1), person.born)
         issued = date.fromordinal(earliest.toordinal() + int(rng.random() * (end - earliest).days))
         expires = card_expiry(person.born, issued)
         expired = expires is not None and expires <= AS_OF and person.deceased_on is None
@@ -509,12 +517,13 @@ class PopulationGenerator:
         facility = (
             self._health_station(home.ward) if rng.random() < 0.7 else self._hospital[province]
         )
+        valid_from = max(_YEAR_START, person.born.isoformat())  # the year's newborns: from birth
         valid_to = _YEAR_END
         if group == "TE":  # children's cards end the day before their sixth birthday
             valid_to = min(_YEAR_END, (birthday(person.born, 6) - timedelta(days=1)).isoformat())
         batch.insurance.append((
             person.pin, code, f"{group}{level}{province:02d}{code}", group, level, facility,
-            _YEAR_START, valid_to,
+            valid_from, valid_to,
         ))  # fmt: skip
 
     def _emit_licences_and_vehicles(

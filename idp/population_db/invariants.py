@@ -2,7 +2,9 @@
 
 :func:`check_population` streams the whole database and reports each violation with the PIN it concerns.
 Uniqueness and links are checked in SQL (anti-joins and GROUP BY); per-citizen rules in Python over one
-streamed join. Dates are judged as of the generator's :data:`~idp.population_db.generator.AS_OF`.
+streamed join. Dates are judged as of the generator's :data:`~idp.population_db.generator.AS_OF`: every
+dated record of a citizen (card, account, insurance, licence, vehicle, residence) falls on or after their
+birth, and what happened to them (an issue, an activation, a registration) by their death or that day.
 """
 
 import unicodedata
@@ -82,7 +84,8 @@ _CITIZENS = text(
     "c.ethnicity_code, c.birth_registration_province, c.deceased_on, c.phone_number, "
     "k.generation, k.issued_on, k.expires_on, k.issued_by, "
     "a.level, a.status, a.lock_reason, a.activated_on, a.registered_by_pin, a.device_id, "
-    "i.bhyt_card_number, i.beneficiary_group, i.benefit_level, i.social_insurance_code "
+    "i.bhyt_card_number, i.beneficiary_group, i.benefit_level, i.social_insurance_code, "
+    "i.valid_from, i.valid_to "
     "FROM citizen c LEFT JOIN identitycard k ON k.pin = c.pin "
     "LEFT JOIN vneidaccount a ON a.pin = c.pin LEFT JOIN socialinsurance i ON i.pin = c.pin "
     "ORDER BY c.pin"
@@ -100,6 +103,7 @@ def check_population(engine: Engine) -> Iterator[Violation]:
         yield from _check_citizens(connection, units)
         yield from _check_places(connection, units)
         yield from _check_licences(connection)
+        yield from _check_registrations(connection)
 
 
 MIN_PARENT_AGE = 15
@@ -136,7 +140,8 @@ def _check_citizens(connection: Connection, units: AdministrativeUnits) -> Itera
 def _check_citizen(row: tuple[object, ...], units: AdministrativeUnits) -> Iterator[Violation]:
     (pin, family, middle, given, born_raw, sex_raw, nationality, ethnicity, registration,
      deceased_raw, phone, generation, issued_raw, expires_raw, issued_by, level, status,
-     lock_reason, activated_raw, registered_by, device, bhyt, group, benefit, social) = row  # fmt: skip
+     lock_reason, activated_raw, registered_by, device, bhyt, group, benefit, social, valid_from_raw,
+     valid_to_raw) = row  # fmt: skip
     pin = str(pin)
     born = _day(born_raw)
     assert born is not None
@@ -176,6 +181,7 @@ def _check_citizen(row: tuple[object, ...], units: AdministrativeUnits) -> Itera
         )  # fmt: skip
     if bhyt is not None:
         yield from _check_bhyt(pin, age, str(bhyt), str(group), benefit, str(social))
+        yield from _check_bhyt_validity(pin, born, _day(valid_from_raw), _day(valid_to_raw))
 
 
 def _check_card(
@@ -199,8 +205,8 @@ def _check_card(
         yield Violation(pin, "card-expiry", f"issued {issued}, expires {expires_raw}, born {born}")
     if age_on(born, issued) < 14 and issued < CAN_CUOC_FROM:
         yield Violation(pin, "card-age", "cards for children under 14 exist only since 2024-07-01")
-    if not born <= issued <= (deceased or AS_OF):
-        yield Violation(pin, "card-issue-date", f"issued {issued}")
+    if not _in_life(issued, born, deceased):
+        yield Violation(pin, "card-issue-date", f"issued {issued}, born {born}")
 
 
 def _check_account(
@@ -224,8 +230,8 @@ def _check_account(
         yield Violation(
             pin, "account-device", "level 2 accounts, and only they, are bound to a device"
         )
-    if not born <= activated <= (deceased or AS_OF):
-        yield Violation(pin, "account-activation", f"activated {activated}")
+    if not _in_life(activated, born, deceased):
+        yield Violation(pin, "account-activation", f"activated {activated}, born {born}")
     if deceased is not None and (
         status != AccountStatus.LOCKED.value or lock_reason != LockReason.DECEASED.value
     ):
@@ -247,6 +253,19 @@ def _check_bhyt(
         yield Violation(pin, "bhyt-group-age", f"group {group} at age {age}")
 
 
+def _in_life(day: date, born: date, deceased: date | None) -> bool:
+    """Whether something can have happened to a citizen on ``day``: from birth to death, or to AS_OF."""
+    return born <= day <= (deceased or AS_OF)
+
+
+def _check_bhyt_validity(
+    pin: str, born: date, valid_from: date | None, valid_to: date | None
+) -> Iterator[Violation]:
+    """An issued card is valid from a day between birth and AS_OF (newborns: from birth) to a later one."""
+    if valid_from is None or valid_to is None or not born <= valid_from <= min(valid_to, AS_OF):
+        yield Violation(pin, "bhyt-validity", f"valid {valid_from} to {valid_to}, born {born}")
+
+
 def _check_places(connection: Connection, units: AdministrativeUnits) -> Iterator[Violation]:
     sql = text(
         "SELECT head_pin, province_code, ward_code FROM household UNION ALL "
@@ -259,16 +278,47 @@ def _check_places(connection: Connection, units: AdministrativeUnits) -> Iterato
 
 def _check_licences(connection: Connection) -> Iterator[Violation]:
     sql = text(
-        "SELECT l.pin, l.license_class, l.issued_on, c.birth_date FROM drivinglicense l "
-        "JOIN citizen c ON c.pin = l.pin"
+        "SELECT l.pin, l.license_class, l.issued_on, l.expires_on, c.birth_date, c.deceased_on "
+        "FROM drivinglicense l JOIN citizen c ON c.pin = l.pin"
     )
-    for pin, license_class, issued_raw, born_raw in connection.execution_options(
-        yield_per=5_000
-    ).execute(sql):
-        issued, born = _day(issued_raw), _day(born_raw)
+    rows = connection.execution_options(yield_per=5_000).execute(sql)
+    for pin, license_class, issued_raw, expires_raw, born_raw, deceased_raw in rows:
+        issued, expires, born = _day(issued_raw), _day(expires_raw), _day(born_raw)
         assert issued is not None
         assert born is not None
         if not class_of_era(str(license_class), issued >= NEW_LICENCE_CLASSES_FROM):
             yield Violation(str(pin), "licence-class", f"class {license_class} issued {issued}")
         if issued < birthday_at(born, 18):
             yield Violation(str(pin), "licence-age", f"licence issued {issued} before age 18")
+        if not _in_life(issued, born, _day(deceased_raw)) or (
+            expires is not None and expires <= issued
+        ):
+            yield Violation(
+                str(pin), "licence-dates", f"issued {issued}, expires {expires}, born {born}"
+            )
+
+
+# Dated registrations of a citizen: (rule, SQL returning pin, registration day, expiry or NULL, birth
+# date and death date).
+_REGISTRATIONS: tuple[tuple[str, str], ...] = (
+    ("residence-dates", "SELECT r.pin, r.registered_on, r.expires_on, c.birth_date, c.deceased_on "
+     "FROM residence r JOIN citizen c ON c.pin = r.pin"),
+    ("vehicle-registration-date", "SELECT v.pin, v.registered_on, NULL, c.birth_date, "
+     "c.deceased_on FROM vehicleregistration v JOIN citizen c ON c.pin = v.pin"),
+)  # fmt: skip
+
+
+def _check_registrations(connection: Connection) -> Iterator[Violation]:
+    """Residences and vehicles are registered during their holder's life and expire after that."""
+    for rule, sql in _REGISTRATIONS:
+        rows = connection.execution_options(yield_per=5_000).execute(text(sql))
+        for pin, registered_raw, expires_raw, born_raw, deceased_raw in rows:
+            registered, expires, born = _day(registered_raw), _day(expires_raw), _day(born_raw)
+            assert registered is not None
+            assert born is not None
+            if not _in_life(registered, born, _day(deceased_raw)) or (
+                expires is not None and expires <= registered
+            ):
+                yield Violation(
+                    str(pin), rule, f"registered {registered}, expires {expires}, born {born}"
+                )

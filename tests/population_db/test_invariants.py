@@ -121,3 +121,30 @@ def test_a_licence_class_of_the_wrong_era(small: Engine) -> None:
 def test_a_parent_too_young(small: Engine) -> None:
     _corrupt(small, "UPDATE citizen SET birth_date = '2001-01-01' WHERE pin = '001216999003'")
     assert "001216999003" in _rules(small)["father-plausible"]
+
+
+def test_a_health_insurance_card_valid_before_birth(small: Engine) -> None:
+    _corrupt(
+        small, "UPDATE socialinsurance SET valid_from = '1988-03-14' WHERE pin = '001088999001'"
+    )
+    assert _rules(small)["bhyt-validity"] == {"001088999001"}
+
+
+def test_a_licence_issued_after_the_reference_day(small: Engine) -> None:
+    _corrupt(
+        small, "UPDATE drivinglicense SET issued_on = '2026-07-02' WHERE number = '019999990002'"
+    )
+    assert _rules(small)["licence-dates"] == {"001088999001"}
+
+
+def test_a_vehicle_registered_before_birth(small: Engine) -> None:
+    _corrupt(
+        small,
+        "UPDATE vehicleregistration SET registered_on = '1988-03-14' WHERE plate = '29-Z9 990.01'",
+    )
+    assert _rules(small)["vehicle-registration-date"] == {"001088999001"}
+
+
+def test_a_residence_registered_after_the_reference_day(small: Engine) -> None:
+    _corrupt(small, "UPDATE residence SET registered_on = '2026-07-02' WHERE pin = '001088999001'")
+    assert _rules(small)["residence-dates"] == {"001088999001"}
