@@ -25,6 +25,7 @@ from idp.oidc.client_metadata import SECRET_METHODS
 from idp.oidc.client_metadata import check_redirect_uris
 from idp.oidc.client_metadata import check_types
 from idp.oidc.clients import Client
+from idp.oidc.encryption import DEFAULT_ENC
 from idp.oidc.metadata import provider_metadata
 from idp.population_db.credentials import hash_secret
 
@@ -60,6 +61,14 @@ class RegistrationEndpoint(ClientRegistrationEndpoint):  # type: ignore[misc]
         check_redirect_uris(data.get("post_logout_redirect_uris", []), "post_logout_redirect_uris")
         metadata: dict[str, Any] = super().extract_client_metadata(request)
         metadata.setdefault("scope", "openid")
+        for prefix in ("id_token", "userinfo"):
+            # Registration 1.0 §2 defaults the content encryption to A128CBC-HS256, which is not
+            # supported here: a client that names only the algorithm gets (and is told) A256GCM.
+            if (
+                f"{prefix}_encrypted_response_enc" not in data
+                and f"{prefix}_encrypted_response_alg" in data
+            ):
+                metadata[f"{prefix}_encrypted_response_enc"] = DEFAULT_ENC
         request.client_metadata = metadata
         return metadata
 

@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from joserfc import jwe
 from joserfc import jwt
 from joserfc.jwk import KeySet
+from joserfc.jwk import RSAKey
 from pydantic import SecretStr
 
 from idp.app import create_app
@@ -170,3 +172,28 @@ def test_bad_json_is_invalid_request(
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_request"
     assert response.json()["error_description"]
+
+
+def test_encryption_without_enc_registers_the_supported_a256gcm(registrar: TestClient) -> None:
+    """Registration 1.0 §2 would default ``_enc`` to A128CBC-HS256, which is not supported: the client
+    is registered (and told) A256GCM, and its encrypted ID token then works."""
+    key = RSAKey.generate_key(2048, parameters={"use": "enc", "alg": "RSA-OAEP-256"})
+    metadata = {
+        **METADATA,
+        "id_token_encrypted_response_alg": "RSA-OAEP-256",
+        "jwks": {"keys": [key.as_dict(private=False)]},
+    }
+    body = registrar.post("/register", json=metadata, headers=BEARER).json()
+    assert body["id_token_encrypted_response_enc"] == "A256GCM"
+    assert "userinfo_encrypted_response_enc" not in body
+    verifier, challenge = pkce()
+    location = login_and_consent(
+        registrar, auth_params(body["client_id"], code_challenge=challenge)
+    )
+    data = {"grant_type": "authorization_code", "code": query_of(location)["code"]}
+    data |= {"redirect_uri": REDIRECT, "code_verifier": verifier}
+    tokens = registrar.post("/token", data=data, auth=(body["client_id"], body["client_secret"]))
+    assert tokens.status_code == 200, tokens.text
+    algorithms = ["RSA-OAEP-256", "A256GCM"]
+    decrypted = jwe.decrypt_compact(tokens.json()["id_token"], key, algorithms=algorithms)
+    assert decrypted.headers()["enc"] == "A256GCM"
