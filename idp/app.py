@@ -14,12 +14,16 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import Engine
 from sqlalchemy import text
+from sqlalchemy.exc import DataError
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException
 
 from idp.cors import Cors
 from idp.login.account import router as account_router
 from idp.login.consent import router as consent_router
 from idp.login.factors import router as factors_router
+from idp.login.form_errors import data_error_response
+from idp.login.form_errors import http_error_response
 from idp.login.form_errors import validation_error_response
 from idp.login.home import router as home_router
 from idp.login.lockout import create_counter_table
@@ -85,6 +89,8 @@ def create_app(
     jwks = json.dumps(server.keys.public_jwks).encode()
     app.add_exception_handler(OAuth2Error, oauth2_error_response)
     app.add_exception_handler(SQLAlchemyError, database_error_response)
+    app.add_exception_handler(DataError, data_error_response)
+    app.add_exception_handler(HTTPException, http_error_response)
     app.add_exception_handler(RequestValidationError, validation_error_response)
     hot_routes = plain_routes([*oidc_router.routes, *login_router.routes, *consent_router.routes])
     app.add_middleware(PlainRoutes, routes=hot_routes, handlers=app.exception_handlers)

@@ -11,7 +11,6 @@ response itself (a 303 to the client, or its ``form_post`` page), with no detour
 ``/authorize/resume``.
 """
 
-import json
 from html import escape
 from typing import Any
 
@@ -40,6 +39,7 @@ from idp.oidc.clients import Client
 from idp.oidc.consents import granted_scopes
 from idp.oidc.consents import remember
 from idp.oidc.server import AuthorizationServer
+from idp.oidc.untrusted_input import loads
 
 router = APIRouter(include_in_schema=False)  # HTML pages: the OpenAPI schema is the JSON API
 ALWAYS = "openid"
@@ -193,7 +193,7 @@ def _level(params: dict[str, str]) -> str | None:
     if acr_values := params.get("acr_values"):
         return acr_values
     try:
-        claims = json.loads(params.get("claims") or "{}")
+        claims = loads(params.get("claims") or "{}")
         acr = claims.get("id_token", {}).get("acr") or claims.get("userinfo", {}).get("acr")
     except (ValueError, AttributeError):
         return None

@@ -10,8 +10,9 @@ what an authorization request requires (:func:`requirement_of`: ``acr_values``, 
 the ``claims`` parameter, OpenID Connect Core §3.1.2.1 and §5.5.1.1; level-2 scopes).
 """
 
-import json
 from dataclasses import dataclass
+
+from idp.oidc.untrusted_input import loads
 
 ACR_ORDER = ("LoA1", "LoA2", "LoA3", "LoA4")
 LEVEL2_ACR = "LoA3"
@@ -112,7 +113,7 @@ def essential_acr_values(claims: str | None) -> list[str]:
     """The values of an essential ``acr`` in the ``claims`` parameter's ``id_token`` member (OIDC Core
     §5.5.1.1); malformed input yields none (the claims parameter's own validation refuses it)."""
     try:
-        acr = json.loads(claims or "null")["id_token"]["acr"]
+        acr = loads(claims or "null")["id_token"]["acr"]
     except (ValueError, TypeError, KeyError):
         return []
     if not isinstance(acr, dict) or acr.get("essential") is not True:

@@ -17,6 +17,7 @@ and its ``redirect_uri`` are validated, before anything else. An error that cann
 HTML page, never a redirect.
 """
 
+import re
 import secrets
 import time
 from dataclasses import asdict
@@ -116,6 +117,10 @@ def _refuse_request_objects(server: AuthorizationServer, request: StarletteOAuth
     raise RequestURINotSupportedError(redirect_uri=redirect_uri)
 
 
+_MAX_AGE = re.compile(r"[0-9]{1,10}")
+"""``max_age``: seconds as ASCII digits (``str.isdigit`` also takes other scripts' digits and ``²``)."""
+
+
 class UnmetAuthenticationRequirementsError(OAuth2Error):  # type: ignore[misc]
     """OpenID Connect Core §3.1.2.6: the OP could not authenticate the citizen as the request needs
     (here: a level-1 account asked for level 2, or no registered phone for the SMS code)."""
@@ -172,7 +177,7 @@ def _needs_login(
     ``max_age``, or a session for another citizen than ``id_token_hint`` names."""
     prompts = data.get("prompt", "").split()
     max_age = data.get("max_age")
-    if max_age is not None and not max_age.isdigit():
+    if max_age is not None and not _MAX_AGE.fullmatch(max_age):
         raise InvalidRequestError("Invalid 'max_age'.", redirect_uri=grant.redirect_uri)
     hints_another = _hints_another(server, data, session, client, grant.redirect_uri)
     if session is None or {"login", "select_account"} & set(prompts):

@@ -8,13 +8,13 @@ are released only when a granted scope allows them: in the ID token when asked f
 userinfo anyway); ``verified_claims`` wherever asked for.
 """
 
-import json
 from typing import Any
 
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749 import grants
 
 from idp.oidc.claims import Recipient
+from idp.oidc.untrusted_input import loads
 from idp.oidc.verified_claims import VERIFIED_CLAIMS
 from idp.oidc.verified_claims import validate_request
 from idp.oidc.verified_claims import verified_claims
@@ -29,7 +29,7 @@ def parse_claims_request(value: str | None) -> ClaimsRequest | None:
     if value is None:
         return None
     try:
-        parsed = json.loads(value)
+        parsed = loads(value)
     except ValueError:
         raise InvalidRequestError("The 'claims' parameter is not valid JSON.") from None
     if not isinstance(parsed, dict):

@@ -14,7 +14,6 @@ from typing import ClassVar
 from authlib.oauth2.rfc6749 import InvalidClientError
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from joserfc import jwt
-from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from idp.oidc.client_keys import ClientKeyError
@@ -23,6 +22,7 @@ from idp.oidc.clients import Client
 from idp.oidc.error_text import describable
 from idp.oidc.error_text import printable
 from idp.oidc.store import StateStore
+from idp.oidc.untrusted_input import MALFORMED
 
 ASSERTION_SIGNING_ALGORITHMS = ("RS256", "PS256", "ES256")
 LEEWAY = 60
@@ -48,6 +48,15 @@ class PrivateKeyJWTAuthentication(JWTBearerClientAssertion):  # type: ignore[mis
             raise
         return client
 
+    def extract_assertion(self, assertion: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Authlib's reading of the (not yet verified) assertion, for which a payload nested too deep
+        for the JSON parser is as invalid as any other."""
+        try:
+            header, claims = super().extract_assertion(assertion)
+        except (RecursionError, TypeError):
+            raise InvalidClientError(description="Invalid JWT payload.") from None
+        return header, claims
+
     def get_audiences(self) -> list[str]:
         return [f"{self.issuer}/token", self.issuer]
 
@@ -69,7 +78,7 @@ class PrivateKeyJWTAuthentication(JWTBearerClientAssertion):  # type: ignore[mis
             token = jwt.decode(
                 assertion, resolve_key, algorithms=list(ASSERTION_SIGNING_ALGORITHMS)
             )
-        except (JoseError, ValueError) as exc:
+        except MALFORMED as exc:
             raise InvalidClientError(
                 description=f"Invalid client assertion: {describable(str(exc), 200)}"
             ) from None

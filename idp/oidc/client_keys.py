@@ -12,12 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-from joserfc.errors import JoseError
 from joserfc.jwk import Key
 from joserfc.jwk import KeySet
 
 from idp.oidc.clients import Client
 from idp.oidc.error_text import describable
+from idp.oidc.untrusted_input import MALFORMED
 
 JwksFetcher = Callable[[str], dict[str, Any]]
 FETCH_TIMEOUT = 3.0
@@ -53,7 +53,7 @@ class ClientKeys:
                 return KeySet.import_key_set(metadata["jwks"])
             if "jwks_uri" in metadata:
                 return self._fetched(str(metadata["jwks_uri"]))
-        except (JoseError, ValueError, TypeError, KeyError) as exc:
+        except MALFORMED as exc:
             raise ClientKeyError(
                 f"The client's registered keys are invalid: {describable(str(exc), 200)}"
             ) from None

@@ -24,11 +24,13 @@ from authlib.oauth2.rfc7591 import InvalidClientMetadataError
 from authlib.oauth2.rfc7591 import InvalidRedirectURIError
 from authlib.oidc.registration import ClientMetadataClaims as OidcClientMetadataClaims
 from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
 
 from idp.oidc.catalogue import DVCQG_PROFILE
 from idp.oidc.clients import ACCESS_TOKEN_ALGORITHMS
 from idp.oidc.error_text import printable
 from idp.oidc.metadata import provider_metadata
+from idp.oidc.untrusted_input import MALFORMED
 
 SECRET_METHODS = ("client_secret_basic", "client_secret_post")
 """The token endpoint auth methods that authenticate with a client secret."""
@@ -116,6 +118,24 @@ def check_types(data: dict[str, Any]) -> None:
             ok = isinstance(value, str)
         if not ok:
             raise InvalidClientMetadataError(f"{name} has the wrong type.")
+    if "jwks" in data and not _is_key_set(data["jwks"]):
+        raise InvalidClientMetadataError("jwks must be a JWK Set of public keys.")
+
+
+def _is_key_set(value: dict[str, Any]) -> bool:
+    """Whether ``value`` reads as a JWK Set of public keys: no private or symmetric key (RFC 7591 §2),
+    and nothing the JOSE library fails on (Authlib's own check lets its KeyError and TypeError
+    through: a set without ``keys``, ``keys`` not a list, an unknown curve)."""
+    keys = value.get("keys")
+    if not isinstance(keys, list) or not all(isinstance(key, dict) for key in keys):
+        return False
+    if any("d" in key or key.get("kty") == "oct" for key in keys):
+        return False
+    try:
+        KeySet.import_key_set(value)  # type: ignore[arg-type]
+    except MALFORMED:
+        return False
+    return True
 
 
 def check_redirect_uris(uris: list[str] | None, name: str) -> None:

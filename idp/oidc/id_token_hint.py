@@ -10,17 +10,17 @@ from typing import Any
 
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from joserfc import jwt
-from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from idp.oidc.keys import SIGNING_ALGORITHMS
+from idp.oidc.untrusted_input import MALFORMED
 
 
 def hinted_subject(hint: str, keys: KeySet, issuer: str, redirect_uri: str) -> str:
     """The ``sub`` of a valid ``id_token_hint``; ``invalid_request`` for anything else."""
     try:
         claims: dict[str, Any] = jwt.decode(hint, keys, algorithms=list(SIGNING_ALGORITHMS)).claims
-    except (JoseError, ValueError) as error:
+    except MALFORMED as error:
         raise InvalidRequestError("Invalid 'id_token_hint'.", redirect_uri=redirect_uri) from error
     sub = claims.get("sub")
     if claims.get("iss") != issuer or not isinstance(sub, str):

@@ -34,6 +34,7 @@ from idp.login.session import LoginSession
 from idp.oidc.backchannel import hand_over_clients
 from idp.oidc.backchannel import notify_clients
 from idp.oidc.clients import Client
+from idp.oidc.id_token_hint import hinted_subject
 from idp.oidc.keys import SIGNING_ALGORITHMS
 from idp.oidc.requests import StarletteOAuth2Request
 
@@ -54,6 +55,10 @@ class EndSessionEndpoint(_EndSessionEndpoint):  # type: ignore[misc]
     def validate_request(self, request: StarletteOAuth2Request) -> EndSessionRequest:
         if duplicated := request.duplicated():
             raise InvalidRequestError(f"Repeated parameter(s): {', '.join(duplicated)}.")
+        if hint := request.payload.data.get("id_token_hint"):
+            # Checked here first: Authlib would echo the JOSE library's message, which may quote
+            # the hint's own header, into an error description (RFC 6749 §5.2's charset).
+            hinted_subject(hint, self.server.keys.key_set, self.server.settings.issuer, "")
         validated: EndSessionRequest = super().validate_request(request)
         claims = validated.id_token_claims
         if claims is not None and claims.get("iss") != self.server.settings.issuer:

@@ -10,7 +10,6 @@ cannot speak for another.
 """
 
 import base64
-import binascii
 
 from authlib.oauth2.rfc6749 import InvalidClientError
 from authlib.oauth2.rfc6749 import InvalidRequestError
@@ -35,15 +34,21 @@ def check_body_client_id(form: dict[str, str], client_id: str) -> None:
 
 
 def _basic_credentials(authorization: str | None) -> str | None:
-    """The decoded credentials of a ``Basic`` header, None without one."""
+    """The decoded credentials of a ``Basic`` header, None without one; a header that is not one
+    scheme and its credentials (Authlib splits it on any Unicode space, and fails on ``"Basic \xa0"``)
+    or a ``Basic`` one that is not base64 of UTF-8 is a failed authentication."""
     if authorization is None:
         return None
-    scheme, _, credentials = authorization.strip().partition(" ")
-    if scheme.lower() != "basic":
+    parts = authorization.split(None, 1)
+    if " " in authorization and len(parts) != 2:
+        raise _malformed("The Authorization header is not a scheme and its credentials.")
+    if len(parts) != 2 or parts[0].lower() != "basic":
         return None
     try:
-        return base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        raise InvalidClientError(
-            status_code=401, description="The Basic credentials are not base64 of UTF-8 text."
-        ) from None
+        return base64.b64decode(parts[1].strip(), validate=True).decode("utf-8")
+    except ValueError:  # not base64 (binascii.Error), not ASCII, not UTF-8 (UnicodeDecodeError)
+        raise _malformed("The Basic credentials are not base64 of UTF-8 text.") from None
+
+
+def _malformed(description: str) -> InvalidClientError:
+    return InvalidClientError(status_code=401, description=description)

@@ -15,7 +15,6 @@ from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc6749 import TokenMixin
 from joserfc import jwt
-from joserfc.errors import JoseError
 from joserfc.jwt import JWTClaimsRegistry
 from starlette.responses import Response
 
@@ -24,6 +23,7 @@ from idp.oidc.keys import SIGNING_ALGORITHMS
 from idp.oidc.requests import StarletteOAuth2Request
 from idp.oidc.store import StateStore
 from idp.oidc.tokens import grant_is_active
+from idp.oidc.untrusted_input import MALFORMED
 
 if TYPE_CHECKING:
     from idp.oidc.server import AuthorizationServer
@@ -76,7 +76,7 @@ def _find_access(server: "AuthorizationServer", value: str) -> PresentedToken | 
         JWTClaimsRegistry(iss={"essential": True, "value": server.settings.issuer}).validate(
             decoded.claims
         )
-    except (JoseError, ValueError):
+    except MALFORMED:
         return None
     if decoded.header.get("typ") != "at+jwt":
         return None

@@ -7,12 +7,12 @@ RFC 6749 §3.1 and §3.2 say request parameters MUST NOT be included more than o
 
 Malformed input is refused here, once for every endpoint, with RFC 6749 §5.2 ``invalid_request``: a body
 that is not ``application/x-www-form-urlencoded`` (RFC 6749 §3.2, §4.1.3), invalid UTF-8 in the body or the
-query (RFC 6749 Appendix B), a parameter over :data:`MAX_PARAMETER` bytes, a body over :data:`MAX_BODY`
+query (RFC 6749 Appendix B), a NUL character (no parameter's syntax admits one, Appendix A), a parameter
+over :data:`MAX_PARAMETER` bytes, a body over :data:`MAX_BODY`
 bytes (status 413). A JSON body (RFC 7591 §3.1) is parsed when the endpoint first reads it, so that the
 endpoint authenticates the caller first.
 """
 
-import json
 import logging
 from collections import defaultdict
 from typing import Annotated
@@ -33,6 +33,7 @@ from starlette.responses import Response
 
 from idp.oidc.error_text import describable
 from idp.oidc.error_text import printable
+from idp.oidc.untrusted_input import loads
 
 logger = logging.getLogger(__name__)
 
@@ -101,8 +102,8 @@ class JsonBody(JsonPayload):  # type: ignore[misc]
         if self._content_type != JSON_TYPE:
             raise InvalidRequestError(f"The body must be {JSON_TYPE}.")
         try:
-            data = json.loads(self._body)
-        except ValueError:  # also UnicodeDecodeError
+            data = loads(self._body)
+        except ValueError:  # also UnicodeDecodeError and a document nested too deep
             raise InvalidRequestError("The body is not valid JSON.") from None
         if not isinstance(data, dict):
             raise InvalidRequestError("The body must be a JSON object.")
@@ -122,6 +123,8 @@ def parse_parameters(raw: bytes, where: str) -> Items:
         raise InvalidRequestError(f"The {where} is not valid UTF-8.") from None
     except ValueError:
         raise InvalidRequestError(f"The {where} has more than {MAX_PARAMETERS} fields.") from None
+    if any("\x00" in key or "\x00" in value for key, value in items):
+        raise InvalidRequestError(f"The {where} holds a NUL character.")
     if len(raw) <= MAX_PARAMETER:  # decoding never lengthens: no parameter can be over the limit
         return items
     for key, value in items:

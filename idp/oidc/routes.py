@@ -6,8 +6,10 @@ introspection, logout, registration (discovery and the JWKS are
 The routes are coroutines that call the synchronous glue directly. Each step is sub-millisecond work (a
 signature, a local database round trip), and FastAPI's thread-pool hop for a ``def`` route or dependency
 costs more than that: an empty route with two dependencies measured 486 µs/request as ``def`` against
-180 µs as ``async def`` here (bench/RESULTS.md). Logout stays a ``def``: back-channel logout waits on
-relying parties over the network. The routes on every flow's path take the bare ``Request``
+180 µs as ``async def`` here (bench/RESULTS.md). Logout runs in the thread pool: back-channel logout
+waits on relying parties over the network. The authorization and logout endpoints, which browsers are
+sent to, answer a request that cannot be read (bad UTF-8, a NUL, a parameter too long) with the error
+page, not JSON. The routes on every flow's path take the bare ``Request``
 (:mod:`idp.deps` says why).
 """
 
@@ -16,6 +18,8 @@ from authlib.oauth2.rfc6749 import OAuth2Error
 from fastapi import APIRouter
 from fastapi import HTTPException
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import HTMLResponse
 from starlette.responses import Response
 
 from idp.deps import LoginSessionDep
@@ -24,6 +28,7 @@ from idp.deps import plain_route
 from idp.deps import read_form
 from idp.deps import server_of
 from idp.deps import session_of
+from idp.login.pages import error_page
 from idp.oidc.authorization import authorize
 from idp.oidc.authorization import resume
 from idp.oidc.introspection import IntrospectionEndpoint
@@ -50,7 +55,11 @@ JSON = "application/json"
 @plain_route(router, "/authorize", ["GET", "POST"])
 async def authorization(request: Request) -> Response:
     server = server_of(request)
-    return authorize(server, await read_oauth2_request(request), session_of(request, server))
+    try:
+        oauth2_request = await read_oauth2_request(request)
+    except OAuth2Error as error:
+        return _page_for(error)
+    return authorize(server, oauth2_request, session_of(request, server))
 
 
 @plain_route(router, "/authorize/resume/{uid}", ["GET"])
@@ -58,7 +67,8 @@ async def resumption(request: Request) -> Response:
     server, uid = server_of(request), request.path_params["uid"]
     interaction = server.store.take(f"interaction:{uid}")
     if interaction is None:
-        return Response("Unknown or finished interaction.", status_code=400)
+        description = "Unknown or finished interaction."
+        return HTMLResponse(error_page("invalid_request", description), status_code=400)
     return resume(server, interaction, session_of(request, server))
 
 
@@ -101,8 +111,21 @@ async def introspect(request: OAuth2RequestDep, server: ServerDep) -> Response:
 
 
 @router.api_route("/logout", methods=["GET", "POST"], include_in_schema=False)
-def end_session(request: OAuth2RequestDep, server: ServerDep, session: LoginSessionDep) -> Response:
-    return logout(server, request, session)
+async def end_session(request: Request, server: ServerDep, session: LoginSessionDep) -> Response:
+    try:
+        oauth2_request = await read_oauth2_request(request)
+    except OAuth2Error as error:
+        return _page_for(error)
+    # In the thread pool: back-channel logout waits on relying parties over the network.
+    response: Response = await run_in_threadpool(logout, server, oauth2_request, session)
+    return response
+
+
+def _page_for(error: OAuth2Error) -> Response:
+    """A request a browser was sent with that cannot even be read: the error page, never JSON and
+    never a redirect (its ``redirect_uri`` is not known to be good)."""
+    page = error_page(error.error, error.description)
+    return HTMLResponse(page, status_code=error.status_code or 400)
 
 
 @router.post("/register", **REGISTER)

@@ -17,7 +17,6 @@ from authlib.oauth2.rfc6750 import InsufficientScopeError
 from authlib.oauth2.rfc6750 import InvalidTokenError
 from joserfc import jws
 from joserfc import jwt
-from joserfc.errors import JoseError
 from joserfc.jwt import JWTClaimsRegistry
 from starlette.responses import Response
 
@@ -26,6 +25,8 @@ from idp.oidc.error_text import describable
 from idp.oidc.keys import SIGNING_ALGORITHMS
 from idp.oidc.presented_tokens import jti_is_revoked
 from idp.oidc.server import AuthorizationServer
+from idp.oidc.untrusted_input import MALFORMED
+from idp.oidc.untrusted_input import loads
 from idp.oidc.userinfo_jwt import userinfo_jwt
 from idp.oidc.userinfo_jwt import wants_jwt
 
@@ -68,7 +69,7 @@ def _userinfo(server: AuthorizationServer, token: str) -> tuple[str, dict[str, A
             iss={"essential": True, "value": server.settings.issuer}, exp={"essential": True}
         )
         registry.validate(claims)
-    except (JoseError, ValueError) as exc:
+    except MALFORMED as exc:
         raise InvalidTokenError(f"Invalid access token: {describable(str(exc), 200)}") from None
     if header.get("typ") != "at+jwt":
         raise InvalidTokenError("Not an access token.")
@@ -88,7 +89,7 @@ def _read(server: AuthorizationServer, token: str) -> tuple[dict[str, Any], dict
     this token (:mod:`idp.oidc.issued_tokens`)."""
     if server.issued_access_tokens.signed_here(token):
         extracted = jws.extract_compact(token.encode())
-        claims: dict[str, Any] = json.loads(extracted.payload)
+        claims: dict[str, Any] = loads(extracted.payload)
         return extracted.protected, claims
     decoded = jwt.decode(token, server.keys.key_set, algorithms=list(SIGNING_ALGORITHMS))
     return decoded.header, decoded.claims

@@ -35,14 +35,29 @@ def test_invalid_utf8_in_form_body_is_invalid_request(client: TestClient, path: 
     _error(client.post(path, content=b"grant_type=%FF%FE&token=\xff", headers=FORM))
 
 
-@pytest.mark.parametrize("path", ["/authorize", "/token", "/logout"])
-def test_invalid_utf8_in_query_string_is_invalid_request(client: TestClient, path: str) -> None:
-    _error(client.request("GET" if path != "/token" else "POST", f"{path}?client_id=%C3%28"))
+def _error_page(response, status: int = 400) -> None:  # type: ignore[no-untyped-def]
+    """What a browser sent to the authorization or logout endpoint gets: the error page, no redirect."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert "invalid_request" in response.text
+    assert "location" not in response.headers
+
+
+@pytest.mark.parametrize("query", ["client_id=%C3%28", "client_id=a%00b"], ids=["utf8", "nul"])
+def test_an_unreadable_query_string_is_invalid_request(client: TestClient, query: str) -> None:
+    _error(client.post(f"/token?{query}"))
+    _error_page(client.get(f"/authorize?{query}"))
+    _error_page(client.get(f"/logout?{query}"))
+
+
+def test_a_nul_in_a_form_body_is_invalid_request(client: TestClient, env: Env) -> None:
+    data = {"grant_type": "refresh_token", "refresh_token": "a\x00b"}
+    _error(client.post("/token", data=data, auth=("rp", env.secrets["rp"])))
 
 
 def test_oversized_parameter_is_invalid_request(client: TestClient) -> None:
     _error(client.post("/token", data={"grant_type": "refresh_token", "refresh_token": "x" * 9000}))
-    _error(client.get("/authorize", params={"client_id": "rp", "state": "s" * 9000}))
+    _error_page(client.get("/authorize", params={"client_id": "rp", "state": "s" * 9000}))
 
 
 def test_oversized_body_is_413(client: TestClient) -> None:
