@@ -84,6 +84,9 @@ def create_app(
     server.logout_sender = logout_sender or HttpLogoutSender(settings.backchannel_logout_timeout)
     server.interaction_page = current_page
     app = FastAPI(title="vneid-mock identity provider (SANDBOX — synthetic data)")
+    # No redirect from "/path/" to "/path": Starlette builds it from the Host header, which a client
+    # chooses, so the provider would redirect anywhere it is told to.
+    app.router.redirect_slashes = False
     app.state.oauth2_server = server
     metadata = metadata_bytes(settings.issuer, settings.registration_enabled)
     jwks = json.dumps(server.keys.public_jwks).encode()

@@ -2,14 +2,19 @@
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from idp.app import create_app
 from idp.population_db.database import connect
 from idp.population_db.seeding import seed_population
 from idp.settings import IdPSettings
+from tests.oidc.conftest import Env
 from tests.oidc.conftest import csrf_of
+from tests.oidc.conftest import env
 from tests.oidc.conftest import first_page
+
+__all__ = ["env"]  # the provider's settings fixture
 
 
 def test_health_of_an_empty_database(tmp_path: Path) -> None:
@@ -56,3 +61,15 @@ def test_an_unseeded_database_answers_503_not_a_stack_trace(tmp_path: Path) -> N
     assert response.status_code == 503
     assert response.json()["error"] == "temporarily_unavailable"
     assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("GET", "/account/"), ("POST", "/token/"), ("GET", "/jwks/")]
+)
+def test_a_trailing_slash_is_not_redirected_to_the_host_header(
+    env: Env, method: str, path: str
+) -> None:
+    with TestClient(create_app(env.settings), follow_redirects=False) as client:
+        response = client.request(method, path, headers={"Host": "evil.example"})
+    assert response.status_code == 404
+    assert "location" not in response.headers
