@@ -24,7 +24,10 @@ from urllib.parse import quote_plus
 from urllib.parse import urlencode
 from urllib.parse import urlsplit
 
+from hypothesis import HealthCheck
+from hypothesis import Phase
 from hypothesis import event
+from hypothesis import settings
 from hypothesis import strategies as st
 
 ERROR_DESCRIPTION_CHARSET = frozenset(
@@ -431,3 +434,23 @@ def assert_browser_answer(response: Any, allowed: Iterable[str] = ()) -> None:
         assert_json_error(response)
         return
     assert is_html(response), (response.status_code, response.headers.get("content-type"))
+
+
+SESSION_COOKIE = "vneid_session"
+BINDING_COOKIE = "vneid_interaction"
+
+
+def fuzz_settings(examples: int) -> settings:
+    """The fuzz tests' hypothesis settings: ``examples`` each, no deadline, no explain phase (it
+    replays each failure many times more, for little here)."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+        ],
+    )

@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.clients.conftest import free_port
 from tests.conftest import drop_postgres
 from tests.conftest import fresh_postgres
+from tests.servers import free_port
 
 ROUNDS = 2
 VNEID_MOCK = str(Path(sys.executable).with_name("vneid-mock"))

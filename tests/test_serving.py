@@ -4,28 +4,26 @@ behind a trusted proxy each forwarded address has its own. Real uvicorn servers,
 options ``vneid-mock serve`` uses, on loopback ports."""
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from idp.app import create_app
 from idp.population_db.database import connect
 from idp.population_db.seeding import seed_population
 from idp.serving import uvicorn_options
 from idp.settings import IdPSettings
-from tests.clients.conftest import free_port
 from tests.oidc.conftest import PASSCODE
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import env
 from tests.oidc.conftest import pkce
+from tests.servers import Served
+from tests.servers import free_port
 
 __all__ = ["env"]  # the provider's settings fixture
 PER_IP = 4
@@ -34,20 +32,11 @@ PER_IP = 4
 @contextmanager
 def serving(settings: IdPSettings) -> Iterator[str]:
     """The provider under uvicorn with ``vneid-mock serve``'s options; its base URL."""
-    config = uvicorn.Config(create_app(settings), **uvicorn_options(settings), log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started
+    served = Served(create_app(settings), **uvicorn_options(settings))
     try:
         yield f"http://127.0.0.1:{settings.port}"
     finally:
-        server.should_exit = True
-        thread.join(10)
+        served.stop()
 
 
 def _settings(env: Env, tmp_path: Path, trusted: str) -> IdPSettings:

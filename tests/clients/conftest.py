@@ -3,9 +3,6 @@ loopback port, over a freshly seeded SQLite population; the clients file is the 
 (``idp/oidc/clients.json``) with the apps' ports rewritten. A :class:`Browser` is an httpx client with a
 cookie jar that walks the provider's pages the way ``complete()`` in ``tests/oidc/conftest.py`` does."""
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,8 +10,6 @@ from urllib.parse import urljoin
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 from sqlalchemy import delete
 
 from clients.bank.app import create_app as create_bank
@@ -36,35 +31,11 @@ from tests.oidc.conftest import PIN
 from tests.oidc.conftest import consent_form
 from tests.oidc.conftest import csrf_of
 from tests.oidc.conftest import interaction_of
+from tests.servers import Served
+from tests.servers import free_port
 
 APPS = ("portal", "bank", "hospital")
 DEMO_PORTS = {"portal": 8001, "bank": 8002, "hospital": 8003}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-class Served:
-    """One ASGI app served by uvicorn in a daemon thread."""
-
-    def __init__(self, app: FastAPI, port: int) -> None:
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        for _ in range(200):
-            if self.server.started:
-                return
-            time.sleep(0.05)
-        raise AssertionError(f"the server on port {port} did not start")
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 @dataclass
@@ -100,7 +71,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         login_rate_per_account=1_000_000,
         access_log=False,
     )
-    served = [Served(create_idp(settings), ports["idp"])]
+    served = [Served(create_idp(settings), port=ports["idp"])]
     served.append(
         Served(
             create_portal(
@@ -110,7 +81,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                     database_url=f"sqlite:///{root / 'portal.sqlite3'}",
                 )
             ),
-            ports["portal"],
+            port=ports["portal"],
         )
     )
     served.append(
@@ -123,7 +94,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                     keys_dir=root / "bank-keys",
                 )
             ),
-            ports["bank"],
+            port=ports["bank"],
         )
     )
     served.append(
@@ -135,7 +106,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                     database_url=f"sqlite:///{root / 'hospital.sqlite3'}",
                 )
             ),
-            ports["hospital"],
+            port=ports["hospital"],
         )
     )
     yield Stack(issuer, urls, database_url, root / "idp-keys", root)

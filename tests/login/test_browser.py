@@ -6,9 +6,6 @@ under ``test-artifacts/browser/``. If the browser cannot start, the test fails: 
 import base64
 import json
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +15,6 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Page
 from playwright.sync_api import Route
 from playwright.sync_api import sync_playwright
@@ -34,6 +30,8 @@ from tests.oidc.conftest import PIN
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import pkce
 from tests.oidc.conftest import query_of
+from tests.servers import Served
+from tests.servers import free_port
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 CHROMIUM = "/usr/bin/chromium"
@@ -45,13 +43,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -70,7 +61,7 @@ def live(env: Env, tmp_path: Path) -> Iterator[Live]:
     engine = connect(url)
     seed_population(engine, count=0, seed=1, password=PASSWORD, passcode=PASSCODE)
     engine.dispose()
-    port = _free_port()
+    port = free_port()
     issuer = f"http://127.0.0.1:{port}"
     clients = tmp_path / "clients.json"
     redirect = f"{issuer}/healthz"
@@ -89,20 +80,9 @@ def live(env: Env, tmp_path: Path) -> Iterator[Live]:
     settings = IdPSettings(
         database_url=url, issuer=issuer, keys_dir=env.settings.keys_dir, clients_file=clients
     )
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", ws="none"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "the server did not start"
+    served = Served(create_app(settings), port=port)
     yield Live(issuer, redirect, {k: v for k, v in found.items() if v})
-    server.should_exit = True
-    thread.join(10)
+    served.stop()
 
 
 def _authorize_url(live: Live, client_id: str, scope: str, acr: str, challenge: str) -> str:

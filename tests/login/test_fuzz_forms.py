@@ -24,10 +24,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck
-from hypothesis import Phase
 from hypothesis import given
-from hypothesis import settings
 from hypothesis import strategies as st
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -38,8 +35,11 @@ from idp.population_db.database import connect
 from idp.population_db.personas import PERSONAS
 from idp.population_db.seeding import seed_population
 from idp.settings import IdPSettings
+from tests.fuzz_strategies import BINDING_COOKIE
+from tests.fuzz_strategies import SESSION_COOKIE
 from tests.fuzz_strategies import Items
 from tests.fuzz_strategies import assert_browser_answer
+from tests.fuzz_strategies import fuzz_settings
 from tests.fuzz_strategies import header_sets
 from tests.fuzz_strategies import header_text
 from tests.fuzz_strategies import mutated
@@ -59,20 +59,7 @@ from tests.oidc.conftest import csrf_of
 from tests.oidc.conftest import pkce
 
 EXAMPLES = 150
-# No explain phase: it replays each failure many times more, for little here.
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.large_base_example,
-    ],
-)
-SESSION_COOKIE = "vneid_session"
-BINDING_COOKIE = "vneid_interaction"
+FUZZ = fuzz_settings(EXAMPLES)
 # The fuzzed login forms' citizen: its password lockouts spare PIN, whose logins set every example up.
 OTHER_PIN = "031190999002"
 PHONE = e164(next(p.phone_number for p in PERSONAS if p.pin == PIN) or "")

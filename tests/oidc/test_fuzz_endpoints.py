@@ -27,8 +27,6 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck
-from hypothesis import Phase
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -40,6 +38,8 @@ from idp.population_db.database import connect
 from idp.population_db.seeding import seed_population
 from tests.conftest import drop_postgres
 from tests.conftest import fresh_postgres
+from tests.fuzz_strategies import BINDING_COOKIE
+from tests.fuzz_strategies import SESSION_COOKIE
 from tests.fuzz_strategies import Items
 from tests.fuzz_strategies import assert_api_answer
 from tests.fuzz_strategies import assert_browser_answer
@@ -48,6 +48,7 @@ from tests.fuzz_strategies import assert_json_error
 from tests.fuzz_strategies import assert_not_server_error
 from tests.fuzz_strategies import authorization_header
 from tests.fuzz_strategies import b64url
+from tests.fuzz_strategies import fuzz_settings
 from tests.fuzz_strategies import header_sets
 from tests.fuzz_strategies import header_text
 from tests.fuzz_strategies import is_html
@@ -75,20 +76,7 @@ from tests.oidc.conftest import pkce
 from tests.oidc.conftest import query_of
 
 EXAMPLES = 120
-# No explain phase: it replays each failure many times more, for little here.
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.large_base_example,
-    ],
-)
-SESSION_COOKIE = "vneid_session"
-BINDING_COOKIE = "vneid_interaction"
+FUZZ = fuzz_settings(EXAMPLES)
 CLIENT_IDS = ("rp", "data", "l2", "spa", "dvcqg", "logout", "pairwise", "es", "svc", "nobody")
 ACRS = ("LoA1", "LoA2", "LoA3", "LoA4")
 REGISTRATION_TOKEN = "fuzz-registration-token"

@@ -12,9 +12,7 @@ fails: it is never skipped.
 """
 
 import json
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -28,7 +26,6 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import ConsoleMessage
 from playwright.sync_api import Page
 from playwright.sync_api import Response
@@ -46,6 +43,8 @@ from tests.oidc.conftest import PASSCODE
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import PIN
 from tests.oidc.conftest import Env
+from tests.servers import Served
+from tests.servers import free_port
 
 SPA_FILES = Path(__file__).resolve().parents[1] / "spa"
 BUNDLE = SPA_FILES / "node_modules/oidc-client-ts/dist/browser/oidc-client-ts.min.js"
@@ -106,13 +105,6 @@ def other_spa(spa: SpaServer) -> Iterator[SpaServer]:
     yield from _serve_spa(spa.config)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @dataclass
 class Provider:
     issuer: str
@@ -126,7 +118,7 @@ def provider(env: Env, tmp_path: Path, spa: SpaServer) -> Iterator[Provider]:
     engine = connect(url)
     seed_population(engine, count=0, seed=1, password=PASSWORD, passcode=PASSCODE)
     engine.dispose()
-    port = _free_port()
+    port = free_port()
     issuer = f"http://127.0.0.1:{port}"
     clients = tmp_path / "clients.json"
     metadata = {
@@ -141,21 +133,10 @@ def provider(env: Env, tmp_path: Path, spa: SpaServer) -> Iterator[Provider]:
     settings = IdPSettings(
         database_url=url, issuer=issuer, keys_dir=env.settings.keys_dir, clients_file=clients
     )
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", ws="none"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "the provider did not start"
+    served = Served(create_app(settings), port=port)
     spa.config.update(authority=issuer, client_id=CLIENT_ID)
     yield Provider(issuer)
-    server.should_exit = True
-    thread.join(10)
+    served.stop()
 
 
 def _shot(page: Page, name: str) -> None:
