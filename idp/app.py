@@ -12,7 +12,6 @@ from typing import Any
 from authlib.oauth2.rfc6749 import OAuth2Error
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy import Engine
 from sqlalchemy import text
 from sqlalchemy.exc import DataError
 from sqlalchemy.exc import SQLAlchemyError
@@ -32,33 +31,30 @@ from idp.login.sandbox import router as sandbox_router
 from idp.login.sms_inbox import create_inbox_table
 from idp.login.steps import current_page
 from idp.oidc.accounts import warm_up
-from idp.oidc.audit import create_audit_table
 from idp.oidc.backchannel import HttpLogoutSender
 from idp.oidc.backchannel import LogoutSender
-from idp.oidc.consents import create_consent_table
 from idp.oidc.cors_origins import AllowedOrigins
-from idp.oidc.grant_index import create_grant_index_table
 from idp.oidc.keys import KeyRing
 from idp.oidc.log_redaction import redact_grant_logs
-from idp.oidc.memory_store import MemoryStateStore
 from idp.oidc.metadata import metadata_bytes
 from idp.oidc.openapi import document_static_paths
 from idp.oidc.portraits import router as portrait_router
-from idp.oidc.process_claim import claim_database
-from idp.oidc.redis_store import RedisStateStore
 from idp.oidc.requests import database_error_response
 from idp.oidc.requests import oauth2_error_response
 from idp.oidc.routes import router as oidc_router
 from idp.oidc.server import AuthorizationServer
 from idp.oidc.static_documents import StaticDocuments
 from idp.oidc.static_documents import provider_documents
-from idp.oidc.store import SqlStateStore
-from idp.oidc.store import StateStore
 from idp.page_headers import PageHeaders
 from idp.plain_routes import PlainRoutes
 from idp.plain_routes import plain_routes
 from idp.population_db.database import connect
 from idp.settings import IdPSettings
+from idp.state.audit import create_audit_table
+from idp.state.consents import create_consent_table
+from idp.state.grant_index import create_grant_index_table
+from idp.state.opening import open_state_store
+from idp.state.process_claim import claim_database
 
 
 def create_app(
@@ -78,9 +74,8 @@ def create_app(
     warm_up()
     create_consent_table(engine)
     create_grant_index_table(engine)
-    server = AuthorizationServer(
-        settings, engine, _state_store(settings, engine), KeyRing.load(settings.keys_dir)
-    )
+    store = open_state_store(settings.state_store_url, settings.state_store_prefix, engine)
+    server = AuthorizationServer(settings, engine, store, KeyRing.load(settings.keys_dir))
     server.logout_sender = logout_sender or HttpLogoutSender(settings.backchannel_logout_timeout)
     server.interaction_page = current_page
     app = FastAPI(title="vneid-mock identity provider (SANDBOX — synthetic data)")
@@ -127,12 +122,3 @@ def create_app(
     # HEAD for monitors that probe with it (RFC 9110 §9.1), kept out of the JSON API's schema.
     app.add_api_route("/healthz", health, methods=["HEAD"], include_in_schema=False)
     return app
-
-
-def _state_store(settings: IdPSettings, engine: Engine) -> StateStore:
-    """This process's memory (embedded default), the SQL database's table, or Redis (distributed mode)."""
-    if settings.state_store_url == "memory":
-        return MemoryStateStore()
-    if settings.state_store_url == "sql":
-        return SqlStateStore(engine)
-    return RedisStateStore(settings.state_store_url, settings.state_store_prefix)

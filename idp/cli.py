@@ -33,7 +33,6 @@ from idp.oidc.clients import add_client
 from idp.oidc.clients import load_clients
 from idp.oidc.keys import ensure_keys
 from idp.oidc.keys import rotate_keys
-from idp.oidc.process_claim import DatabaseClaimedError
 from idp.population_db.codes import Sex
 from idp.population_db.database import DatabaseURLError
 from idp.population_db.database import connect
@@ -49,6 +48,7 @@ from idp.population_db.seeding import seed_population
 from idp.population_db.statistics import population_stats
 from idp.serving import uvicorn_options
 from idp.settings import IdPSettings
+from idp.state.process_claim import DatabaseClaimedError
 
 app = typer.Typer(
     name="vneid-mock",

@@ -1,9 +1,12 @@
 """Shared fixtures: databases on both backends (SQLite files and a fresh PostgreSQL database)."""
 
 import os
+import threading
 import uuid
+from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import Engine
@@ -12,7 +15,14 @@ from sqlalchemy import text
 
 from idp.population_db import credentials
 from idp.population_db.database import connect
+from idp.state.memory_store import MemoryStateStore
+from idp.state.redis_store import RedisStateStore
+from idp.state.sql_store import SqlStateStore
+from idp.state.store import StateStore
 from tests.argon2_calls import Counter
+
+T = TypeVar("T")
+REDIS_URL = os.environ.get("VNEID_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "VNEID_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -84,3 +94,48 @@ def argon2(monkeypatch: pytest.MonkeyPatch) -> Counter:
     counter = Counter()
     monkeypatch.setattr(credentials, "verify_secret", counter)
     return counter
+
+
+def race(action: Callable[[int], T], racers: int = 8) -> list[T]:
+    """Run ``action(0)`` … ``action(racers - 1)`` in threads released at once; their results."""
+    barrier = threading.Barrier(racers)
+    results: list[T] = []
+    lock = threading.Lock()
+
+    def run(index: int) -> None:
+        barrier.wait()
+        result = action(index)
+        with lock:
+            results.append(result)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(racers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgresql", "redis"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StateStore]:
+    """Each state store on its own empty space: memory, SQLite, PostgreSQL and Redis (real servers)."""
+    if request.param == "memory":
+        yield MemoryStateStore()
+        return
+    if request.param == "redis":
+        redis_store = RedisStateStore(REDIS_URL, f"test-{uuid.uuid4().hex}:")
+        yield redis_store
+        for key in redis_store.client.scan_iter(f"{redis_store.prefix}*"):
+            redis_store.client.delete(key)
+        return
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'state.sqlite3'}"
+    else:
+        url = fresh_postgres(request.getfixturevalue("postgres_server"))
+    engine = connect(url)
+    try:
+        yield SqlStateStore(engine)
+    finally:
+        engine.dispose()
+        if request.param == "postgresql":
+            drop_postgres(url)

@@ -4,7 +4,7 @@ Needs the single sign-on session (cookie); without one the citizen logs in throu
 returns here. The page shows the citizen's own data (every scope of :mod:`idp.oidc.catalogue`, never
 biometrics), every client they share with (which scopes, since when, at which ``acr``) with a form to
 withdraw consent (:mod:`idp.oidc.withdrawal`), and their disclosure history from the audit log
-(:mod:`idp.oidc.audit`). The withdrawal form carries a CSRF token bound to the session (an HMAC of its id
+(:mod:`idp.state.audit`). The withdrawal form carries a CSRF token bound to the session (an HMAC of its id
 under the subject secret). Vietnamese first, English with ``ui_locales=en``; every value is escaped.
 """
 
@@ -33,16 +33,16 @@ from idp.login.pages import layout
 from idp.login.pages import page_language
 from idp.login.session import LoginSession
 from idp.oidc.accounts import find_record
-from idp.oidc.audit import DISCLOSURE
-from idp.oidc.audit import Event
-from idp.oidc.audit import events_for
 from idp.oidc.catalogue import SCOPES_BY_NAME
 from idp.oidc.claims import all_claims
-from idp.oidc.consents import ClientConsent
-from idp.oidc.consents import consents_of
 from idp.oidc.disclosure import claims_context
 from idp.oidc.server import AuthorizationServer
 from idp.oidc.withdrawal import withdraw_consent
+from idp.state.audit import DISCLOSURE
+from idp.state.audit import Event
+from idp.state.audit import events_for
+from idp.state.consents import ClientConsent
+from idp.state.consents import consents_of
 
 router = APIRouter(include_in_schema=False)  # HTML pages: the OpenAPI schema is the JSON API
 VIETNAM = timezone(timedelta(hours=7))

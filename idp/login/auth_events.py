@@ -1,7 +1,7 @@
 """Authentication events of the login pages, checked and audited together.
 
 Each check opens one transaction (``engine.begin()``) that updates the brute-force counters
-(:mod:`idp.login.lockout`) and appends the audit row (:mod:`idp.oidc.audit`, kind ``authentication``)
+(:mod:`idp.login.lockout`) and appends the audit row (:mod:`idp.state.audit`, kind ``authentication``)
 of the same event, so both commit or neither does. Outcomes: ``success``, ``failure``, ``lockout``,
 ``refused`` (rate limit, locked-out factor, locked account, deceased citizen, unmet requirements).
 """
@@ -26,11 +26,11 @@ from idp.oidc.accounts import refusal_of
 from idp.oidc.assurance import PASSCODE
 from idp.oidc.assurance import PASSWORD
 from idp.oidc.assurance import SMS_OTP
-from idp.oidc.audit import AUTHENTICATION
-from idp.oidc.audit import record_event
 from idp.oidc.server import AuthorizationServer
 from idp.population_db.lookup import AccountHolder
 from idp.population_db.lookup import CitizenRecord
+from idp.state.audit import AUTHENTICATION
+from idp.state.audit import record_event
 
 
 class Outcome(Enum):

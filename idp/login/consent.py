@@ -5,7 +5,7 @@ asked for (``acr_values``, or an ``acr`` in the ``claims`` parameter) and every 
 plain Vietnamese, or English (``ui_locales``, or the language link: no JavaScript needed). ``openid`` is
 always shared; every other scope is a checkbox named ``scope``, ticked by default. The form posts
 ``decision`` = ``approve`` or ``deny`` with a CSRF token bound to the interaction. What was ticked is
-remembered (:mod:`idp.oidc.consents`) and becomes the scope of the resumed authorization request, hence
+remembered (:mod:`idp.state.consents`) and becomes the scope of the resumed authorization request, hence
 of the code and the token response (partial consent). The decision's response is the authorization
 response itself (a 303 to the client, or its ``form_post`` page), with no detour through
 ``/authorize/resume``.
@@ -36,10 +36,10 @@ from idp.oidc.authorization import answer_before_consent
 from idp.oidc.authorization import answer_interaction
 from idp.oidc.catalogue import SCOPES_BY_NAME
 from idp.oidc.clients import Client
-from idp.oidc.consents import granted_scopes
-from idp.oidc.consents import remember
 from idp.oidc.server import AuthorizationServer
 from idp.oidc.untrusted_input import loads
+from idp.state.consents import granted_scopes
+from idp.state.consents import remember
 
 router = APIRouter(include_in_schema=False)  # HTML pages: the OpenAPI schema is the JSON API
 ALWAYS = "openid"

@@ -12,7 +12,7 @@
 - Rate limits: fixed windows of ``login_rate_window`` seconds, per PIN and per client IP (OWASP ASVS
   2.2.1, NIST SP 800-63B §5.2.2), that count *failed* attempts only (a wrong password, a wrong code), so
   that a test suite logging the same persona in hundreds of times a minute is never throttled. A
-  window is a counter in the state store (:meth:`idp.oidc.store.StateStore.incr`, atomic, expiring with
+  window is a counter in the state store (:meth:`idp.state.store.StateStore.incr`, atomic, expiring with
   its window); the failure that fills it leaves a marker for the rest of the window, which every attempt
   reads first (a right secret included: once full, the window refuses until it ends). Both are shared
   exactly as widely as the sessions are, as Redis-backed limiters are: nothing written to the database
@@ -37,9 +37,9 @@ from sqlalchemy.dialects import sqlite
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
-from idp.oidc.store import StateStore
 from idp.population_db.database import create_tables
 from idp.settings import IdPSettings
+from idp.state.store import StateStore
 
 
 class AuthCounter(SQLModel, table=True):
@@ -79,7 +79,7 @@ def create_counter_table(engine: Engine) -> None:
     create_tables(engine, [COUNTER])
 
 
-# The statements are built once, with bound parameters (see :class:`idp.oidc.store.SqlStateStore`).
+# The statements are built once, with bound parameters (see :class:`idp.state.sql_store.SqlStateStore`).
 _COUNT = case((COUNTER.c.updated_at < bindparam("forget_before"), 1), else_=COUNTER.c.count + 1)
 _FORGET_STALE = delete(COUNTER).where(
     COUNTER.c.updated_at < bindparam("stale"), COUNTER.c.locked_until < bindparam("now")

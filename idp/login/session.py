@@ -14,7 +14,7 @@ from dataclasses import field
 from idp.oidc.assurance import DEFAULT_ACR
 from idp.oidc.assurance import achieved_acr
 from idp.oidc.assurance import amr_of
-from idp.oidc.store import StateStore
+from idp.state.store import StateStore
 
 
 @dataclass
@@ -48,7 +48,7 @@ class LoginSession:
 
 def start_session(pin: str, account_level: int, method: str) -> LoginSession:
     """A fresh session (new id) after the citizen authenticated with ``method``. Consents are not
-    the session's: they are remembered per citizen (:mod:`idp.oidc.consents`)."""
+    the session's: they are remembered per citizen (:mod:`idp.state.consents`)."""
     factor: dict[str, int | str] = {"method": method, "at": int(time.time())}
     return LoginSession(secrets.token_urlsafe(32), pin, account_level, [factor])
 

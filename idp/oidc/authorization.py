@@ -11,7 +11,7 @@ session goes to the interaction with its ``sid`` to be stepped up (only the miss
 that can never reach it ends with ``unmet_authentication_requirements`` (Core §3.1.2.6) after an
 explanation page. A session that is good enough goes to the interaction for consent only, or is answered
 at once; the session becomes the end user the client sees. Consent is the citizen's remembered consent
-(:mod:`idp.oidc.consents`); after a consent page the resumed request asks only for the scopes the citizen
+(:mod:`idp.state.consents`); after a consent page the resumed request asks only for the scopes the citizen
 ticked. Request objects (``request``, ``request_uri``) are refused as unsupported right after the client
 and its ``redirect_uri`` are validated, before anything else. An error that cannot be trusted to redirect (unknown client, unregistered ``redirect_uri``) is an
 HTML page, never a redirect.
@@ -41,15 +41,15 @@ from idp.login.session import LoginSession
 from idp.oidc.accounts import subject_for
 from idp.oidc.assurance import Requirement
 from idp.oidc.assurance import requirement_of
-from idp.oidc.audit import AUTHENTICATION
-from idp.oidc.audit import record_event
 from idp.oidc.clients import Client
-from idp.oidc.consents import covers
 from idp.oidc.id_token_hint import hinted_subject
 from idp.oidc.models import EndUser
 from idp.oidc.requests import StarletteOAuth2Request
 from idp.oidc.response_mode import error_response
 from idp.oidc.server import AuthorizationServer
+from idp.state.audit import AUTHENTICATION
+from idp.state.audit import record_event
+from idp.state.consents import covers
 
 
 def authorize(
@@ -225,7 +225,7 @@ def _consented(
     client: Client,
     request: StarletteOAuth2Request,
 ) -> bool:
-    """Whether the citizen's remembered consent covers every scope asked for (:mod:`idp.oidc.consents`)."""
+    """Whether the citizen's remembered consent covers every scope asked for (:mod:`idp.state.consents`)."""
     scopes = scope_to_list(request.scope) or []
     return session is not None and covers(server.engine, session.pin, client.client_id, scopes)
 

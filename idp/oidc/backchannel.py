@@ -21,7 +21,7 @@ from joserfc import jwt
 
 from idp.oidc.clients import Client
 from idp.oidc.models import EndUser
-from idp.oidc.store import StateStore
+from idp.state.store import StateStore
 
 if TYPE_CHECKING:
     from idp.oidc.server import AuthorizationServer

@@ -4,7 +4,7 @@ Core §9), on Authlib's ``JWTBearerClientAssertion``.
 The assertion must be signed (RS256, PS256 or ES256 only: ``none`` and HS256 are refused before any
 verification) by a key of the client's registered ``jwks`` / ``jwks_uri``; ``iss`` = ``sub`` = client_id,
 ``aud`` the token endpoint or the issuer, ``exp`` in the future, and its ``jti`` used once: the replay cache
-is the state store's atomic :meth:`~idp.oidc.store.StateStore.add`, so of two concurrent uses one wins.
+is the state store's atomic :meth:`~idp.state.store.StateStore.add`, so of two concurrent uses one wins.
 """
 
 import time
@@ -21,8 +21,8 @@ from idp.oidc.client_keys import ClientKeys
 from idp.oidc.clients import Client
 from idp.oidc.error_text import describable
 from idp.oidc.error_text import printable
-from idp.oidc.store import StateStore
 from idp.oidc.untrusted_input import MALFORMED
+from idp.state.store import StateStore
 
 ASSERTION_SIGNING_ALGORITHMS = ("RS256", "PS256", "ES256")
 LEEWAY = 60

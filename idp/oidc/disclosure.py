@@ -3,7 +3,7 @@ in the audit log.
 
 Both paths go through :func:`idp.oidc.claims.release` (scopes granted, level-2 gating, the ``dvcqg``
 profile) and the ``claims`` request (:mod:`idp.oidc.claims_request`). Each writes one ``disclosure`` row
-(:mod:`idp.oidc.audit`) naming the claims beyond the protocol claims, committed *before* the response is
+(:mod:`idp.state.audit`) naming the claims beyond the protocol claims, committed *before* the response is
 built: the code was already taken from the state store in its own transaction (the store may be Redis,
 where no SQL transaction can span both), so the order guarantees the invariant that matters: no
 disclosure without a row. A row whose response never left (a crash between, or a code whose consent was
@@ -17,8 +17,6 @@ from typing import Any
 from sqlalchemy import Connection
 
 from idp.oidc.accounts import find_record
-from idp.oidc.audit import DISCLOSURE
-from idp.oidc.audit import record_event
 from idp.oidc.catalogue import DVCQG_PROFILE
 from idp.oidc.catalogue import PROTOCOL_CLAIMS
 from idp.oidc.claims import ClaimsContext
@@ -30,6 +28,8 @@ from idp.oidc.claims_request import requested_claims
 from idp.oidc.clients import Client
 from idp.oidc.models import EndUser
 from idp.population_db.lookup import EVERY_PART
+from idp.state.audit import DISCLOSURE
+from idp.state.audit import record_event
 
 if TYPE_CHECKING:
     from idp.oidc.server import AuthorizationServer

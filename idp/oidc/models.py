@@ -1,6 +1,6 @@
 """What Authlib's grants handle: the authenticated end user, authorization codes and refresh tokens.
 
-Codes and refresh tokens are JSON objects in the :mod:`idp.oidc.store`; these classes give them the
+Codes and refresh tokens are JSON objects in the :mod:`idp.state.store`; these classes give them the
 Authlib mixin methods (``AuthorizationCodeMixin``, OpenID Connect's ``AuthorizationCodeMixin``,
 ``TokenMixin``). A *grant* (``grant_id``) is the family of tokens born from one authorization code.
 """

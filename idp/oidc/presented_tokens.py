@@ -21,9 +21,9 @@ from starlette.responses import Response
 from idp.oidc.clients import Client
 from idp.oidc.keys import SIGNING_ALGORITHMS
 from idp.oidc.requests import StarletteOAuth2Request
-from idp.oidc.store import StateStore
 from idp.oidc.tokens import grant_is_active
 from idp.oidc.untrusted_input import MALFORMED
+from idp.state.store import StateStore
 
 if TYPE_CHECKING:
     from idp.oidc.server import AuthorizationServer

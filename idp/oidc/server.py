@@ -28,11 +28,9 @@ from idp.oidc.client_auth import PrivateKeyJWTAuthentication
 from idp.oidc.client_keys import ClientKeys
 from idp.oidc.clients import Client
 from idp.oidc.clients import load_clients
-from idp.oidc.consents import covers
 from idp.oidc.disclosure import audit_disclosure
 from idp.oidc.disclosure import id_token_claims
 from idp.oidc.error_text import describable
-from idp.oidc.grant_index import index_grant
 from idp.oidc.grants import AuthorizationCodeGrant
 from idp.oidc.grants import ClientCredentialsGrant
 from idp.oidc.grants import IDToken
@@ -49,12 +47,14 @@ from idp.oidc.presented_client import check_single_method
 from idp.oidc.registered_clients import RegisteredClients
 from idp.oidc.registration import RegistrationEndpoint
 from idp.oidc.revocation import RevocationEndpoint
-from idp.oidc.store import StateStore
 from idp.oidc.tokens import AccessTokenGenerator
 from idp.oidc.tokens import revoke_grant
 from idp.oidc.tokens import save_token
 from idp.population_db.credentials import SecretVerifier
 from idp.settings import IdPSettings
+from idp.state.consents import covers
+from idp.state.grant_index import index_grant
+from idp.state.store import StateStore
 
 _ISS_PARAMETER = re.compile(r"[?&]iss=")
 
@@ -155,7 +155,7 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
             claims = code.data.get("claims")
             code.disclosed = id_token_claims(self, client_id, user, scope, claims)
         with self.engine.begin() as connection:
-            index_grant(connection, user, client_id)
+            index_grant(connection, user.grant_id, user.pin, client_id, user.sid, user.sub)
             if code.disclosed is not None:
                 audit_disclosure(connection, user.pin, client_id, user.acr, code.disclosed)
 

@@ -26,7 +26,7 @@ from idp.oidc.error_text import printable
 from idp.oidc.issued_tokens import IssuedAccessTokens
 from idp.oidc.keys import KeyRing
 from idp.oidc.models import EndUser
-from idp.oidc.store import StateStore
+from idp.state.store import StateStore
 
 
 class AccessTokenGenerator:

@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from idp.oidc.accounts import subject_for
 from idp.oidc.backchannel import notify_client
-from idp.oidc.consents import forget
-from idp.oidc.grant_index import GRANTS
 from idp.oidc.tokens import revoke_grant
+from idp.state.consents import forget
+from idp.state.grant_index import GRANTS
 
 if TYPE_CHECKING:
     from idp.oidc.server import AuthorizationServer

@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 
 from idp.login.consent import consent_body
 from idp.oidc.clients import Client
-from idp.oidc.consents import create_consent_table
-from idp.oidc.consents import granted_scopes
-from idp.oidc.consents import remember
 from idp.population_db.database import connect
+from idp.state.consents import create_consent_table
+from idp.state.consents import granted_scopes
+from idp.state.consents import remember
 from tests.oidc.conftest import PIN
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params

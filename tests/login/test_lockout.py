@@ -26,8 +26,8 @@ from idp.login.lockout import COUNTER
 from idp.login.lockout import FactorState
 from idp.login.lockout import factor_state
 from idp.oidc import assurance
-from idp.oidc.audit import AUTHENTICATION
-from idp.oidc.audit import events_for
+from idp.state.audit import AUTHENTICATION
+from idp.state.audit import events_for
 from tests.login.providers import provider_on
 from tests.oidc.conftest import PASSCODE
 from tests.oidc.conftest import PASSWORD

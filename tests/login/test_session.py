@@ -6,7 +6,7 @@ from idp.login.session import LoginSession
 from idp.login.session import load_session
 from idp.login.session import save_session
 from idp.login.session import start_session
-from idp.oidc.memory_store import MemoryStateStore
+from idp.state.memory_store import MemoryStateStore
 
 
 def test_a_session_comes_back_as_it_was_saved() -> None:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from idp.oidc.audit import events_for
 from idp.population_db.database import connect
+from idp.state.audit import events_for
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params

@@ -3,17 +3,12 @@
 import base64
 import hashlib
 import json
-import os
 import re
 import secrets
-import threading
-import uuid
-from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from typing import TypeVar
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
@@ -24,18 +19,12 @@ from sqlalchemy import delete
 from idp.app import create_app
 from idp.login.sms_inbox import e164
 from idp.oidc.clients import add_client
-from idp.oidc.consents import CONSENTS
-from idp.oidc.consents import create_consent_table
-from idp.oidc.memory_store import MemoryStateStore
-from idp.oidc.redis_store import RedisStateStore
-from idp.oidc.store import SqlStateStore
-from idp.oidc.store import StateStore
 from idp.population_db.database import connect
 from idp.population_db.personas import PERSONAS
 from idp.population_db.seeding import seed_population
 from idp.settings import IdPSettings
-from tests.conftest import drop_postgres
-from tests.conftest import fresh_postgres
+from idp.state.consents import CONSENTS
+from idp.state.consents import create_consent_table
 
 ISSUER = "http://testserver"
 REDIRECT = "https://rp.example/cb"
@@ -44,8 +33,6 @@ PASSCODE = "246810"
 PIN = "001088999001"
 POST_LOGOUT = "https://rp.example/logged-out"
 BCL_URI = "https://rp.example/backchannel"
-REDIS_URL = os.environ.get("VNEID_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-T = TypeVar("T")
 LEVEL1_PIN = "079195999004"
 ALL_SCOPES = (
     "openid profile identity phone email address eid_card residence household health_insurance "
@@ -325,48 +312,3 @@ def redeem(
         base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
     )
     return claims
-
-
-def race(action: Callable[[int], T], racers: int = 8) -> list[T]:
-    """Run ``action(0)`` … ``action(racers - 1)`` in threads released at once; their results."""
-    barrier = threading.Barrier(racers)
-    results: list[T] = []
-    lock = threading.Lock()
-
-    def run(index: int) -> None:
-        barrier.wait()
-        result = action(index)
-        with lock:
-            results.append(result)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(racers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
-@pytest.fixture(params=["memory", "sqlite", "postgresql", "redis"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StateStore]:
-    """Each state store on its own empty space: memory, SQLite, PostgreSQL and Redis (real servers)."""
-    if request.param == "memory":
-        yield MemoryStateStore()
-        return
-    if request.param == "redis":
-        redis_store = RedisStateStore(REDIS_URL, f"test-{uuid.uuid4().hex}:")
-        yield redis_store
-        for key in redis_store.client.scan_iter(f"{redis_store.prefix}*"):
-            redis_store.client.delete(key)
-        return
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'state.sqlite3'}"
-    else:
-        url = fresh_postgres(request.getfixturevalue("postgres_server"))
-    engine = connect(url)
-    try:
-        yield SqlStateStore(engine)
-    finally:
-        engine.dispose()
-        if request.param == "postgresql":
-            drop_postgres(url)

@@ -18,7 +18,8 @@ from idp.oidc.backchannel import HttpLogoutSender
 from idp.oidc.backchannel import remember_client
 from idp.oidc.clients import Client
 from idp.oidc.models import EndUser
-from idp.oidc.store import StateStore
+from idp.state.store import StateStore
+from tests.conftest import race
 from tests.oidc.conftest import BCL_URI
 from tests.oidc.conftest import ISSUER
 from tests.oidc.conftest import PIN
@@ -33,7 +34,6 @@ from tests.oidc.conftest import first_page
 from tests.oidc.conftest import get_tokens
 from tests.oidc.conftest import pkce
 from tests.oidc.conftest import query_of
-from tests.oidc.conftest import race
 
 EVENT = "http://schemas.openid.net/event/backchannel-logout"
 OTHER_PIN = "031190999002"

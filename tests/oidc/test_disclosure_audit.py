@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from idp.oidc import server as server_module
-from idp.oidc.audit import DISCLOSURE
-from idp.oidc.audit import Event
-from idp.oidc.audit import events_for
-from idp.oidc.grant_index import GRANTS
+from idp.state.audit import DISCLOSURE
+from idp.state.audit import Event
+from idp.state.audit import events_for
+from idp.state.grant_index import GRANTS
 from tests.oidc.conftest import LEVEL1_PIN
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env

@@ -9,7 +9,7 @@ from pathlib import Path
 from idp.oidc.keys import JWKS_FILE
 from idp.oidc.keys import ensure_keys
 from idp.oidc.keys import rotate_keys
-from tests.oidc.conftest import race
+from tests.conftest import race
 
 
 def _kids(keys: list) -> list[str]:  # type: ignore[type-arg]

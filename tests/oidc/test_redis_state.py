@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from idp.app import create_app
-from idp.oidc.redis_store import RedisStateStore
 from idp.settings import IdPSettings
+from idp.state.redis_store import RedisStateStore
+from tests.conftest import REDIS_URL
 from tests.oidc.conftest import REDIRECT
-from tests.oidc.conftest import REDIS_URL
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import get_tokens

@@ -15,8 +15,6 @@ from fastapi.testclient import TestClient
 
 from idp.app import create_app
 from idp.oidc.models import EndUser
-from idp.oidc.redis_store import RedisStateStore
-from idp.oidc.store import StateStore
 from idp.oidc.tokens import find_unspent
 from idp.oidc.tokens import grant_is_active
 from idp.oidc.tokens import open_grant
@@ -24,16 +22,18 @@ from idp.oidc.tokens import save_token
 from idp.oidc.tokens import spend
 from idp.population_db.database import connect
 from idp.population_db.seeding import seed_population
+from idp.state.redis_store import RedisStateStore
+from idp.state.store import StateStore
+from tests.conftest import REDIS_URL
 from tests.conftest import drop_postgres
 from tests.conftest import fresh_postgres
+from tests.conftest import race
 from tests.oidc.conftest import PASSCODE
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import REDIRECT
-from tests.oidc.conftest import REDIS_URL
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import get_code
 from tests.oidc.conftest import get_tokens
-from tests.oidc.conftest import race
 
 ROUNDS = 12
 

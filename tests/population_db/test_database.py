@@ -9,12 +9,12 @@ from sqlalchemy import inspect
 
 from idp.login.lockout import COUNTER
 from idp.login.sms_inbox import SMS
-from idp.oidc.audit import AUDIT
-from idp.oidc.store import STATE
 from idp.population_db.database import connect
 from idp.population_db.database import create_schema
 from idp.population_db.database import create_tables
-from tests.oidc.conftest import race
+from idp.state.audit import AUDIT
+from idp.state.sql_store import STATE
+from tests.conftest import race
 
 TABLES = [AUDIT, COUNTER, SMS, STATE]
 

@@ -3,7 +3,7 @@
 A grant (``grant_id``) lives in the state store under an opaque key; nothing there is searchable by
 citizen. Every code redemption adds one row, ``(grant_id, pin, client_id, sid, sub)``, to the
 ``citizen_grant`` table of the population's database; withdrawing consent
-(:mod:`idp.oidc.withdrawal`) reads the rows of one (citizen, client) pair, revokes each grant and
+(:mod:`idp.citizen.withdrawal`) reads the rows of one (citizen, client) pair, revokes each grant and
 deletes the rows. A row whose grant expired meanwhile is
 harmless: revoking it again does nothing.
 """
@@ -17,7 +17,6 @@ from sqlalchemy import insert
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
-from idp.oidc.models import EndUser
 from idp.population_db.database import create_tables
 
 
@@ -42,14 +41,16 @@ def create_grant_index_table(engine: Engine) -> None:
     create_tables(engine, [GRANTS])
 
 
-def index_grant(connection: Connection, user: EndUser, client_id: str) -> None:
+def index_grant(
+    connection: Connection, grant_id: str, pin: str, client_id: str, sid: str, sub: str
+) -> None:
     """The grant's row, in the caller's transaction."""
     row = {
-        "grant_id": user.grant_id,
-        "pin": user.pin,
+        "grant_id": grant_id,
+        "pin": pin,
         "client_id": client_id,
-        "sid": user.sid or "",
-        "sub": user.sub,
+        "sid": sid or "",
+        "sub": sub,
         "issued_at": time.time(),
     }
     connection.execute(_INSERT, row)

@@ -1,23 +1,17 @@
-"""Ephemeral protocol state: sessions, interactions, codes, refresh-token families, replay caches.
+"""The SQL implementation of :class:`idp.state.store.StateStore`: the ``oidc_state`` table of the
+population's database (SQLite ≥ 3.35 or PostgreSQL, both with RETURNING), which processes on one
+PostgreSQL database share.
 
-One small interface, :class:`StateStore`, with an SQL implementation in the population's database. Every
-"use once" operation is atomic in the store itself: :meth:`StateStore.take` is one ``DELETE … RETURNING``,
-so of two concurrent redemptions of a code exactly one gets it, :meth:`StateStore.add` one
-``INSERT … ON CONFLICT DO UPDATE … WHERE expired RETURNING`` and :meth:`StateStore.incr` (the login rate
-limits' windows) one ``INSERT … ON CONFLICT DO UPDATE SET value = value + 1 … RETURNING``. So are the two
-operations that would otherwise be a read and a write that another provider process could come between:
-:meth:`StateStore.extend` (a refresh keeps its grant alive, but never brings back one revoked meanwhile)
-is one ``UPDATE … WHERE live``, and :meth:`StateStore.update` (a session's list of clients, which two
-token requests may grow at once) a compare-and-set retried until no other writer came between. A Redis
-implementation (``SET PX``, ``GET``, ``DEL``, ``GETDEL``, ``INCR``, ``PEXPIRE``, ``WATCH``/``MULTI``)
-fits the same interface without touching protocol code.
+``take`` is one ``DELETE … RETURNING``, so of two concurrent takers exactly one gets the value; ``add`` one
+``INSERT … ON CONFLICT DO UPDATE … WHERE expired RETURNING``; ``incr`` one ``INSERT … ON CONFLICT DO
+UPDATE SET value = value + 1 … RETURNING``; ``extend`` one ``UPDATE … WHERE live``; ``update`` a
+compare-and-set retried until no other writer came between.
 """
 
 import json
 import time
 from collections.abc import Callable
 from typing import Any
-from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy import Insert
@@ -36,46 +30,7 @@ from sqlmodel import Field
 from sqlmodel import SQLModel
 
 from idp.population_db.database import create_tables
-
-JsonObject = dict[str, Any]
-
-
-class StateStore(Protocol):
-    """Key → JSON object with a time to live."""
-
-    def put(self, key: str, value: JsonObject, ttl: int) -> None:
-        """Store ``value`` under ``key`` for ``ttl`` seconds, replacing what was there."""
-
-    def get(self, key: str) -> JsonObject | None:
-        """The live value under ``key``, or None."""
-
-    def delete(self, key: str) -> None:
-        """Forget ``key``."""
-
-    def take(self, key: str) -> JsonObject | None:
-        """Atomically read and delete ``key``: of concurrent takers, at most one gets the value."""
-
-    def add(self, key: str, value: JsonObject, ttl: int) -> bool:
-        """Atomically store ``value`` only if ``key`` is absent (or expired): of concurrent adders, at
-        most one gets True (a replay cache; Redis: ``SET NX EX``)."""
-
-    def incr(self, key: str, ttl: int) -> int:
-        """Atomically add one to the counter ``key`` and return it: an absent (or expired) counter
-        starts at 1 and lives ``ttl`` seconds from then; later increments keep that expiry (a fixed
-        window; Redis: ``INCR`` + ``PEXPIRE NX``). A counter's key is only ever used through ``incr``.
-        """
-
-    def extend(self, key: str, ttl: int) -> bool:
-        """Atomically make the live entry under ``key`` live ``ttl`` seconds from now, value unchanged;
-        False, and nothing stored, when it is absent or expired (Redis: ``PEXPIRE``)."""
-
-    def update(
-        self, key: str, change: Callable[[JsonObject | None], JsonObject], ttl: int
-    ) -> JsonObject:
-        """Atomically replace the live value under ``key`` (None when absent or expired) by ``change``
-        of it, for ``ttl`` seconds, and return the new value. ``change`` runs again whenever another
-        writer changed the entry first (Redis: ``WATCH`` + ``MULTI``; SQL: a compare-and-set), so it
-        must be a pure function of its argument that never calls the store."""
+from idp.state.store import JsonObject
 
 
 class OidcState(SQLModel, table=True):

@@ -5,7 +5,7 @@ Threads race on one key straight through the store (the HTTP routes run in one e
 store can be raced for real; for the memory store the threads contend for its one lock). Redis is the
 real server on 127.0.0.1:6379 (``VNEID_TEST_REDIS_URL``). The memory store's own tests, at the end:
 values come back as fresh copies with the SQL and Redis stores' types, and expired entries are swept,
-by :meth:`~idp.oidc.memory_store.MemoryStateStore.sweep` and by a ``put`` once the sweep interval is due
+by :meth:`~idp.state.memory_store.MemoryStateStore.sweep` and by a ``put`` once the sweep interval is due
 (on a fake clock).
 """
 
@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from idp.oidc import memory_store
-from idp.oidc.memory_store import MemoryStateStore
-from idp.oidc.store import StateStore
-from tests.oidc.conftest import race
+from idp.state import memory_store
+from idp.state.memory_store import MemoryStateStore
+from idp.state.store import StateStore
+from tests.conftest import race
 
 
 def _take(store: StateStore, key: str, _: int) -> dict[str, Any] | None:
@@ -161,7 +161,7 @@ def test_a_counter_keeps_its_window_and_starts_again_after_it(store: StateStore)
 
 
 class FakeClock:
-    """Stands for the :mod:`time` module inside :mod:`idp.oidc.memory_store`: both clocks move only
+    """Stands for the :mod:`time` module inside :mod:`idp.state.memory_store`: both clocks move only
     when the test says so."""
 
     def __init__(self) -> None:

@@ -9,11 +9,11 @@ from sqlalchemy import inspect
 from sqlalchemy import select
 
 from idp.app import create_app
-from idp.oidc.memory_store import MemoryStateStore
-from idp.oidc.store import STATE
-from idp.oidc.store import SqlStateStore
 from idp.population_db.database import connect
 from idp.settings import IdPSettings
+from idp.state.memory_store import MemoryStateStore
+from idp.state.sql_store import STATE
+from idp.state.sql_store import SqlStateStore
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import get_tokens
 

@@ -1,4 +1,4 @@
-"""The in-process implementation of :class:`idp.oidc.store.StateStore`: the embedded mode's default.
+"""The in-process implementation of :class:`idp.state.store.StateStore`: the embedded mode's default.
 
 One provider process keeps its sessions, interactions, codes, refresh-token families and replay caches in
 a dictionary, as node oidc-provider's default ``MemoryAdapter`` and oidc-provider-mock do: nothing to set

@@ -1,4 +1,4 @@
-"""The Redis implementation of :class:`idp.oidc.store.StateStore`, for the distributed mode.
+"""The Redis implementation of :class:`idp.state.store.StateStore`, for the distributed mode.
 
 Several provider processes share their sessions, codes, refresh-token families and replay caches through
 one Redis server (``VNEID_STATE_STORE_URL=redis://…``). Every "use once" operation is one atomic Redis

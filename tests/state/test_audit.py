@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy import text
 
-from idp.oidc.audit import AUTHENTICATION
-from idp.oidc.audit import DISCLOSURE
-from idp.oidc.audit import create_audit_table
-from idp.oidc.audit import events_for
-from idp.oidc.audit import record_event
 from idp.population_db.database import connect
+from idp.state.audit import AUTHENTICATION
+from idp.state.audit import DISCLOSURE
+from idp.state.audit import create_audit_table
+from idp.state.audit import events_for
+from idp.state.audit import record_event
 
 
 def test_rows_commit_with_the_transaction_and_roll_back_with_it(tmp_path: Path) -> None:
