@@ -46,9 +46,9 @@ from idp.population_db.rendering import stats_tables
 from idp.population_db.seeding import SeedConflictError
 from idp.population_db.seeding import seed_population
 from idp.population_db.statistics import population_stats
-from idp.serving import uvicorn_options
 from idp.settings import IdPSettings
 from idp.state.process_claim import DatabaseClaimedError
+from idp.web.serving import uvicorn_options
 
 app = typer.Typer(
     name="vneid-mock",
@@ -121,7 +121,7 @@ def serve(
     """Start the identity provider."""
     import uvicorn
 
-    from idp.app import create_app
+    from idp.web.app import create_app
 
     given = {"host": host, "port": port}
     settings = IdPSettings().model_copy(update={k: v for k, v in given.items() if v})

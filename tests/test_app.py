@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from idp.app import create_app
 from idp.population_db.database import connect
 from idp.population_db.seeding import seed_population
 from idp.settings import IdPSettings
+from idp.web.app import create_app
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import csrf_of
 from tests.oidc.conftest import env
@@ -58,8 +58,9 @@ def test_an_unseeded_database_answers_503_not_a_stack_trace(tmp_path: Path) -> N
         csrf = csrf_of(html)
         form = {"username": "001088999001", "password": "Vneid@2025", "csrf": csrf}
         response = client.post(f"/interaction/{uid}/login", data=form)
-    assert response.status_code == 503
-    assert response.json()["error"] == "temporarily_unavailable"
+    assert response.status_code == 503  # a page: the error page
+    assert response.headers["content-type"].startswith("text/html")
+    assert "temporarily_unavailable" in response.text
     assert "Traceback" not in response.text
 
 

@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from idp.app import create_app
 from idp.oidc.cors_origins import origin_of
+from idp.web.app import create_app
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import client
 from tests.oidc.conftest import env

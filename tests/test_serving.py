@@ -11,11 +11,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from idp.app import create_app
 from idp.population_db.database import connect
 from idp.population_db.seeding import seed_population
-from idp.serving import uvicorn_options
 from idp.settings import IdPSettings
+from idp.web.app import create_app
+from idp.web.serving import uvicorn_options
 from tests.oidc.conftest import PASSCODE
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import REDIRECT

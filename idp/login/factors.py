@@ -1,44 +1,42 @@
 """The factors after the password (step-up): SMS one-time code, passcode, simulated face match.
 
-Each is shown by :func:`idp.login.steps.factor_page` when :func:`idp.login.interaction.next_step` names
-it, and posted to its own route; a right answer adds the factor to the interaction's session (same
-``sid``) and is answered with the next step's page itself. Every success and failure is audited.
+Each is shown by :func:`idp.login.steps.factor_page` when :func:`idp.login.progress.next_step` names it,
+and posted to its own form; a right answer finishes the interaction with that factor
+(:class:`idp.oidc.interaction.LoggedIn`: the interaction's session, same ``sid``, steps up) and is
+answered with the next step's page itself. Every success and failure is audited; wrong codes count in
+the rate windows (:mod:`idp.login.lockout`).
 """
 
-from typing import Annotated
+import time
 
-from fastapi import APIRouter
-from fastapi import Form
-from starlette.responses import RedirectResponse
-from starlette.responses import Response
-
-from idp.deps import ClientAddressDep
-from idp.deps import InteractionBindingDep
-from idp.deps import LoginSessionDep
-from idp.deps import ServerDep
-from idp.login import interaction
 from idp.login import otp
 from idp.login.auth_events import attempt_limited
 from idp.login.auth_events import audit
 from idp.login.auth_events import count_otp
 from idp.login.auth_events import otp_locked_out
 from idp.login.auth_events import passcode_attempt
-from idp.login.interaction import Record
-from idp.login.interaction import Step
-from idp.login.session import LoginSession
-from idp.login.session import save_session
+from idp.login.progress import Step
+from idp.login.progress import gone
+from idp.login.progress import load
+from idp.login.progress import next_step
+from idp.login.progress import session_of
 from idp.login.steps import TOO_MANY
 from idp.login.steps import current_page
 from idp.login.steps import factor_page
 from idp.login.steps import phone_of
 from idp.oidc.accounts import find_record
+from idp.oidc.answer import Answer
+from idp.oidc.answer import redirect
 from idp.oidc.assurance import FACE
 from idp.oidc.assurance import PASSCODE
 from idp.oidc.assurance import SMS_OTP
 from idp.oidc.assurance import achieved_acr
+from idp.oidc.interaction import Interaction
+from idp.oidc.interaction import LoggedIn
 from idp.oidc.server import AuthorizationServer
+from idp.oidc.session import Factor
+from idp.oidc.session import LoginSession
 
-router = APIRouter(include_in_schema=False)  # HTML pages: the OpenAPI schema is the JSON API
 OTP_ERRORS = {
     otp.Checked.WRONG: "Mã OTP không đúng. / Wrong code.",
     otp.Checked.DEAD: "Nhập sai quá 5 lần, mã đã bị hủy; hãy gửi lại mã. / Too many wrong tries; "
@@ -57,145 +55,131 @@ RESEND_ERRORS = {
 WRONG_PASSCODE = "Mã bảo vệ không đúng. / Wrong passcode."
 NO_MATCH = "Khuôn mặt không khớp. / The face does not match."
 
+AtStep = tuple[Interaction, LoginSession]
+
 
 def _at_step(
-    server: AuthorizationServer,
-    uid: str,
-    binding: str,
-    csrf: str,
-    session: LoginSession | None,
-    factor: str,
-) -> tuple[Record, LoginSession] | Response:
-    """The record and session when ``factor`` is what this interaction's session must do now; else
-    the expired page (unknown interaction, wrong CSRF token) or a redirect to the current step."""
-    record = interaction.load(server, uid, binding, csrf)
-    if record is None:
-        return interaction.gone()
-    if session is None or interaction.next_step(record, session).kind != factor:
-        return _back(uid)
-    return record, session
+    server: AuthorizationServer, uid: str, binding: str, csrf: str, factor: str
+) -> AtStep | Answer:
+    """The interaction and its session when ``factor`` is what the citizen must do now; else the
+    expired page (unknown interaction, wrong CSRF token) or a redirect to the current step."""
+    interaction = load(server.interactions, uid, binding, csrf)
+    if interaction is None:
+        return gone()
+    session = session_of(server.sessions, interaction)
+    if session is None or next_step(interaction, session).kind != factor:
+        return redirect(f"/interaction/{uid}")
+    return interaction, session
 
 
 def _passed(
-    server: AuthorizationServer, uid: str, record: Record, session: LoginSession, factor: str
-) -> Response:
-    session.add_factor(factor)
-    save_session(server.store, session, server.settings.session_ttl)
-    return current_page(server, uid, record, session)
+    server: AuthorizationServer,
+    interaction: Interaction,
+    session: LoginSession,
+    factor: str,
+    browser: LoginSession | None,
+) -> Answer:
+    """The factor is added to the interaction's session; the next step's page."""
+    step_up = LoggedIn(session.pin, session.account_level, (Factor(factor, int(time.time())),))
+    server.interactions.finish(interaction, step_up)
+    return current_page(server, interaction, browser)
 
 
 def _too_many(
-    server: AuthorizationServer, uid: str, record: Record, session: LoginSession, step: Step
-) -> Response:
+    server: AuthorizationServer, interaction: Interaction, session: LoginSession, factor: str
+) -> Answer:
     """The factor's page, refused for the rest of the rate window (429 with Retry-After)."""
-    response = factor_page(server, uid, record, session, step, TOO_MANY, 429)
-    response.headers["Retry-After"] = str(server.settings.login_rate_window)
-    return response
+    answer = factor_page(server, interaction, session, Step(factor), TOO_MANY, 429)
+    return answer.with_header("Retry-After", str(server.settings.login_rate_window))
 
 
-def _back(uid: str) -> RedirectResponse:
-    return RedirectResponse(f"/interaction/{uid}", status_code=303)
-
-
-@router.post("/interaction/{uid}/otp")
-async def submit_otp(
+def submit_otp(
+    server: AuthorizationServer,
     uid: str,
-    server: ServerDep,
-    session: LoginSessionDep,
-    binding: InteractionBindingDep,
-    otp_code: Annotated[str, Form(alias="otp", max_length=16)],
-    csrf: Annotated[str, Form(max_length=64)],
-    ip: ClientAddressDep,
-) -> Response:
-    found = _at_step(server, uid, binding, csrf, session, SMS_OTP)
-    if isinstance(found, Response):
+    form: tuple[str, str],
+    ip: str,
+    browser: LoginSession | None,
+    code: str,
+) -> Answer:
+    """The SMS code (``form``: the interaction's binding and the posted CSRF token)."""
+    found = _at_step(server, uid, *form, SMS_OTP)
+    if isinstance(found, Answer):
         return found
-    record, citizen = found
-    client_id = record.get("client_id")
-    if attempt_limited(server, citizen.pin, ip, client_id, SMS_OTP):
-        return _too_many(server, uid, record, citizen, Step(SMS_OTP))
-    if otp_locked_out(server, citizen.pin, client_id):
-        return factor_page(server, uid, record, citizen, Step(SMS_OTP), OTP_LOCKED, 429)
-    checked = otp.verify(server, uid, citizen.pin, otp_code)
+    interaction, session = found
+    client_id = interaction.client_id
+    if attempt_limited(server, session.pin, ip, client_id, SMS_OTP):
+        return _too_many(server, interaction, session, SMS_OTP)
+    if otp_locked_out(server, session.pin, client_id):
+        return factor_page(server, interaction, session, Step(SMS_OTP), OTP_LOCKED, 429)
+    checked = otp.verify(server, uid, session.pin, code)
     if checked is not otp.Checked.EXPIRED:
-        count_otp(server, citizen.pin, client_id, ip, right=checked is otp.Checked.OK)
+        count_otp(server, session.pin, client_id, ip, right=checked is otp.Checked.OK)
     if checked is otp.Checked.OK:
-        acr = achieved_acr(citizen.methods | {SMS_OTP}, citizen.account_level)
-        audit(server, "success", citizen.pin, client_id, SMS_OTP, acr)
-        return _passed(server, uid, record, citizen, SMS_OTP)
-    audit(server, "failure", citizen.pin, client_id, SMS_OTP, detail=checked.value)
+        acr = achieved_acr(session.methods | {SMS_OTP}, session.account_level)
+        audit(server, "success", session.pin, client_id, SMS_OTP, acr)
+        return _passed(server, interaction, session, SMS_OTP, browser)
+    audit(server, "failure", session.pin, client_id, SMS_OTP, detail=checked.value)
     if checked is otp.Checked.DEAD:
-        audit(server, "lockout", citizen.pin, client_id, SMS_OTP, detail="code dead")
-    step = Step(SMS_OTP)
-    return factor_page(server, uid, record, citizen, step, OTP_ERRORS[checked], 401)
+        audit(server, "lockout", session.pin, client_id, SMS_OTP, detail="code dead")
+    return factor_page(server, interaction, session, Step(SMS_OTP), OTP_ERRORS[checked], 401)
 
 
-@router.post("/interaction/{uid}/otp/resend")
-async def resend_otp(
-    uid: str,
-    server: ServerDep,
-    session: LoginSessionDep,
-    binding: InteractionBindingDep,
-    csrf: Annotated[str, Form(max_length=64)],
-) -> Response:
-    found = _at_step(server, uid, binding, csrf, session, SMS_OTP)
-    if isinstance(found, Response):
+def resend_otp(server: AuthorizationServer, uid: str, form: tuple[str, str]) -> Answer:
+    """A new SMS code, unless throttled or over the interaction's cap."""
+    found = _at_step(server, uid, *form, SMS_OTP)
+    if isinstance(found, Answer):
         return found
-    record, citizen = found
-    phone = phone_of(server, citizen.pin)
+    interaction, session = found
+    phone = phone_of(server, session.pin)
     if phone is None:
-        return _back(uid)
-    sent = otp.resend(server, uid, citizen.pin, phone)
+        return redirect(f"/interaction/{uid}")
+    sent = otp.resend(server, uid, session.pin, phone)
     if sent is otp.Sent.SENT:
-        return _back(uid)
-    step = Step(SMS_OTP)
-    return factor_page(server, uid, record, citizen, step, RESEND_ERRORS[sent], 429)
+        return redirect(f"/interaction/{uid}")
+    return factor_page(server, interaction, session, Step(SMS_OTP), RESEND_ERRORS[sent], 429)
 
 
-@router.post("/interaction/{uid}/passcode")
-async def submit_passcode(
+def submit_passcode(
+    server: AuthorizationServer,
     uid: str,
-    server: ServerDep,
-    session: LoginSessionDep,
-    binding: InteractionBindingDep,
-    passcode: Annotated[str, Form(max_length=16)],
-    csrf: Annotated[str, Form(max_length=64)],
-    ip: ClientAddressDep,
-) -> Response:
-    found = _at_step(server, uid, binding, csrf, session, PASSCODE)
-    if isinstance(found, Response):
+    form: tuple[str, str],
+    ip: str,
+    browser: LoginSession | None,
+    passcode: str,
+) -> Answer:
+    """The 6-digit passcode (mã bảo vệ)."""
+    found = _at_step(server, uid, *form, PASSCODE)
+    if isinstance(found, Answer):
         return found
-    record, citizen = found
-    client_id = record.get("client_id")
-    if attempt_limited(server, citizen.pin, ip, client_id, PASSCODE):
-        return _too_many(server, uid, record, citizen, Step(PASSCODE))
-    citizen_record = find_record(server.engine, citizen.pin)
-    if citizen_record is None:
-        return _back(uid)
-    acr = achieved_acr(citizen.methods | {PASSCODE}, citizen.account_level)
-    if passcode_attempt(server, citizen_record, passcode, client_id, acr, ip):
-        return _passed(server, uid, record, citizen, PASSCODE)
-    step = Step(PASSCODE)
-    return factor_page(server, uid, record, citizen, step, WRONG_PASSCODE, 401)
+    interaction, session = found
+    client_id = interaction.client_id
+    if attempt_limited(server, session.pin, ip, client_id, PASSCODE):
+        return _too_many(server, interaction, session, PASSCODE)
+    record = find_record(server.engine, session.pin)
+    if record is None:
+        return redirect(f"/interaction/{uid}")
+    acr = achieved_acr(session.methods | {PASSCODE}, session.account_level)
+    if passcode_attempt(server, record, passcode, client_id, acr, ip):
+        return _passed(server, interaction, session, PASSCODE, browser)
+    return factor_page(server, interaction, session, Step(PASSCODE), WRONG_PASSCODE, 401)
 
 
-@router.post("/interaction/{uid}/face")
-async def submit_face(
+def submit_face(
+    server: AuthorizationServer,
     uid: str,
-    server: ServerDep,
-    session: LoginSessionDep,
-    binding: InteractionBindingDep,
-    face: Annotated[str, Form(max_length=16)],
-    csrf: Annotated[str, Form(max_length=64)],
-) -> Response:
-    found = _at_step(server, uid, binding, csrf, session, FACE)
-    if isinstance(found, Response):
+    form: tuple[str, str],
+    browser: LoginSession | None,
+    face: str,
+) -> Answer:
+    """The simulated face match: the tester chooses ``match`` or not."""
+    found = _at_step(server, uid, *form, FACE)
+    if isinstance(found, Answer):
         return found
-    record, citizen = found
-    client_id = record.get("client_id")
+    interaction, session = found
+    client_id = interaction.client_id
     if face == "match":
-        acr = achieved_acr(citizen.methods | {FACE}, citizen.account_level)
-        audit(server, "success", citizen.pin, client_id, FACE, acr)
-        return _passed(server, uid, record, citizen, FACE)
-    audit(server, "failure", citizen.pin, client_id, FACE, detail="no match")
-    return factor_page(server, uid, record, citizen, Step(FACE), NO_MATCH, 401)
+        acr = achieved_acr(session.methods | {FACE}, session.account_level)
+        audit(server, "success", session.pin, client_id, FACE, acr)
+        return _passed(server, interaction, session, FACE, browser)
+    audit(server, "failure", session.pin, client_id, FACE, detail="no match")
+    return factor_page(server, interaction, session, Step(FACE), NO_MATCH, 401)

@@ -11,12 +11,6 @@ personas are synthetic; the sandbox password is the same public value the README
 
 from html import escape
 
-from fastapi import APIRouter
-from starlette.responses import HTMLResponse
-
-from idp.deps import ServerDep
-from idp.login.pages import layout
-from idp.login.pages import page_language
 from idp.oidc.clients import Client
 from idp.oidc.metadata import provider_metadata
 from idp.population_db.codes import AccountStatus
@@ -24,7 +18,6 @@ from idp.population_db.personas import PERSONAS
 from idp.population_db.personas import Persona
 from idp.settings import IdPSettings
 
-router = APIRouter(include_in_schema=False)  # an HTML page: the OpenAPI schema is the JSON API
 TEXTS: dict[str, dict[str, str]] = {
     "vi": {
         "title": "Hệ thống định danh điện tử giả lập",
@@ -73,13 +66,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "switch": '<a href="/" hreflang="vi" lang="vi">Tiếng Việt</a>',
     },
 }
-
-
-@router.api_route("/", methods=["GET", "HEAD"])
-async def home_page(server: ServerDep, ui_locales: str = "") -> HTMLResponse:
-    lang = page_language(ui_locales[:64])
-    body = home_body(server.settings, list(server.clients.values()), lang)
-    return HTMLResponse(layout(TEXTS[lang]["title"], body, lang))
 
 
 def home_body(settings: IdPSettings, clients: list[Client], lang: str) -> str:

@@ -9,20 +9,14 @@ import re
 from datetime import UTC
 from datetime import datetime
 from html import escape
-from typing import Annotated
 from typing import Any
 
-from fastapi import APIRouter
-from fastapi import Query
-from starlette.responses import HTMLResponse
+from sqlalchemy import Engine
 
-from idp.deps import ServerDep
 from idp.login.pages import layout
 from idp.login.sms_inbox import messages
 
-router = APIRouter(prefix="/sandbox", include_in_schema=False)
 CODE = re.compile(r"\b(\d{6})\b")
-PhoneQuery = Annotated[str, Query(max_length=20)]
 
 
 def _code(body: str) -> str | None:
@@ -30,9 +24,9 @@ def _code(body: str) -> str | None:
     return found.group(1) if found else None
 
 
-@router.api_route("/sms.json", methods=["GET", "HEAD"])
-async def inbox_json(server: ServerDep, phone: PhoneQuery = "") -> dict[str, Any]:
-    found = messages(server.engine, phone or None)
+def inbox_json(engine: Engine, phone: str) -> dict[str, Any]:
+    """The inbox as JSON: each message with its 6-digit ``code``."""
+    found = messages(engine, phone or None)
     return {
         "messages": [
             {"phone": m.phone, "body": m.body, "sent_at": m.sent_at, "code": _code(m.body)}
@@ -41,13 +35,13 @@ async def inbox_json(server: ServerDep, phone: PhoneQuery = "") -> dict[str, Any
     }
 
 
-@router.api_route("/sms", methods=["GET", "HEAD"])
-async def inbox_page(server: ServerDep, phone: PhoneQuery = "") -> HTMLResponse:
+def inbox_page(engine: Engine, phone: str) -> str:
+    """The inbox as a page, newest first."""
     rows = "".join(
         f"<tr><td>{escape(m.phone)}</td>"
         f"<td>{datetime.fromtimestamp(m.sent_at, UTC):%Y-%m-%d %H:%M:%S} UTC</td>"
         f"<td>{escape(m.body)}</td></tr>"
-        for m in messages(server.engine, phone or None)
+        for m in messages(engine, phone or None)
     )
     heading = f" — {escape(phone)}" if phone else ""
     body = (
@@ -59,4 +53,4 @@ async def inbox_page(server: ServerDep, phone: PhoneQuery = "") -> HTMLResponse:
         '<th scope="col">Lúc / Sent</th><th scope="col">Nội dung / Text</th></tr></thead>'
         f"<tbody>{rows}</tbody></table>"
     )
-    return HTMLResponse(layout("Hộp thư SMS", body))
+    return layout("Hộp thư SMS", body)

@@ -1,26 +1,27 @@
-"""The authorization endpoint's decision: answer the client now, or start the citizen's interaction
-(answered with its first page: the login form, a missing factor or consent).
+"""The authorization endpoint's decision: answer the client now, show an error page, or start the
+citizen's interaction (:mod:`idp.oidc.interaction`).
 
 OpenID Connect Core §3.1.2: Authlib validates the request (client, exact ``redirect_uri``, scope, PKCE,
-``prompt``); this module adds what Authlib leaves to us: duplicated parameters and request objects refused,
-and §3.1.2.1's ``prompt`` (``login`` and ``select_account`` re-authenticate, ``consent`` asks again,
-``none`` answers ``login_required`` / ``consent_required``), ``max_age`` and ``id_token_hint``
-(:mod:`idp.oidc.id_token_hint`). The required level (``acr_values``, an essential ``acr`` claim,
-level-2 scopes: :func:`idp.oidc.assurance.requirement_of`) is checked against the session: a weaker
-session goes to the interaction with its ``sid`` to be stepped up (only the missing factors); an account
-that can never reach it ends with ``unmet_authentication_requirements`` (Core §3.1.2.6) after an
-explanation page. A session that is good enough goes to the interaction for consent only, or is answered
-at once; the session becomes the end user the client sees. Consent is the citizen's remembered consent
-(:mod:`idp.state.consents`); after a consent page the resumed request asks only for the scopes the citizen
-ticked. Request objects (``request``, ``request_uri``) are refused as unsupported right after the client
-and its ``redirect_uri`` are validated, before anything else. An error that cannot be trusted to redirect (unknown client, unregistered ``redirect_uri``) is an
-HTML page, never a redirect.
+``prompt``); this module adds what Authlib leaves to us: duplicated parameters and request objects refused
+(right after the client and its ``redirect_uri`` are validated, before anything else), and §3.1.2.1's
+``prompt`` (``login`` and ``select_account`` re-authenticate, ``consent`` asks again, ``none`` answers
+``login_required`` / ``consent_required``), ``max_age`` and ``id_token_hint``
+(:mod:`idp.oidc.id_token_hint`). The required level (``acr_values``, an essential ``acr`` claim, level-2
+scopes: :func:`idp.oidc.assurance.requirement_of`) is checked against the session: a weaker session goes
+to the interaction with its ``sid`` to be stepped up (only the missing factors); an account that can never
+reach it ends with ``unmet_authentication_requirements`` (Core §3.1.2.6) after an explanation page. A
+session that is good enough goes to the interaction for consent only, or is answered at once; the
+session becomes the end user the client sees. Consent is the citizen's remembered consent
+(:mod:`idp.state.consents`); after a consent page the answered request asks only for the scopes the
+citizen ticked. Pages are not the core's: an error that cannot be trusted to redirect (unknown client,
+unregistered ``redirect_uri``) is an :class:`~idp.oidc.error_page.ErrorPage`, an interaction to show an
+:class:`Interact`, both rendered by the web layer.
 """
 
 import re
 import secrets
 import time
-from dataclasses import asdict
+from dataclasses import dataclass
 from typing import Any
 
 from authlib.oauth2.rfc6749 import AccessDeniedError
@@ -31,34 +32,48 @@ from authlib.oidc.core.errors import ConsentRequiredError
 from authlib.oidc.core.errors import LoginRequiredError
 from authlib.oidc.core.errors import RequestNotSupportedError
 from authlib.oidc.core.errors import RequestURINotSupportedError
-from starlette.datastructures import Headers
-from starlette.responses import HTMLResponse
-from starlette.responses import Response
+from httpx import Headers
 
-from idp.login import interaction
-from idp.login.pages import error_page
-from idp.login.session import LoginSession
 from idp.oidc.accounts import subject_for
+from idp.oidc.answer import Answer
 from idp.oidc.assurance import Requirement
 from idp.oidc.assurance import requirement_of
 from idp.oidc.clients import Client
+from idp.oidc.error_page import ErrorPage
 from idp.oidc.id_token_hint import hinted_subject
+from idp.oidc.interaction import DENIED
+from idp.oidc.interaction import UNMET
+from idp.oidc.interaction import Interaction
 from idp.oidc.models import EndUser
-from idp.oidc.requests import StarletteOAuth2Request
+from idp.oidc.requests import ItemsRequest
 from idp.oidc.response_mode import error_response
 from idp.oidc.server import AuthorizationServer
+from idp.oidc.session import LoginSession
 from idp.state.audit import AUTHENTICATION
 from idp.state.audit import record_event
 from idp.state.consents import covers
 
 
+@dataclass(frozen=True)
+class Interact:
+    """The citizen is needed: ``interaction`` was started, to be shown to the browser that asked, whose
+    single sign-on session (if any) is ``session``."""
+
+    interaction: Interaction
+    session: LoginSession | None
+
+
+Outcome = Answer | ErrorPage | Interact
+
+
 def authorize(
     server: AuthorizationServer,
-    request: StarletteOAuth2Request,
+    request: ItemsRequest,
     session: LoginSession | None,
-    interaction: dict[str, Any] | None = None,
-) -> Response:
-    """The response to an authorization request, or to its resumption after an interaction."""
+    interaction: Interaction | None = None,
+) -> Outcome:
+    """The outcome of an authorization request, or of its answer once ``interaction`` is finished
+    (``session`` then is the interaction's)."""
     try:
         if duplicated := request.duplicated():
             raise InvalidRequestError(f"Repeated parameter(s): {', '.join(duplicated)}.")
@@ -68,40 +83,40 @@ def authorize(
         client: Client = grant.client
         prompts = data.get("prompt", "").split()
         scopes = scope_to_list(request.scope) or []
-        if interaction and interaction.get("denied"):
+        if interaction is not None and interaction.outcome == DENIED:
             raise AccessDeniedError(redirect_uri=grant.redirect_uri)
-        if interaction and interaction.get("unmet"):
+        if interaction is not None and interaction.outcome == UNMET:
             raise UnmetAuthenticationRequirementsError(redirect_uri=grant.redirect_uri)
         needed = _requirement(data, scopes, client)
-        resumed = bool(interaction and session and interaction.get("sid") == session.sid)
+        resumed = bool(interaction and session and interaction.sid == session.sid)
         if resumed and _hints_another(server, data, session, client, grant.redirect_uri):
             # Core §3.1.2.2: the citizen the hint names must be the one logged in by the request.
             raise LoginRequiredError(redirect_uri=grant.redirect_uri)
         needs_login = not resumed and _needs_login(server, data, session, client, grant)
         needs_step_up = not needs_login and not _meets(session, needed)
         needs_consent = "consent" in prompts or not _consented(server, session, client, request)
-        if resumed and interaction and interaction.get("consented"):
+        if resumed and interaction is not None and interaction.consented:
             needs_consent = False
         if "none" in prompts:
             _answer_without_interaction(server, session, needs_login, needs_step_up, needed, grant)
             if needs_consent:
                 raise ConsentRequiredError(redirect_uri=grant.redirect_uri)
         if needs_login or needs_step_up or needs_consent:
-            force_consent = "consent" in prompts
-            return _start_interaction(
-                server, request, client, session, needs_login, needed, force_consent
+            started = _start_interaction(
+                server, request, client, session, needs_login, needed, "consent" in prompts
             )
+            return Interact(started, session)
         user = _end_user(server, session, client)
-        response: Response = server.create_authorization_response(request, user, grant)
-        return response
+        answer: Answer = server.create_authorization_response(request, user, grant)
+        return answer
     except OAuth2Error as error:
         error.state = request.payload.data.get("state")
         if error.redirect_uri:
             return error_response(server, request, error)
-        return HTMLResponse(error_page(error.error, error.description), status_code=400)
+        return ErrorPage(error.error, error.description)
 
 
-def _refuse_request_objects(server: AuthorizationServer, request: StarletteOAuth2Request) -> None:
+def _refuse_request_objects(server: AuthorizationServer, request: ItemsRequest) -> None:
     """Request objects are not supported (Core §6.1, §6.2): one, by value or by reference, is refused
     as soon as the client and its ``redirect_uri`` are known, before any other check (a ``prompt``,
     the session, consent) could answer first. A bad client or ``redirect_uri`` is left to the
@@ -207,12 +222,12 @@ def _hints_another(
 
 
 def answer_before_consent(
-    server: AuthorizationServer, interaction: dict[str, Any], client: Client, session: LoginSession
+    server: AuthorizationServer, interaction: Interaction, client: Client, session: LoginSession
 ) -> bool:
-    """Whether the interaction's request must go back to :func:`authorize` without a consent page:
-    its ``id_token_hint`` names another citizen than the one the interaction logged in (which
+    """Whether the interaction's request must be answered without a consent page: its
+    ``id_token_hint`` names another citizen than the one the interaction logged in (which
     :func:`authorize` answers with ``login_required``, Core §3.1.2.2), or no longer verifies."""
-    data = dict(interaction["params"])
+    data = interaction.parameters
     try:
         return _hints_another(server, data, session, client, data.get("redirect_uri", ""))
     except OAuth2Error:
@@ -223,7 +238,7 @@ def _consented(
     server: AuthorizationServer,
     session: LoginSession | None,
     client: Client,
-    request: StarletteOAuth2Request,
+    request: ItemsRequest,
 ) -> bool:
     """Whether the citizen's remembered consent covers every scope asked for (:mod:`idp.state.consents`)."""
     scopes = scope_to_list(request.scope) or []
@@ -247,49 +262,37 @@ def _end_user(server: AuthorizationServer, session: LoginSession | None, client:
 
 def _start_interaction(
     server: AuthorizationServer,
-    request: StarletteOAuth2Request,
+    request: ItemsRequest,
     client: Client,
     session: LoginSession | None,
     relogin: bool,
     needed: Requirement,
     force_consent: bool,
-) -> Response:
-    """Start the interaction and answer with its first page, which sees the browser's ``session`` as
-    every later page of the interaction does. The citizen goes on with that session (then only the
-    missing factors, if any, and consent are asked) unless ``relogin``."""
-    record: dict[str, Any] = {
-        "params": request.items,
-        "client_id": client.client_id,
-        "scope": request.scope,
-        "force_consent": force_consent,
-        "requirement": asdict(needed),
-    }
-    if session is not None and not relogin:
-        record["sid"] = session.sid
-    return interaction.start(server, record, session)
+) -> Interaction:
+    """Start the interaction, bound to the browser that asked. The citizen goes on with that
+    browser's ``session`` (then only the missing factors, if any, and consent are asked) unless
+    ``relogin``."""
+    return server.interactions.start(
+        client_id=client.client_id,
+        scope=request.scope,
+        params=[[name, value] for name, value in request.items],
+        requirement=needed,
+        force_consent=force_consent,
+        sid=session.sid if session is not None and not relogin else None,
+    )
 
 
 def resume(
-    server: AuthorizationServer, interaction: dict[str, Any], session: LoginSession | None
-) -> Response:
-    """The answer to the authorization request an interaction (already taken from the store) was for."""
-    return authorize(server, resumed_request(server, interaction["params"]), session, interaction)
+    server: AuthorizationServer, interaction: Interaction, session: LoginSession | None
+) -> Outcome:
+    """The outcome of the authorization request a finished interaction (already taken from its
+    store) was for; ``session`` is the interaction's."""
+    return authorize(server, resumed_request(server, interaction.params), session, interaction)
 
 
-def answer_interaction(
-    server: AuthorizationServer, interaction: dict[str, Any], session: LoginSession | None
-) -> Response:
-    """:func:`resume` for a form's POST: a redirect is then a 303, so that the browser follows it with
-    a GET (RFC 9700 §4.12; Authlib redirects with 302)."""
-    response = resume(server, interaction, session)
-    if response.status_code == 302:
-        response.status_code = 303
-    return response
-
-
-def resumed_request(server: AuthorizationServer, params: list[list[str]]) -> StarletteOAuth2Request:
+def resumed_request(server: AuthorizationServer, params: list[list[str]]) -> ItemsRequest:
     """The original authorization request, rebuilt from what the interaction stored (its URI without
     the query: Authlib reads the parameters, never the URI, of an authorization request)."""
     items = [(k, v) for k, v in params]
     uri = f"{server.settings.issuer}/authorize"
-    return StarletteOAuth2Request("GET", uri, Headers(), items, [])
+    return ItemsRequest("GET", uri, Headers(), items, [])

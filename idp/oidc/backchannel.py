@@ -1,11 +1,11 @@
 """OpenID Connect Back-Channel Logout 1.0: logout tokens POSTed to the clients of an ended session.
 
-Every token response for a citizen records, under the session id, which client got tokens and the ``sub``
-that client knows. When the session ends, each of those clients that registered a
+Every token response for a citizen records, beside its session (:class:`idp.oidc.session.SessionStore`),
+which client got tokens and the ``sub`` that client knows. When the session ends, each of those clients that registered a
 ``backchannel_logout_uri`` receives a logout token (§2.4: ``typ`` ``logout+jwt``; ``iss``, ``aud``,
 ``iat``, ``exp``, ``jti``, ``sub``, ``sid``, ``events``; never a ``nonce``) signed like its ID tokens.
 The requests go out in parallel with a short timeout; a failing client is logged, never an error (§2.8).
-A citizen who withdraws consent from a client (:mod:`idp.oidc.withdrawal`) logs out of it the same way.
+A citizen who withdraws consent from a client (:mod:`idp.citizen.withdrawal`) logs out of it the same way.
 """
 
 import logging
@@ -20,8 +20,6 @@ import httpx
 from joserfc import jwt
 
 from idp.oidc.clients import Client
-from idp.oidc.models import EndUser
-from idp.state.store import StateStore
 
 if TYPE_CHECKING:
     from idp.oidc.server import AuthorizationServer
@@ -50,16 +48,6 @@ class HttpLogoutSender:
         response.raise_for_status()
 
 
-def remember_client(store: StateStore, user: EndUser | None, client: Client, ttl: int) -> None:
-    """Note that ``client`` got tokens in the session of ``user``; atomically, so that two clients'
-    token requests at once (in two provider processes) both stay on the list."""
-    if user is None or not user.sid:
-        return
-    key = f"session-clients:{user.sid}"
-    if (store.get(key) or {}).get(client.client_id) != user.sub:  # a refresh writes nothing
-        store.update(key, lambda clients: {**(clients or {}), client.client_id: user.sub}, ttl)
-
-
 def logout_token(server: "AuthorizationServer", client: Client, sub: str, sid: str | None) -> str:
     """A logout token for ``client`` (§2.4), signed with its ID token algorithm and our key; without
     ``sid`` it logs the citizen out of every session at the client."""
@@ -81,30 +69,13 @@ def logout_token(server: "AuthorizationServer", client: Client, sub: str, sid: s
     return jwt.encode(header, claims, key, algorithms=[alg])
 
 
-def hand_over_clients(store: StateStore, previous_sid: str, sid: str, ttl: int) -> None:
-    """Move the clients of session ``previous_sid`` to session ``sid`` (the same citizen logged in
-    again); each keeps the ``sid`` of its ID tokens, which its logout token must name (§2.4)."""
-    previous = store.take(f"session-clients:{previous_sid}")
-    if not previous:
-        return
-    handed = {client_id: _entry(value, previous_sid) for client_id, value in previous.items()}
-    store.update(f"session-clients:{sid}", lambda clients: {**handed, **(clients or {})}, ttl)
-
-
-def _entry(value: Any, sid: str) -> dict[str, str]:
-    """A client's ``sub`` and ``sid`` in a session's list: the ``sub`` alone means the list's ``sid``."""
-    return dict(value) if isinstance(value, dict) else {"sub": str(value), "sid": sid}
-
-
 def notify_clients(server: "AuthorizationServer", sid: str) -> None:
     """POST a logout token to every client of session ``sid`` that registered a back-channel URI."""
-    clients = server.store.take(f"session-clients:{sid}") or {}
     deliveries = []
-    for client_id, value in clients.items():
+    for client_id, entry in server.sessions.take_clients(sid).items():
         client = server.query_client(client_id)
         uri = client and client.metadata.get("backchannel_logout_uri")
         if client and uri:
-            entry = _entry(value, sid)
             token = logout_token(server, client, entry["sub"], entry["sid"])
             deliveries.append((str(uri), token))
     if not deliveries:

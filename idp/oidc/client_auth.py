@@ -4,7 +4,8 @@ Core §9), on Authlib's ``JWTBearerClientAssertion``.
 The assertion must be signed (RS256, PS256 or ES256 only: ``none`` and HS256 are refused before any
 verification) by a key of the client's registered ``jwks`` / ``jwks_uri``; ``iss`` = ``sub`` = client_id,
 ``aud`` the token endpoint or the issuer, ``exp`` in the future, and its ``jti`` used once: the replay cache
-is the state store's atomic :meth:`~idp.state.store.StateStore.add`, so of two concurrent uses one wins.
+is a :class:`~idp.oidc.token_stores.ReplayCache` (the store's atomic ``add``), so of two concurrent uses
+one wins.
 """
 
 import time
@@ -21,8 +22,8 @@ from idp.oidc.client_keys import ClientKeys
 from idp.oidc.clients import Client
 from idp.oidc.error_text import describable
 from idp.oidc.error_text import printable
+from idp.oidc.token_stores import ReplayCache
 from idp.oidc.untrusted_input import MALFORMED
-from idp.state.store import StateStore
 
 ASSERTION_SIGNING_ALGORITHMS = ("RS256", "PS256", "ES256")
 LEEWAY = 60
@@ -33,10 +34,10 @@ class PrivateKeyJWTAuthentication(JWTBearerClientAssertion):  # type: ignore[mis
 
     CLIENT_AUTH_METHOD: ClassVar[str] = "private_key_jwt"
 
-    def __init__(self, issuer: str, store: StateStore, keys: ClientKeys) -> None:
+    def __init__(self, issuer: str, used: ReplayCache, keys: ClientKeys) -> None:
         super().__init__(validate_jti=True, leeway=LEEWAY)
         self.issuer = issuer
-        self.store = store
+        self.used = used
         self.keys = keys
 
     def __call__(self, query_client: Any, request: Any) -> Client | None:
@@ -87,5 +88,4 @@ class PrivateKeyJWTAuthentication(JWTBearerClientAssertion):  # type: ignore[mis
 
     def validate_jti(self, claims: dict[str, Any], jti: Any) -> bool:
         expires_in = int(claims["exp"]) - int(time.time()) + LEEWAY
-        key = f"jti:{claims['sub']}:{jti}"
-        return self.store.add(key, {}, max(expires_in, 1))
+        return self.used.first_time(f"{claims['sub']}:{jti}", expires_in)

@@ -8,7 +8,7 @@ lives (replay refused).
 Per RFC 6749 §4.1.2 codes are single-use, and per RFC 9700 §4.14.2 refresh tokens rotate: each is
 bound to the client it was issued to, which alone can spend it, and only once every other check of the
 request (``redirect_uri``, PKCE, scope) has passed; spending is one atomic step of the store
-(:func:`idp.oidc.tokens.spend`), so of concurrent redemptions, on one replica or several, exactly one
+(:meth:`idp.oidc.token_stores.SingleUse.spend`), so of concurrent redemptions, on one replica or several, exactly one
 succeeds and every other revokes the grant (every token issued from that code). A code or refresh
 token presented by another client is ``invalid_grant`` and stays usable by its own. Per RFC 9700
 §2.1.1 PKCE is required of every client, with S256 only.
@@ -38,10 +38,6 @@ from idp.oidc.keys import Key
 from idp.oidc.models import AuthorizationCode
 from idp.oidc.models import EndUser
 from idp.oidc.models import RefreshToken
-from idp.oidc.tokens import find_unspent
-from idp.oidc.tokens import grant_is_active
-from idp.oidc.tokens import open_grant
-from idp.oidc.tokens import spend
 
 CONFIDENTIAL_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
 RESPONSE_MODES = ("query", "form_post")
@@ -82,21 +78,19 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
             "user": request.user.as_json(),
         }
         if nonce := data.get("nonce"):
-            key = nonce_key(request.client.client_id, nonce)
-            if not self.server.store.add(key, {}, self.server.settings.access_token_ttl):
+            ttl = self.server.settings.access_token_ttl
+            if not self.server.nonces.first_time(nonce_key(request.client.client_id, nonce), ttl):
                 raise InvalidRequestError("Replayed 'nonce'.", redirect_uri=record["redirect_uri"])
         # The grant lives at least as long as its code can be redeemed, and a while more for the
         # redemption in progress at the code's last moment.
         code_ttl = self.server.settings.code_ttl
-        open_grant(self.server.store, request.user, record, code_ttl + GRANT_GRACE)
-        self.server.store.put(f"code:{code}", record, code_ttl)
+        self.server.grants.open(request.user.grant_id, record, code_ttl + GRANT_GRACE)
+        self.server.codes.put(code, record, code_ttl)
 
     def query_authorization_code(self, code: str, client: Client) -> AuthorizationCode | None:
         """The code if it was issued to ``client``, not yet spent (:meth:`validate_token_request`
         spends it once the whole request is known to be valid)."""
-        record = find_unspent(
-            self.server.store, f"code:{code}", f"used-code:{code}", client.client_id
-        )
+        record = self.server.codes.find_unspent(code, client.client_id)
         return None if record is None else AuthorizationCode(record, code)
 
     def validate_token_request(self) -> None:
@@ -105,9 +99,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
         super().validate_token_request()
         code: AuthorizationCode = self.request.authorization_code
         ttl = self.server.settings.refresh_token_ttl
-        if not spend(
-            self.server.store, f"code:{code.code}", f"used-code:{code.code}", code.data, ttl
-        ):
+        if not self.server.codes.spend(code.code, code.data, ttl):
             raise InvalidGrantError("The code was already used.")
 
     def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
@@ -164,7 +156,7 @@ class IDToken(OpenIDCode):  # type: ignore[misc]
 
     def exists_nonce(self, nonce: str, request: OAuth2Request) -> bool:
         """Whether a code was already issued to this client with this nonce (while its ID token lives)."""
-        return self.server.store.get(nonce_key(request.payload.client_id, nonce)) is not None
+        return bool(self.server.nonces.seen(nonce_key(request.payload.client_id, nonce)))
 
     def encode_id_token(self, token: dict[str, Any], request: OAuth2Request) -> str:
         """Signed, then encrypted when the client registered ID token encryption (Core §10.2)."""
@@ -218,7 +210,8 @@ def granted_scope(scope: str | None, user: EndUser) -> str:
 
 
 def nonce_key(client_id: str, nonce: str) -> str:
-    return f"nonce:{client_id}:{nonce}"
+    """A ``nonce`` is remembered per client."""
+    return f"{client_id}:{nonce}"
 
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
@@ -228,11 +221,9 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
     def authenticate_refresh_token(self, refresh_token: str) -> RefreshToken | None:
         """The refresh token if it was issued to the authenticated client, not yet spent
         (:meth:`validate_token_request` spends it)."""
-        store, client_id = self.server.store, self.request.client.client_id
-        record = find_unspent(
-            store, f"refresh:{refresh_token}", f"rotated:{refresh_token}", client_id
-        )
-        if record is None or not grant_is_active(store, record["user"]["grant_id"]):
+        server = self.server
+        record = server.refresh_tokens.find_unspent(refresh_token, self.request.client.client_id)
+        if record is None or not server.grants.is_active(record["user"]["grant_id"]):
             return None
         return RefreshToken(record, refresh_token)
 
@@ -241,8 +232,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
         super().validate_token_request()
         token: RefreshToken = self.request.refresh_token
         ttl = self.server.settings.refresh_token_ttl
-        key, spent_key = f"refresh:{token.value}", f"rotated:{token.value}"
-        if not spend(self.server.store, key, spent_key, token.data, ttl):
+        if not self.server.refresh_tokens.spend(token.value, token.data, ttl):
             raise InvalidGrantError("The refresh token was already used.")
 
     def authenticate_user(self, refresh_token: RefreshToken) -> EndUser:

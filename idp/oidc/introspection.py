@@ -15,7 +15,7 @@ from idp.oidc.grants import AuthorizationCodeGrant
 from idp.oidc.presented_tokens import ACCESS
 from idp.oidc.presented_tokens import PresentedToken
 from idp.oidc.presented_tokens import find_token
-from idp.oidc.requests import StarletteOAuth2Request
+from idp.oidc.requests import ItemsRequest
 
 REPORTED_CLAIMS = ("scope", "client_id", "sub", "exp", "iat", "aud", "jti", "acr", "auth_time")
 
@@ -29,7 +29,7 @@ class IntrospectionEndpoint(_IntrospectionEndpoint):  # type: ignore[misc]
         return find_token(self.server, token_string, token_type_hint)
 
     def check_permission(
-        self, token: PresentedToken, client: Client, request: StarletteOAuth2Request
+        self, token: PresentedToken, client: Client, request: ItemsRequest
     ) -> bool:
         return token.check_client(client)
 

@@ -6,14 +6,16 @@ HS256) and name us as ``iss``; an expired one is still accepted (§2). ``client_
 in its ``aud``. The browser goes to ``post_logout_redirect_uri`` (with ``state``) only when the hint is
 valid and the URI exactly matches one the client registered (§3); any error is an HTML page, never a
 redirect (§4). Without a hint the citizen confirms on a page whose form carries a single-use CSRF token
-bound to the session (§6). Ending the session deletes it from the store, clears the cookie and sends
-back-channel logout tokens (:mod:`idp.oidc.backchannel`).
+bound to the session (§6). Ending the session deletes it from the store and sends back-channel logout
+tokens (:mod:`idp.oidc.backchannel`); the web layer clears the cookie. The pages (confirmation, logged out,
+error) are the outcome's to render, not the core's.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -22,26 +24,22 @@ from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oidc.rpinitiated import EndSessionEndpoint as _EndSessionEndpoint
 from authlib.oidc.rpinitiated import EndSessionRequest
 from joserfc.jwk import KeySet
-from starlette.requests import cookie_parser
-from starlette.responses import HTMLResponse
-from starlette.responses import RedirectResponse
-from starlette.responses import Response
 
-from idp.login.pages import error_page
-from idp.login.pages import logged_out_page
-from idp.login.pages import logout_confirm_page
-from idp.login.session import LoginSession
-from idp.oidc.backchannel import hand_over_clients
+from idp.oidc.answer import Answer
+from idp.oidc.answer import redirect
 from idp.oidc.backchannel import notify_clients
 from idp.oidc.clients import Client
+from idp.oidc.error_page import ErrorPage
 from idp.oidc.id_token_hint import hinted_subject
 from idp.oidc.keys import SIGNING_ALGORITHMS
-from idp.oidc.requests import StarletteOAuth2Request
+from idp.oidc.requests import ItemsRequest
+from idp.oidc.session import LoginSession
 
 if TYPE_CHECKING:
     from idp.oidc.server import AuthorizationServer
 
 END_SESSION = _EndSessionEndpoint.ENDPOINT_NAME
+CONFIRMATION = "logout-confirm:"
 
 
 class EndSessionEndpoint(_EndSessionEndpoint):  # type: ignore[misc]
@@ -52,7 +50,7 @@ class EndSessionEndpoint(_EndSessionEndpoint):  # type: ignore[misc]
     def get_algorithms(self) -> list[str]:
         return list(SIGNING_ALGORITHMS)
 
-    def validate_request(self, request: StarletteOAuth2Request) -> EndSessionRequest:
+    def validate_request(self, request: ItemsRequest) -> EndSessionRequest:
         if duplicated := request.duplicated():
             raise InvalidRequestError(f"Repeated parameter(s): {', '.join(duplicated)}.")
         if hint := request.payload.data.get("id_token_hint"):
@@ -76,66 +74,75 @@ class EndSessionEndpoint(_EndSessionEndpoint):  # type: ignore[misc]
         self.end_session(validated_request)
 
     def end_session(self, end_session_request: EndSessionRequest) -> None:
-        cookies = cookie_parser(end_session_request.request.headers.get("cookie", ""))
-        if sid := cookies.get(self.server.settings.session_cookie):
-            end_session(self.server, sid)
+        session: LoginSession | None = getattr(end_session_request.request, "session", None)
+        if session is not None:
+            end_session(self.server, session.sid)
 
 
 def end_session(server: AuthorizationServer, sid: str) -> None:
     """Forget single sign-on session ``sid`` and tell its clients over the back channel."""
-    server.store.delete(f"session:{sid}")
+    server.sessions.delete(sid)
     notify_clients(server, sid)
 
 
 def replace_session(
-    server: AuthorizationServer, previous_sid: str, sid: str, same_citizen: bool
+    server: AuthorizationServer, previous: LoginSession, session: LoginSession
 ) -> None:
     """A password login in a browser that had a session (``prompt=login``, ``max_age``, another
-    citizen): session ``sid`` replaces ``previous_sid``, whose cookie stops working. The same citizen
-    keeps its clients, so that a later logout still reaches them, each with the ``sid`` its ID tokens
-    carry; another citizen's session ends as a logout ends it, its clients told now."""
-    if not same_citizen:
-        end_session(server, previous_sid)
+    citizen): ``session`` replaces ``previous``, whose cookie stops working. The same citizen keeps
+    its clients, so that a later logout still reaches them, each with the ``sid`` its ID tokens carry;
+    another citizen's session ends as a logout ends it, its clients told now."""
+    if previous.pin != session.pin:
+        end_session(server, previous.sid)
         return
-    hand_over_clients(server.store, previous_sid, sid, server.settings.session_ttl)
-    server.store.delete(f"session:{previous_sid}")
+    server.sessions.hand_over_clients(previous.sid, session.sid)
+    server.sessions.delete(previous.sid)
+
+
+@dataclass(frozen=True)
+class LoggedOut:
+    """The session ended and there is nowhere to send the browser: the logged-out page."""
+
+
+@dataclass(frozen=True)
+class ConfirmLogout:
+    """No hint names the client: the citizen confirms on a page whose form carries ``csrf``."""
+
+    csrf: str
+
+
+LogoutOutcome = Answer | LoggedOut | ConfirmLogout | ErrorPage
 
 
 def logout(
-    server: AuthorizationServer, request: StarletteOAuth2Request, session: LoginSession | None
-) -> Response:
-    """The response to a logout request, or to the confirmation form it showed."""
+    server: AuthorizationServer, request: ItemsRequest, session: LoginSession | None
+) -> LogoutOutcome:
+    """The outcome of a logout request, or of the confirmation form it showed; the session cookie is
+    cleared by the web layer whenever the session ended."""
+    request.session = session  # the session the endpoint's end_session hook ends
     try:
         validated: EndSessionRequest = server.validate_endpoint_request(END_SESSION, request)
         if validated.needs_confirmation and session is not None:
             csrf = request.form.get("csrf") if request.method == "POST" else None
             if csrf is None:
-                return _confirmation(server, session)
+                return ConfirmLogout(_confirmation(server, session))
             if not _confirmed(server, csrf, session):
                 raise InvalidRequestError("Invalid or expired logout confirmation.")
     except OAuth2Error as error:
-        return HTMLResponse(error_page(error.error, error.description), status_code=400)
+        return ErrorPage(error.error, error.description)
     server.create_endpoint_response(END_SESSION, validated)
-    response: Response = (
-        RedirectResponse(validated.redirect_uri, status_code=302)
-        if validated.redirect_uri
-        else HTMLResponse(logged_out_page())
-    )
-    response.delete_cookie(server.settings.session_cookie, httponly=True, samesite="lax")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    if validated.redirect_uri:
+        return redirect(validated.redirect_uri, status=302)
+    return LoggedOut()
 
 
-def _confirmation(server: AuthorizationServer, session: LoginSession) -> Response:
+def _confirmation(server: AuthorizationServer, session: LoginSession) -> str:
     csrf = secrets.token_urlsafe(24)
-    server.store.put(
-        f"logout-confirm:{csrf}", {"sid": session.sid}, server.settings.interaction_ttl
-    )
-    response = HTMLResponse(logout_confirm_page("/logout", csrf))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    value = {"sid": session.sid}
+    server.store.put(f"{CONFIRMATION}{csrf}", value, server.settings.interaction_ttl)
+    return csrf
 
 
 def _confirmed(server: AuthorizationServer, csrf: str, session: LoginSession) -> bool:
-    record = server.store.take(f"logout-confirm:{csrf[:64]}")
+    record = server.store.take(f"{CONFIRMATION}{csrf[:64]}")
     return record is not None and hmac.compare_digest(str(record["sid"]), session.sid)

@@ -13,11 +13,6 @@ import hashlib
 import hmac
 import re
 
-from fastapi import APIRouter
-from fastapi import HTTPException
-from starlette.responses import Response
-
-router = APIRouter()
 _ID = re.compile(r"^[A-Za-z0-9_-]{24}$")
 _SKIN = ("#f1c27d", "#e0ac69", "#c68642", "#8d5524", "#ffdbac", "#d1a37a")
 _HAIR = ("#2b1b0e", "#1c1c1c", "#4a3222", "#6b4e31", "#3b3024", "#9a9a9a")
@@ -66,9 +61,6 @@ def portrait_svg(identifier: str) -> str:
     )
 
 
-@router.api_route("/portraits/{identifier}.svg", methods=["GET", "HEAD"], include_in_schema=False)
-async def portrait(identifier: str) -> Response:
-    if not _ID.match(identifier):
-        raise HTTPException(404, "No such portrait.")
-    headers = {"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"}
-    return Response(portrait_svg(identifier), media_type="image/svg+xml", headers=headers)
+def is_portrait_id(identifier: str) -> bool:
+    """Whether ``identifier`` has the shape of a portrait id (any such id draws some face)."""
+    return bool(_ID.match(identifier))

@@ -13,7 +13,7 @@ import base64
 
 from authlib.oauth2.rfc6749 import InvalidClientError
 from authlib.oauth2.rfc6749 import InvalidRequestError
-from starlette.datastructures import Headers
+from httpx import Headers
 
 BODY_CREDENTIALS = ("client_secret", "client_assertion")
 

@@ -16,14 +16,12 @@ from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc6749 import TokenMixin
 from joserfc import jwt
 from joserfc.jwt import JWTClaimsRegistry
-from starlette.responses import Response
 
+from idp.oidc.answer import Answer
 from idp.oidc.clients import Client
 from idp.oidc.keys import SIGNING_ALGORITHMS
-from idp.oidc.requests import StarletteOAuth2Request
-from idp.oidc.tokens import grant_is_active
+from idp.oidc.requests import ItemsRequest
 from idp.oidc.untrusted_input import MALFORMED
-from idp.state.store import StateStore
 
 if TYPE_CHECKING:
     from idp.oidc.server import AuthorizationServer
@@ -82,8 +80,8 @@ def _find_access(server: "AuthorizationServer", value: str) -> PresentedToken | 
         return None
     claims = decoded.claims
     grant_id = claims.get("grant_id")
-    revoked = (grant_id is not None and not grant_is_active(server.store, grant_id)) or (
-        jti_is_revoked(server.store, claims.get("jti"))
+    revoked = (grant_id is not None and not server.grants.is_active(grant_id)) or (
+        server.revoked_access_tokens.is_revoked(claims.get("jti"))
     )
     return PresentedToken(ACCESS, value, claims, revoked)
 
@@ -91,7 +89,7 @@ def _find_access(server: "AuthorizationServer", value: str) -> PresentedToken | 
 def _find_refresh(server: "AuthorizationServer", value: str) -> PresentedToken | None:
     if len(value) > MAX_REFRESH_TOKEN_LENGTH:
         return None
-    record = server.store.get(f"refresh:{value}")
+    record = server.refresh_tokens.get(value)
     if record is None:
         return None
     user = record["user"]
@@ -105,28 +103,17 @@ def _find_refresh(server: "AuthorizationServer", value: str) -> PresentedToken |
     }
     if "issued_at" in record:
         claims["iat"] = int(record["issued_at"])
-    revoked = not grant_is_active(server.store, user["grant_id"])
+    revoked = not server.grants.is_active(user["grant_id"])
     return PresentedToken(REFRESH, value, claims, revoked)
 
 
-def jti_is_revoked(store: StateStore, jti: Any) -> bool:
-    return store.get(f"revoked-jti:{jti}") is not None
-
-
-def revoke_access_token(store: StateStore, token: PresentedToken) -> None:
-    """Put the access token's ``jti`` on the revocation list for the rest of its life."""
-    ttl = max(1, int(token.claims["exp"] - time.time()) + 1)
-    store.put(f"revoked-jti:{token.claims.get('jti')}", {}, ttl)
-
-
 def token_endpoint_response(
-    server: "AuthorizationServer", name: str, request: StarletteOAuth2Request
-) -> Response:
-    """The response of the registered Authlib endpoint ``name``; repeated parameters refused."""
+    server: "AuthorizationServer", name: str, request: ItemsRequest
+) -> Answer:
+    """The answer of the registered Authlib endpoint ``name``; repeated parameters refused."""
     if duplicated := request.duplicated():
         error: OAuth2Error = InvalidRequestError(f"Repeated parameter(s): {', '.join(duplicated)}.")
-        response: Response = server.handle_error_response(request, error)
+        answer: Answer = server.handle_error_response(request, error)
     else:
-        response = server.create_endpoint_response(name, request)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        answer = server.create_endpoint_response(name, request)
+    return answer.with_header("Cache-Control", "no-store")

@@ -1,41 +1,28 @@
-"""Starlette requests as Authlib ``OAuth2Request`` / ``JsonRequest`` objects (the framework half of
-Authlib's adapter), and the limits every request body and query string must respect.
+"""Requests as Authlib sees them (``OAuth2Request``, ``JsonRequest``), built from already-read items, and
+the limits every request body and query string must respect (the framework-free half of Authlib's
+adapter; the web layer reads the HTTP request: :mod:`idp.web.requests`).
 
-The body is read once, in an async FastAPI dependency, so that Authlib's synchronous code never awaits
-(the shape of ``authlib.integrations.flask_oauth2.requests``). Every value of a repeated parameter is kept:
-RFC 6749 §3.1 and §3.2 say request parameters MUST NOT be included more than once.
-
-Malformed input is refused here, once for every endpoint, with RFC 6749 §5.2 ``invalid_request``: a body
-that is not ``application/x-www-form-urlencoded`` (RFC 6749 §3.2, §4.1.3), invalid UTF-8 in the body or the
-query (RFC 6749 Appendix B), a NUL character (no parameter's syntax admits one, Appendix A), a parameter
-over :data:`MAX_PARAMETER` bytes, a body over :data:`MAX_BODY`
-bytes (status 413). A JSON body (RFC 7591 §3.1) is parsed when the endpoint first reads it, so that the
-endpoint authenticates the caller first.
+Every value of a repeated parameter is kept: RFC 6749 §3.1 and §3.2 say request parameters MUST NOT be
+included more than once. Malformed input is refused, once for every endpoint, with RFC 6749 §5.2
+``invalid_request``: invalid UTF-8 (RFC 6749 Appendix B), a NUL character (no parameter's syntax admits
+one, Appendix A), a parameter over :data:`MAX_PARAMETER` bytes, more than :data:`MAX_PARAMETERS`
+parameters. A JSON body (RFC 7591 §3.1) is parsed when the endpoint first reads it, so that the endpoint
+authenticates the caller first.
 """
 
-import logging
 from collections import defaultdict
-from typing import Annotated
 from typing import Any
 from urllib.parse import parse_qsl
 
 from authlib.oauth2.rfc6749 import InvalidRequestError
-from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc6749 import OAuth2Payload
 from authlib.oauth2.rfc6749 import OAuth2Request
 from authlib.oauth2.rfc6749.requests import JsonPayload
-from authlib.oauth2.rfc6749.requests import JsonRequest
-from fastapi import Depends
-from fastapi import Request
-from starlette.datastructures import Headers
-from starlette.responses import JSONResponse
-from starlette.responses import Response
+from httpx import Headers
 
 from idp.oidc.error_text import describable
 from idp.oidc.error_text import printable
 from idp.oidc.untrusted_input import loads
-
-logger = logging.getLogger(__name__)
 
 Items = list[tuple[str, str]]
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -63,8 +50,8 @@ class ItemsPayload(OAuth2Payload):  # type: ignore[misc]
         return self._datalist
 
 
-class StarletteOAuth2Request(OAuth2Request):  # type: ignore[misc]
-    """An ``OAuth2Request`` over already-read query and form items."""
+class ItemsRequest(OAuth2Request):  # type: ignore[misc]
+    """An ``OAuth2Request`` over already-read query and form items; ``headers`` case-insensitive."""
 
     def __init__(self, method: str, uri: str, headers: Headers, query: Items, form: Items) -> None:
         super().__init__(method=method, uri=uri, headers=headers)
@@ -133,67 +120,5 @@ def parse_parameters(raw: bytes, where: str) -> Items:
     return items
 
 
-def media_type(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";")[0].strip().lower()
-
-
-async def read_body(request: Request) -> bytes:
-    """The body, refused with 413 beyond MAX_BODY bytes."""
-    length = request.headers.get("content-length", "0")
-    if not length.isdigit() or int(length) > MAX_BODY:
-        raise _too_large()
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise _too_large()
-    return body
-
-
-def _too_large() -> InvalidRequestError:
+def too_large() -> InvalidRequestError:
     return InvalidRequestError(f"The body exceeds {MAX_BODY} bytes.", status_code=413)
-
-
-async def read_oauth2_request(request: Request) -> StarletteOAuth2Request:
-    """Read the query and an urlencoded body (see the module's limits)."""
-    query = parse_parameters(request.scope.get("query_string", b""), "query string")
-    form: Items = []
-    body = await read_body(request)
-    if body:
-        if media_type(request) != FORM_TYPE:
-            raise InvalidRequestError(f"The body must be {FORM_TYPE}.")
-        form = parse_parameters(body, "body")
-    return StarletteOAuth2Request(request.method, str(request.url), request.headers, query, form)
-
-
-async def read_json_request(request: Request) -> JsonRequest:
-    """A JSON request whose body is parsed when the endpoint reads it."""
-    body = await read_body(request)
-    json_request = JsonRequest(request.method, str(request.url), request.headers)
-    json_request.payload = JsonBody(body, media_type(request))
-    return json_request
-
-
-def oauth2_error_response(request: Request, error: Exception) -> Response:
-    """An OAuth error raised while reading a request, as RFC 6749 §5.2 JSON (never cached)."""
-    assert isinstance(error, OAuth2Error)
-    status, body, headers = error()
-    response = JSONResponse(body, status_code=status, headers=dict(headers))
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def database_error_response(request: Request, error: Exception) -> Response:
-    """The database is unreachable or not seeded: 503 ``temporarily_unavailable`` (RFC 6749 §4.1.2.1),
-    never a stack trace. The cause goes to the log, which holds no secret: SQLAlchemy's message names
-    the statement, not its parameters."""
-    logger.error("database error on %s: %s", request.url.path, str(error).splitlines()[0])
-    description = (
-        "The population database is unreachable or not seeded (vneid-mock population seed)."
-    )
-    body = {"error": "temporarily_unavailable", "error_description": description}
-    return JSONResponse(body, status_code=503, headers={"Cache-Control": "no-store"})
-
-
-OAuth2RequestDep = Annotated[StarletteOAuth2Request, Depends(read_oauth2_request)]
-JsonRequestDep = Annotated[JsonRequest, Depends(read_json_request)]

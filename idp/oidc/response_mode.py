@@ -6,23 +6,23 @@ auto-submitted form for ``response_mode=form_post``, query otherwise; with ``sta
 
 from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc6749 import OAuth2Request
-from starlette.responses import Response
 
+from idp.oidc.answer import Answer
 from idp.oidc.form_post import form_post_response
 from idp.oidc.server import AuthorizationServer
 
 
 def error_response(
     server: AuthorizationServer, request: OAuth2Request, error: OAuth2Error
-) -> Response:
+) -> Answer:
     """The redirecting error response, posted by form when the request asked for ``form_post``."""
-    response: Response
+    answer: Answer
     if request.payload.data.get("response_mode") != "form_post":
-        response = server.handle_error_response(request, error)
-        return response
+        answer = server.handle_error_response(request, error)
+        return answer
     params = [(k, v) for k, v in error.get_body() if k.startswith("error")]
     if error.state:
         params.append(("state", error.state))
     params.append(("iss", server.settings.issuer))
-    response = server.handle_response(*form_post_response(error.redirect_uri, params))
-    return response
+    answer = server.handle_response(*form_post_response(error.redirect_uri, params))
+    return answer

@@ -17,27 +17,22 @@ from idp.oidc.grants import AuthorizationCodeGrant
 from idp.oidc.presented_tokens import REFRESH
 from idp.oidc.presented_tokens import PresentedToken
 from idp.oidc.presented_tokens import find_token
-from idp.oidc.presented_tokens import revoke_access_token
-from idp.oidc.requests import StarletteOAuth2Request
-from idp.oidc.tokens import revoke_grant
+from idp.oidc.requests import ItemsRequest
 
 
 class RevocationEndpoint(_RevocationEndpoint):  # type: ignore[misc]
     CLIENT_AUTH_METHODS: ClassVar[list[str]] = AuthorizationCodeGrant.TOKEN_ENDPOINT_AUTH_METHODS
 
-    def authenticate_token(
-        self, request: StarletteOAuth2Request, client: Client
-    ) -> PresentedToken | None:
+    def authenticate_token(self, request: ItemsRequest, client: Client) -> PresentedToken | None:
         self.check_params(request, client)
         token = find_token(self.server, request.form["token"], request.form.get("token_type_hint"))
         if token is not None and not token.check_client(client):
             raise InvalidGrantError("The token was not issued to this client.")
         return token
 
-    def revoke_token(self, token: PresentedToken, request: StarletteOAuth2Request) -> None:
-        store = self.server.store
+    def revoke_token(self, token: PresentedToken, request: ItemsRequest) -> None:
         if token.kind == REFRESH:
-            store.delete(f"refresh:{token.value}")
-            revoke_grant(store, token.claims["grant_id"])
+            self.server.refresh_tokens.delete(token.value)
+            self.server.grants.revoke(token.claims["grant_id"])
         else:
-            revoke_access_token(store, token)
+            self.server.revoked_access_tokens.revoke(token.claims.get("jti"), token.claims["exp"])

@@ -5,10 +5,8 @@ Modelled on ``authlib.integrations.flask_oauth2.AuthorizationServer``: requests 
 authorization response (success or error) carries ``iss``; ``form_post`` responses add it in the grant.
 """
 
-import json
 import re
 from typing import Any
-from typing import Protocol
 from urllib.parse import urlencode
 
 from authlib.common.urls import add_params_to_uri
@@ -19,10 +17,9 @@ from authlib.oauth2.rfc6749 import UnsupportedGrantTypeError
 from authlib.oauth2.rfc6749 import UnsupportedResponseTypeError
 from authlib.oidc.core.grants.util import is_openid_scope
 from sqlalchemy import Engine
-from starlette.responses import Response
 
-from idp.login.session import LoginSession
-from idp.oidc.backchannel import remember_client
+from idp.oidc.answer import Answer
+from idp.oidc.answer import from_authlib
 from idp.oidc.claims_request import ClaimsParameter
 from idp.oidc.client_auth import PrivateKeyJWTAuthentication
 from idp.oidc.client_keys import ClientKeys
@@ -36,10 +33,12 @@ from idp.oidc.grants import ClientCredentialsGrant
 from idp.oidc.grants import IDToken
 from idp.oidc.grants import RefreshTokenGrant
 from idp.oidc.grants import S256CodeChallenge
+from idp.oidc.interaction import Interactions
 from idp.oidc.introspection import IntrospectionEndpoint
 from idp.oidc.issued_tokens import IssuedAccessTokens
 from idp.oidc.keys import KeyRing
 from idp.oidc.logout import EndSessionEndpoint
+from idp.oidc.logout import replace_session
 from idp.oidc.models import AuthorizationCode
 from idp.oidc.models import EndUser
 from idp.oidc.presented_client import check_body_client_id
@@ -47,8 +46,12 @@ from idp.oidc.presented_client import check_single_method
 from idp.oidc.registered_clients import RegisteredClients
 from idp.oidc.registration import RegistrationEndpoint
 from idp.oidc.revocation import RevocationEndpoint
+from idp.oidc.session import SessionStore
+from idp.oidc.token_stores import Grants
+from idp.oidc.token_stores import ReplayCache
+from idp.oidc.token_stores import RevokedAccessTokens
+from idp.oidc.token_stores import SingleUse
 from idp.oidc.tokens import AccessTokenGenerator
-from idp.oidc.tokens import revoke_grant
 from idp.oidc.tokens import save_token
 from idp.population_db.credentials import SecretVerifier
 from idp.settings import IdPSettings
@@ -71,19 +74,6 @@ def with_issuer(location: str, issuer: str) -> str:
     return f"{location}{separator}{urlencode([('iss', issuer)])}"
 
 
-class InteractionPage(Protocol):
-    """The login interaction's page for its current step (:func:`idp.login.steps.current_page`),
-    given to the server by the app factory, since the interaction sits on top of the protocol core."""
-
-    def __call__(
-        self,
-        server: "AuthorizationServer",
-        uid: str,
-        record: dict[str, Any],
-        session: LoginSession | None,
-    ) -> Response: ...
-
-
 class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
     """Authlib's server with our clients, store and keys."""
 
@@ -95,7 +85,19 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         self.engine = engine
         self.store = store
         self.keys = keys
-        self.interaction_page: InteractionPage | None = None
+        self.sessions = SessionStore(store, settings.session_ttl)
+        self.grants = Grants(store)
+        self.codes = SingleUse.codes(store, self.grants)
+        self.refresh_tokens = SingleUse.refresh_tokens(store, self.grants)
+        self.nonces = ReplayCache.nonces(store)
+        self.revoked_access_tokens = RevokedAccessTokens(store)
+        self.interactions = Interactions(
+            store,
+            self.sessions,
+            settings.interaction_ttl,
+            engine,
+            lambda previous, session: replace_session(self, previous, session),
+        )
         self.secret_verifier = SecretVerifier()
         self.clients = load_clients(settings.clients_file, self.secret_verifier)
         self.registered_clients = RegisteredClients(engine, self.secret_verifier)
@@ -112,7 +114,10 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         )
         self.client_keys = ClientKeys()
         self.register_client_auth_method(
-            "private_key_jwt", PrivateKeyJWTAuthentication(settings.issuer, store, self.client_keys)
+            "private_key_jwt",
+            PrivateKeyJWTAuthentication(
+                settings.issuer, ReplayCache.assertion_ids(store), self.client_keys
+            ),
         )
         self.register_grant(
             AuthorizationCodeGrant, [S256CodeChallenge(), IDToken(self), ClaimsParameter()]
@@ -139,13 +144,16 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         ttl = self.settings.refresh_token_ttl
-        if not save_token(self.store, token, request.client.client_id, request.user, ttl):
+        stores = (self.grants, self.refresh_tokens)
+        if not save_token(stores, token, request.client.client_id, request.user, ttl):
             raise InvalidGrantError("The grant was revoked.")
         code: AuthorizationCode | None = getattr(request, "authorization_code", None)
         if code is not None and request.user is not None:
             self._record_grant(code, request.user, request.client.client_id)
             self._check_consent(request.user, request.client.client_id, code.get_scope())
-        remember_client(self.store, request.user, request.client, self.settings.session_ttl)
+        user: EndUser | None = request.user
+        if user is not None and user.sid:
+            self.sessions.remember_client(user.sid, request.client.client_id, user.sub)
 
     def _record_grant(self, code: AuthorizationCode, user: EndUser, client_id: str) -> None:
         """The code's grant-index row and, when an ID token follows (the ``process_token`` hook runs
@@ -162,9 +170,9 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
     def _check_consent(self, user: EndUser, client_id: str, scope: str) -> None:
         """A code redeemed after the citizen withdrew consent (a code in flight) gives nothing: its
         new grant is revoked. Checked after the grant is indexed, so a withdrawal running meanwhile
-        finds the grant (:mod:`idp.oidc.withdrawal`)."""
+        finds the grant (:mod:`idp.citizen.withdrawal`)."""
         if not covers(self.engine, user.pin, client_id, scope.split()):
-            revoke_grant(self.store, user.grant_id)
+            self.grants.revoke(user.grant_id)
             raise InvalidGrantError("The citizen withdrew consent for this client.")
 
     def get_authorization_grant(self, request: OAuth2Request) -> Any:
@@ -205,19 +213,12 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
     def create_json_request(self, request: Any) -> Any:
         return request
 
-    def handle_response(self, status: int, body: Any, headers: list[tuple[str, str]]) -> Response:
-        headers = list(headers)
-        media_type = None
-        if isinstance(body, dict):
-            body = json.dumps(body)
-            media_type = "application/json"
-        for index, (name, value) in enumerate(headers):
-            if name.lower() == "location":
-                headers[index] = (name, with_issuer(value, self.settings.issuer))
-        response = Response(body, status_code=status, media_type=media_type)
-        for name, value in headers:
-            response.headers[name] = value
-        return response
+    def handle_response(self, status: int, body: Any, headers: list[tuple[str, str]]) -> Answer:
+        """Authlib's answer, every redirect with RFC 9207's ``iss``."""
+        answer = from_authlib(status, body, headers)
+        if location := answer.header("Location"):
+            answer.with_header("Location", with_issuer(location, self.settings.issuer))
+        return answer
 
     def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
         """No signals: nothing subscribes yet."""

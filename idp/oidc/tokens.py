@@ -26,7 +26,8 @@ from idp.oidc.error_text import printable
 from idp.oidc.issued_tokens import IssuedAccessTokens
 from idp.oidc.keys import KeyRing
 from idp.oidc.models import EndUser
-from idp.state.store import StateStore
+from idp.oidc.token_stores import Grants
+from idp.oidc.token_stores import SingleUse
 
 
 class AccessTokenGenerator:
@@ -114,22 +115,24 @@ class SignedAccessTokens(JWTBearerTokenGenerator):  # type: ignore[misc]
 
 
 def save_token(
-    store: StateStore,
+    stores: tuple[Grants, SingleUse],
     token: dict[str, Any],
     client_id: str,
     user: EndUser | None,
     ttl: int,
 ) -> bool:
-    """Keep the grant alive for as long as the new refresh token lives, and remember that token.
+    """Keep the grant alive for as long as the new refresh token lives, and remember that token
+    (``stores``: the grants and the refresh tokens).
 
-    The grant was born with its authorization code (:func:`open_grant`); both a redemption and a
+    The grant was born with its authorization code (:meth:`Grants.open`); both a redemption and a
     refresh only extend it if it is still alive, atomically, so one revoked meanwhile (a replay
     detected by another provider process between two steps of this one) stays revoked. False, and
     nothing stored, when the grant is gone: the token response must not leave.
     """
+    grants, refresh_tokens = stores
     if user is None:
         return True
-    if not store.extend(f"grant:{user.grant_id}", ttl):
+    if not grants.extend(user.grant_id, ttl):
         return False
     if refresh_token := token.get("refresh_token"):
         record = {
@@ -139,65 +142,5 @@ def save_token(
             "expires_at": time.time() + ttl,
             "issued_at": time.time(),
         }
-        store.put(f"refresh:{refresh_token}", record, ttl)
-    return True
-
-
-def open_grant(store: StateStore, user: EndUser, code: dict[str, Any], ttl: int) -> None:
-    """Start the grant an authorization code is issued for, before the code leaves: a replay of the
-    code revokes the grant even while the first redemption is still on its way."""
-    store.put(f"grant:{user.grant_id}", _new_grant(code), ttl)
-
-
-def _new_grant(code: dict[str, Any]) -> dict[str, Any]:
-    """What userinfo needs to know of a grant: the citizen, the identity proven, the ``claims``."""
-    user = code["user"]
-    return {
-        "pin": user["pin"],
-        "client_id": code["client_id"],
-        "acr": user["acr"],
-        "account_level": user["account_level"],
-        "claims": code.get("claims"),
-    }
-
-
-def grant_is_active(store: StateStore, grant_id: str) -> bool:
-    return store.get(f"grant:{grant_id}") is not None
-
-
-def revoke_grant(store: StateStore, grant_id: str) -> None:
-    store.delete(f"grant:{grant_id}")
-
-
-def find_unspent(
-    store: StateStore, key: str, spent_key: str, client_id: str
-) -> dict[str, Any] | None:
-    """The single-use record (a code or a refresh token) under ``key`` if ``client_id`` may spend it,
-    without spending it: a record issued to another client is None and left alone, so that one
-    client can never burn another's code or grant.
-
-    A record already spent and presented again by the client it was issued to revokes its whole
-    grant (RFC 6749 §4.1.2, RFC 9700 §4.14.2: a replayed code or a reused rotated refresh token
-    means it leaked).
-    """
-    record = store.get(key)
-    if record is not None:
-        return record if record["client_id"] == client_id else None
-    spent = store.get(spent_key)
-    if spent is not None and spent["client_id"] == client_id:
-        revoke_grant(store, spent["grant_id"])
-    return None
-
-
-def spend(store: StateStore, key: str, spent_key: str, record: dict[str, Any], ttl: int) -> bool:
-    """Spend a record :func:`find_unspent` gave: the spent marker is added atomically (the store's
-    ``add``), so of concurrent spenders, in one process or across replicas, exactly one wins; every
-    loser is a replay and revokes the grant, whatever the winner has issued from it by then or
-    issues later (the winner's :func:`save_token` only extends a grant that is still alive)."""
-    grant_id = record["user"]["grant_id"]
-    marker = {"grant_id": grant_id, "client_id": record["client_id"]}
-    if not store.add(spent_key, marker, ttl):
-        revoke_grant(store, grant_id)
-        return False
-    store.delete(key)
+        refresh_tokens.put(refresh_token, record, ttl)
     return True

@@ -10,7 +10,6 @@ and one audit row per answer. The answer is
 JSON, or a JWT when the client registered ``userinfo_signed_response_alg`` / ``_encrypted_response_alg``.
 """
 
-import json
 from typing import Any
 
 from authlib.oauth2.rfc6750 import InsufficientScopeError
@@ -18,12 +17,12 @@ from authlib.oauth2.rfc6750 import InvalidTokenError
 from joserfc import jws
 from joserfc import jwt
 from joserfc.jwt import JWTClaimsRegistry
-from starlette.responses import Response
 
+from idp.oidc.answer import Answer
+from idp.oidc.answer import json_answer
 from idp.oidc.disclosure import userinfo_disclosure
 from idp.oidc.error_text import describable
 from idp.oidc.keys import SIGNING_ALGORITHMS
-from idp.oidc.presented_tokens import jti_is_revoked
 from idp.oidc.server import AuthorizationServer
 from idp.oidc.untrusted_input import MALFORMED
 from idp.oidc.untrusted_input import loads
@@ -53,13 +52,16 @@ def userinfo(server: AuthorizationServer, token: str) -> dict[str, Any]:
     return _userinfo(server, token)[1]
 
 
-def userinfo_response(server: AuthorizationServer, token: str) -> Response:
+def userinfo_response(server: AuthorizationServer, token: str) -> Answer:
     """JSON, or a JWT (signed and/or encrypted) per the client's registration (Core §5.3.2)."""
     client_id, claims = _userinfo(server, token)
     client = server.query_client(client_id)
     if client is None or not wants_jwt(client):
-        return Response(json.dumps(claims, ensure_ascii=False), media_type="application/json")
-    return Response(userinfo_jwt(server, client, claims), media_type="application/jwt")
+        return json_answer(claims)
+    jwt_text = userinfo_jwt(server, client, claims)
+    return Answer(
+        200, jwt_text, [("Content-Type", "application/jwt"), ("Cache-Control", "no-store")]
+    )
 
 
 def _userinfo(server: AuthorizationServer, token: str) -> tuple[str, dict[str, Any]]:
@@ -73,8 +75,8 @@ def _userinfo(server: AuthorizationServer, token: str) -> tuple[str, dict[str, A
         raise InvalidTokenError(f"Invalid access token: {describable(str(exc), 200)}") from None
     if header.get("typ") != "at+jwt":
         raise InvalidTokenError("Not an access token.")
-    grant = server.store.get(f"grant:{claims.get('grant_id')}")
-    if grant is None or jti_is_revoked(server.store, claims.get("jti")):
+    grant = server.grants.get(str(claims.get("grant_id")))
+    if grant is None or server.revoked_access_tokens.is_revoked(claims.get("jti")):
         raise InvalidTokenError("The access token was revoked or is not for a citizen.")
     if "openid" not in str(claims.get("scope", "")).split():
         raise OpenIDScopeRequiredError()

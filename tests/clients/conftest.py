@@ -18,12 +18,12 @@ from clients.hospital.app import create_app as create_hospital
 from clients.hospital.settings import HospitalSettings
 from clients.portal.app import create_app as create_portal
 from clients.portal.settings import PortalSettings
-from idp.app import create_app as create_idp
 from idp.population_db.database import connect
 from idp.population_db.seeding import seed_population
 from idp.settings import DEFAULT_CLIENTS_FILE
 from idp.settings import IdPSettings
 from idp.state.consents import CONSENTS
+from idp.web.app import create_app as create_idp
 from tests.oidc.conftest import PASSCODE
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import PERSONA_PHONES

@@ -3,10 +3,10 @@ change the limits (nothing they do reaches another test)."""
 
 from fastapi.testclient import TestClient
 
-from idp.app import create_app
 from idp.population_db.database import connect
 from idp.population_db.seeding import seed_population
 from idp.settings import IdPSettings
+from idp.web.app import create_app
 from tests.oidc.conftest import PASSCODE
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import Env

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from joserfc import jwt
 
-from idp.app import create_app
 from idp.oidc.backchannel import HttpLogoutSender
+from idp.web.app import create_app
 from tests.oidc.conftest import BCL_URI
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import PIN

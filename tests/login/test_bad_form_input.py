@@ -2,11 +2,12 @@
 characters outside ASCII (which ``hmac.compare_digest`` refuses to compare as ``str``) is an expired
 interaction, like any other wrong token.
 
-The login and consent forms read their bodies themselves (:func:`idp.deps.read_form`): a missing field,
-a field over its length and a body that is not ``application/x-www-form-urlencoded`` (JSON, multipart)
-are each a 400 ``invalid_request`` in JSON, and leave the interaction usable. Userinfo's ``access_token``
-form field goes through the same reader. The other forms are FastAPI's: their bad fields get the same
-400 ``invalid_request`` (:mod:`idp.login.form_errors`), as an error page when a browser asks for HTML.
+Every form of the interaction reads its body itself (:func:`idp.web.requests.read_form`): a missing
+field, a field over its length and a body that is not ``application/x-www-form-urlencoded`` (JSON,
+multipart) are each a 400 ``invalid_request``, and leave the interaction usable. The error's format
+follows the endpoint (:mod:`idp.web.errors`): the interaction's and the account page's forms answer the
+HTML error page, whatever the browser accepts; userinfo's ``access_token`` form field, read the same way,
+and the sandbox's JSON inbox answer RFC 6749 §5.2 JSON.
 """
 
 from collections.abc import Callable
@@ -65,10 +66,20 @@ def test_a_non_ascii_csrf_token_at_withdrawal_is_refused_without_a_500(client: T
 
 
 def _invalid_request(response: Any) -> None:
+    """An API endpoint's answer: RFC 6749 §5.2 JSON."""
     assert response.status_code == 400, response.text
     assert response.headers["content-type"] == "application/json"
     assert response.json()["error"] == "invalid_request"
     assert response.json()["error_description"]
+
+
+def _error_page(response: Any, *described: str) -> None:
+    """A page's answer: the HTML error page, naming what was wrong (escaped as HTML)."""
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert "invalid_request" in response.text
+    for words in described:
+        assert words.replace("'", "&#x27;") in response.text, response.text
 
 
 def _login_form(client: TestClient) -> tuple[str, dict[str, str]]:
@@ -120,7 +131,7 @@ CONSENT_BREAKAGES: dict[str, Breakage] = {
 @pytest.mark.parametrize("breakage", sorted(LOGIN_BREAKAGES))
 def test_a_broken_login_form_is_invalid_request(client: TestClient, breakage: str) -> None:
     page, fields = _login_form(client)
-    _invalid_request(client.post(f"{page}/login", data=LOGIN_BREAKAGES[breakage](fields)))
+    _error_page(client.post(f"{page}/login", data=LOGIN_BREAKAGES[breakage](fields)))
     assert shows_consent(client.post(f"{page}/login", data=fields))  # the interaction lives on
 
 
@@ -133,7 +144,7 @@ def test_a_username_of_64_characters_is_read(client: TestClient) -> None:
 @pytest.mark.parametrize("breakage", sorted(CONSENT_BREAKAGES))
 def test_a_broken_consent_form_is_invalid_request(client: TestClient, breakage: str) -> None:
     page, fields = _consent_form(client)
-    _invalid_request(client.post(f"{page}/consent", data=CONSENT_BREAKAGES[breakage](fields)))
+    _error_page(client.post(f"{page}/consent", data=CONSENT_BREAKAGES[breakage](fields)))
     final = client.post(f"{page}/consent", data=fields)
     assert final.status_code == 303, final.text
     assert final.headers["location"].startswith(REDIRECT)
@@ -153,7 +164,7 @@ def test_a_body_that_is_not_urlencoded_is_invalid_request(
     else:
         headers = {"Content-Type": "text/plain"}
         response = client.post(url, content=urlencode(fields, doseq=True), headers=headers)
-    _invalid_request(response)
+    _error_page(response)
     _moved_on(client.post(url, data=fields), form)  # the interaction lives on
 
 
@@ -169,9 +180,7 @@ def test_a_form_with_a_charset_parameter_is_read(client: TestClient, form: str) 
 def test_a_form_body_of_invalid_utf8_is_invalid_request(client: TestClient, form: str) -> None:
     page = _interaction(client)
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    _invalid_request(
-        client.post(f"{page}/{form}", content=b"username=%FF\xfe&csrf=x", headers=headers)
-    )
+    _error_page(client.post(f"{page}/{form}", content=b"username=%FF\xfe&csrf=x", headers=headers))
 
 
 def test_userinfo_reads_the_access_token_form_field_with_a_charset(
@@ -217,30 +226,26 @@ def test_a_missing_field_of_a_validated_form_is_invalid_request(
 ) -> None:
     page = _interaction(client)
     response = client.post(f"{page}/{form}", data={})
-    _invalid_request(response)
-    assert "form field 'csrf'" in response.json()["error_description"]
+    _error_page(response, "form field 'csrf'")
     assert client.get(page).status_code == 200  # the interaction is still there
 
 
 @pytest.mark.parametrize("form", sorted(VALIDATED))
-def test_an_overlong_field_is_an_error_page_for_a_browser(client: TestClient, form: str) -> None:
+def test_an_overlong_field_is_an_error_page_whatever_is_accepted(
+    client: TestClient, form: str
+) -> None:
     page = _interaction(client)
     field, limit = VALIDATED[form]
     data = {**FORMS[form], "csrf": "c", field: "7" * (limit + 1)}
-    response = client.post(f"{page}/{form}", data=data, headers={"Accept": "text/html"})
-    assert response.status_code == 400
-    assert response.headers["content-type"].startswith("text/html")
-    assert "invalid_request" in response.text
-    assert f"form field &#x27;{field}&#x27;" in response.text
-    assert "7" * (limit + 1) not in response.text  # the value sent is never echoed
+    for accept in ("text/html", "application/json"):
+        response = client.post(f"{page}/{form}", data=data, headers={"Accept": accept})
+        _error_page(response, f"form field '{field}'")
+        assert "7" * (limit + 1) not in response.text  # the value sent is never echoed
 
 
 def test_withdrawal_without_its_fields_is_invalid_request(client: TestClient) -> None:
     response = client.post("/account/withdraw", data={})
-    _invalid_request(response)
-    description = response.json()["error_description"]
-    assert "form field 'client_id'" in description
-    assert "form field 'csrf'" in description
+    _error_page(response, "form field 'client_id'", "form field 'csrf'")
 
 
 def test_an_overlong_sandbox_query_is_invalid_request(client: TestClient) -> None:

@@ -7,7 +7,7 @@ import threading
 import pytest
 from fastapi.testclient import TestClient
 
-from idp.login.consent import consent_body
+from idp.login.consent_page import consent_body
 from idp.oidc.clients import Client
 from idp.population_db.database import connect
 from idp.state.consents import create_consent_table
@@ -123,7 +123,7 @@ def test_consent_is_remembered_across_sessions(client: TestClient, env: Env) -> 
     _, challenge = pkce()
     params = auth_params("data", code_challenge=challenge, scope=SCOPE)
     final = complete(client, client.get("/authorize", params=params), consent=False)
-    assert final.status_code == 302  # the password, then straight back: no consent page
+    assert final.status_code == 303  # the password, answered at once: no consent page
     assert "code" in query_of(final.headers["location"])
 
 

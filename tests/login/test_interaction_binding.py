@@ -3,8 +3,8 @@ an attacker cannot have a victim's browser complete the attacker's interaction."
 
 from fastapi.testclient import TestClient
 
-from idp.app import create_app
-from idp.login.interaction import BINDING_COOKIE
+from idp.login.progress import BINDING_COOKIE
+from idp.web.app import create_app
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import PIN
 from tests.oidc.conftest import Env

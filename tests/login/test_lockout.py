@@ -122,7 +122,16 @@ def test_a_right_password_resets_the_count(fresh: TestClient) -> None:
     assert shows_consent(_try(fresh, PIN, PASSWORD))
 
 
-def test_rate_limits_per_pin_and_per_ip(env: Env, tmp_path: Path) -> None:
+def _one_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clock stops at the start of a rate window, so that no count restarts mid-test."""
+    start = (time.time() // 60) * 60 + 1
+    monkeypatch.setattr(time, "time", lambda: start)
+
+
+def test_rate_limits_per_pin_and_per_ip(
+    env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _one_window(monkeypatch)
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     limits = {"login_rate_per_account": 3, "login_rate_per_ip": 5, "lockout_threshold": 100}
     with provider_on(env, url, **limits) as client:
@@ -156,8 +165,9 @@ def _at_factor(client: TestClient, acr: str, field: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize(("acr", "field"), [("LoA3", "passcode"), ("LoA2", "otp")])
 def test_wrong_codes_count_in_the_rate_windows(
-    env: Env, tmp_path: Path, acr: str, field: str
+    env: Env, tmp_path: Path, acr: str, field: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _one_window(monkeypatch)
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     limits = {"login_rate_per_account": 3, "lockout_threshold": 100, "otp_max_tries": 100}
     with provider_on(env, url, **limits) as client:

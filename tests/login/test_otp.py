@@ -107,7 +107,7 @@ def test_resend_is_throttled_then_allowed(
     assert sent.status_code == 303
     new = sms_code(client)
     final = complete(client, client.post(f"{page}/otp", data={"otp": new, "csrf": csrf_of(html)}))
-    assert final.status_code == 302
+    assert final.status_code == 303  # the answer, after the consent form
 
 
 def test_resends_are_capped_per_interaction(client: TestClient) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from idp.login.routes import BAD_CREDENTIALS
+from idp.login.login_form import BAD_CREDENTIALS
 from tests.argon2_calls import Counter
 from tests.login.providers import provider_on
 from tests.oidc.conftest import PASSWORD

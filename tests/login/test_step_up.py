@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from idp.login.progress import BINDING_COOKIE
+from idp.oidc.assurance import Requirement
 from idp.population_db.database import connect
 from idp.state.audit import events_for
 from tests.oidc.conftest import PASSWORD
@@ -106,10 +108,10 @@ def test_skipping_the_otp_gives_no_code(client: TestClient) -> None:
     response, _ = _authorize(client, acr_values="LoA2")
     page, html = _page(client, response)
     _password(client, page, html, "001088999001")
-    uid = page.rsplit("/", 1)[1]
-    response = client.get(f"/authorize/resume/{uid}")  # a new interaction, at the missing factor
-    _, html = first_page(response)
-    assert 'name="otp"' in html
+    response = client.get(page)  # no answer before the missing factor
+    assert response.status_code == 200
+    assert "location" not in response.headers
+    assert 'name="otp"' in response.text
 
 
 def _continue(client: TestClient, page: str, html: str) -> dict[str, str]:
@@ -203,15 +205,22 @@ def test_max_age_asks_every_factor_again(client: TestClient, env: Env) -> None:
 
 
 def test_account_page_interaction_returns_to_the_account_page(client: TestClient) -> None:
+    """Only a path of the account page is ever gone back to (never ``//evil.example/...``)."""
     server = client.app.state.oauth2_server  # type: ignore[attr-defined]
-    for uid, target, expected in [
-        ("acct-ok", "/account", "/account"),
-        ("acct-evil", "//evil.example/account", None),
-    ]:
-        record: dict[str, Any] = {"params": [], "client_id": None, "scope": "", "csrf": "c" * 20}
-        server.store.put(f"interaction:{uid}", {**record, "return_to": target}, 60)
-        html = client.get(f"/interaction/{uid}").text
-        response = _password(client, f"/interaction/{uid}", html, "001088999001")
+    for target, expected in [("/account", "/account"), ("//evil.example/account", None)]:
+        started = server.interactions.start(
+            client_id=None,
+            scope="",
+            params=[],
+            requirement=Requirement(),
+            force_consent=False,
+            sid=None,
+            return_to=target,
+        )
+        page = f"/interaction/{started.uid}"
+        client.cookies.set(BINDING_COOKIE, started.binding, path=page)
+        html = client.get(page).text
+        response = _password(client, page, html, "001088999001")
         assert response.headers.get("location") == expected
 
 

@@ -16,7 +16,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete
 
-from idp.app import create_app
 from idp.login.sms_inbox import e164
 from idp.oidc.clients import add_client
 from idp.population_db.database import connect
@@ -25,6 +24,7 @@ from idp.population_db.seeding import seed_population
 from idp.settings import IdPSettings
 from idp.state.consents import CONSENTS
 from idp.state.consents import create_consent_table
+from idp.web.app import create_app
 
 ISSUER = "http://testserver"
 REDIRECT = "https://rp.example/cb"

@@ -8,8 +8,8 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 from pydantic import ValidationError
 
-from idp.app import create_app
 from idp.settings import IdPSettings
+from idp.web.app import create_app
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import get_code

@@ -13,12 +13,12 @@ from jose import jwt as jose_jwt
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-from idp.app import create_app
 from idp.oidc.backchannel import HttpLogoutSender
-from idp.oidc.backchannel import remember_client
 from idp.oidc.clients import Client
 from idp.oidc.models import EndUser
+from idp.oidc.session import SessionStore
 from idp.state.store import StateStore
+from idp.web.app import create_app
 from tests.conftest import race
 from tests.oidc.conftest import BCL_URI
 from tests.oidc.conftest import ISSUER
@@ -243,7 +243,7 @@ def test_another_citizen_logging_in_ends_the_previous_session(
 
 
 def _remember(store: StateStore, user: EndUser, clients: list[Client], index: int) -> None:
-    remember_client(store, user, clients[index], 60)
+    SessionStore(store, 60).remember_client(user.sid, clients[index].client_id, user.sub)
 
 
 def test_clients_given_tokens_in_one_session_at_once_all_stay_on_its_list(
@@ -256,4 +256,5 @@ def test_clients_given_tokens_in_one_session_at_once_all_stay_on_its_list(
         user = EndUser(PIN, f"sub-{round_}", "grant", sid, 0, "LoA1", ["pwd"], 2)
         clients = [Client(f"rp-{index}") for index in range(8)]
         race(functools.partial(_remember, store, user, clients))
-        assert store.get(f"session-clients:{sid}") == {c.client_id: user.sub for c in clients}
+        listed = SessionStore(store, 60).take_clients(sid)
+        assert listed == {c.client_id: {"sub": user.sub, "sid": sid} for c in clients}

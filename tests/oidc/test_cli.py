@@ -14,10 +14,10 @@ from joserfc.jwk import KeySet
 from typer.testing import CliRunner
 from typer.testing import Result
 
-from idp.app import create_app
 from idp.cli import app
 from idp.oidc.clients import load_clients
 from idp.settings import DEFAULT_CLIENTS_FILE
+from idp.web.app import create_app
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params

@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from idp.app import create_app
 from idp.oidc.client_metadata import check_file_entry
 from idp.settings import DEFAULT_CLIENTS_FILE
+from idp.web.app import create_app
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env
 

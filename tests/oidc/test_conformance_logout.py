@@ -22,8 +22,8 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 from joserfc.jwk import RSAKey
 
-from idp.app import create_app
 from idp.oidc.backchannel import HttpLogoutSender
+from idp.web.app import create_app
 from tests.oidc.conftest import BCL_URI
 from tests.oidc.conftest import ISSUER
 from tests.oidc.conftest import POST_LOGOUT

@@ -32,10 +32,10 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
-from idp.app import create_app
 from idp.oidc.backchannel import HttpLogoutSender
 from idp.population_db.database import connect
 from idp.population_db.seeding import seed_population
+from idp.web.app import create_app
 from tests.conftest import drop_postgres
 from tests.conftest import fresh_postgres
 from tests.fuzz_strategies import BINDING_COOKIE
@@ -138,7 +138,7 @@ def _headers(data: st.DataObject, cookie: str | None) -> dict[str, str]:
     return headers
 
 
-# --- /authorize and /authorize/resume/{uid} ------------------------------------------------------
+# --- /authorize and /interaction/{uid} ----------------------------------------------------------
 
 
 def _authorize_extra(id_token: str) -> dict[str, st.SearchStrategy[str]]:
@@ -318,7 +318,7 @@ def test_resuming_an_interaction_never_answers_a_server_error(
     for _ in range(data.draw(st.integers(1, 2), label="resumes")):
         chosen = data.draw(st.sampled_from(choices), label="which uid")
         cookie = data.draw(cookie_headers(_session_id(client)), label="cookie")
-        path = f"/authorize/resume/{quote(chosen[:2000], safe='')}"
+        path = f"/interaction/{quote(chosen[:2000], safe='')}"
         method = data.draw(st.sampled_from(["GET", "GET", "POST", "HEAD"]), label="method")
         response = client.request(method, path, headers=on_the_wire(_headers(data, cookie)))
         _check_authorize(response, [])
@@ -678,7 +678,6 @@ PAGES = (
     "/sandbox/sms",
     "/sandbox/sms.json",
     "/account",
-    "/authorize/resume/{portrait}",
     "/{portrait}",
 )
 JSON_PAGES = ("/healthz", "/.well-known/", "/jwks", "/openapi.json", "/sandbox/sms.json")
@@ -757,7 +756,6 @@ NUL_REQUESTS: dict[str, Any] = {
     "authorize client_id": lambda c, env, v: c.get(
         "/authorize", params=auth_params(v, code_challenge="x" * 43)
     ),
-    "resume uid": lambda c, env, v: c.get(f"/authorize/resume/{quote(v, safe='')}"),
     "interaction uid": lambda c, env, v: c.get(f"/interaction/{quote(v, safe='')}"),
     "token Basic client_id": lambda c, env, v: c.post(
         "/token", data={"grant_type": "client_credentials"}, auth=(v, "secret")
@@ -1001,8 +999,7 @@ def test_a_malformed_jwks_at_registration_is_invalid_client_metadata(
 
 
 def test_resuming_an_unknown_interaction_is_an_error_page(client: TestClient) -> None:
-    """Not a 5xx, but the browser endpoint's answer had no Content-Type: a bare text body."""
-    response = client.get("/authorize/resume/unknown")
+    response = client.get("/interaction/unknown")
     assert response.status_code == 400
     assert response.headers.get("content-type", "").startswith("text/html"), response.headers
 

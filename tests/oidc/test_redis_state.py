@@ -8,9 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from idp.app import create_app
 from idp.settings import IdPSettings
 from idp.state.redis_store import RedisStateStore
+from idp.web.app import create_app
 from tests.conftest import REDIS_URL
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env

@@ -12,7 +12,7 @@ from joserfc.jwk import KeySet
 from joserfc.jwk import RSAKey
 from pydantic import SecretStr
 
-from idp.app import create_app
+from idp.web.app import create_app
 from tests.oidc.conftest import ISSUER
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env

@@ -27,8 +27,8 @@ from schemathesis.specs.openapi.checks import content_type_conformance
 from schemathesis.specs.openapi.checks import response_schema_conformance
 from schemathesis.specs.openapi.checks import status_code_conformance
 
-from idp.app import create_app
-from idp.oidc.openapi import FORM
+from idp.web.api_models import FORM
+from idp.web.app import create_app
 from tests.fuzz_strategies import assert_json_error
 from tests.oidc.conftest import Env
 

@@ -31,11 +31,11 @@ from playwright.sync_api import Page
 from playwright.sync_api import Response
 from playwright.sync_api import sync_playwright
 
-from idp.app import create_app
 from idp.oidc.clients import add_client
 from idp.population_db.database import connect
 from idp.population_db.seeding import seed_population
 from idp.settings import IdPSettings
+from idp.web.app import create_app
 from tests.login.test_browser import ARTIFACTS
 from tests.login.test_browser import CHROMIUM
 from tests.login.test_browser import CHROMIUM_ARGS

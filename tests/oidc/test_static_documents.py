@@ -2,8 +2,8 @@
 
 from fastapi.testclient import TestClient
 
-from idp.oidc.static_documents import DISCOVERY_PATHS
-from idp.oidc.static_documents import JWKS_PATH
+from idp.web.static_documents import DISCOVERY_PATHS
+from idp.web.static_documents import JWKS_PATH
 
 
 def test_get_and_head_serve_the_same_document(client: TestClient) -> None:

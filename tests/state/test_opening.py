@@ -8,12 +8,12 @@ from pydantic import ValidationError
 from sqlalchemy import inspect
 from sqlalchemy import select
 
-from idp.app import create_app
 from idp.population_db.database import connect
 from idp.settings import IdPSettings
 from idp.state.memory_store import MemoryStateStore
 from idp.state.sql_store import STATE
 from idp.state.sql_store import SqlStateStore
+from idp.web.app import create_app
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import get_tokens
 

@@ -13,17 +13,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from idp.app import create_app
 from idp.oidc.models import EndUser
-from idp.oidc.tokens import find_unspent
-from idp.oidc.tokens import grant_is_active
-from idp.oidc.tokens import open_grant
+from idp.oidc.token_stores import Grants
+from idp.oidc.token_stores import SingleUse
 from idp.oidc.tokens import save_token
-from idp.oidc.tokens import spend
 from idp.population_db.database import connect
 from idp.population_db.seeding import seed_population
 from idp.state.redis_store import RedisStateStore
 from idp.state.store import StateStore
+from idp.web.app import create_app
 from tests.conftest import REDIS_URL
 from tests.conftest import drop_postgres
 from tests.conftest import fresh_postgres
@@ -146,39 +144,48 @@ USER = EndUser(
 RECORD = {"client_id": "rp", "user": USER.as_json(), "claims": None}
 
 
+def _codes(store: StateStore) -> tuple[Grants, SingleUse]:
+    grants = Grants(store)
+    return grants, SingleUse.codes(store, grants)
+
+
 def test_of_concurrent_spenders_exactly_one_wins_and_the_grant_dies(store: StateStore) -> None:
+    grants, codes = _codes(store)
     for round_ in range(5):
-        key, spent_key = f"code:{round_}", f"used-code:{round_}"
-        open_grant(store, USER, RECORD, 60)
-        store.put(key, RECORD, 60)
-        found = find_unspent(store, key, spent_key, "rp")
+        value = f"c-{round_}"
+        grants.open(USER.grant_id, RECORD, 60)
+        codes.put(value, RECORD, 60)
+        found = codes.find_unspent(value, "rp")
         assert found is not None
-        wins = race(partial(_spend, store, key, spent_key, found))
+        wins = race(partial(_spend, codes, value, found))
         assert wins.count(True) == 1
-        assert not grant_is_active(store, USER.grant_id)
+        assert not grants.is_active(USER.grant_id)
 
 
 def test_a_winner_cannot_bring_back_a_grant_a_loser_revoked(store: StateStore) -> None:
-    open_grant(store, USER, RECORD, 60)
-    store.put("code:c", RECORD, 60)
-    assert spend(store, "code:c", "used-code:c", RECORD, 60)  # the winner
-    assert not spend(store, "code:c", "used-code:c", RECORD, 60)  # a replay: revokes
-    assert not save_token(store, {"refresh_token": "r"}, "rp", USER, 60)
-    assert not grant_is_active(store, USER.grant_id)
-    assert store.get("refresh:r") is None
+    grants, codes = _codes(store)
+    refresh_tokens = SingleUse.refresh_tokens(store, grants)
+    grants.open(USER.grant_id, RECORD, 60)
+    codes.put("c", RECORD, 60)
+    assert codes.spend("c", RECORD, 60)  # the winner
+    assert not codes.spend("c", RECORD, 60)  # a replay: revokes
+    assert not save_token((grants, refresh_tokens), {"refresh_token": "r"}, "rp", USER, 60)
+    assert not grants.is_active(USER.grant_id)
+    assert refresh_tokens.get("r") is None
 
 
 def test_another_clients_presentation_leaves_record_and_grant(store: StateStore) -> None:
-    open_grant(store, USER, RECORD, 60)
-    store.put("code:c", RECORD, 60)
-    assert find_unspent(store, "code:c", "used-code:c", "es") is None
-    assert store.get("code:c") == RECORD
-    assert spend(store, "code:c", "used-code:c", RECORD, 60)
-    assert find_unspent(store, "code:c", "used-code:c", "es") is None
-    assert grant_is_active(store, USER.grant_id)
-    assert find_unspent(store, "code:c", "used-code:c", "rp") is None
-    assert not grant_is_active(store, USER.grant_id)
+    grants, codes = _codes(store)
+    grants.open(USER.grant_id, RECORD, 60)
+    codes.put("c", RECORD, 60)
+    assert codes.find_unspent("c", "es") is None
+    assert codes.get("c") == RECORD
+    assert codes.spend("c", RECORD, 60)
+    assert codes.find_unspent("c", "es") is None
+    assert grants.is_active(USER.grant_id)
+    assert codes.find_unspent("c", "rp") is None
+    assert not grants.is_active(USER.grant_id)
 
 
-def _spend(store: StateStore, key: str, spent_key: str, record: dict[str, Any], _: int) -> bool:
-    return spend(store, key, spent_key, record, 60)
+def _spend(codes: SingleUse, value: str, record: dict[str, Any], _: int) -> bool:
+    return codes.spend(value, record, 60)

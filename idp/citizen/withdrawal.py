@@ -16,7 +16,6 @@ from sqlalchemy import select
 
 from idp.oidc.accounts import subject_for
 from idp.oidc.backchannel import notify_client
-from idp.oidc.tokens import revoke_grant
 from idp.state.consents import forget
 from idp.state.grant_index import GRANTS
 
@@ -29,13 +28,13 @@ def withdraw_consent(server: "AuthorizationServer", pin: str, client_id: str) ->
     with server.engine.connect() as connection:
         grants = connection.execute(select(GRANTS).where(*where)).all()
     for grant in grants:
-        revoke_grant(server.store, grant.grant_id)
+        server.grants.revoke(grant.grant_id)
     with server.engine.begin() as connection:
         deleted = connection.execute(delete(GRANTS).where(*where).returning(GRANTS.c.grant_id))
         late = set(deleted.scalars()) - {grant.grant_id for grant in grants}
         withdrawn = forget(connection, pin, client_id)
     for grant_id in late:  # redeemed meanwhile, its consent checked before this commit
-        revoke_grant(server.store, grant_id)
+        server.grants.revoke(grant_id)
     client = server.query_client(client_id)
     if client is None or not (withdrawn or grants):  # nothing shared: nothing to tell the client
         return

@@ -2,19 +2,21 @@
 
 from dataclasses import fields
 
-from idp.login.session import LoginSession
-from idp.login.session import load_session
-from idp.login.session import save_session
-from idp.login.session import start_session
+from idp.oidc.session import Factor
+from idp.oidc.session import LoginSession
+from idp.oidc.session import SessionStore
+from idp.oidc.session import start_session
 from idp.state.memory_store import MemoryStateStore
+
+PASSWORD = (Factor("pwd", 1_700_000_000),)
 
 
 def test_a_session_comes_back_as_it_was_saved() -> None:
     store = MemoryStateStore()
-    session = start_session("001088999001", 2, "pwd")
+    session = start_session("001088999001", 2, PASSWORD)
     session.add_factor("otp")
-    save_session(store, session, ttl=60)
-    loaded = load_session(store, session.sid)
+    SessionStore(store, 60).save(session)
+    loaded = SessionStore(store, 60).load(session.sid)
     assert loaded == session
     assert loaded is not None
     assert loaded.factors is not session.factors
@@ -25,9 +27,9 @@ def test_a_session_comes_back_as_it_was_saved() -> None:
 
 def test_a_later_change_to_the_session_is_not_in_the_store() -> None:
     store = MemoryStateStore()
-    session = start_session("001088999001", 1, "pwd")
-    save_session(store, session, ttl=60)
+    session = start_session("001088999001", 1, PASSWORD)
+    SessionStore(store, 60).save(session)
     session.add_factor("otp")
-    loaded = load_session(store, session.sid)
+    loaded = SessionStore(store, 60).load(session.sid)
     assert loaded is not None
     assert [f["method"] for f in loaded.factors] == ["pwd"]

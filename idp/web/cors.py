@@ -22,8 +22,8 @@ from starlette.types import Receive
 from starlette.types import Scope
 from starlette.types import Send
 
-from idp.oidc.static_documents import DISCOVERY_PATHS
-from idp.oidc.static_documents import JWKS_PATH
+from idp.web.static_documents import DISCOVERY_PATHS
+from idp.web.static_documents import JWKS_PATH
 
 METHODS = {
     **dict.fromkeys(DISCOVERY_PATHS, ("GET", "HEAD")),

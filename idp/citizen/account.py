@@ -1,9 +1,10 @@
-"""The citizen's account page, "Tài khoản định danh của tôi" (My e-identification account), at ``/account``.
+"""The citizen's account page, "Tài khoản định danh của tôi" (My e-identification account), at ``/account``:
+its content and the withdrawal it offers.
 
 Needs the single sign-on session (cookie); without one the citizen logs in through an interaction that
-returns here. The page shows the citizen's own data (every scope of :mod:`idp.oidc.catalogue`, never
+returns here (the web layer starts it). The page shows the citizen's own data (every scope of :mod:`idp.oidc.catalogue`, never
 biometrics), every client they share with (which scopes, since when, at which ``acr``) with a form to
-withdraw consent (:mod:`idp.oidc.withdrawal`), and their disclosure history from the audit log
+withdraw consent (:mod:`idp.citizen.withdrawal`), and their disclosure history from the audit log
 (:mod:`idp.state.audit`). The withdrawal form carries a CSRF token bound to the session (an HMAC of its id
 under the subject secret). Vietnamese first, English with ``ui_locales=en``; every value is escaped.
 """
@@ -15,36 +16,22 @@ from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
 from html import escape
-from typing import Annotated
 from typing import Any
 
-from fastapi import APIRouter
-from fastapi import Form
-from starlette.responses import HTMLResponse
-from starlette.responses import RedirectResponse
-from starlette.responses import Response
-
-from idp.deps import LoginSessionDep
-from idp.deps import ServerDep
-from idp.login import interaction
-from idp.login.interaction import same_token
-from idp.login.pages import error_page
-from idp.login.pages import layout
-from idp.login.pages import page_language
-from idp.login.session import LoginSession
+from idp.citizen.withdrawal import withdraw_consent
 from idp.oidc.accounts import find_record
 from idp.oidc.catalogue import SCOPES_BY_NAME
 from idp.oidc.claims import all_claims
 from idp.oidc.disclosure import claims_context
+from idp.oidc.interaction import same_token
 from idp.oidc.server import AuthorizationServer
-from idp.oidc.withdrawal import withdraw_consent
+from idp.oidc.session import LoginSession
 from idp.state.audit import DISCLOSURE
 from idp.state.audit import Event
 from idp.state.audit import events_for
 from idp.state.consents import ClientConsent
 from idp.state.consents import consents_of
 
-router = APIRouter(include_in_schema=False)  # HTML pages: the OpenAPI schema is the JSON API
 VIETNAM = timezone(timedelta(hours=7))
 TEXTS: dict[str, dict[str, str]] = {
     "vi": {
@@ -80,42 +67,18 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-@router.api_route("/account", methods=["GET", "HEAD"])
-async def account_page(
-    server: ServerDep, session: LoginSessionDep, ui_locales: str = ""
-) -> Response:
-    if session is None:
-        return _log_in_first(server)
-    lang = page_language(ui_locales[:64])
-    body = account_body(server, session, lang)
-    response = HTMLResponse(layout(TEXTS[lang]["title"], body, lang))
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@router.post("/account/withdraw")
-def withdraw(
-    server: ServerDep,
-    session: LoginSessionDep,
-    client_id: Annotated[str, Form(max_length=100)],
-    csrf: Annotated[str, Form(max_length=64)],
-) -> Response:
-    if session is None or not same_token(csrf, account_csrf(server, session)):
-        return HTMLResponse(error_page("invalid_request", "Phiên đã hết hạn / expired."), 400)
+def withdraw(server: AuthorizationServer, session: LoginSession, client_id: str, csrf: str) -> bool:
+    """Withdraw the citizen's consent to ``client_id`` if ``csrf`` is the session's; whether it was."""
+    if not same_token(csrf, account_csrf(server, session)):
+        return False
     withdraw_consent(server, session.pin, client_id)
-    return RedirectResponse("/account", status_code=303)
+    return True
 
 
 def account_csrf(server: AuthorizationServer, session: LoginSession) -> str:
     """The withdrawal form's CSRF token: bound to the session, unguessable without the secret."""
     key = server.settings.subject_secret.get_secret_value().encode()
     return hmac.new(key, f"account-csrf:{session.sid}".encode(), hashlib.sha256).hexdigest()[:43]
-
-
-def _log_in_first(server: AuthorizationServer) -> Response:
-    """An interaction without a client, whose login comes back to ``/account``."""
-    record: interaction.Record = {"params": [], "client_id": None, "scope": ""}
-    return interaction.start(server, {**record, "return_to": "/account", "force_consent": False})
 
 
 def account_body(server: AuthorizationServer, session: LoginSession, lang: str) -> str:

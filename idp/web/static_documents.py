@@ -5,7 +5,8 @@ JWKS (RFC 7517 §5) change only when the provider restarts (a key rotation takes
 relying party and load balancer fetches them over and over, so they skip FastAPI's routing, dependency
 resolution and response classes entirely: a GET or HEAD of one of these paths is answered from a prepared
 header list and body (about 20,000 requests/s on one core here, against about 2,000 through a route).
-Their OpenAPI description is added by :func:`idp.oidc.openapi.static_document_paths`.
+They are routes of the one route table too (:mod:`idp.web.routes.site`), which answer the same from the
+same bytes, describe them in the OpenAPI document, and answer every other method (405).
 """
 
 from collections.abc import Mapping
@@ -33,13 +34,6 @@ class Document:
         return cls(body, [*headers, *extra])
 
 
-METHOD_NOT_ALLOWED = Document.of(
-    b'{"error":"invalid_request","error_description":"Only GET and HEAD."}',
-    "application/json",
-    (b"allow", b"GET, HEAD"),
-)
-
-
 def provider_documents(metadata: bytes, jwks: bytes) -> dict[str, Document]:
     """The documents by path: the metadata at both well-known paths and the JWKS."""
     discovery = Document.of(metadata, "application/json")
@@ -58,10 +52,8 @@ class StaticDocuments:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         document = self.documents.get(scope["path"]) if scope["type"] == "http" else None
-        if document is None:
-            await self.app(scope, receive, send)
-        elif scope["method"] not in ("GET", "HEAD"):
-            await _send(send, METHOD_NOT_ALLOWED, 405)
+        if document is None or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)  # the route table answers, 405 included
         else:
             await _send(send, document, 200, with_body=scope["method"] == "GET")
 

@@ -1,0 +1,111 @@
+"""Where the browser's login stands in an interaction (:mod:`idp.oidc.interaction`): the next step, the
+page's language, the cookies that bind the interaction and carry the session, the expired page.
+
+:func:`next_step` is the whole login state machine: the password, then each missing factor, then done;
+or an ending page (unmet requirements, refused citizen). It reads the interaction's own session (the
+one its login opened or continued), never the cookie of whichever browser asks.
+"""
+
+from dataclasses import dataclass
+
+from idp.login.pages import error_page
+from idp.login.pages import page_language
+from idp.oidc.answer import Answer
+from idp.oidc.answer import Cookie
+from idp.oidc.answer import page
+from idp.oidc.assurance import PASSWORD
+from idp.oidc.interaction import Interaction
+from idp.oidc.interaction import Interactions
+from idp.oidc.interaction import same_token
+from idp.oidc.session import LoginSession
+from idp.oidc.session import SessionStore
+from idp.settings import IdPSettings
+
+BINDING_COOKIE = "vneid_interaction"
+
+
+@dataclass(frozen=True)
+class Step:
+    """``login``, a factor (``otp``, ``pin``, ``face``), ``unmet``, ``refused`` or ``done``."""
+
+    kind: str
+    reason: str = ""
+
+
+def next_step(interaction: Interaction, session: LoginSession | None) -> Step:
+    """What the citizen must do next in this interaction (``session`` is the interaction's)."""
+    if interaction.ending:
+        return Step(interaction.ending, interaction.ending_reason)
+    if session is None or interaction.sid != session.sid:
+        return Step("login")
+    needed = interaction.requirement
+    if not needed.reachable_by(session.account_level):
+        return Step("unmet", "level2")
+    missing = needed.missing_factors(session.methods, session.account_level)
+    if not missing:
+        return Step("done")
+    return Step("login") if missing[0] == PASSWORD else Step(missing[0])
+
+
+def load(
+    interactions: Interactions, uid: str, binding: str, csrf: str | None = None
+) -> Interaction | None:
+    """The live interaction, or None: unknown or expired, another browser's (``binding``, the cookie),
+    or a posted ``csrf`` that does not match."""
+    found = interactions.details(uid)
+    if found is None or found.binding is None or not same_token(binding, found.binding):
+        return None
+    if csrf is not None and not same_token(csrf, found.csrf):
+        return None
+    return found
+
+
+def session_of(sessions: SessionStore, interaction: Interaction) -> LoginSession | None:
+    """The interaction's session: the one its login opened, or the browser's it goes on with."""
+    return sessions.load(interaction.sid)
+
+
+def gone() -> Answer:
+    return page(error_page("invalid_request", "Phiên đăng nhập đã hết hạn / expired."), 400)
+
+
+def view(interaction: Interaction) -> dict[str, str]:
+    """The page language (the switch, else ``ui_locales``) and the requested ``display``."""
+    params = interaction.parameters
+    lang = interaction.lang or page_language(params.get("ui_locales", ""))
+    return {"lang": lang, "display": params.get("display", "")}
+
+
+def safe_return_to(interaction: Interaction) -> str | None:
+    """The account page's ``return_to``, only when it is a path of ``/account``."""
+    target = interaction.return_to
+    if not isinstance(target, str) or "\\" in target or "//" in target:
+        return None
+    if target == "/account" or target.startswith(("/account/", "/account?")):
+        return target
+    return None
+
+
+def binding_cookie(settings: IdPSettings, interaction: Interaction) -> Cookie:
+    """The interaction's browser binding: a random value in the interaction and in an HttpOnly cookie
+    scoped to the interaction's path. Every page and form of the interaction requires it, so one
+    started in a browser cannot be resumed from another (login CSRF: an attacker's interaction posted
+    from the victim's browser would sign the victim in as the attacker); the path keeps interactions in
+    several tabs apart."""
+    return Cookie(
+        BINDING_COOKIE,
+        interaction.binding,
+        max_age=settings.interaction_ttl,
+        path=f"/interaction/{interaction.uid}",
+        secure=settings.issuer.startswith("https://"),
+    )
+
+
+def session_cookie(settings: IdPSettings, sid: str) -> Cookie:
+    """The single sign-on session's cookie (HttpOnly, SameSite=Lax)."""
+    return Cookie(
+        settings.session_cookie,
+        sid,
+        max_age=settings.session_ttl,
+        secure=settings.issuer.startswith("https://"),
+    )

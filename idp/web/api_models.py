@@ -1,0 +1,151 @@
+"""The JSON API's request bodies and answers as models, from which FastAPI generates the OpenAPI document:
+``application/x-www-form-urlencoded`` bodies for RFC 6749, 7009, 7662 and OIDC Core §5.3,
+``application/json`` for RFC 7591, and every answer each endpoint can give, so that a schema-driven run
+(schemathesis) checks them. The routes read their bodies themselves (strictly: repeated parameters, NUL,
+sizes; :mod:`idp.web.requests`), so the bodies are described here rather than inferred from parameters.
+"""
+
+from typing import Any
+from typing import Literal
+
+from pydantic import BaseModel
+from pydantic import ConfigDict
+
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+
+
+class OAuthError(BaseModel):
+    """RFC 6749 §5.2."""
+
+    error: str
+    error_description: str | None = None
+
+
+class ClientAuthentication(BaseModel):
+    client_id: str | None = None
+    client_secret: str | None = None
+    client_assertion: str | None = None
+    client_assertion_type: str | None = None
+
+
+class TokenRequest(ClientAuthentication):
+    grant_type: Literal["authorization_code", "refresh_token", "client_credentials"]
+    code: str | None = None
+    redirect_uri: str | None = None
+    code_verifier: str | None = None
+    refresh_token: str | None = None
+    scope: str | None = None
+
+
+class TokenResponse(BaseModel):
+    """RFC 6749 §5.1, OIDC Core §3.1.3.3."""
+
+    access_token: str
+    token_type: str
+    expires_in: int
+    refresh_token: str | None = None
+    id_token: str | None = None
+    scope: str | None = None
+
+
+class TokenParameters(ClientAuthentication):
+    """RFC 7009 §2.1, RFC 7662 §2.1."""
+
+    token: str
+    token_type_hint: str | None = None
+
+
+class Introspection(BaseModel):
+    """RFC 7662 §2.2."""
+
+    model_config = ConfigDict(extra="allow")
+    active: bool
+
+
+class UserinfoForm(BaseModel):
+    access_token: str | None = None
+
+
+class Claims(BaseModel):
+    """OIDC Core §5.3.2."""
+
+    model_config = ConfigDict(extra="allow")
+    sub: str
+
+
+class ClientMetadata(BaseModel):
+    """RFC 7591 §2, OIDC Registration 1.0 §2 (the fields most clients send; others are accepted)."""
+
+    model_config = ConfigDict(extra="allow")
+    redirect_uris: list[str]
+    token_endpoint_auth_method: str | None = None
+    grant_types: list[str] | None = None
+    response_types: list[str] | None = None
+    client_name: str | None = None
+    scope: str | None = None
+    id_token_signed_response_alg: str | None = None
+    access_token_signed_response_alg: str | None = None
+    subject_type: str | None = None
+
+
+class RegisteredClient(ClientMetadata):
+    """RFC 7591 §3.2.1."""
+
+    client_id: str
+    client_secret: str | None = None
+    client_id_issued_at: int
+    client_secret_expires_at: int | None = None
+
+
+class Document(BaseModel):
+    """A JSON document (discovery, a JWK set)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Discovery(Document):
+    issuer: str
+    jwks_uri: str
+
+
+class Inbox(BaseModel):
+    messages: list[dict[str, Any]]
+
+
+class Health(BaseModel):
+    status: str
+    issuer: str
+    population: int | None
+
+
+MEANING = {
+    400: "invalid_request and the other RFC 6749 §5.2 errors",
+    401: "client authentication or the bearer token failed",
+    403: "the access token was not issued for the 'openid' scope",
+    404: "not enabled",
+    413: "the body exceeds 64 KiB",
+    503: "the database is unreachable or not seeded",
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers of an endpoint, every one RFC 6749 §5.2 JSON."""
+    return {status: {"model": OAuthError, "description": MEANING[status]} for status in statuses}
+
+
+def body(model: type[BaseModel], media_type: str = FORM, required: bool = True) -> dict[str, Any]:
+    """``openapi_extra`` describing a request body of ``model``."""
+    content = {media_type: {"schema": model.model_json_schema()}}
+    return {"requestBody": {"required": required, "content": content}}
+
+
+BEARER = {"name": "Authorization", "in": "header", "required": False, "schema": {"type": "string"}}
+USERINFO_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "model": Claims,
+        "description": "the claims, as JSON or as a JWT per the client's registration",
+        "content": {"application/jwt": {"schema": {"type": "string"}}},
+    },
+    **errors(400, 401, 403, 413),
+}

@@ -1,0 +1,116 @@
+"""The identity provider's FastAPI application, built by :func:`create_app` from one settings object.
+
+The web layer: the only code that imports FastAPI or Starlette. It wires the layers below (the protocol
+core :mod:`idp.oidc`, the browser's interaction :mod:`idp.login`, the citizen services
+:mod:`idp.citizen`, the state stores :mod:`idp.state`) to one route table (:mod:`idp.web.routes`) and one
+error policy (:mod:`idp.web.errors`). Everything is built here, once, and kept on ``app.state``.
+"""
+
+import json
+import os
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from idp.login.lockout import create_counter_table
+from idp.login.sms_inbox import create_inbox_table
+from idp.oidc.accounts import warm_up
+from idp.oidc.backchannel import HttpLogoutSender
+from idp.oidc.backchannel import LogoutSender
+from idp.oidc.cors_origins import AllowedOrigins
+from idp.oidc.keys import KeyRing
+from idp.oidc.log_redaction import redact_grant_logs
+from idp.oidc.metadata import metadata_bytes
+from idp.oidc.server import AuthorizationServer
+from idp.population_db.database import connect
+from idp.settings import IdPSettings
+from idp.state.audit import create_audit_table
+from idp.state.consents import create_consent_table
+from idp.state.grant_index import create_grant_index_table
+from idp.state.opening import open_state_store
+from idp.state.process_claim import claim_database
+from idp.web import errors
+from idp.web.cors import Cors
+from idp.web.page_headers import PageHeaders
+from idp.web.routes import account
+from idp.web.routes import interaction
+from idp.web.routes import protocol
+from idp.web.routes import sandbox
+from idp.web.routes import site
+from idp.web.static_documents import StaticDocuments
+from idp.web.static_documents import provider_documents
+
+
+def _closing(engine: Engine) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: at shutdown, the database connections it pooled are closed."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    return lifespan
+
+
+ROUTERS = (
+    protocol.pages,
+    protocol.api,
+    interaction.router,
+    account.router,
+    sandbox.api,
+    sandbox.pages,
+    site.api,
+    site.pages,
+)
+
+
+def create_app(
+    settings: IdPSettings | None = None, logout_sender: LogoutSender | None = None
+) -> FastAPI:
+    """The application; ``logout_sender`` delivers back-channel logout tokens (httpx by default)."""
+    settings = settings or IdPSettings()
+    if settings.issuer.startswith("http://"):
+        # Authlib refuses plain http unless told; a local sandbox issuer is plain http.
+        os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
+    redact_grant_logs()
+    engine = connect(settings.database_url)
+    claim_database(engine, exclusive=settings.state_store_url == "memory")
+    for create_table in (
+        create_audit_table,
+        create_counter_table,
+        create_inbox_table,
+        create_consent_table,
+        create_grant_index_table,
+    ):
+        create_table(engine)
+    warm_up()
+    store = open_state_store(settings.state_store_url, settings.state_store_prefix, engine)
+    server = AuthorizationServer(settings, engine, store, KeyRing.load(settings.keys_dir))
+    server.logout_sender = logout_sender or HttpLogoutSender(settings.backchannel_logout_timeout)
+    app = FastAPI(
+        title="vneid-mock identity provider (SANDBOX — synthetic data)",
+        lifespan=_closing(engine),
+    )
+    # No redirect from "/path/" to "/path": Starlette builds it from the Host header, which a client
+    # chooses, so the provider would redirect anywhere it is told to.
+    app.router.redirect_slashes = False
+    app.state.oauth2_server = server
+    metadata = metadata_bytes(settings.issuer, settings.registration_enabled)
+    documents = provider_documents(metadata, json.dumps(server.keys.public_jwks).encode())
+    app.state.documents = documents
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    # The discovery document and the JWKS, answered from prepared bytes ahead of the router, as the
+    # routes of idp.web.routes.site would answer them: every relying party fetches them again and again.
+    app.add_middleware(StaticDocuments, documents=documents)
+    origins = AllowedOrigins(
+        server.clients.values(), settings.cors_origins, server.registered_clients
+    )
+    app.add_middleware(Cors, allowed=origins)
+    app.add_middleware(PageHeaders)  # outermost: every answer passes through it
+    return app
