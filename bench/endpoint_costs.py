@@ -34,8 +34,8 @@ from bench.oidc_flows import Reply
 from bench.oidc_flows import Tally
 from bench.oidc_flows import flow_vneid
 from bench.oidc_flows import update_jar
-from idp.app import create_app
 from idp.settings import IdPSettings
+from idp.web.app import create_app
 
 _INTERACTION = re.compile(r"/interaction/[^/]+")
 

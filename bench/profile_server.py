@@ -19,8 +19,8 @@ import time
 
 import uvicorn
 
-from idp.app import create_app
 from idp.settings import IdPSettings
+from idp.web.app import create_app
 
 
 def main() -> None:
