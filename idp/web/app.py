@@ -56,10 +56,10 @@ def _closing(engine: Engine) -> Callable[[FastAPI], AbstractAsyncContextManager[
     return lifespan
 
 
-ROUTERS = (
-    protocol.pages,
+ROUTERS = (  # the routes of every complete flow first: the router tries them in this order
     protocol.api,
     interaction.router,
+    protocol.pages,
     account.router,
     sandbox.api,
     sandbox.pages,
@@ -104,7 +104,9 @@ def create_app(
     app.state.documents = documents
     errors.install(app)
     for router in ROUTERS:
-        app.include_router(router)
+        # The routers' routes go into the app's own table as they are (their prefixes are in their
+        # paths already): FastAPI's included routers re-match each request level by level.
+        app.router.routes.extend(router.routes)
     # The discovery document and the JWKS, answered from prepared bytes ahead of the router, as the
     # routes of idp.web.routes.site would answer them: every relying party fetches them again and again.
     app.add_middleware(StaticDocuments, documents=documents)
