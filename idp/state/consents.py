@@ -29,6 +29,7 @@ class CitizenConsent(SQLModel, table=True):
     """One scope a citizen agreed to share with one client."""
 
     __tablename__ = "citizen_consent"
+    __table_args__ = {"sqlite_with_rowid": False}  # as the grant index: one page fewer per write
 
     pin: str = Field(primary_key=True, max_length=12)
     client_id: str = Field(primary_key=True, max_length=100)

@@ -12,13 +12,13 @@ one event loop, but the ``def`` routes (logout, withdrawal) run in FastAPI's thr
 are invisible at once and swept at most once a minute, so the dictionary does not grow without bound.
 """
 
-import json
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
-JsonObject = dict[str, Any]
+from idp.state import json_text
+from idp.state.store import JsonObject
+
 SWEEP_INTERVAL = 60.0
 
 
@@ -31,7 +31,7 @@ class MemoryStateStore:
         self._next_sweep = time.monotonic() + SWEEP_INTERVAL
 
     def put(self, key: str, value: JsonObject, ttl: int) -> None:
-        text = json.dumps(value)
+        text = json_text.dumps(value)
         with self._lock:
             self._entries[key] = (time.time() + ttl, text)
             self._sweep_when_due()
@@ -51,7 +51,7 @@ class MemoryStateStore:
         return _live(entry)
 
     def add(self, key: str, value: JsonObject, ttl: int) -> bool:
-        text = json.dumps(value)
+        text = json_text.dumps(value)
         now = time.time()
         with self._lock:
             entry = self._entries.get(key)
@@ -85,7 +85,7 @@ class MemoryStateStore:
     ) -> JsonObject:
         with self._lock:
             value = change(_live(self._entries.get(key)))
-            self._entries[key] = (time.time() + ttl, json.dumps(value))
+            self._entries[key] = (time.time() + ttl, json_text.dumps(value))
             return value
 
     def __len__(self) -> int:
@@ -111,5 +111,4 @@ class MemoryStateStore:
 def _live(entry: tuple[float, str] | None) -> JsonObject | None:
     if entry is None or entry[0] <= time.time():
         return None
-    value: JsonObject = json.loads(entry[1])
-    return value
+    return json_text.loads(entry[1])

@@ -9,13 +9,13 @@ again when another client wrote the key in between. Expiry is Redis's own, so an
 absent. Values are JSON; keys carry a prefix so that one Redis can hold several sandboxes.
 """
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import redis
 
-JsonObject = dict[str, Any]
+from idp.state import json_text
+from idp.state.store import JsonObject
 
 
 class RedisStateStore:
@@ -29,7 +29,7 @@ class RedisStateStore:
         if ttl <= 0:  # already expired: what a later ``get`` would see
             self.client.delete(self.prefix + key)
             return
-        self.client.set(self.prefix + key, json.dumps(value), px=ttl * 1000)
+        self.client.set(self.prefix + key, json_text.dumps(value), px=ttl * 1000)
 
     def get(self, key: str) -> JsonObject | None:
         return _loads(self.client.get(self.prefix + key))
@@ -42,7 +42,7 @@ class RedisStateStore:
 
     def add(self, key: str, value: JsonObject, ttl: int) -> bool:
         stored = self.client.set(
-            self.prefix + key, json.dumps(value), px=max(ttl, 1) * 1000, nx=True
+            self.prefix + key, json_text.dumps(value), px=max(ttl, 1) * 1000, nx=True
         )
         return bool(stored)
 
@@ -66,7 +66,7 @@ class RedisStateStore:
                     pipeline.watch(name)  # type: ignore[no-untyped-call]  # unannotated in redis-py
                     value = change(_loads(pipeline.get(name)))
                     pipeline.multi()
-                    pipeline.set(name, json.dumps(value), px=max(ttl, 1) * 1000)
+                    pipeline.set(name, json_text.dumps(value), px=max(ttl, 1) * 1000)
                     pipeline.execute()
                     return value
                 except redis.WatchError:  # another client wrote the key since WATCH: again
@@ -76,5 +76,4 @@ class RedisStateStore:
 def _loads(value: Any) -> JsonObject | None:
     if value is None:
         return None
-    loaded: JsonObject = json.loads(value)
-    return loaded
+    return json_text.loads(value)

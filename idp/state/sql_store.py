@@ -8,7 +8,6 @@ UPDATE SET value = value + 1 … RETURNING``; ``extend`` one ``UPDATE … WHERE 
 compare-and-set retried until no other writer came between.
 """
 
-import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -30,6 +29,7 @@ from sqlmodel import Field
 from sqlmodel import SQLModel
 
 from idp.population_db.database import create_tables
+from idp.state import json_text
 from idp.state.store import JsonObject
 
 
@@ -124,7 +124,7 @@ class SqlStateStore:
     def get(self, key: str) -> JsonObject | None:
         with self.engine.connect() as connection:
             value = connection.execute(_GET, {"key": key, "now": time.time()}).scalar_one_or_none()
-        return None if value is None else _loads(value)
+        return None if value is None else json_text.loads(value)
 
     def delete(self, key: str) -> None:
         with self.engine.begin() as connection:
@@ -135,7 +135,7 @@ class SqlStateStore:
             row = connection.execute(_TAKE, {"key": key}).one_or_none()
         if row is None or row.expires_at <= time.time():
             return None
-        return _loads(row.value)
+        return json_text.loads(row.value)
 
     def add(self, key: str, value: JsonObject, ttl: int) -> bool:
         parameters = {**_row(key, value, ttl), "now": time.time()}
@@ -161,7 +161,7 @@ class SqlStateStore:
             with self.engine.begin() as connection:
                 row = connection.execute(_ROW, {"key": key}).one_or_none()
                 now = time.time()
-                value = change(_loads(row.value) if row and row.expires_at > now else None)
+                value = change(json_text.loads(row.value) if row and row.expires_at > now else None)
                 new = _row(key, value, ttl)
                 if row is None:  # inserted unless another writer inserted first
                     done = connection.execute(self._add, {**new, "now": now}).first() is not None
@@ -179,9 +179,4 @@ class SqlStateStore:
 
 
 def _row(key: str, value: JsonObject, ttl: int) -> dict[str, Any]:
-    return {"key": key, "value": json.dumps(value), "expires_at": time.time() + ttl}
-
-
-def _loads(value: str) -> JsonObject:
-    loaded: JsonObject = json.loads(value)
-    return loaded
+    return {"key": key, "value": json_text.dumps(value), "expires_at": time.time() + ttl}

@@ -57,9 +57,9 @@ def _closing(engine: Engine) -> Callable[[FastAPI], AbstractAsyncContextManager[
 
 
 ROUTERS = (  # the routes of every complete flow first: the router tries them in this order
+    protocol.pages,
     protocol.api,
     interaction.router,
-    protocol.pages,
     account.router,
     sandbox.api,
     sandbox.pages,
