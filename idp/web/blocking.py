@@ -1,7 +1,6 @@
 """Storage I/O never blocks the event loop: every route does its synchronous work (SQLAlchemy, the Redis
 client, Authlib, the interaction) in one call on a pool of worker threads, after reading the request's
-body on the loop. One hop per request, through the loop's own executor API (about 15 µs of CPU a hop
-under load here, against about 40 µs through anyio's thread pool); ``bench/storage_io.py`` measured the
+body on the loop. One hop per request, through the loop's own executor API; ``bench/storage_io.py`` measured the
 choice against async drivers (``bench/RESULTS.md``)."""
 
 import asyncio
@@ -13,9 +12,10 @@ from typing import TypeVar
 
 P = ParamSpec("P")
 T = TypeVar("T")
-WORKERS = 16
-"""Threads for storage work: enough for the requests of a busy test suite to wait on PostgreSQL and Redis
-side by side; the GIL lets one run Python at a time anyway."""
+WORKERS = 4
+"""Threads for storage work: enough for requests to wait on PostgreSQL and Redis side by side, few
+enough that they do not fight over the GIL (16 threads cost a complete flow about 15 % more CPU than 4
+under load, against about 1 % more for 4 than for 1; ``bench/RESULTS.md``)."""
 
 _executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="vneid-storage")
 
