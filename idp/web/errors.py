@@ -85,7 +85,11 @@ def _takes_request_and_path(endpoint: Callable[..., Any], path_names: set[str]) 
         return False
     signature = inspect.signature(endpoint, eval_str=True)
     parameters = list(signature.parameters.values())
-    if signature.return_annotation is not Response or not parameters or parameters[0].annotation is not Request:
+    if (
+        signature.return_annotation is not Response
+        or not parameters
+        or parameters[0].annotation is not Request
+    ):
         return False
     rest = parameters[1:]
     return all(p.name in path_names and p.annotation is str for p in rest) and len(rest) == len(
