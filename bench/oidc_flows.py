@@ -34,7 +34,7 @@ keep-alive GETs of the discovery document and the JWKS over the same connections
 ``serve`` only starts ours as above, prints the server's pid and keeps it up until SIGTERM, for
 ``bench/paired.sh``, which drives it beside a peer.
 
-Consent is remembered per citizen and client (issue 4), so our flow sends ``prompt=consent``: every flow
+Consent is remembered per citizen and client, so our flow sends ``prompt=consent``: every flow
 then shows and answers the consent page, the work the peers' development interactions do every time
 (fresh cookies mean a fresh session for them), and ticks the ``profile`` scope on it.
 """
@@ -554,7 +554,7 @@ def start_server(root: Path, port: int, population: int, core: int,
         "VNEID_ISSUER": f"http://127.0.0.1:{port}",
         "VNEID_KEYS_DIR": str(root / "keys"),
         # A load generator is one client address logging one citizen in hundreds of times a second:
-        # lift the brute-force rate limits (issue 4) and the per-request log line for the measurement.
+        # lift the brute-force rate limits and the per-request log line for the measurement.
         "VNEID_LOGIN_RATE_PER_IP": "1000000",
         "VNEID_LOGIN_RATE_PER_ACCOUNT": "1000000",
         "VNEID_ACCESS_LOG": "false",

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Issue 3's comparison with the host's drift taken out: ours and one peer served at the same time, both
+# The peers comparison with the host's drift taken out: ours and one peer served at the same time, both
 # pinned to core 0, each driven by its own bench/oidc_flows.py on core 1 for the same seconds. Both see
 # the same host at every moment, so the ratio of their CPU per flow (the peer's over ours: the ratio of
 # the rates each would reach alone on the core) moves far less from round to round than the ratio of
 # rates measured one after the other (bench/side_by_side.sh). Odd rounds pair ours with node
 # oidc-provider, even rounds with oidc-provider-mock; every server is started afresh each round. The
-# ratio is biased: sharing the core raised our CPU per flow by about a quarter in session 7 and
+# ratio is biased: sharing the core raised our CPU per flow by about a quarter in an earlier run and
 # oidc-provider-mock's not at all (bench/RESULTS.md), so read it as a diagnostic beside side_by_side.sh,
 # not instead of it. Needs bench/peers/setup.sh first. Prints every report, then bench/summarize.py
 # --cpu's table.

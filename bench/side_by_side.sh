@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 3's comparison in one run: ours, node oidc-provider and oidc-provider-mock, each started alone on
+# The peers comparison in one run: ours, node oidc-provider and oidc-provider-mock, each started alone on
 # core 0 in turn, driven from core 1 by bench/oidc_flows.py (complete flows at concurrency 16, then the
 # static documents), ROUNDS times in interleaved order. Ours runs twice a round: as configured by default
 # (ES256 access tokens) and with the portal client registering RS256 access tokens (flows only). Needs
