@@ -1,19 +1,18 @@
 """The bank's pages: eKYC account opening (a level-2 identity at LoA3+, data from ``eid_card`` and
-``phone``, the portrait), the account with its transfers, and transfers. A transfer above the threshold,
-or one taking the day's total above the daily threshold (:mod:`clients.bank.thresholds`), goes only after
-a fresh LoA3 authentication (``max_age=0``) of the account holder: the request carries their ID token as
-``id_token_hint`` and their PIN as ``login_hint``, and the transfer is refused, with no money moved, if
-another citizen authenticates (the provider's ``login_required``, or another ``sub``)."""
+``phone``, the portrait), the account with its transfers, transfers and their receipts. A transfer above the
+threshold, or one taking the day's total above the daily threshold (:mod:`clients.bank.thresholds`), waits
+on a page that says why and asks for a fresh LoA3 authentication (``max_age=0``) of the account holder:
+the request carries their ID token as ``id_token_hint`` and their PIN as ``login_hint``, and the transfer
+is refused, with no money moved, if another citizen authenticates (the provider's ``login_required``, or
+another ``sub``). Every form answers with a redirect."""
 
 import secrets
 import time
-from html import escape
 from typing import Annotated
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi import Form
-from fastapi import HTTPException
 from fastapi import Query
 from sqlmodel import Session
 from sqlmodel import col
@@ -27,35 +26,24 @@ from clients.bank.models import Transfer
 from clients.bank.settings import BankSettings
 from clients.bank.thresholds import needs_fresh_authentication
 from clients.bank.thresholds import sent_on_the_day
+from clients.rp.catalogue import catalogue
 from clients.rp.csrf import check_csrf
-from clients.rp.csrf import csrf_field
 from clients.rp.deps import CsrfField
 from clients.rp.deps import DatabaseDep
 from clients.rp.deps import LoginDep
 from clients.rp.deps import RPDep
-from clients.rp.explanations import ERRORS
-from clients.rp.explanations import Gloss
-from clients.rp.explanations import gloss
+from clients.rp.errors import PageError
+from clients.rp.formats import money
 from clients.rp.id_tokens import CLOCK_SKEW
+from clients.rp.language import language_of
 from clients.rp.logins import Login
-from clients.rp.pages import facts
-from clients.rp.pages import render
 from clients.rp.relying_party import ANOTHER_CITIZEN
+from clients.rp.rendering import render
 
 router = APIRouter()
 PENDING = "bank_pending_transfer"
 EXPIRED = "expired"
-REFUSALS: dict[str, Gloss] = {
-    **ERRORS,
-    EXPIRED: (
-        "Yêu cầu chuyển tiền đã hết hạn; hãy thực hiện lại.",
-        "The transfer request expired; please make it again.",
-    ),
-}
-
-
-def _vnd(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " ₫"
+STEP_UP_LEVEL = "LoA3"
 
 
 def _account_of(db: Session, login: Login | None) -> BankAccount | None:
@@ -64,52 +52,27 @@ def _account_of(db: Session, login: Login | None) -> BankAccount | None:
     return db.exec(select(BankAccount).where(BankAccount.sub == login.sub)).first()
 
 
+def _settings(request: Request) -> BankSettings:
+    settings: BankSettings = request.app.state.settings
+    return settings
+
+
 @router.get("/")
 def home(request: Request, login: LoginDep, db: DatabaseDep) -> Response:
     if _account_of(db, login) is not None:
         return RedirectResponse("/account", status_code=303)
-    body = (
-        "<h1>Mở tài khoản trực tuyến bằng VNeID / Open an account with VNeID</h1>"
-        "<p class='note'>eKYC: cần tài khoản định danh điện tử mức 2 và xác thực mức LoA3 (mã bảo vệ + "
-        "khuôn mặt). <span lang='en'>Needs a level-2 e-ID account and LoA3 (passcode + face).</span>"
-        "</p><p><a href='/open'>Mở tài khoản / Open an account</a></p>"
-    )
-    return render(request, "Mở tài khoản", body)
+    return render(request, "bank/home.html")
 
 
 @router.get("/open")
 async def open_form(request: Request, rp: RPDep, login: LoginDep, db: DatabaseDep) -> Response:
     if login is None or not login.reaches("LoA3", account_level=2):
-        return await rp.authorization_redirect(request, return_to="/open", purpose="eKYC (LoA3)")
+        return await rp.authorization_redirect(request, return_to="/open", purpose="ekyc")
     if _account_of(db, login) is not None:
         return RedirectResponse("/account", status_code=303)
     card: dict[str, Any] = login.claim("eid_card") or {}
     picture = str(login.claim("picture") or "")
-    body = (
-        "<h1>Xác nhận thông tin eKYC / Confirm your eKYC data</h1>"
-        + (
-            f"<img src='{escape(picture)}' alt='Ảnh chân dung / portrait' width='120'>"
-            if picture
-            else ""
-        )
-        + facts(
-            [
-                ("Họ và tên / Name", login.claim("name")),
-                ("Số định danh / PIN", login.claim("personal_id_number")),
-                ("Ngày sinh / Date of birth", login.claim("birthdate")),
-                ("Số thẻ căn cước / Card number", card.get("number")),
-                ("Ngày cấp / Issued on", card.get("issued_on")),
-                ("Có giá trị đến / Expires on", card.get("expires_on")),
-                ("Số điện thoại / Phone", login.claim("phone_number")),
-                ("Mức xác thực / acr", login.acr),
-            ]
-        )
-        + f"<form method='post' action='/open'>{csrf_field(request.session)}"
-        "<p><input type='checkbox' id='terms' name='terms' value='accept' required>"
-        "<label for='terms' style='display:inline'> Tôi đồng ý điều khoản / I accept the terms</label>"
-        "</p><button type='submit'>Mở tài khoản / Open</button></form>"
-    )
-    return render(request, "eKYC", body)
+    return render(request, "bank/open.html", card=card, picture=picture)
 
 
 @router.post("/open")
@@ -124,7 +87,6 @@ def open_account(
     if login is None or not login.reaches("LoA3", account_level=2):
         return RedirectResponse("/open", status_code=303)
     if _account_of(db, login) is None:
-        settings: BankSettings = request.app.state.settings
         card: dict[str, Any] = login.claim("eid_card") or {}
         db.add(
             BankAccount(
@@ -135,7 +97,7 @@ def open_account(
                 card_number=str(card.get("number", "")),
                 phone_number=str(login.claim("phone_number") or ""),
                 picture=str(login.claim("picture") or ""),
-                balance=settings.opening_balance,
+                balance=_settings(request).opening_balance,
                 acr=login.acr,
             )
         )
@@ -144,57 +106,27 @@ def open_account(
 
 
 @router.get("/account")
-async def account_page(request: Request, rp: RPDep, login: LoginDep, db: DatabaseDep) -> Response:
+def account_page(request: Request, login: LoginDep, db: DatabaseDep) -> Response:
     account = _account_of(db, login)
     if account is None:
         return RedirectResponse("/", status_code=303)
     transfers = db.exec(
         select(Transfer).where(Transfer.account_id == account.id).order_by(col(Transfer.id).desc())
+    ).all()
+    settings = _settings(request)
+    return render(
+        request,
+        "bank/account.html",
+        account=account,
+        transfers=transfers,
+        once=settings.fresh_auth_threshold,
+        daily=settings.fresh_auth_daily_threshold,
     )
-    rows = "".join(
-        f"<tr><td>{escape(t.to_account)}</td><td>{_vnd(t.amount)}</td><td>{escape(t.note)}</td>"
-        f"<td><code>{escape(t.acr)}</code></td></tr>"
-        for t in transfers
-    )
-    settings: BankSettings = request.app.state.settings
-    body = (
-        "<h1>Tài khoản của bạn / Your account</h1>"
-        + (
-            f"<img src='{escape(account.picture)}' alt='portrait' width='90'>"
-            if account.picture
-            else ""
-        )
-        + facts(
-            [
-                ("Số tài khoản / Account number", account.number),
-                ("Chủ tài khoản / Holder", account.holder),
-                ("Số dư / Balance", _vnd(account.balance)),
-                ("Mở bằng / Opened at", account.acr),
-            ]
-        )
-        + "<h2>Chuyển tiền / Transfer</h2>"
-        f"<p class='note'>Một lần trên {_vnd(settings.fresh_auth_threshold)}, hoặc tổng trong ngày "
-        f"trên {_vnd(settings.fresh_auth_daily_threshold)}: xác thực lại bằng khuôn mặt (LoA3). "
-        f"<span lang='en'>Above {_vnd(settings.fresh_auth_threshold)} at once, or above "
-        f"{_vnd(settings.fresh_auth_daily_threshold)} in a day: authenticate again with your face "
-        "(LoA3).</span></p>"
-        f"<form method='post' action='/transfer'>{csrf_field(request.session)}"
-        "<label for='to_account'>Tài khoản nhận / To account</label>"
-        "<input id='to_account' name='to_account' pattern='[0-9]{6,20}' required>"
-        "<label for='amount'>Số tiền (VND) / Amount</label>"
-        "<input id='amount' name='amount' type='number' min='1' required>"
-        "<label for='note'>Nội dung / Note</label><input id='note' name='note' maxlength='140'>"
-        "<p><button type='submit'>Chuyển / Send</button></p></form>"
-        "<h2>Lịch sử / History</h2><table><tr><th>Đến / To</th><th>Số tiền</th><th>Nội dung</th>"
-        f"<th>acr</th></tr>{rows}</table>"
-    )
-    return render(request, "Tài khoản", body)
 
 
 @router.post("/transfer")
-async def transfer(
+def transfer(
     request: Request,
-    rp: RPDep,
     login: LoginDep,
     db: DatabaseDep,
     csrf: CsrfField,
@@ -202,35 +134,81 @@ async def transfer(
     amount: Annotated[int, Form(gt=0, le=10**12)],
     note: Annotated[str, Form(max_length=140)] = "",
 ) -> Response:
-    """Small transfers go at once; above a threshold (alone, or with the day's earlier transfers), the
-    account holder authenticates again first."""
+    """Small transfers go at once (to their receipt); above a threshold (alone, or with the day's
+    earlier transfers), the transfer waits on the step-up page for a fresh authentication."""
     check_csrf(request.session, csrf)
     account = _account_of(db, login)
     if account is None or account.id is None or login is None:
         return RedirectResponse("/", status_code=303)
-    settings: BankSettings = request.app.state.settings
+    _check_balance(request, account, amount)
+    settings = _settings(request)
     sent_today = sent_on_the_day(db, account.id, time.time())
     if not needs_fresh_authentication(settings, amount, sent_today):
-        _execute(db, account, login, to_account, amount, note)
-        return RedirectResponse("/account", status_code=303)
+        done = _execute(request, db, account, login, to_account, amount, note)
+        return RedirectResponse(f"/transfers/{done.id}", status_code=303)
     request.session[PENDING] = {
         "account_id": account.id,
         "sub": login.sub,
         "to_account": to_account,
         "amount": amount,
         "note": note,
+        "reason": "once" if amount > settings.fresh_auth_threshold else "daily",
         "requested_at": time.time(),
     }
+    return RedirectResponse("/transfer/step-up", status_code=303)
+
+
+def _pending_of(request: Request, login: Login | None) -> dict[str, Any] | None:
+    """The signed-in citizen's transfer waiting for its fresh authentication, if any."""
+    pending: dict[str, Any] | None = request.session.get(PENDING)
+    if pending is None or login is None or pending.get("sub") != login.sub:
+        return None
+    return pending
+
+
+@router.get("/transfer/step-up")
+def step_up_page(request: Request, login: LoginDep) -> Response:
+    """Why the transfer waits, and the way to VNeID."""
+    pending = _pending_of(request, login)
+    if pending is None:
+        return RedirectResponse("/account", status_code=303)
+    settings = _settings(request)
+    once = pending["reason"] == "once"
+    return render(
+        request,
+        "bank/step_up.html",
+        pending=pending,
+        limit=settings.fresh_auth_threshold if once else settings.fresh_auth_daily_threshold,
+        step_level=STEP_UP_LEVEL,
+        minutes=settings.pending_transfer_ttl // 60,
+    )
+
+
+@router.get("/transfer/authenticate")
+async def authenticate(request: Request, rp: RPDep, login: LoginDep, db: DatabaseDep) -> Response:
+    """To VNeID for the fresh authentication of the account holder only."""
+    pending = _pending_of(request, login)
+    account = _account_of(db, login)
+    if pending is None or account is None or login is None:
+        return RedirectResponse("/account", status_code=303)
     return await rp.authorization_redirect(
         request,
         return_to="/transfer/confirm",
         errors_to="/transfer/confirm",
-        purpose=f"step-up: chuyển {_vnd(amount)} (max_age=0, LoA3)",
-        acr_values="LoA3",
+        purpose="transfer",
+        details={"amount": int(pending["amount"])},
+        acr_values=STEP_UP_LEVEL,
         max_age=0,
         same_citizen=login,
         login_hint=account.personal_id_number,
     )
+
+
+@router.post("/transfer/cancel")
+def cancel(request: Request, csrf: CsrfField) -> Response:
+    check_csrf(request.session, csrf)
+    request.session.pop(PENDING, None)
+    return RedirectResponse("/account", status_code=303)
 
 
 @router.get("/transfer/confirm")
@@ -250,48 +228,63 @@ def confirm_transfer(
         return RedirectResponse("/account", status_code=303)
     if pending.get("sub") != login.sub or pending.get("account_id") != account.id:
         return _refused(request, ANOTHER_CITIZEN)
-    settings: BankSettings = request.app.state.settings
-    if time.time() - float(pending["requested_at"]) > settings.pending_transfer_ttl:
+    if time.time() - float(pending["requested_at"]) > _settings(request).pending_transfer_ttl:
         return _refused(request, EXPIRED)
-    if login.auth_time < pending["requested_at"] - CLOCK_SKEW or not login.reaches("LoA3", 2):
-        raise HTTPException(
-            403, "Cần xác thực lại mức LoA3 / a fresh LoA3 authentication is required."
-        )
-    _execute(db, account, login, pending["to_account"], int(pending["amount"]), pending["note"])
-    return RedirectResponse("/account", status_code=303)
+    fresh = login.auth_time >= pending["requested_at"] - CLOCK_SKEW
+    if not fresh or not login.reaches(STEP_UP_LEVEL, 2):
+        raise PageError(403, "bank.errors.fresh_auth_required")
+    amount, to_account = int(pending["amount"]), str(pending["to_account"])
+    done = _execute(request, db, account, login, to_account, amount, str(pending["note"]))
+    return RedirectResponse(f"/transfers/{done.id}", status_code=303)
+
+
+@router.get("/transfers/{transfer_id}")
+def receipt(request: Request, transfer_id: int, login: LoginDep, db: DatabaseDep) -> Response:
+    """A transfer of the signed-in citizen's account, with the balance now."""
+    account = _account_of(db, login)
+    if account is None:
+        return RedirectResponse("/", status_code=303)
+    done = db.get(Transfer, transfer_id)
+    if done is None or done.account_id != account.id:
+        raise PageError(404, "bank.errors.no_such_transfer")
+    return render(request, "bank/receipt.html", transfer=done, account=account)
 
 
 def _refused(request: Request, error: str) -> Response:
     """The transfer did not go: why, in plain words, then the code."""
-    vi, en = gloss(REFUSALS, error)
-    if not vi:
-        vi, en = "Chưa xác thực lại được.", "The fresh authentication did not succeed."
-    body = (
-        "<h1>Giao dịch bị từ chối / Transfer refused</h1>"
-        f"<p role='alert'>{escape(vi)} <span lang='en'>{escape(en)}</span></p>"
-        "<p>Không có khoản tiền nào được chuyển. <span lang='en'>No money was moved.</span></p>"
-        f"<p>error: <code>{escape(error)}</code></p>"
-        "<p><a href='/account'>Về tài khoản / Back to your account</a> · "
-        "<a href='/inspector'>Xem từng bước / See each step</a></p>"
-    )
-    return render(request, "Giao dịch bị từ chối / Transfer refused", body, 403)
+    lang, words = language_of(request), catalogue()
+    keys = (f"bank.refused.{error}", f"rp.errors.{error}", "bank.refused.default")
+    reason = words.text(lang, next(key for key in keys if words.has(lang, key)))
+    return render(request, "bank/refused.html", 403, reason=reason, error=error)
+
+
+def _check_balance(request: Request, account: BankAccount, amount: int) -> None:
+    if amount > account.balance:
+        shown = money(amount, language_of(request))
+        raise PageError(400, "bank.errors.insufficient_balance", amount=shown)
 
 
 def _execute(
-    db: Session, account: BankAccount, login: Login, to_account: str, amount: int, note: str
-) -> None:
-    if amount > account.balance:
-        raise HTTPException(400, "Số dư không đủ / insufficient balance.")
+    request: Request,
+    db: Session,
+    account: BankAccount,
+    login: Login,
+    to_account: str,
+    amount: int,
+    note: str,
+) -> Transfer:
+    _check_balance(request, account, amount)
     account.balance -= amount
     db.add(account)
-    db.add(
-        Transfer(
-            account_id=account.id or 0,
-            to_account=to_account,
-            amount=amount,
-            note=note,
-            acr=login.acr,
-            auth_time=login.auth_time,
-        )
+    done = Transfer(
+        account_id=account.id or 0,
+        to_account=to_account,
+        amount=amount,
+        note=note,
+        acr=login.acr,
+        auth_time=login.auth_time,
     )
+    db.add(done)
     db.commit()
+    db.refresh(done)
+    return done

@@ -2,6 +2,7 @@
 (``private_key_jwt``, ``jwks_uri``, encrypted ID tokens)."""
 
 from pathlib import Path
+from typing import ClassVar
 
 from pydantic_settings import SettingsConfigDict
 
@@ -12,8 +13,7 @@ from clients.rp.settings import RPSettings
 class BankSettings(RPSettings):
     model_config = SettingsConfigDict(env_prefix="BANK_", env_file=".env", extra="ignore")
 
-    title: str = "Ngân hàng Mẫu (sandbox)"
-    color: str = "#0f5132"
+    app: ClassVar[str] = "bank"
     base_url: str = "http://127.0.0.1:8002"
     port: int = 8002
     client_id: str = "bank"

@@ -1,6 +1,8 @@
 """The hospital's settings (environment prefix ``HOSPITAL_``); registered at the provider as
 ``hospital``, a public client (``token_endpoint_auth_method`` ``none``)."""
 
+from typing import ClassVar
+
 from pydantic_settings import SettingsConfigDict
 
 from clients.rp.settings import AuthMethod
@@ -10,8 +12,7 @@ from clients.rp.settings import RPSettings
 class HospitalSettings(RPSettings):
     model_config = SettingsConfigDict(env_prefix="HOSPITAL_", env_file=".env", extra="ignore")
 
-    title: str = "Bệnh viện Mẫu — tiếp đón (sandbox)"
-    color: str = "#0e5a8a"
+    app: ClassVar[str] = "hospital"
     base_url: str = "http://127.0.0.1:8003"
     port: int = 8003
     client_id: str = "hospital"

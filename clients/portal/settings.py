@@ -1,6 +1,8 @@
 """The portal's settings (environment prefix ``PORTAL_``); registered at the provider as ``portal``
 (``client_secret_basic``, the ``dvcqg`` claims profile)."""
 
+from typing import ClassVar
+
 from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
@@ -11,8 +13,7 @@ from clients.rp.settings import RPSettings
 class PortalSettings(RPSettings):
     model_config = SettingsConfigDict(env_prefix="PORTAL_", env_file=".env", extra="ignore")
 
-    title: str = "Cổng Dịch vụ công (sandbox)"
-    color: str = "#8b1a1a"
+    app: ClassVar[str] = "portal"
     base_url: str = "http://127.0.0.1:8001"
     port: int = 8001
     client_id: str = "portal"

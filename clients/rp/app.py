@@ -1,6 +1,7 @@
 """The app factory all three sample apps go through: :func:`create_rp_app` builds the database, the keys
 (when the app needs its own), the server-side sessions, the :class:`RelyingParty` and the shared routes,
-then adds the app's own pages. Nothing is built at import time."""
+then adds the app's own pages, the error pages, the language choice and the static files (``/static/``).
+Nothing is built at import time."""
 
 import os
 from collections.abc import Sequence
@@ -8,26 +9,26 @@ from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi import FastAPI
-from fastapi import HTTPException
-from fastapi import Request
-from fastapi.exceptions import RequestValidationError
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
 from sqlmodel import create_engine
-from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
 
+from clients.rp.catalogue import DEFAULT_LANGUAGE
+from clients.rp.catalogue import catalogue
+from clients.rp.error_pages import add_error_pages
 from clients.rp.keys import RPKeys
+from clients.rp.language import LanguageMiddleware
 from clients.rp.logins import Login
 from clients.rp.logins import Logins
-from clients.rp.pages import error_body
-from clients.rp.pages import render
-from clients.rp.relying_party import LoginError
 from clients.rp.relying_party import RelyingParty
 from clients.rp.routes import router as rp_router
 from clients.rp.sessions import BrowserSession
 from clients.rp.sessions import ServerSessionMiddleware
 from clients.rp.sessions import SessionStore
 from clients.rp.settings import RPSettings
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def create_rp_app(
@@ -40,35 +41,20 @@ def create_rp_app(
     if settings.issuer.startswith("http://") or settings.base_url.startswith("http://"):
         # Authlib refuses plain http unless told; the local sandbox is plain http.
         os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
-    app = FastAPI(title=f"{settings.title} (SANDBOX sample relying party)")
+    name = catalogue().text(DEFAULT_LANGUAGE, f"{settings.app}.name")
+    app = FastAPI(title=f"{name} (SANDBOX sample relying party)")
     app.state.settings = settings
     app.state.engine = engine
     app.state.rp = RelyingParty(settings, Logins(engine), keys)
     store = SessionStore(engine, settings.session_ttl)
+    # The last added is the outermost: the language middleware reads the session the other one loads.
+    app.add_middleware(LanguageMiddleware)
     app.add_middleware(ServerSessionMiddleware, store=store, cookie=settings.session_cookie)
-    app.add_exception_handler(RequestValidationError, _bad_input)
-    app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(LoginError, _login_error)
+    add_error_pages(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(rp_router)
     app.include_router(pages)
     return app
-
-
-async def _bad_input(request: Request, exc: Exception) -> Response:
-    fields = ", ".join(str(error["loc"][-1]) for error in getattr(exc, "errors", lambda: [])())
-    body = error_body("invalid_request", f"Dữ liệu không hợp lệ / invalid input: {fields}")
-    return render(request, "Lỗi / Error", body, 400)
-
-
-async def _http_error(request: Request, exc: Exception) -> Response:
-    status = getattr(exc, "status_code", 400)
-    body = error_body("http_error", str(getattr(exc, "detail", "")))
-    return render(request, "Lỗi / Error", body, status)
-
-
-async def _login_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, LoginError)
-    return render(request, "Lỗi / Error", error_body(exc.error, exc.description), exc.status_code)
 
 
 def open_database(url: str, models: Sequence[type[SQLModel]]) -> Engine:

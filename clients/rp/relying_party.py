@@ -8,6 +8,7 @@
 - Client authentication per registration: ``client_secret_basic``, ``private_key_jwt`` (RFC 7523, the app's
   own key, Authlib's :class:`PrivateKeyJWT`) or ``none`` (public client, PKCE only).
 - Encrypted ID tokens are decrypted with the app's key before validation (:mod:`clients.rp.id_tokens`).
+- The provider's pages follow the app's language: ``ui_locales`` (Core §3.1.2.1) is the browser's.
 - Step-up: asking again with stronger ``acr_values`` and/or ``max_age`` (Core §3.1.2.1), same flow. A
   re-authentication of the same citizen sends the signed-in citizen's ID token as ``id_token_hint`` (and
   may send ``login_hint``): the provider answers ``login_required`` if another citizen logs in
@@ -39,6 +40,7 @@ from clients.rp import inspector
 from clients.rp.backchannel import validate_logout_token
 from clients.rp.keys import SIGNING_ALG
 from clients.rp.keys import RPKeys
+from clients.rp.language import language_of
 from clients.rp.logins import Login
 from clients.rp.logins import Logins
 from clients.rp.sessions import SESSION_ID_SCOPE_KEY
@@ -125,7 +127,8 @@ class RelyingParty:
         request: Request,
         *,
         return_to: str = "/",
-        purpose: str = "sign-in",
+        purpose: str = "sign_in",
+        details: dict[str, int | str] | None = None,
         scope: str | None = None,
         acr_values: str | None = None,
         max_age: int | None = None,
@@ -139,11 +142,17 @@ class RelyingParty:
 
         ``same_citizen``: only that citizen may authenticate (their ID token goes as
         ``id_token_hint``; another ``sub`` is refused). ``errors_to``: a local page the callback sends
-        its errors to (as ``?error=<code>``) instead of the shared error page."""
+        its errors to (as ``?error=<code>``) instead of the shared error page. ``purpose`` and
+        ``details`` name the flow in the inspector (``inspector.purposes.<purpose>``). The provider's
+        pages are asked for in the browser's language (``ui_locales``)."""
         await self.metadata()
         acr_values = acr_values or self.settings.acr_values
         scope = scope or self.settings.scope
-        params: dict[str, Any] = {"scope": scope, "acr_values": acr_values}
+        params: dict[str, Any] = {
+            "scope": scope,
+            "acr_values": acr_values,
+            "ui_locales": language_of(request),
+        }
         if max_age is not None:
             params["max_age"] = max_age
         if prompt is not None:
@@ -169,7 +178,7 @@ class RelyingParty:
         }
         for old in list(flows)[:-KEEP_PENDING]:
             del flows[old]
-        inspector.start_flow(request.session, state, purpose, str(created["url"]))
+        inspector.start_flow(request.session, state, purpose, str(created["url"]), details)
         return RedirectResponse(str(created["url"]), status_code=302)
 
     async def complete(self, request: Request) -> str:

@@ -1,5 +1,5 @@
 """The routes every app shares: ``/login``, ``/callback``, ``/logout``, ``/logged-out``,
-``/backchannel-logout``, ``/jwks`` and ``/inspector``. Glue only: each calls one
+``/backchannel-logout``, ``/jwks``, ``/inspector`` and ``/favicon.ico``. Glue only: each calls one
 :class:`~clients.rp.relying_party.RelyingParty` method and renders."""
 
 from typing import Annotated
@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter
 from fastapi import Form
-from fastapi import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.responses import RedirectResponse
@@ -18,9 +17,10 @@ from clients.rp import inspector
 from clients.rp.csrf import check_csrf
 from clients.rp.deps import CsrfField
 from clients.rp.deps import RPDep
-from clients.rp.pages import error_body
-from clients.rp.pages import render
+from clients.rp.error_pages import error_page
+from clients.rp.errors import PageError
 from clients.rp.relying_party import LoginError
+from clients.rp.rendering import render
 
 router = APIRouter()
 
@@ -40,8 +40,7 @@ async def callback(request: Request, rp: RPDep) -> Response:
             separator = "&" if "?" in error.return_to else "?"
             query = urlencode({"error": error.error})
             return RedirectResponse(f"{error.return_to}{separator}{query}", status_code=303)
-        body = error_body(error.error, error.description)
-        return render(request, "Lỗi / Error", body, error.status_code)
+        return error_page(request, error.error, error.description, error.status_code)
     return RedirectResponse(return_to, status_code=303)
 
 
@@ -56,14 +55,10 @@ async def logged_out(request: Request, rp: RPDep) -> Response:
     try:
         then = await rp.finish_logout(request)
     except LoginError as error:
-        return render(request, "Lỗi / Error", error_body(error.error, error.description), 400)
+        return error_page(request, error.error, error.description, 400)
     if then is not None:
         return RedirectResponse(then, status_code=303)
-    body = (
-        "<h1>Đã đăng xuất / Logged out</h1><p>Bạn đã đăng xuất khỏi ứng dụng và khỏi VNeID. "
-        "<span lang='en'>You are logged out of this app and of VNeID.</span></p>"
-    )
-    return render(request, "Đã đăng xuất / Logged out", body)
+    return render(request, "logged_out.html")
 
 
 @router.post("/backchannel-logout")
@@ -84,20 +79,22 @@ async def backchannel_logout(
 def jwks(rp: RPDep) -> dict[str, Any]:
     """The app's public keys (its registered ``jwks_uri``)."""
     if rp.keys is None:
-        raise HTTPException(404, "This app has no keys.")
+        raise PageError(404, "rp.http.no_keys")
     return rp.keys.public_jwks
 
 
 @router.get("/inspector")
 def inspector_page(request: Request) -> Response:
-    body = (
-        "<h1>Trình theo dõi luồng / Flow inspector</h1><p class='note'>Mỗi bước ứng dụng đã thực "
-        "hiện với VNeID, mới nhất trước. <span lang='en'>Each step this app took with VNeID, newest "
-        "first.</span></p>" + inspector.render(request.session)
-    )
-    return render(request, "Flow inspector", body)
+    flows = list(reversed(inspector.flows_of(request.session)))
+    return render(request, "inspector.html", flows=flows)
 
 
 @router.get("/inspector.json")
 def inspector_json(request: Request) -> dict[str, Any]:
     return {"flows": inspector.flows_of(request.session)}
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    """Browsers that ignore the pages' ``<link rel="icon">`` ask here."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)

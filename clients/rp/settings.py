@@ -6,6 +6,7 @@ Client metadata names follow OpenID Connect Dynamic Client Registration 1.0 §2
 """
 
 from pathlib import Path
+from typing import ClassVar
 from typing import Literal
 
 from pydantic import SecretStr
@@ -20,11 +21,10 @@ class RPSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    title: str = "Relying party"
-    """The app's name in its pages."""
-
-    color: str = "#0b3d6e"
-    """The colour of the app's header."""
+    app: ClassVar[str] = "rp"
+    """Which app this is, for its pages: the stem of its message file (``messages/<lang>/<app>.toml``,
+    where its name is), the folder of its templates (``templates/<app>/``) and its colour class
+    (``app-<app>`` in ``static/app.css``)."""
 
     issuer: str = "http://127.0.0.1:8000"
     """The identity provider's issuer; discovery is read from ``{issuer}/.well-known/openid-configuration``."""

@@ -101,6 +101,6 @@ def test_a_valid_token_ends_exactly_that_session(stack: Stack, browser: Browser)
     claims = browser.inspector("portal")[-1]["steps"][3]["data"]["claims"]  # type: ignore[index]
     other = _post(stack, _token(stack, sub=claims["sub"], sid="another-session"))
     assert other.status_code == 200
-    assert "action='/logout'" in browser.http.get(f"{stack.urls['portal']}/").text
+    assert 'action="/logout"' in browser.http.get(f"{stack.urls['portal']}/").text
     assert _post(stack, _token(stack, sub=claims["sub"], sid=claims["sid"])).status_code == 200
-    assert "action='/logout'" not in browser.http.get(f"{stack.urls['portal']}/").text
+    assert 'action="/logout"' not in browser.http.get(f"{stack.urls['portal']}/").text

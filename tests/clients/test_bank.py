@@ -1,6 +1,7 @@
 """The bank end to end: eKYC at LoA3 with private_key_jwt and an encrypted ID token, the account, small
 and large transfers (a fresh LoA3 authentication of the account holder above 10,000,000 VND, or above
-20,000,000 VND in a day), another citizen's re-authentication refused, a level-1 citizen refused."""
+20,000,000 VND in a day, asked for by a page that names the transfer), receipts, another citizen's
+re-authentication refused, a level-1 citizen refused."""
 
 import re
 import sqlite3
@@ -52,12 +53,29 @@ def _transfer_count(stack: Stack) -> int:
 def _send(
     browser: Browser, stack: Stack, amount: int, pin: str = PIN
 ) -> tuple[httpx.Response, list[str]]:
-    """A transfer of ``amount`` VND (a fresh authentication answered by citizen ``pin``): the final
-    response and the URLs walked."""
+    """A transfer of ``amount`` VND; when the bank asks for a fresh authentication, its page is checked
+    (it names the transfer) and its button taken, VNeID answered by citizen ``pin``. The final response
+    and the URLs walked."""
+    bank = stack.urls["bank"]
     before = len(browser.visited)
     data = {"csrf": browser.csrf("bank"), "to_account": "123456789", "amount": str(amount)}
-    final = browser.post(f"{stack.urls['bank']}/transfer", data, pin=pin)
-    return final, browser.visited[before:]
+    answer = browser.post(f"{bank}/transfer", data, pin=pin)
+    if str(answer.url) == f"{bank}/transfer/step-up":
+        _assert_names_the_transfer(answer, amount)
+        answer = browser.get(f"{bank}/transfer/authenticate", pin=pin)
+    return answer, browser.visited[before:]
+
+
+def _assert_names_the_transfer(page: httpx.Response, amount: int) -> None:
+    """The step-up page says why: the amount, the recipient, the level the button asks for."""
+    assert page.status_code == 200, page.text
+    assert f"{amount:,} ₫".replace(",", ".") in page.text
+    assert "123456789" in page.text
+    assert 'href="/transfer/authenticate">Xác thực bằng VNeID (mức LoA3)</a>' in page.text
+
+
+def _is_receipt(stack: Stack, page: httpx.Response) -> bool:
+    return re.fullmatch(rf"{stack.urls['bank']}/transfers/\d+", str(page.url)) is not None
 
 
 def test_ekyc_opens_an_account(stack: Stack, browser: Browser) -> None:
@@ -89,18 +107,26 @@ def test_transfer_above_threshold_asks_again(stack: Stack, browser: Browser) -> 
         f"{bank}/transfer",
         {"csrf": browser.csrf("bank"), "to_account": "123456789", "amount": "2000000"},
     )
+    assert _is_receipt(stack, small), small.url
+    assert "2.000.000 ₫" in small.text
     assert "48.000.000 ₫" in small.text
     before = len(browser.visited)
-    large = browser.post(
+    waiting = browser.post(
         f"{bank}/transfer",
         {"csrf": browser.csrf("bank"), "to_account": "123456789", "amount": "15000000"},
     )
+    assert str(waiting.url) == f"{bank}/transfer/step-up"
+    _assert_names_the_transfer(waiting, 15_000_000)
+    assert not any(url.startswith(stack.idp) for url in browser.visited[before:])
+    assert _balances(stack)[PIN] == 48_000_000  # nothing moves before the authentication
+    large = browser.get(f"{bank}/transfer/authenticate")
     walked = browser.visited[before:]
     assert any("max_age=0" in url for url in walked)
     # max_age=0: the password again, then every factor of LoA3.
     assert any("/interaction/" in url and url.endswith("/login") for url in walked)
     assert any("/interaction/" in url and url.endswith("/face") for url in walked)
-    assert str(large.url) == f"{bank}/account"
+    assert _is_receipt(stack, large), large.url
+    assert "15.000.000 ₫" in large.text
     assert "33.000.000 ₫" in large.text
     flow = browser.inspector("bank")[-1]
     params = flow["steps"][0]["data"]["parameters"]  # type: ignore[index]
@@ -130,7 +156,7 @@ def _assert_refused_without_moving_money(stack: Stack, page: httpx.Response) -> 
     assert page.status_code == 403
     assert "Giao dịch bị từ chối" in page.text
     assert "không phải là công dân đang đăng nhập" in page.text
-    assert "No money was moved" in page.text
+    assert "Không có khoản tiền nào được chuyển" in page.text
     assert "another_citizen" in page.text
     assert _balances(stack) == {PIN: 50_000_000, SPOUSE_PIN: 50_000_000}
     assert _transfer_count(stack) == 0
@@ -141,7 +167,7 @@ def _assert_nobody_signed_in(stack: Stack, browser: Browser) -> None:
     on his browser (the provider's back-channel logout of his session)."""
     page = browser.get(f"{stack.urls['bank']}/account")
     assert str(page.url) == f"{stack.urls['bank']}/"
-    assert "action='/logout'" not in page.text
+    assert 'action="/logout"' not in page.text
 
 
 def test_reauthentication_asks_for_the_account_holder(stack: Stack, browser: Browser) -> None:
@@ -184,8 +210,9 @@ def test_a_pending_transfer_is_only_the_account_holders(stack: Stack, browser: B
     bank = stack.urls["bank"]
     _open_account(stack, browser)
     data = {"csrf": browser.csrf("bank"), "to_account": "123456789", "amount": "15000000"}
-    to_vneid = browser.http.post(f"{bank}/transfer", data=data)
-    assert to_vneid.status_code == 302  # to the provider; never answered
+    waiting = browser.http.post(f"{bank}/transfer", data=data)
+    assert waiting.status_code == 303  # to the step-up page; VNeID never visited
+    assert waiting.headers["location"] == "/transfer/step-up"
     logged_out = browser.post(f"{bank}/logout", {"csrf": browser.csrf("bank")})
     assert "Đã đăng xuất" in logged_out.text
     _open_account(stack, browser, pin=SPOUSE_PIN)
@@ -198,12 +225,62 @@ def test_small_transfers_add_up_to_a_fresh_authentication(stack: Stack, browser:
     _open_account(stack, browser)
     for expected in (42_000_000, 34_000_000):
         done, walked = _send(browser, stack, 8_000_000)
-        assert str(done.url) == f"{stack.urls['bank']}/account"
+        assert _is_receipt(stack, done), done.url
         assert not any(url.startswith(stack.idp) for url in walked)
         assert _balances(stack)[PIN] == expected
-    done, walked = _send(browser, stack, 8_000_000)
-    assert str(done.url) == f"{stack.urls['bank']}/account"
+    bank = stack.urls["bank"]
+    before = len(browser.visited)
+    data = {"csrf": browser.csrf("bank"), "to_account": "123456789", "amount": "8000000"}
+    waiting = browser.post(f"{bank}/transfer", data)
+    _assert_names_the_transfer(waiting, 8_000_000)
+    assert (
+        "tổng số tiền chuyển trong ngày vượt 20.000.000 ₫" in waiting.text
+    )  # why: the day's total
+    done = browser.get(f"{bank}/transfer/authenticate")
+    walked = browser.visited[before:]
+    assert _is_receipt(stack, done), done.url
     assert any(url.startswith(f"{stack.idp}/authorize") and "max_age=0" in url for url in walked)
     assert any("/interaction/" in url and url.endswith("/face") for url in walked)
     assert _balances(stack)[PIN] == 26_000_000
     assert _transfer_count(stack) == 3
+
+
+def test_a_waiting_transfer_can_be_cancelled(stack: Stack, browser: Browser) -> None:
+    bank = stack.urls["bank"]
+    _open_account(stack, browser)
+    data = {"csrf": browser.csrf("bank"), "to_account": "123456789", "amount": "15000000"}
+    browser.post(f"{bank}/transfer", data)
+    cancelled = browser.post(f"{bank}/transfer/cancel", {"csrf": browser.csrf("bank")})
+    assert str(cancelled.url) == f"{bank}/account"
+    # Nothing waits any more: the step-up page and its button lead back to the account.
+    assert str(browser.get(f"{bank}/transfer/step-up").url) == f"{bank}/account"
+    assert str(browser.get(f"{bank}/transfer/authenticate").url) == f"{bank}/account"
+    assert _balances(stack)[PIN] == 50_000_000
+    assert _transfer_count(stack) == 0
+
+
+def test_a_transfer_above_the_balance_is_refused_before_any_authentication(
+    stack: Stack, browser: Browser
+) -> None:
+    bank = stack.urls["bank"]
+    _open_account(stack, browser)
+    data = {"csrf": browser.csrf("bank"), "to_account": "123456789", "amount": "60000000"}
+    refused = browser.http.post(f"{bank}/transfer", data=data)
+    assert refused.status_code == 400
+    assert "Số dư không đủ để chuyển 60.000.000 ₫" in refused.text
+    assert _transfer_count(stack) == 0
+
+
+def test_a_receipt_is_only_the_account_holders(stack: Stack, browser: Browser) -> None:
+    _open_account(stack, browser)
+    done, _ = _send(browser, stack, 1_000_000)
+    assert _is_receipt(stack, done), done.url
+    assert browser.http.get(str(done.url)).status_code == 200
+    spouse = Browser(stack)
+    try:
+        _open_account(stack, spouse, pin=SPOUSE_PIN)
+        other = spouse.http.get(str(done.url))
+        assert other.status_code == 404
+        assert "Không tìm thấy giao dịch này" in other.text
+    finally:
+        spouse.close()

@@ -13,7 +13,7 @@ CHOSE_NOT_TO_SHARE = "Bạn đã chọn không chia sẻ thẻ BHYT"
 
 
 def _signed_in(browser: Browser, stack: Stack) -> bool:
-    return "action='/logout'" in browser.http.get(f"{stack.urls['hospital']}/inspector").text
+    return 'action="/logout"' in browser.http.get(f"{stack.urls['hospital']}/inspector").text
 
 
 def test_checkin_shows_the_bhyt_card(stack: Stack, browser: Browser) -> None:
@@ -74,9 +74,12 @@ def test_a_card_not_shared_is_a_choice_and_can_be_shared(stack: Stack, browser: 
     token_response = browser.inspector("hospital")[-1]["steps"][2]["data"]["response"]  # type: ignore[index]
     assert "health_insurance" not in token_response["scope"].split()
     assert CHOSE_NOT_TO_SHARE in page.text
-    assert "You chose not to share your BHYT card" in page.text
     assert "Không có thẻ BHYT" not in page.text
-    assert "href='/checkin/share-card'" in page.text
+    assert 'href="/checkin/share-card"' in page.text
+    english = browser.http.get(f"{hospital}/checkin", params={"lang": "en"}).text
+    assert "You chose not to share your BHYT card" in english
+    assert "No BHYT card" not in english
+    browser.http.get(f"{hospital}/", params={"lang": "vi"})
 
     before = len(browser.visited)
     shared = browser.get(f"{hospital}/checkin/share-card")

@@ -1,4 +1,4 @@
-"""The flow inspector page shows every step of a sign-in, in Vietnamese and English, tokens shortened to
+"""The flow inspector page shows every step of a sign-in, in Vietnamese or English, tokens shortened to
 their ends and their true length."""
 
 import sqlite3
@@ -14,12 +14,16 @@ def test_the_inspector_shows_each_step(stack: Stack, browser: Browser) -> None:
     browser.get(f"{stack.urls['portal']}/login")
     page = browser.http.get(f"{stack.urls['portal']}/inspector").text
     for step in ("authorization_request", "callback", "token_response", "id_token", "userinfo"):
-        assert f"data-step='{step}'" in page
+        assert f'data-step="{step}"' in page
     assert "PKCE: băm SHA-256" in page
-    assert "PKCE: SHA-256 of the secret" in page
-    assert "client_secret_basic" in page
-    assert "Chữ ký / signature: <strong>valid (RS256" in page
+    assert "<code>client_secret_basic</code>" in page
+    assert "Chữ ký: <strong>hợp lệ" in page
+    assert "<code>valid (RS256" in page
     assert "ký tự / chars" in page  # tokens shortened
+    english = browser.http.get(f"{stack.urls['portal']}/inspector", params={"lang": "en"}).text
+    assert "PKCE: SHA-256 of the secret" in english
+    assert "Signature: <strong>valid" in english
+    assert "PKCE: băm SHA-256" not in english
     flow = browser.inspector("portal")[-1]
     access_token = flow["steps"][2]["data"]["response"]["access_token"]  # type: ignore[index]
     assert "…" in access_token

@@ -10,8 +10,9 @@ def test_sign_in_at_loa2_with_the_dvcqg_profile(stack: Stack, browser: Browser) 
     page = browser.get(f"{stack.urls['portal']}/login")
     assert page.status_code == 200, page.text
     assert str(page.url) == f"{stack.urls['portal']}/"
-    assert f"SoDinhDanh {PIN}" in page.text
-    assert "LoA2" in page.text
+    # The dvcqg attribute, named as a protocol value beside its words.
+    assert f"(<code>SoDinhDanh</code>): <strong>{PIN}</strong>" in page.text
+    assert "<code>LoA2</code>" in page.text
 
 
 def test_judicial_record_steps_up_to_loa3_and_prefills(stack: Stack, browser: Browser) -> None:

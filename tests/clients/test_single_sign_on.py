@@ -7,7 +7,7 @@ from tests.clients.conftest import Stack
 
 def _signed_in(browser: Browser, stack: Stack, app: str) -> bool:
     """Whether the app's header shows the logout form (a signed-in citizen)."""
-    return "action='/logout'" in browser.http.get(f"{stack.urls[app]}/inspector").text
+    return 'action="/logout"' in browser.http.get(f"{stack.urls[app]}/inspector").text
 
 
 def test_second_app_reuses_the_session(stack: Stack, browser: Browser) -> None:
