@@ -13,6 +13,7 @@ needs ``redirect_uris`` only from a client of the authorization code grant.
 """
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -100,10 +101,25 @@ CLAIMS_CLASSES = (ClientMetadataClaims, OidcClientMetadataClaims, ProviderClaims
 REGISTRATION_FIELDS = frozenset(name for c in CLAIMS_CLASSES for name in c.REGISTERED_CLAIMS)
 
 
+HUMAN_READABLE = frozenset(
+    {"client_name", "purpose", "client_uri", "logo_uri", "tos_uri", "policy_uri"}
+)
+"""The fields a client may give in several languages as ``name#tag`` (RFC 7591 §2.2)."""
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def untagged(name: str) -> str:
+    """``client_name`` for ``client_name#en``: a human-readable field in a language (RFC 7591 §2.2)
+    is that field; any other name is itself."""
+    field, tag = name.partition("#")[::2]
+    return field if field in HUMAN_READABLE and LANGUAGE_TAG.fullmatch(tag) else name
+
+
 def check_types(data: dict[str, Any]) -> None:
     """Every known field has its JSON type (Registration 1.0 §2), before any value is looked at;
     unknown fields are ignored (RFC 7591 §2)."""
-    for name, value in data.items():
+    for tagged, value in data.items():
+        name = untagged(tagged)
         if name not in REGISTRATION_FIELDS:
             continue
         if name in LIST_FIELDS:
@@ -162,7 +178,7 @@ def check_redirect_uris(uris: list[str] | None, name: str) -> None:
 def check_file_entry(metadata: dict[str, Any]) -> None:
     """The checks of registration over HTTP, for the metadata of an entry of the clients file (without
     its ``client_id`` and secret); raises ValueError naming the first field refused."""
-    unknown = sorted(set(metadata) - REGISTRATION_FIELDS - set(FILE_FIELDS))
+    unknown = sorted({untagged(name) for name in metadata} - REGISTRATION_FIELDS - set(FILE_FIELDS))
     if unknown:
         raise ValueError(f"unknown field(s): {', '.join(unknown)}")
     if "claims_profile" in metadata and metadata["claims_profile"] not in CLAIMS_PROFILES:
