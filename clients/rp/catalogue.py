@@ -32,7 +32,7 @@ class Catalogue:
             template = self.messages[lang][key]
         except KeyError:
             raise MissingMessageError(f"no message {key!r} in {lang!r}") from None
-        return template.format_map(values) if values else template
+        return template.format_map(values)
 
     def has(self, lang: str, key: str) -> bool:
         return key in self.messages.get(lang, {})
