@@ -4,27 +4,20 @@ has no inline event handler, no ``style`` attribute and nothing loaded from else
 
 import base64
 import hashlib
-import re
-from collections.abc import Callable
 from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from tests.oidc.conftest import PASSWORD
-from tests.oidc.conftest import PIN
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import client
 from tests.oidc.conftest import complete
-from tests.oidc.conftest import csrf_of
 from tests.oidc.conftest import env
-from tests.oidc.conftest import first_page
 from tests.oidc.conftest import forget_consents
-from tests.oidc.conftest import login_and_consent
 from tests.oidc.conftest import pkce
-from tests.oidc.conftest import sms_code
+from tests.web.page_tour import PAGES
 
 __all__ = ["client", "env", "forget_consents"]  # the provider's fixtures
 
@@ -89,75 +82,9 @@ def _login_page(client: TestClient) -> Response:
     return client.get("/authorize", params=auth_params(code_challenge=challenge))
 
 
-def _factor_page(client: TestClient, acr: str, field: str) -> Response:
-    _, challenge = pkce()
-    params = auth_params(code_challenge=challenge, acr_values=acr)
-    page, html = first_page(client.get("/authorize", params=params))
-    response = client.post(
-        f"{page}/login", data={"username": PIN, "password": PASSWORD, "csrf": csrf_of(html)}
-    )
-    if field == "face":
-        page, html = first_page(response)
-        response = client.post(
-            f"{page}/passcode", data={"passcode": "246810", "csrf": csrf_of(html)}
-        )
-    assert f'name="{field}"' in response.text, response.text
-    return response
-
-
-def _consent_page(client: TestClient) -> Response:
-    response = _factor_page(client, "LoA2", "otp")
-    page, html = first_page(response)
-    return client.post(f"{page}/otp", data={"otp": sms_code(client), "csrf": csrf_of(html)})
-
-
-def _account_page(client: TestClient) -> Response:
-    _, challenge = pkce()
-    login_and_consent(client, auth_params(code_challenge=challenge))
-    return client.get("/account")
-
-
-def _form_post_page(client: TestClient) -> Response:
-    _, challenge = pkce()
-    params = auth_params(code_challenge=challenge, response_mode="form_post", prompt="none")
-    return client.get("/authorize", params=params)
-
-
-def _logout_confirmation(client: TestClient) -> Response:
-    _, challenge = pkce()
-    login_and_consent(client, auth_params(code_challenge=challenge))
-    return client.get("/logout")
-
-
-def _logged_out(client: TestClient) -> Response:
-    html = _logout_confirmation(client).text
-    action = re.search(r'<form method="post" action="([^"]+)"', html)
-    assert action is not None
-    return client.post(action.group(1).replace("&amp;", "&"), data={"csrf": csrf_of(html)})
-
-
-PAGES: dict[str, Callable[[TestClient], Response]] = {
-    "front": lambda client: client.get("/"),
-    "sms-inbox": lambda client: client.get("/sandbox/sms"),
-    "login": _login_page,
-    "otp": lambda client: _factor_page(client, "LoA2", "otp"),
-    "passcode": lambda client: _factor_page(client, "LoA3", "passcode"),
-    "face": lambda client: _factor_page(client, "LoA3", "face"),
-    "consent": _consent_page,
-    "account": _account_page,
-    "error": lambda client: client.get("/authorize", params={"client_id": "nobody"}),
-    "unregistered-redirect": lambda client: client.get(
-        "/authorize", params=auth_params(redirect_uri=REDIRECT + "/x")
-    ),
-    "form-post": _form_post_page,
-    "logout-confirmation": _logout_confirmation,
-    "logged-out": _logged_out,
-}
-
-
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_is_protected(client: TestClient, name: str) -> None:
-    assert_protected_page(PAGES[name](client))
+    assert_protected_page(PAGES[name](client, "vi"))
 
 
 def test_json_answers_are_not_pages(client: TestClient) -> None:

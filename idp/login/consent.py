@@ -19,6 +19,7 @@ from idp.oidc.interaction import Consented
 from idp.oidc.interaction import Denied
 from idp.oidc.server import AuthorizationServer
 from idp.oidc.session import LoginSession
+from idp.oidc.ui_locales import spoken
 
 
 def show_consent(
@@ -28,12 +29,15 @@ def show_consent(
     browser: LoginSession | None,
     ui_locales: str,
 ) -> Answer:
-    """The consent page in the language asked for (``ui_locales``: the page's language link)."""
+    """The consent page in the language asked for (``ui_locales``), kept for the interaction."""
     interaction = load(server.interactions, uid, binding)
     session = session_of(server.sessions, interaction) if interaction else None
     if interaction is None or session is None or next_step(interaction, session).kind != "done":
         return gone()
-    return consent_or_answer(server, interaction, session, browser, ui_locales[:64])
+    if (lang := spoken(ui_locales[:64])) is not None and interaction.lang != lang:
+        interaction.lang = lang
+        server.interactions.save(interaction)
+    return consent_or_answer(server, interaction, session, browser)
 
 
 def decide(

@@ -2,8 +2,8 @@
 
 Each is shown by :func:`idp.login.steps.factor_page` when :func:`idp.login.progress.next_step` names it,
 and posted to its own form; a right answer finishes the interaction with that factor
-(:class:`idp.oidc.interaction.LoggedIn`: the interaction's session, same ``sid``, steps up) and is
-answered with the next step's page itself. Every success and failure is audited; wrong codes count in
+(:class:`idp.oidc.interaction.LoggedIn`: the interaction's session, same ``sid``, steps up); every
+answer is a 303, to the next step or back to the page with its message (Post/Redirect/Get). Every success and failure is audited; wrong codes count in
 the rate windows (:mod:`idp.login.lockout`).
 """
 
@@ -15,14 +15,14 @@ from idp.login.auth_events import audit
 from idp.login.auth_events import count_otp
 from idp.login.auth_events import otp_locked_out
 from idp.login.auth_events import passcode_attempt
-from idp.login.progress import Step
+from idp.login.progress import again
 from idp.login.progress import gone
 from idp.login.progress import load
 from idp.login.progress import next_step
 from idp.login.progress import session_of
 from idp.login.steps import TOO_MANY
+from idp.login.steps import after_form
 from idp.login.steps import current_page
-from idp.login.steps import factor_page
 from idp.login.steps import phone_of
 from idp.oidc.accounts import find_record
 from idp.oidc.answer import Answer
@@ -38,22 +38,18 @@ from idp.oidc.session import Factor
 from idp.oidc.session import LoginSession
 
 OTP_ERRORS = {
-    otp.Checked.WRONG: "Mã OTP không đúng. / Wrong code.",
-    otp.Checked.DEAD: "Nhập sai quá 5 lần, mã đã bị hủy; hãy gửi lại mã. / Too many wrong tries; "
-    "the code is dead, request a new one.",
-    otp.Checked.EXPIRED: "Mã đã hết hạn hoặc đã được dùng; hãy gửi lại mã. / The code expired or "
-    "was used; request a new one.",
+    otp.Checked.WRONG: "errors.otp_wrong",
+    otp.Checked.DEAD: "errors.otp_dead",
+    otp.Checked.EXPIRED: "errors.otp_expired",
 }
-OTP_LOCKED = (
-    "Nhập sai mã quá nhiều lần; tạm khóa xác thực bằng SMS, vui lòng thử lại sau. / Too many wrong "
-    "codes: codes by SMS are locked for a while, try again later."
-)
+OTP_LOCKED = "errors.otp_locked"
 RESEND_ERRORS = {
-    otp.Sent.THROTTLED: "Vui lòng đợi trước khi gửi lại mã. / Please wait before asking again.",
-    otp.Sent.CAPPED: "Đã gửi quá số lần cho phép. / Too many codes sent for this login.",
+    otp.Sent.THROTTLED: "errors.resend_throttled",
+    otp.Sent.CAPPED: "errors.resend_capped",
 }
-WRONG_PASSCODE = "Mã bảo vệ không đúng. / Wrong passcode."
-NO_MATCH = "Khuôn mặt không khớp. / The face does not match."
+WRONG_PASSCODE = "errors.passcode_wrong"
+NO_MATCH = "errors.face_no_match"
+"""Message keys of the pages' catalogue (``idp/web/messages``)."""
 
 AtStep = tuple[Interaction, LoginSession]
 
@@ -79,18 +75,16 @@ def _passed(
     factor: str,
     browser: LoginSession | None,
 ) -> Answer:
-    """The factor is added to the interaction's session; the next step's page."""
+    """The factor is added to the interaction's session; on to the next step."""
     step_up = LoggedIn(session.pin, session.account_level, (Factor(factor, int(time.time())),))
     server.interactions.finish(interaction, step_up)
-    return current_page(server, interaction, browser)
+    return after_form(current_page(server, interaction, browser), interaction)
 
 
-def _too_many(
-    server: AuthorizationServer, interaction: Interaction, session: LoginSession, factor: str
-) -> Answer:
+def _too_many(server: AuthorizationServer, interaction: Interaction) -> Answer:
     """The factor's page, refused for the rest of the rate window (429 with Retry-After)."""
-    answer = factor_page(server, interaction, session, Step(factor), TOO_MANY, 429)
-    return answer.with_header("Retry-After", str(server.settings.login_rate_window))
+    window = server.settings.login_rate_window
+    return again(server.interactions, interaction, TOO_MANY, 429, window)
 
 
 def submit_otp(
@@ -108,9 +102,9 @@ def submit_otp(
     interaction, session = found
     client_id = interaction.client_id
     if attempt_limited(server, session.pin, ip, client_id, SMS_OTP):
-        return _too_many(server, interaction, session, SMS_OTP)
+        return _too_many(server, interaction)
     if otp_locked_out(server, session.pin, client_id):
-        return factor_page(server, interaction, session, Step(SMS_OTP), OTP_LOCKED, 429)
+        return again(server.interactions, interaction, OTP_LOCKED, 429)
     checked = otp.verify(server, uid, session.pin, code)
     if checked is not otp.Checked.EXPIRED:
         count_otp(server, session.pin, client_id, ip, right=checked is otp.Checked.OK)
@@ -121,7 +115,7 @@ def submit_otp(
     audit(server, "failure", session.pin, client_id, SMS_OTP, detail=checked.value)
     if checked is otp.Checked.DEAD:
         audit(server, "lockout", session.pin, client_id, SMS_OTP, detail="code dead")
-    return factor_page(server, interaction, session, Step(SMS_OTP), OTP_ERRORS[checked], 401)
+    return again(server.interactions, interaction, OTP_ERRORS[checked], 401)
 
 
 def resend_otp(server: AuthorizationServer, uid: str, form: tuple[str, str]) -> Answer:
@@ -136,7 +130,7 @@ def resend_otp(server: AuthorizationServer, uid: str, form: tuple[str, str]) -> 
     sent = otp.resend(server, uid, session.pin, phone)
     if sent is otp.Sent.SENT:
         return redirect(f"/interaction/{uid}")
-    return factor_page(server, interaction, session, Step(SMS_OTP), RESEND_ERRORS[sent], 429)
+    return again(server.interactions, interaction, RESEND_ERRORS[sent], 429)
 
 
 def submit_passcode(
@@ -154,14 +148,14 @@ def submit_passcode(
     interaction, session = found
     client_id = interaction.client_id
     if attempt_limited(server, session.pin, ip, client_id, PASSCODE):
-        return _too_many(server, interaction, session, PASSCODE)
+        return _too_many(server, interaction)
     record = find_record(server.engine, session.pin)
     if record is None:
         return redirect(f"/interaction/{uid}")
     acr = achieved_acr(session.methods | {PASSCODE}, session.account_level)
     if passcode_attempt(server, record, passcode, client_id, acr, ip):
         return _passed(server, interaction, session, PASSCODE, browser)
-    return factor_page(server, interaction, session, Step(PASSCODE), WRONG_PASSCODE, 401)
+    return again(server.interactions, interaction, WRONG_PASSCODE, 401)
 
 
 def submit_face(
@@ -182,4 +176,4 @@ def submit_face(
         audit(server, "success", session.pin, client_id, FACE, acr)
         return _passed(server, interaction, session, FACE, browser)
     audit(server, "failure", session.pin, client_id, FACE, detail="no match")
-    return factor_page(server, interaction, session, Step(FACE), NO_MATCH, 401)
+    return again(server.interactions, interaction, NO_MATCH, 401)

@@ -1,32 +1,31 @@
 """The interaction's own page and the forms that move the citizen on or out: the PIN and password,
 "continue" after an ending page, "cancel". Each finishes the interaction with a result
-(:mod:`idp.oidc.interaction`) and answers with the next step's page, or the answer to the client.
+(:mod:`idp.oidc.interaction`) and answers with a 303 to the next step's page, or the answer to the
+client.
 
 The PIN/password form answers an unknown PIN, a citizen without an account, a wrong password and a
 locked-out password with the same status, text and (one Argon2 verification) time. Only after a right
 password does a locked account or a deceased citizen see why; a citizen without an account has no
 password, so never gets past the form (the tester can cancel, and the client gets ``access_denied``).
 A right password opens a new single sign-on session (a new id: session fixation), whose cookie comes
-with the next page; later factors step that session up.
+with the answer; later factors step that session up. Every form is answered with a 303 (Post/Redirect/
+Get): to the next step, back to the form with its message, or to the client.
 """
 
 import time
 
 from idp.login.auth_events import Outcome
 from idp.login.auth_events import password_attempt
-from idp.login.pages import LANGUAGES
-from idp.login.pages import logged_out_page
-from idp.login.pages import login_page
+from idp.login.progress import again
 from idp.login.progress import gone
 from idp.login.progress import load
 from idp.login.progress import next_step
 from idp.login.progress import session_cookie
-from idp.login.progress import view
 from idp.login.steps import TOO_MANY
+from idp.login.steps import after_form
 from idp.login.steps import answer_interaction
 from idp.login.steps import current_page
 from idp.oidc.answer import Answer
-from idp.oidc.answer import page
 from idp.oidc.answer import redirect
 from idp.oidc.interaction import Denied
 from idp.oidc.interaction import LoggedIn
@@ -34,8 +33,11 @@ from idp.oidc.interaction import Unmet
 from idp.oidc.server import AuthorizationServer
 from idp.oidc.session import Factor
 from idp.oidc.session import LoginSession
+from idp.oidc.ui_locales import LANGUAGES
 
-BAD_CREDENTIALS = "Số định danh cá nhân hoặc mật khẩu không đúng. / Wrong PIN or password."
+BAD_CREDENTIALS = "errors.bad_credentials"
+LOGGED_OUT = "/logged-out"
+"""The page a citizen leaving the account page's own login lands on."""
 
 
 def show(
@@ -72,29 +74,22 @@ def submit_password(
         return gone()
     username, password = credentials
     result = password_attempt(server, username, password, ip, interaction.client_id)
-    if result.outcome in (Outcome.BAD, Outcome.LIMITED):
-        limited = result.outcome is Outcome.LIMITED
-        message = TOO_MANY if limited else BAD_CREDENTIALS
-        html = login_page(
-            f"/interaction/{uid}/login", interaction.csrf, username, message, **view(interaction)
-        )
-        answer = page(html, 429 if limited else 401)
-        return (
-            answer.with_header("Retry-After", str(server.settings.login_rate_window))
-            if limited
-            else answer
-        )
+    if result.outcome is Outcome.LIMITED:
+        window = server.settings.login_rate_window
+        return again(server.interactions, interaction, TOO_MANY, 429, window, username)
+    if result.outcome is Outcome.BAD:
+        return again(server.interactions, interaction, BAD_CREDENTIALS, 401, pin=username)
     assert result.record is not None  # OK and REFUSED name the citizen
     assert result.record.account is not None
     if result.outcome is Outcome.REFUSED:
         interaction.ending, interaction.ending_reason = "refused", result.reason
         server.interactions.save(interaction)
-        return current_page(server, interaction, browser)
+        return redirect(f"/interaction/{uid}")
     pin, level = result.record.citizen.pin, result.record.account.level
     logged_in = LoggedIn(pin, level, (Factor("pwd", int(time.time())),), fresh=True)
     session = server.interactions.finish(interaction, logged_in, browser.sid if browser else None)
     assert session is not None
-    answer = current_page(server, interaction, session)
+    answer = after_form(current_page(server, interaction, session), interaction)
     if not any(cookie.name == server.settings.session_cookie for cookie in answer.cookies):
         answer.with_cookie(session_cookie(server.settings, session.sid))
     return answer
@@ -137,5 +132,5 @@ def _leave(
         return gone()
     if interaction.return_to is not None:  # the account page's login has no client to answer
         server.interactions.discard(uid)
-        return page(logged_out_page())
+        return redirect(LOGGED_OUT)
     return answer_interaction(server, interaction, browser)

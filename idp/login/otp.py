@@ -18,8 +18,9 @@ from idp.oidc.server import AuthorizationServer
 
 MESSAGE = (
     "[SANDBOX] VNeID: Ma xac thuc cua ban la {code}. Co hieu luc trong 3 phut. "
-    "Khong chia se ma nay. / Your VNeID code is {code}."
+    "Khong chia se ma nay."
 )
+"""The text as a Vietnamese operator sends it: without diacritics, which a plain SMS cannot carry."""
 
 
 class Sent(Enum):

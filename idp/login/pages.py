@@ -1,163 +1,99 @@
-"""The HTML of the interaction: the page frame, login and error pages, Vietnamese first, plain forms
-(the consent page is :mod:`idp.login.consent`).
+"""The pages of the interaction's first step and of its edges (trang đăng nhập): the login form, the
+error page, the too-many-attempts page, the logout confirmation and the logged-out page, as
+:class:`~idp.oidc.answer.View` values that the web layer renders from its templates.
 
-In Vietnamese (with English glosses) by default, in English when ``ui_locales`` asks for it; the
-``display`` value (page, popup, touch, wap; anything else is ignored, OIDC Core §3.1.2.1) becomes a class
-on the body. Field names follow PRODUCT.md: ``username`` (the PIN), ``password``. Every page carries the
-permanent SANDBOX banner and no official logo; the factor pages are in :mod:`idp.login.factor_pages`, the
-consent page in :mod:`idp.login.consent`. Every form carries a hidden ``csrf`` token. Every value is
-escaped.
+Every page of an interaction says who is asking and what for (:class:`Asking`: the client's name, the
+level it asks for, its purpose), so the citizen knows which service they are logging in to. Field names
+follow PRODUCT.md: ``username`` (the PIN), ``password``; every form carries the hidden ``csrf`` token.
 """
 
-import functools
-from html import escape
+from dataclasses import dataclass
+from typing import Any
 
+from idp.oidc.answer import View
+from idp.population_db.codes import AccountStatus
 from idp.population_db.personas import PERSONAS
 
-LANGUAGES = ("vi", "en")
 DISPLAYS = ("page", "popup", "touch", "wap")
-TEXTS: dict[str, dict[str, str]] = {
-    "vi": {
-        "login_title": "Đăng nhập",
-        "login_heading": "Đăng nhập bằng tài khoản định danh điện tử</h1><p lang='en'>Log in with VNeID",
-        "pin": "Số định danh cá nhân (PIN)",
-        "password": "Mật khẩu (password)",
-        "login": "Đăng nhập / Log in",
-        "personas": "Công dân thử nghiệm / Test personas",
-        "cancel": "Hủy / Cancel",
-    },
-    "en": {
-        "login_title": "Log in",
-        "login_heading": "Log in with your electronic identification account",
-        "pin": "Personal identification number (PIN)",
-        "password": "Password",
-        "login": "Log in",
-        "personas": "Test personas",
-        "cancel": "Cancel",
-    },
-}
 
 
-def page_language(ui_locales: str) -> str:
-    """The first of ``ui_locales`` (OIDC Core §3.1.2.1, space-separated BCP 47 tags) we speak; vi
-    otherwise."""
-    for tag in ui_locales.split():
-        if (language := tag.split("-")[0].lower()) in LANGUAGES:
-            return language
-    return "vi"
+@dataclass(frozen=True)
+class Asking:
+    """Who asks the citizen to log in and for what: ``service`` (the client's name; None for the
+    citizen's own account page), the ``acr`` it asks for, whether it needs a level-2 account, and its
+    ``purpose`` (the request's, OpenID Connect for Identity Assurance 1.0 §8, else the client's). The
+    ``_en`` values are the client's English ones (``client_name#en``, ``purpose#en``: RFC 7591 §2.2),
+    shown on the English pages when the client registered them."""
+
+    service: str | None
+    acr: str
+    level2: bool = False
+    purpose: str = ""
+    service_en: str = ""
+    purpose_en: str = ""
 
 
-STYLE = (
-    "body{margin:0;font-family:'Segoe UI',Roboto,Arial,sans-serif;background:#f3f4f6;color:#1a1a1a;"
-    "line-height:1.5}"
-    ".sandbox{background:#ffd60a;color:#111;text-align:center;font-weight:700;padding:.4rem;"
-    "border-bottom:2px solid #111}"
-    "header{background:#0b3d6e;color:#fff;padding:.8rem 1.2rem;display:flex;"
-    "justify-content:space-between;align-items:center}"
-    "header a{color:#fff}"
-    "main{max-width:34rem;margin:1.5rem auto;background:#fff;padding:1.5rem 2rem;"
-    "border:1px solid #c9ced6;border-radius:4px}"
-    "h1{font-size:1.35rem;color:#0b3d6e;margin-top:0}h2{font-size:1.05rem}"
-    "label{display:block;margin:.8rem 0 .2rem;font-weight:600}"
-    "input[type=checkbox]+label{display:inline;margin:0 0 0 .3rem}"
-    "input[type=text],input[type=password],input:not([type]){width:100%;box-sizing:border-box;"
-    "padding:.55rem;font-size:1rem;border:1px solid #6b7280;border-radius:3px}"
-    "button{margin:1rem .5rem 0 0;padding:.6rem 1.2rem;font-size:1rem;border-radius:3px;"
-    "border:1px solid #0b3d6e;background:#0b3d6e;color:#fff;cursor:pointer}"
-    "button.secondary{background:#fff;color:#0b3d6e}"
-    "a:focus,button:focus,input:focus{outline:3px solid #f59e0b;outline-offset:2px}"
-    "[role=alert]{background:#fde8e8;border-left:4px solid #b91c1c;padding:.6rem;color:#7f1d1d}"
-    ".note{background:#eef4fb;border-left:4px solid #0b3d6e;padding:.6rem}"
-    ".en{color:#374151}"
-)
+@dataclass(frozen=True)
+class Shown:
+    """How the interaction's pages are shown: the language (None: the browser's) and ``display``."""
+
+    lang: str | None
+    display: str = "page"
 
 
-def layout(title: str, body: str, lang: str = "vi", display: str = "page") -> str:
-    """The page frame: the permanent SANDBOX banner, a sober header (no official logo), ``body``."""
-    display = display if display in DISPLAYS else "page"
-    return (
-        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)} · VNeID (SANDBOX)</title><style>{STYLE}</style></head>"
-        f'<body class="display-{display}">'
-        '<div class="sandbox" role="note">SANDBOX — dữ liệu giả lập / synthetic data</div>'
-        '<header><span>Định danh điện tử · <span lang="en">e-Identification</span> (mock)</span>'
-        "</header>"
-        f"<main>{body}</main></body></html>"
-    )
-
-
-def language_switch(base: str, lang: str) -> str:
-    """A link to the same page in the other language (works without JavaScript)."""
-    if lang == "vi":
-        return f'<p><a href="{escape(base)}?lang=en" hreflang="en" lang="en">English</a></p>'
-    return f'<p><a href="{escape(base)}?lang=vi" hreflang="vi" lang="vi">Tiếng Việt</a></p>'
-
-
-_BASE = "\x00base\x00"
-
-
-@functools.cache
-def _persona_items() -> str:
-    """The persona picker's list items, with :data:`_BASE` where the interaction's path goes (the
-    personas never change: built once)."""
-    return "".join(
-        f'<li><a href="{_BASE}?login_hint={escape(p.pin)}">{escape(p.full_name)}</a> '
-        f"({escape(p.key)}, {escape(p.pin)})</li>"
+def personas() -> list[dict[str, Any]]:
+    """The persona picker's entries: name, PIN, account level (None: no account), locked or not."""
+    return [
+        {
+            "name": p.full_name,
+            "pin": p.pin,
+            "level": p.account_level,
+            "locked": p.account_status is AccountStatus.LOCKED,
+        }
         for p in PERSONAS
-    )
+    ]
 
 
-def login_page(
-    action: str,
+def login_view(
+    uid: str,
     csrf: str,
+    asking: Asking,
+    shown: Shown,
+    password: str,
     pin: str = "",
-    error: str | None = None,
-    lang: str = "vi",
-    display: str = "page",
-) -> str:
-    """The first step of every login: PIN and password, the persona picker, a cancel button."""
-    text = TEXTS[lang]
-    base = action.rsplit("/", 1)[0]
-    message = f'<p role="alert">{escape(error)}</p>' if error else ""
-    personas = _persona_items().replace(_BASE, escape(base))
-    return layout(
-        text["login_title"],
-        f"<h1>{text['login_heading']}</h1>"
-        f'{message}<form method="post" action="{escape(action)}">'
-        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-        f'<label for="username">{text["pin"]}</label><input id="username" name="username" '
-        f'value="{escape(pin)}" inputmode="numeric" autocomplete="username" required>'
-        f'<label for="password">{text["password"]}</label><input id="password" name="password" '
-        'type="password" autocomplete="current-password" required>'
-        f'<button type="submit">{text["login"]}</button></form>'
-        f'<form method="post" action="{escape(base)}/cancel">'
-        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-        f'<button type="submit" class="secondary">{text["cancel"]}</button></form>'
-        f"{language_switch(base, lang)}"
-        f"<h2>{text['personas']}</h2><ul>{personas}</ul>",
-        lang,
-        display,
-    )
+    notice: str = "",
+) -> View:
+    """The first step of every login: PIN and password, the persona picker, a cancel button;
+    ``password`` is the sandbox's public password, shown as the hint."""
+    values = {
+        "password": password,
+        "base": f"/interaction/{uid}",
+        "csrf": csrf,
+        "asking": asking,
+        "pin": pin,
+        "notice": notice,
+        "personas": personas(),
+    }
+    return View("login.html", values, shown.lang, shown.display, f"/interaction/{uid}")
 
 
-def error_page(error: str, description: str | None) -> str:
-    return layout(
-        "Lỗi",
-        "<h1>Yêu cầu không hợp lệ / Invalid request</h1>"
-        f"<p><code>{escape(error)}</code></p><p>{escape(description or '')}</p>",
-    )
+def error_view(
+    error: str, description: str | None, reason: str = "", lang: str | None = None
+) -> View:
+    """The error page: what went wrong in words (``reason``, else the OAuth ``error`` code), with the
+    protocol's own code and description for the developer."""
+    values = {"error": error, "description": description or "", "reason": reason}
+    return View("error.html", values, lang)
 
 
-def logout_confirm_page(action: str, csrf: str) -> str:
-    return layout(
-        "Đăng xuất",
-        "<h1>Đăng xuất khỏi VNeID?</h1><p lang='en'>Log out of VNeID?</p>"
-        f'<form method="post" action="{escape(action)}">'
-        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-        '<button type="submit">Đăng xuất / Log out</button></form>',
-    )
+def expired_view(lang: str | None = None) -> View:
+    """The interaction is unknown, expired, finished, or another browser's."""
+    return error_view("invalid_request", "The interaction expired or is unknown.", "expired", lang)
 
 
-def logged_out_page() -> str:
-    return layout("Đã đăng xuất", "<h1>Bạn đã đăng xuất.</h1><p lang='en'>You are logged out.</p>")
+def logout_confirm_view(action: str, csrf: str) -> View:
+    return View("logout_confirm.html", {"action": action, "csrf": csrf})
+
+
+def logged_out_view() -> View:
+    return View("logged_out.html", {})

@@ -8,17 +8,19 @@ one its login opened or continued), never the cookie of whichever browser asks.
 
 from dataclasses import dataclass
 
-from idp.login.pages import error_page
-from idp.login.pages import page_language
+from idp.login.pages import Shown
+from idp.login.pages import expired_view
 from idp.oidc.answer import Answer
 from idp.oidc.answer import Cookie
 from idp.oidc.answer import page
+from idp.oidc.answer import redirect
 from idp.oidc.assurance import PASSWORD
 from idp.oidc.interaction import Interaction
 from idp.oidc.interaction import Interactions
 from idp.oidc.interaction import same_token
 from idp.oidc.session import LoginSession
 from idp.oidc.session import SessionStore
+from idp.oidc.ui_locales import spoken
 from idp.settings import IdPSettings
 
 BINDING_COOKIE = "vneid_interaction"
@@ -66,14 +68,45 @@ def session_of(sessions: SessionStore, interaction: Interaction) -> LoginSession
 
 
 def gone() -> Answer:
-    return page(error_page("invalid_request", "Phiên đăng nhập đã hết hạn / expired."), 400)
+    return page(expired_view(), 400)
 
 
-def view(interaction: Interaction) -> dict[str, str]:
-    """The page language (the switch, else ``ui_locales``) and the requested ``display``."""
+def shown(interaction: Interaction) -> Shown:
+    """The page language (the switch, else ``ui_locales``, else the browser's) and ``display``."""
     params = interaction.parameters
-    lang = interaction.lang or page_language(params.get("ui_locales", ""))
-    return {"lang": lang, "display": params.get("display", "")}
+    lang = interaction.lang or spoken(params.get("ui_locales", ""))
+    return Shown(lang, params.get("display", "page"))
+
+
+def again(
+    interactions: Interactions,
+    interaction: Interaction,
+    notice: str,
+    status: int,
+    retry_after: int = 0,
+    pin: str = "",
+) -> Answer:
+    """After a form that did not move the citizen on: the message kept for the page's next showing,
+    and a 303 to it (Post/Redirect/Get: Back and Reload never post the form again)."""
+    interaction.notice, interaction.notice_status = notice, status
+    interaction.notice_retry, interaction.typed_pin = retry_after, pin
+    interactions.save(interaction)
+    return redirect(f"/interaction/{interaction.uid}")
+
+
+def take_notice(interactions: Interactions, interaction: Interaction) -> tuple[str, int, int, str]:
+    """The message kept for this showing (key, status, Retry-After, typed PIN), cleared once read."""
+    kept = (
+        interaction.notice,
+        interaction.notice_status,
+        interaction.notice_retry,
+        interaction.typed_pin,
+    )
+    if interaction.notice or interaction.typed_pin:
+        interaction.notice, interaction.notice_status = "", 200
+        interaction.notice_retry, interaction.typed_pin = 0, ""
+        interactions.save(interaction)
+    return kept
 
 
 def safe_return_to(interaction: Interaction) -> str | None:

@@ -6,15 +6,13 @@ each message. Synthetic phones only; nothing leaves the machine.
 """
 
 import re
-from datetime import UTC
-from datetime import datetime
-from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine
 
-from idp.login.pages import layout
 from idp.login.sms_inbox import messages
+from idp.oidc.answer import View
 
 CODE = re.compile(r"\b(\d{6})\b")
 
@@ -35,22 +33,10 @@ def inbox_json(engine: Engine, phone: str) -> dict[str, Any]:
     }
 
 
-def inbox_page(engine: Engine, phone: str) -> str:
-    """The inbox as a page, newest first."""
-    rows = "".join(
-        f"<tr><td>{escape(m.phone)}</td>"
-        f"<td>{datetime.fromtimestamp(m.sent_at, UTC):%Y-%m-%d %H:%M:%S} UTC</td>"
-        f"<td>{escape(m.body)}</td></tr>"
-        for m in messages(engine, phone or None)
-    )
-    heading = f" — {escape(phone)}" if phone else ""
-    body = (
-        f"<h1>Hộp thư SMS giả lập{heading}</h1><p lang='en'>Mock SMS inbox (newest first)</p>"
-        '<form method="get" action="/sandbox/sms"><label for="phone">Số điện thoại / Phone</label>'
-        f'<input id="phone" name="phone" value="{escape(phone)}" inputmode="tel">'
-        '<button type="submit">Xem / Show</button></form>'
-        '<table><caption>Tin nhắn / Messages</caption><thead><tr><th scope="col">Số / Phone</th>'
-        '<th scope="col">Lúc / Sent</th><th scope="col">Nội dung / Text</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
-    )
-    return layout("Hộp thư SMS", body)
+def inbox_view(engine: Engine, phone: str) -> View:
+    """The inbox as a page, newest first; the message times are shown in Vietnam's time."""
+    found = [
+        {"phone": m.phone, "at": m.sent_at, "body": m.body} for m in messages(engine, phone or None)
+    ]
+    switch = f"/sandbox/sms?phone={quote(phone)}" if phone else "/sandbox/sms"
+    return View("sms_inbox.html", {"phone": phone, "messages": found}, switch=switch)

@@ -6,23 +6,20 @@ consent page, or the answer itself: the authorization response (a 303 after a fo
 ``redirect_uri`` with the code or the error, or its ``form_post`` page), or the account page's
 ``return_to``. The request that starts the interaction (the authorization endpoint, the account page) is
 answered with its first page, with the browser's binding cookie, as Keycloak's authorization endpoint
-answers with its login form; every form that moves the citizen on is answered with the next step's page,
-never a redirect to it. ``GET /interaction/{uid}`` shows the current step, or answers an interaction
+answers with its login form; every form is answered with a 303: to the client once the interaction is
+finished, else to the interaction's page (Post/Redirect/Get, :func:`after_form`). ``GET /interaction/{uid}`` shows the current step, or answers an interaction
 finished elsewhere (a phone, the test kit): the browser that started it gets the code, and the session.
 """
 
 from idp.login import otp
-from idp.login.consent_page import TEXTS as CONSENT_TEXTS
-from idp.login.consent_page import consent_body
-from idp.login.consent_page import requested_level
-from idp.login.factor_pages import ending_page
-from idp.login.factor_pages import face_page
-from idp.login.factor_pages import otp_page
-from idp.login.factor_pages import passcode_page
-from idp.login.pages import error_page
-from idp.login.pages import layout
-from idp.login.pages import login_page
-from idp.login.pages import page_language
+from idp.login.consent_page import consent_view
+from idp.login.factor_pages import ending_view
+from idp.login.factor_pages import face_view
+from idp.login.factor_pages import otp_view
+from idp.login.factor_pages import passcode_view
+from idp.login.pages import Asking
+from idp.login.pages import error_view
+from idp.login.pages import login_view
 from idp.login.progress import Step
 from idp.login.progress import binding_cookie
 from idp.login.progress import gone
@@ -30,7 +27,8 @@ from idp.login.progress import next_step
 from idp.login.progress import safe_return_to
 from idp.login.progress import session_cookie
 from idp.login.progress import session_of
-from idp.login.progress import view
+from idp.login.progress import shown
+from idp.login.progress import take_notice
 from idp.login.sms_inbox import e164
 from idp.oidc.accounts import find_record
 from idp.oidc.answer import Answer
@@ -49,14 +47,26 @@ from idp.oidc.server import AuthorizationServer
 from idp.oidc.session import LoginSession
 from idp.state.consents import granted_scopes
 
-TOO_MANY = "Quá nhiều lần thử, vui lòng thử lại sau. / Too many attempts, try again later."
+TOO_MANY = "errors.too_many"
 """What a page says when the PIN or the address has used up its failed attempts for the moment."""
+PURPOSE_LENGTH = range(3, 301)
+"""The request's ``purpose`` is shown when it is 3 to 300 characters (OpenID Connect for Identity
+Assurance 1.0 §8); otherwise the client's registered purpose is."""
 
 
 def first_page(server: AuthorizationServer, started: Interact) -> Answer:
     """The first page of an interaction just started, binding it to this browser."""
     answer = current_page(server, started.interaction, started.session)
     return answer.with_cookie(binding_cookie(server.settings, started.interaction))
+
+
+def after_form(answer: Answer, interaction: Interaction) -> Answer:
+    """A form's answer: the next step's page is not sent in answer to the POST but fetched by a 303
+    to the interaction's page (Post/Redirect/Get), so Back and Reload never post the form again; the
+    answer to the client and the error pages go as they are."""
+    if answer.view is not None and answer.status == 200:
+        return redirect(f"/interaction/{interaction.uid}")
+    return answer
 
 
 def current_page(
@@ -66,24 +76,63 @@ def current_page(
     login_hint: str = "",
 ) -> Answer:
     """The page of the step the citizen is at, or the answer when there is none left; ``browser`` is
-    the asking browser's session, ``login_hint`` a PIN to pre-fill."""
+    the asking browser's session, ``login_hint`` a PIN to pre-fill. A message kept by the last form
+    (:func:`idp.login.progress.again`) is shown once, with its status."""
     if interaction.outcome is not None and interaction.return_to is None:
         return answer_interaction(server, interaction, browser)  # denied or unmet, maybe elsewhere
+    notice, status, retry, typed = take_notice(server.interactions, interaction)
+    answer = _step_page(server, interaction, browser, typed or login_hint, notice)
+    if notice and answer.view is not None:
+        answer.status = status
+        if retry:
+            answer.with_header("Retry-After", str(retry))
+    return answer
+
+
+def _step_page(
+    server: AuthorizationServer,
+    interaction: Interaction,
+    browser: LoginSession | None,
+    login_hint: str,
+    notice: str,
+) -> Answer:
     session = session_of(server.sessions, interaction)
     step = next_step(interaction, session)
-    base = f"/interaction/{interaction.uid}"
+    uid, csrf = interaction.uid, interaction.csrf
     if step.kind == "login":
         pin = _hint(interaction, browser, login_hint)
-        return page(login_page(f"{base}/login", interaction.csrf, pin, **view(interaction)))
+        password = server.settings.sandbox_password
+        who, how = asking(server, interaction), shown(interaction)
+        return page(login_view(uid, csrf, who, how, password, pin, notice))
     if step.kind in ("unmet", "refused"):
-        html = ending_page(base, interaction.csrf, step.kind, step.reason, **view(interaction))
-        return page(html)
+        return page(ending_view(uid, csrf, step.kind, step.reason, shown(interaction)))
     assert (
         session is not None
     )  # next_step names a factor or done only for the interaction's session
     if step.kind != "done":
-        return factor_page(server, interaction, session, step)
+        return factor_page(server, interaction, session, step, notice)
     return consent_or_answer(server, interaction, session, browser)
+
+
+def asking(server: AuthorizationServer, interaction: Interaction) -> Asking:
+    """Who asks and for what: the client's name and purpose, the level, a level-2 account or not."""
+    need = interaction.requirement
+    client = server.query_client(interaction.client_id) if interaction.client_id else None
+    if client is None:
+        return Asking(None, need.acr, need.level2)
+    metadata = client.metadata
+    name = str(metadata.get("client_name") or client.client_id)
+    purpose = interaction.parameters.get("purpose", "")
+    if len(purpose) in PURPOSE_LENGTH:  # the request's own purpose: one text, in its language
+        return Asking(name, need.acr, need.level2, purpose, str(metadata.get("client_name#en", "")))
+    return Asking(
+        name,
+        need.acr,
+        need.level2,
+        str(metadata.get("purpose") or ""),
+        str(metadata.get("client_name#en", "")),
+        str(metadata.get("purpose#en", "")),
+    )
 
 
 def _hint(interaction: Interaction, browser: LoginSession | None, login_hint: str) -> str:
@@ -102,23 +151,24 @@ def factor_page(
     interaction: Interaction,
     session: LoginSession,
     step: Step,
-    error: str | None = None,
-    status: int = 200,
+    notice: str = "",
 ) -> Answer:
     """The page of ``step``'s factor; the first SMS is sent when the code page is first shown."""
-    base, csrf, shown = f"/interaction/{interaction.uid}", interaction.csrf, view(interaction)
+    uid, csrf = interaction.uid, interaction.csrf
+    how, who = shown(interaction), asking(server, interaction)
     if step.kind == SMS_OTP:
         phone = phone_of(server, session.pin)
         if phone is None:
             interaction.ending, interaction.ending_reason = "unmet", "no_phone"
             server.interactions.save(interaction)
-            return page(ending_page(base, csrf, "unmet", "no_phone", **shown))
+            return page(ending_view(uid, csrf, "unmet", "no_phone", how))
         otp.send_first(server, interaction.uid, session.pin, phone)
-        return page(otp_page(base, csrf, phone, error, **shown), status)
+        return page(otp_view(uid, csrf, who, how, phone, notice))
     if step.kind == PASSCODE:
-        return page(passcode_page(base, csrf, error, **shown), status)
+        passcode = server.settings.sandbox_passcode
+        return page(passcode_view(uid, csrf, who, how, passcode, notice))
     portrait = portrait_path(session.pin, server.settings.subject_secret.get_secret_value())
-    return page(face_page(base, csrf, portrait, error, **shown), status)
+    return page(face_view(uid, csrf, who, how, portrait, notice))
 
 
 def phone_of(server: AuthorizationServer, pin: str) -> str | None:
@@ -133,7 +183,6 @@ def consent_or_answer(
     interaction: Interaction,
     session: LoginSession,
     browser: LoginSession | None,
-    ui_locales: str | None = None,
 ) -> Answer:
     """The consent page, or the answer when consent was given (here or before) or is not asked."""
     if interaction.return_to is not None:  # the account page's own login: back there
@@ -150,11 +199,8 @@ def consent_or_answer(
         or answer_before_consent(server, interaction, client, session)
     ):
         return answer_interaction(server, interaction, browser)
-    params = interaction.parameters
-    lang = page_language(ui_locales or interaction.lang or params.get("ui_locales", ""))
-    level = requested_level(params)
-    body = consent_body(interaction.uid, interaction.csrf, client, scopes, before, level, lang)
-    return page(layout(CONSENT_TEXTS[lang]["title"], body, lang, params.get("display", "")))
+    who, how = asking(server, interaction), shown(interaction)
+    return page(consent_view(interaction.uid, interaction.csrf, who, how, scopes, before))
 
 
 def _back_to_account(
@@ -199,7 +245,7 @@ def answer_outcome(
     if isinstance(outcome, Interact):
         return first_page(server, outcome)
     if isinstance(outcome, ErrorPage):
-        return page(error_page(outcome.error, outcome.description), outcome.status)
+        return page(error_view(outcome.error, outcome.description), outcome.status)
     if after_form and outcome.status == 302:  # RFC 9700 §4.12: the browser GETs the client
         outcome.status = 303
     if session is not None and (browser is None or browser.sid != session.sid):

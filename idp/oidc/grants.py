@@ -38,6 +38,7 @@ from idp.oidc.keys import Key
 from idp.oidc.models import AuthorizationCode
 from idp.oidc.models import EndUser
 from idp.oidc.models import RefreshToken
+from idp.oidc.ui_locales import spoken
 
 CONFIDENTIAL_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
 RESPONSE_MODES = ("query", "form_post")
@@ -119,7 +120,8 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
         location = dict(headers)["Location"]
         params = parse_qsl(urlsplit(location).query)[len(parse_qsl(urlsplit(redirect_uri).query)) :]
         params.append(("iss", self.server.settings.issuer))
-        return form_post_response(redirect_uri, params)
+        lang = spoken(str(self.request.payload.data.get("ui_locales", "")))
+        return form_post_response(redirect_uri, params, lang)
 
 
 class S256CodeChallenge(CodeChallenge):  # type: ignore[misc]

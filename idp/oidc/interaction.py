@@ -68,6 +68,14 @@ class Interaction:
     return_to: str | None = None
     """The account page's own login: where to go back once logged in (no client to answer)."""
     lang: str | None = None
+    """The language its pages are shown in (the switch, else ``ui_locales``); None: the browser's."""
+    notice: str = ""
+    """A message for the next showing of its page (after a form's redirect), then cleared: a
+    message key of the pages' catalogue, with the status (``notice_status``) and ``Retry-After``
+    (``notice_retry``) that page answers with, and the PIN the citizen typed (``typed_pin``)."""
+    notice_status: int = 200
+    notice_retry: int = 0
+    typed_pin: str = ""
 
     @property
     def parameters(self) -> dict[str, str]:

@@ -10,6 +10,7 @@ from authlib.oauth2.rfc6749 import OAuth2Request
 from idp.oidc.answer import Answer
 from idp.oidc.form_post import form_post_response
 from idp.oidc.server import AuthorizationServer
+from idp.oidc.ui_locales import spoken
 
 
 def error_response(
@@ -24,5 +25,6 @@ def error_response(
     if error.state:
         params.append(("state", error.state))
     params.append(("iss", server.settings.issuer))
-    answer = server.handle_response(*form_post_response(error.redirect_uri, params))
+    lang = spoken(str(request.payload.data.get("ui_locales", "")))
+    answer = server.handle_response(*form_post_response(error.redirect_uri, params, lang))
     return answer

@@ -149,7 +149,7 @@ PERSONAS: tuple[Persona, ...] = (
         key="level2-spouse",
         purpose="Second member of the level2-full household (his wife), level 2: household sharing "
         "and single sign-on between two citizens.",
-        purpose_vi="Thành viên thứ hai của hộ level2-full (vợ), tài khoản mức 2.",
+        purpose_vi="Vợ của Nguyễn Văn Bình, thành viên thứ hai của hộ, tài khoản mức 2.",
         pin="031190999002",
         family_name="Trần",
         middle_name="Thị",

@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
+from starlette.staticfiles import StaticFiles
 
 from idp.login.lockout import create_counter_table
 from idp.login.sms_inbox import create_inbox_table
@@ -41,6 +42,7 @@ from idp.web.routes import interaction
 from idp.web.routes import protocol
 from idp.web.routes import sandbox
 from idp.web.routes import site
+from idp.web.routes.site import STATIC
 from idp.web.static_documents import StaticDocuments
 from idp.web.static_documents import provider_documents
 
@@ -107,6 +109,7 @@ def create_app(
         # The routers' routes go into the app's own table as they are (their prefixes are in their
         # paths already): FastAPI's included routers re-match each request level by level.
         app.router.routes.extend(router.routes)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")  # the pages' style and icon
     # The discovery document and the JWKS, answered from prepared bytes ahead of the router, as the
     # routes of idp.web.routes.site would answer them: every relying party fetches them again and again.
     app.add_middleware(StaticDocuments, documents=documents)

@@ -40,8 +40,10 @@ from starlette.types import Receive
 from starlette.types import Scope
 from starlette.types import Send
 
-from idp.login.pages import error_page
+from idp.login.pages import error_view
 from idp.oidc.error_text import describable
+from idp.web.language import preferred_language
+from idp.web.rendering import render
 
 logger = logging.getLogger(__name__)
 _WHERE = {"body": "form field", "query": "query parameter", "path": "path parameter"}
@@ -120,12 +122,15 @@ def error_answer(
     description: str | None,
     status: int = 400,
     headers: dict[str, str] | None = None,
+    reason: str = "",
 ) -> Response:
-    """The error in the endpoint's format: an HTML page, or RFC 6749 §5.2 JSON (never cached)."""
+    """The error in the endpoint's format: an HTML page in the browser's language (``reason`` picks
+    its words, else ``error``), or RFC 6749 §5.2 JSON (never cached)."""
     kept = {k: v for k, v in (headers or {}).items() if k.lower() not in ("content-type", "pragma")}
     fixed = {**kept, "Cache-Control": "no-store"}
     if is_page(request):
-        return HTMLResponse(error_page(error, description), status_code=status, headers=fixed)
+        html = render(error_view(error, description, reason), preferred_language(request))
+        return HTMLResponse(html, status_code=status, headers=fixed)
     body = {"error": error} | ({"error_description": description} if description else {})
     return JSONResponse(body, status_code=status, headers=fixed)
 
@@ -155,7 +160,10 @@ def http_error(request: Request, error: Exception) -> Response:
         return error_answer(request, "not_found", "No such page.", 404, headers)
     if error.status_code == 405:
         headers["Allow"] = ", ".join(_allowed_methods(request))
-        return error_answer(request, "invalid_request", "Method not allowed.", 405, headers)
+        description = "Method not allowed."
+        return error_answer(
+            request, "invalid_request", description, 405, headers, "method_not_allowed"
+        )
     detail = describable(str(error.detail), 200)
     return error_answer(request, "invalid_request", detail, error.status_code, headers)
 

@@ -3,9 +3,9 @@ routes, FastAPI's routes and the error pages alike get them, and nothing can for
 
 - ``X-Frame-Options: DENY`` and CSP ``frame-ancestors 'none'``: no page can be framed (clickjacking of
   the login and consent forms; RFC 9700 §4.16, OIDC Core §16.20 no framing for the login page).
-- A Content-Security-Policy the pages satisfy: nothing loads but the pages' own images; the one style
-  block (:data:`idp.login.pages.STYLE`) and the form_post page's one script
-  (:data:`idp.oidc.form_post.AUTO_SUBMIT`) are allowed by their SHA-256, never by ``'unsafe-inline'``.
+- A Content-Security-Policy the pages satisfy: nothing loads but the provider's own images and style
+  sheet (``/static/``); the form_post page's one script (:data:`idp.oidc.form_post.AUTO_SUBMIT`) is
+  allowed by its SHA-256, never by ``'unsafe-inline'``, and no page has an inline style.
   No ``form-action``: Chromium applies it to the redirect that follows a form's POST, which leads to
   each client's own ``redirect_uri``.
 - ``Referrer-Policy: no-referrer``: the interaction's URLs and the authorization request's parameters
@@ -24,7 +24,6 @@ from starlette.types import Receive
 from starlette.types import Scope
 from starlette.types import Send
 
-from idp.login.pages import STYLE
 from idp.oidc.form_post import AUTO_SUBMIT
 
 
@@ -36,7 +35,7 @@ def _source_hash(text: str) -> str:
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; "
     f"script-src {_source_hash(AUTO_SUBMIT)}; "
-    f"style-src {_source_hash(STYLE)}; "
+    "style-src 'self'; "
     "img-src 'self' data:; "
     "base-uri 'none'; "
     "frame-ancestors 'none'"

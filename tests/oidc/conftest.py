@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from sqlalchemy import delete
 
 from idp.login.sms_inbox import e164
@@ -85,7 +86,9 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
     _hand_edit(clients, "ps-at", access_token_signed_response_alg="PS256")
     add_client(clients, "spa", {**common, "token_endpoint_auth_method": "none"})
     found["l2"] = add_client(
-        clients, "l2", {**common, "client_name": "Level 2 RP", "scope": "openid profile eid_card"}
+        clients,
+        "l2",
+        {**common, "client_name": "Ứng dụng mức 2", "scope": "openid profile eid_card"},
     )
     logout = {**common, "post_logout_redirect_uris": [POST_LOGOUT]}
     found["logout"] = add_client(clients, "logout", {**logout, "backchannel_logout_uri": BCL_URI})
@@ -166,9 +169,19 @@ def csrf_of(html: str) -> str:
 
 
 def shows_consent(response: Any) -> bool:
-    """Whether a form's answer is the consent page (a right password is answered with the next
-    step's page itself)."""
+    """Whether a page is the consent page (after a form: :func:`follow` its redirect first)."""
     return bool(response.status_code == 200 and 'name="decision"' in response.text)
+
+
+def follow(client: TestClient, response: Response) -> Response:
+    """Where a browser ends up after a form of the interaction: the provider answers every form with
+    a 303 (Post/Redirect/Get); a 303 to one of the provider's own pages is followed, one to the
+    client (an absolute URL) is not. The form's answer must be a 303 (or an error page)."""
+    if response.status_code != 303:
+        assert response.status_code >= 400, (response.status_code, response.text[:300])
+        return response
+    location = response.headers["location"]
+    return client.get(location) if location.startswith("/") else response
 
 
 def first_page(response: Any) -> tuple[str, str]:

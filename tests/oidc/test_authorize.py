@@ -10,6 +10,7 @@ from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import csrf_of
 from tests.oidc.conftest import first_page
+from tests.oidc.conftest import follow
 from tests.oidc.conftest import login_and_consent
 from tests.oidc.conftest import pkce
 from tests.oidc.conftest import query_of
@@ -110,12 +111,16 @@ def _login_page(client: TestClient) -> tuple[str, str]:
 def test_unknown_pin_and_wrong_password_look_the_same(client: TestClient) -> None:
     page, csrf = _login_page(client)
     wrong = client.post(f"{page}/login", data={"username": PIN, "password": "nope", "csrf": csrf})
+    shown_wrong = follow(client, wrong)
     unknown = client.post(
         f"{page}/login", data={"username": "001099000000", "password": "nope", "csrf": csrf}
     )
-    assert wrong.status_code == unknown.status_code == 401
+    shown_unknown = follow(client, unknown)
+    assert wrong.status_code == unknown.status_code == 303  # Post/Redirect/Get
+    assert wrong.headers["location"] == unknown.headers["location"] == page
+    assert shown_wrong.status_code == shown_unknown.status_code == 401
     alert = re.compile(r'<p role="alert">(.*?)</p>')
-    assert alert.findall(wrong.text) == alert.findall(unknown.text) != []
+    assert alert.findall(shown_wrong.text) == alert.findall(shown_unknown.text) != []
 
 
 def test_login_without_csrf_token_is_refused(client: TestClient) -> None:

@@ -140,7 +140,7 @@ def test_confirmed_logout_without_hint_also_notifies(
     get_tokens(bcl_client, env, "logout")
     csrf = csrf_of(bcl_client.get("/logout").text)
     assert receiver.received == {}
-    assert bcl_client.post("/logout", data={"csrf": csrf}).status_code == 200
+    assert bcl_client.post("/logout", data={"csrf": csrf}).status_code == 303  # to /logged-out
     assert set(receiver.received) == {BCL_URI}
 
 

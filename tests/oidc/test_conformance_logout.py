@@ -64,7 +64,10 @@ def _confirm(client: TestClient, page: Any) -> Any:
     """Press the confirmation page's button."""
     assert page.status_code == 200
     assert 'method="post"' in page.text
-    return client.post("/logout", data={"csrf": csrf_of(page.text)})
+    done = client.post("/logout", data={"csrf": csrf_of(page.text)})
+    assert done.status_code == 303  # Post/Redirect/Get: to the provider's logged-out page
+    assert done.headers["location"] == "/logged-out"
+    return client.get(done.headers["location"])
 
 
 def _assert_no_redirect(response: Any) -> None:
@@ -120,7 +123,7 @@ def test_oidcc_rp_initiated_logout_no_id_token_hint(client: TestClient, env: Env
     assert _prompt_none_error(client) is None
     done = _confirm(client, response)  # we ask the citizen to confirm
     _assert_no_redirect(done)
-    assert "You are logged out" in done.text
+    assert "Bạn đã đăng xuất" in done.text
     assert _prompt_none_error(client) == "login_required"
 
 
@@ -133,7 +136,7 @@ def test_oidcc_rp_initiated_logout_no_params(client: TestClient, env: Env) -> No
     done = _confirm(client, page)
     _assert_no_redirect(done)
     assert done.status_code == 200
-    assert "You are logged out" in done.text
+    assert "Bạn đã đăng xuất" in done.text
     assert _prompt_none_error(client) == "login_required"
 
 
@@ -144,7 +147,7 @@ def test_oidcc_rp_initiated_logout_only_state(client: TestClient, env: Env) -> N
     _assert_no_redirect(page)
     done = _confirm(client, page)
     _assert_no_redirect(done)
-    assert "You are logged out" in done.text
+    assert "Bạn đã đăng xuất" in done.text
     assert _prompt_none_error(client) == "login_required"
 
 
@@ -157,7 +160,7 @@ def test_oidcc_rp_initiated_logout_no_post_logout_redirect_uri(
     response = client.get("/logout", params={"id_token_hint": id_token, "state": "s"})
     _assert_no_redirect(response)
     assert response.status_code == 200
-    assert "You are logged out" in response.text
+    assert "Bạn đã đăng xuất" in response.text
     assert _prompt_none_error(client) == "login_required"
 
 

@@ -155,9 +155,10 @@ def test_without_hint_the_citizen_confirms_with_a_csrf_protected_form(
     assert _still_logged_in(client)
     csrf = csrf_of(page.text)
     done = client.post("/logout", data={"csrf": csrf})
-    assert done.status_code == 200
-    assert "location" not in done.headers
+    assert done.status_code == 303  # Post/Redirect/Get: the provider's own logged-out page
+    assert done.headers["location"] == "/logged-out"
     assert _cookie_cleared(done)
+    assert "Bạn đã đăng xuất" in client.get("/logged-out").text
     assert not _still_logged_in(client)
 
 
@@ -174,7 +175,7 @@ def test_confirmation_token_is_bound_to_the_session(client: TestClient, env: Env
 def test_no_params_and_no_session_shows_logged_out(client: TestClient) -> None:
     response = client.get("/logout")
     assert response.status_code == 200
-    assert "You are logged out" in response.text
+    assert "Bạn đã đăng xuất" in response.text
 
 
 def test_repeated_parameters_are_refused(client: TestClient, env: Env) -> None:

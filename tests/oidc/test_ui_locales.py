@@ -8,6 +8,7 @@ from tests.oidc.conftest import PIN
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import csrf_of
 from tests.oidc.conftest import first_page
+from tests.oidc.conftest import follow
 from tests.oidc.conftest import pkce
 
 
@@ -39,7 +40,10 @@ def test_ui_locales_en_renders_login_and_consent_in_english(client: TestClient) 
 def test_wrong_password_page_keeps_the_language(client: TestClient) -> None:
     page, html = _page(client, ui_locales="en")
     data = {"username": PIN, "password": "nope", "csrf": csrf_of(html)}
-    assert '<html lang="en">' in client.post(f"{page}/login", data=data).text
+    shown = follow(client, client.post(f"{page}/login", data=data))
+    assert shown.status_code == 401
+    assert '<html lang="en">' in shown.text
+    assert "Wrong personal identification number or password." in shown.text
 
 
 @pytest.mark.parametrize(

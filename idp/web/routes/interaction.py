@@ -48,7 +48,7 @@ async def interaction_page(request: Request, uid: str) -> Response:
             server, uid, _binding(request), _browser(server, request), hint, lang
         )
     )
-    return to_response(answer)
+    return to_response(request, answer)
 
 
 @router.post("/interaction/{uid}/login")
@@ -62,7 +62,7 @@ async def login(request: Request, uid: str) -> Response:
             server, uid, binding, csrf, credentials, ip, _browser(server, request)
         )
     )
-    return to_response(answer)
+    return to_response(request, answer)
 
 
 @router.post("/interaction/{uid}/continue")
@@ -74,7 +74,7 @@ async def continue_after_ending(request: Request, uid: str) -> Response:
             server, uid, binding, csrf, _browser(server, request)
         )
     )
-    return to_response(answer)
+    return to_response(request, answer)
 
 
 @router.post("/interaction/{uid}/cancel")
@@ -84,7 +84,7 @@ async def cancel(request: Request, uid: str) -> Response:
     answer = await off_loop(
         lambda: login_form.cancel(server, uid, binding, csrf, _browser(server, request))
     )
-    return to_response(answer)
+    return to_response(request, answer)
 
 
 @router.post("/interaction/{uid}/otp")
@@ -94,14 +94,14 @@ async def submit_otp(request: Request, uid: str) -> Response:
     answer = await off_loop(
         lambda: factors.submit_otp(server, uid, posted, ip, _browser(server, request), code)
     )
-    return to_response(answer)
+    return to_response(request, answer)
 
 
 @router.post("/interaction/{uid}/otp/resend")
 async def resend_otp(request: Request, uid: str) -> Response:
     server, form = server_of(request), await read_form(request)
     posted = _form(request, form)
-    return to_response(await off_loop(factors.resend_otp, server, uid, posted))
+    return to_response(request, await off_loop(factors.resend_otp, server, uid, posted))
 
 
 @router.post("/interaction/{uid}/passcode")
@@ -113,7 +113,7 @@ async def submit_passcode(request: Request, uid: str) -> Response:
             server, uid, posted, ip, _browser(server, request), passcode
         )
     )
-    return to_response(answer)
+    return to_response(request, answer)
 
 
 @router.post("/interaction/{uid}/face")
@@ -123,7 +123,7 @@ async def submit_face(request: Request, uid: str) -> Response:
     answer = await off_loop(
         lambda: factors.submit_face(server, uid, posted, _browser(server, request), face)
     )
-    return to_response(answer)
+    return to_response(request, answer)
 
 
 @router.get("/interaction/{uid}/consent")
@@ -135,7 +135,7 @@ async def consent_page(request: Request, uid: str) -> Response:
             server, uid, _binding(request), _browser(server, request), ui_locales
         )
     )
-    return to_response(answer)
+    return to_response(request, answer)
 
 
 @router.post("/interaction/{uid}/consent")
@@ -146,4 +146,4 @@ async def decide(request: Request, uid: str) -> Response:
     answer = await off_loop(
         lambda: consent.decide(server, uid, posted, decision, ticked, _browser(server, request))
     )
-    return to_response(answer)
+    return to_response(request, answer)

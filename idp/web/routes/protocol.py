@@ -13,13 +13,15 @@ from fastapi import Request
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from idp.login.pages import error_page
-from idp.login.pages import logged_out_page
-from idp.login.pages import logout_confirm_page
+from idp.login.login_form import LOGGED_OUT
+from idp.login.pages import error_view
+from idp.login.pages import logged_out_view
+from idp.login.pages import logout_confirm_view
 from idp.login.steps import answer_outcome
 from idp.oidc.answer import Answer
 from idp.oidc.answer import Cookie
 from idp.oidc.answer import page
+from idp.oidc.answer import redirect
 from idp.oidc.authorization import authorize
 from idp.oidc.error_page import ErrorPage
 from idp.oidc.introspection import IntrospectionEndpoint
@@ -34,6 +36,7 @@ from idp.oidc.requests import MAX_PARAMETER
 from idp.oidc.requests import ItemsRequest
 from idp.oidc.revocation import RevocationEndpoint
 from idp.oidc.server import AuthorizationServer
+from idp.oidc.ui_locales import spoken
 from idp.oidc.userinfo import bearer_token
 from idp.oidc.userinfo import userinfo_response
 from idp.web.api_models import BEARER
@@ -68,7 +71,7 @@ async def authorization(request: Request) -> Response:
     """OIDC Core §3.1.2: the request by GET or POST."""
     server, oauth2_request = server_of(request), await read_oauth2_request(request)
     cookie = request.cookies.get(server.settings.session_cookie)
-    return to_response(await off_loop(_authorize, server, oauth2_request, cookie))
+    return to_response(request, await off_loop(_authorize, server, oauth2_request, cookie))
 
 
 def _authorize(server: AuthorizationServer, request: ItemsRequest, cookie: str | None) -> Answer:
@@ -84,7 +87,7 @@ def _authorize(server: AuthorizationServer, request: ItemsRequest, cookie: str |
 )
 async def token(request: Request) -> Response:
     server, oauth2_request = server_of(request), await read_oauth2_request(request)
-    return to_response(await off_loop(_token, server, oauth2_request))
+    return to_response(request, await off_loop(_token, server, oauth2_request))
 
 
 def _token(server: AuthorizationServer, request: ItemsRequest) -> Answer:
@@ -109,7 +112,7 @@ async def user_info(request: Request) -> Response:
     form_post = request.method == "POST" and media_type(request) == FORM_TYPE
     form = await read_form(request) if form_post else None
     authorization = request.headers.get("authorization")
-    return to_response(await off_loop(_userinfo, server, authorization, form))
+    return to_response(request, await off_loop(_userinfo, server, authorization, form))
 
 
 def _userinfo(server: AuthorizationServer, authorization: str | None, form: Form | None) -> Answer:
@@ -129,7 +132,9 @@ def _userinfo(server: AuthorizationServer, authorization: str | None, form: Form
 async def revoke(request: Request) -> Response:
     server, oauth2_request = server_of(request), await read_oauth2_request(request)
     name = RevocationEndpoint.ENDPOINT_NAME
-    return to_response(await off_loop(token_endpoint_response, server, name, oauth2_request))
+    return to_response(
+        request, await off_loop(token_endpoint_response, server, name, oauth2_request)
+    )
 
 
 @api.post(
@@ -140,7 +145,9 @@ async def revoke(request: Request) -> Response:
 async def introspect(request: Request) -> Response:
     server, oauth2_request = server_of(request), await read_oauth2_request(request)
     name = IntrospectionEndpoint.ENDPOINT_NAME
-    return to_response(await off_loop(token_endpoint_response, server, name, oauth2_request))
+    return to_response(
+        request, await off_loop(token_endpoint_response, server, name, oauth2_request)
+    )
 
 
 @pages.api_route("/logout", methods=["GET", "POST"])
@@ -148,18 +155,34 @@ async def end_session(request: Request) -> Response:
     """RP-Initiated Logout 1.0; back-channel logout waits on relying parties, off the loop too."""
     server, oauth2_request = server_of(request), await read_oauth2_request(request)
     cookie = request.cookies.get(server.settings.session_cookie)
-    return to_response(await off_loop(_logout, server, oauth2_request, cookie))
+    return to_response(request, await off_loop(_logout, server, oauth2_request, cookie))
 
 
 def _logout(server: AuthorizationServer, request: ItemsRequest, cookie: str | None) -> Answer:
     outcome: LogoutOutcome = logout(server, request, server.sessions.load(cookie))
     if isinstance(outcome, ErrorPage):
-        return page(error_page(outcome.error, outcome.description), outcome.status)
+        return page(error_view(outcome.error, outcome.description), outcome.status)
+    lang = spoken(str(request.payload.data.get("ui_locales", "")))  # RP-Initiated Logout 1.0 §2
     if isinstance(outcome, ConfirmLogout):
-        return page(logout_confirm_page("/logout", outcome.csrf))
-    answer = page(logged_out_page()) if isinstance(outcome, LoggedOut) else outcome
+        action = f"/logout?ui_locales={lang}" if lang else "/logout"
+        return page(logout_confirm_view(action, outcome.csrf))
+    answer = _logged_out(request.method, lang) if isinstance(outcome, LoggedOut) else outcome
     answer.with_header("Cache-Control", "no-store")
     return answer.with_cookie(Cookie(server.settings.session_cookie, None))
+
+
+def _logged_out(method: str, lang: str | None) -> Answer:
+    """The logged-out page; after the confirmation form, a 303 to it (Post/Redirect/Get), in the
+    language the logout asked for."""
+    if method != "POST":
+        return page(logged_out_view())
+    return redirect(f"{LOGGED_OUT}?lang={lang}" if lang else LOGGED_OUT)
+
+
+@pages.api_route(LOGGED_OUT, methods=["GET", "HEAD"])
+async def logged_out(request: Request) -> Response:
+    """Where a citizen lands after logging out, or leaving the account page's login."""
+    return to_response(request, page(logged_out_view()))
 
 
 @api.post(
@@ -175,4 +198,4 @@ async def register(request: Request) -> Response:
     json_request = await read_json_request(request)
     name = RegistrationEndpoint.ENDPOINT_NAME
     answer: Answer = await off_loop(server.create_endpoint_response, name, json_request)
-    return to_response(answer)
+    return to_response(request, answer)

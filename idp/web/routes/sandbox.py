@@ -6,18 +6,19 @@ from typing import Annotated
 from fastapi import APIRouter
 from fastapi import Query
 from fastapi import Request
-from starlette.responses import HTMLResponse
 from starlette.responses import JSONResponse
 from starlette.responses import Response
 
 from idp.login.sandbox import inbox_json
-from idp.login.sandbox import inbox_page
+from idp.login.sandbox import inbox_view
+from idp.oidc.answer import page
 from idp.web.api_models import Inbox
 from idp.web.api_models import errors
 from idp.web.blocking import off_loop
 from idp.web.deps import server_of
 from idp.web.errors import ApiRoute
 from idp.web.errors import PageRoute
+from idp.web.responses import to_response
 
 api = APIRouter(prefix="/sandbox", route_class=ApiRoute, include_in_schema=False)
 pages = APIRouter(prefix="/sandbox", route_class=PageRoute, include_in_schema=False)
@@ -35,4 +36,4 @@ async def sms_json(request: Request, phone: PhoneQuery = "") -> Response:
 @pages.api_route("/sms", methods=["GET", "HEAD"])
 async def sms_page(request: Request, phone: PhoneQuery = "") -> Response:
     engine = server_of(request).engine
-    return HTMLResponse(await off_loop(inbox_page, engine, phone))
+    return to_response(request, page(await off_loop(inbox_view, engine, phone)))

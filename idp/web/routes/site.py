@@ -3,6 +3,7 @@ synthetic portraits (the ``picture`` claim), and the discovery document and JWKS
 :mod:`idp.web.static_documents` serves from prepared bytes ahead of the router (these routes answer the
 same, and document them). HEAD wherever GET is safe (RFC 9110 §9.1)."""
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter
@@ -11,13 +12,10 @@ from sqlalchemy import Engine
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
-from starlette.responses import HTMLResponse
 from starlette.responses import Response
 
-from idp.login.home import TEXTS
-from idp.login.home import home_body
-from idp.login.pages import layout
-from idp.login.pages import page_language
+from idp.login.home import home_view
+from idp.oidc.answer import page
 from idp.oidc.portraits import is_portrait_id
 from idp.oidc.portraits import portrait_svg
 from idp.web.api_models import Discovery
@@ -27,6 +25,7 @@ from idp.web.blocking import off_loop
 from idp.web.deps import server_of
 from idp.web.errors import ApiRoute
 from idp.web.errors import PageRoute
+from idp.web.responses import to_response
 from idp.web.static_documents import DISCOVERY_PATHS
 from idp.web.static_documents import JWKS_PATH
 
@@ -34,12 +33,23 @@ api = APIRouter(route_class=ApiRoute)
 pages = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
+STATIC = Path(__file__).parent.parent / "static"
+FAVICON = (STATIC / "favicon.svg").read_bytes()
+
+
 @pages.api_route("/", methods=["GET", "HEAD"])
-async def home_page(request: Request, ui_locales: str = "") -> Response:
+async def home_page(request: Request) -> Response:
+    """The front page, in the language asked for (``?lang=``, ``?ui_locales=``) or chosen before."""
     server = server_of(request)
-    lang = page_language(ui_locales[:64])
-    body = home_body(server.settings, list(server.clients.values()), lang)
-    return HTMLResponse(layout(TEXTS[lang]["title"], body, lang))
+    view = home_view(server.settings, list(server.clients.values()))
+    return to_response(request, page(view))
+
+
+@pages.api_route("/favicon.ico", methods=["GET", "HEAD"])
+async def favicon() -> Response:
+    """The icon browsers ask for by themselves (the pages also name ``/static/favicon.svg``)."""
+    headers = {"Cache-Control": "public, max-age=86400"}
+    return Response(FAVICON, media_type="image/svg+xml", headers=headers)
 
 
 @api.get("/healthz", response_model=Health)

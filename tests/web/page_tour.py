@@ -1,0 +1,120 @@
+"""Every page of the provider, reached as a browser reaches it, in a chosen language: the pages of an
+interaction (login, SMS code, passcode, face match, consent, the endings, the too-many-attempts
+notice), the front page, the SMS inbox, the account page, logout, the error pages (a bad authorization
+request, an unknown page, a method the page does not take, an expired interaction) and the form_post
+page. Shared by the page-header test and the page-reading test."""
+
+import re
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from httpx2 import Response
+
+from tests.oidc.conftest import PASSWORD
+from tests.oidc.conftest import PIN
+from tests.oidc.conftest import REDIRECT
+from tests.oidc.conftest import auth_params
+from tests.oidc.conftest import csrf_of
+from tests.oidc.conftest import first_page
+from tests.oidc.conftest import follow
+from tests.oidc.conftest import login_and_consent
+from tests.oidc.conftest import pkce
+from tests.oidc.conftest import sms_code
+
+LEVEL1_PIN = "079195999004"
+LOCKED_PIN = "040183999006"
+NO_PHONE_PIN = "001216999003"
+Page = Callable[[TestClient, str], Response]
+
+
+def _authorize(client: TestClient, lang: str, **extra: str) -> Response:
+    _, challenge = pkce()
+    params = auth_params(code_challenge=challenge, ui_locales=lang, **extra)
+    return client.get("/authorize", params=params)
+
+
+def _login(client: TestClient, lang: str, pin: str = PIN, **extra: str) -> Response:
+    """The page after a right password (the form's 303 followed)."""
+    page, html = first_page(_authorize(client, lang, **extra))
+    data = {"username": pin, "password": PASSWORD, "csrf": csrf_of(html)}
+    return follow(client, client.post(f"{page}/login", data=data))
+
+
+def _factor(client: TestClient, lang: str, acr: str, field: str) -> Response:
+    response = _login(client, lang, acr_values=acr)
+    if field == "face":
+        page, html = first_page(response)
+        data = {"passcode": "246810", "csrf": csrf_of(html)}
+        response = follow(client, client.post(f"{page}/passcode", data=data))
+    assert f'name="{field}"' in response.text, response.text
+    return response
+
+
+def _consent(client: TestClient, lang: str) -> Response:
+    page, html = first_page(_factor(client, lang, "LoA2", "otp"))
+    data = {"otp": sms_code(client), "csrf": csrf_of(html)}
+    response = follow(client, client.post(f"{page}/otp", data=data))
+    assert 'name="decision"' in response.text, response.text
+    return response
+
+
+def _wrong_password(client: TestClient, lang: str) -> Response:
+    page, html = first_page(_authorize(client, lang))
+    data = {"username": PIN, "password": "wrong", "csrf": csrf_of(html)}
+    response = follow(client, client.post(f"{page}/login", data=data))
+    assert response.status_code == 401
+    return response
+
+
+def _account(client: TestClient, lang: str) -> Response:
+    _, challenge = pkce()
+    login_and_consent(client, auth_params(code_challenge=challenge))
+    return client.get("/account", params={"lang": lang})
+
+
+def _logout_confirmation(client: TestClient, lang: str) -> Response:
+    _, challenge = pkce()
+    login_and_consent(client, auth_params(code_challenge=challenge))
+    return client.get("/logout", params={"ui_locales": lang})
+
+
+def _logged_out(client: TestClient, lang: str) -> Response:
+    html = _logout_confirmation(client, lang).text
+    action = re.search(r'<form method="post" action="([^"]+)"', html)
+    assert action is not None
+    done = client.post(action.group(1).replace("&amp;", "&"), data={"csrf": csrf_of(html)})
+    return follow(client, done)
+
+
+def _expired(client: TestClient, lang: str) -> Response:
+    return client.get("/interaction/no-such-interaction", params={"lang": lang})
+
+
+PAGES: dict[str, Page] = {
+    "front": lambda client, lang: client.get("/", params={"lang": lang}),
+    "sms-inbox": lambda client, lang: client.get("/sandbox/sms", params={"lang": lang}),
+    "login": _authorize,
+    "wrong-password": _wrong_password,
+    "otp": lambda client, lang: _factor(client, lang, "LoA2", "otp"),
+    "passcode": lambda client, lang: _factor(client, lang, "LoA3", "passcode"),
+    "face": lambda client, lang: _factor(client, lang, "LoA3", "face"),
+    "consent": _consent,
+    "unmet-level2": lambda client, lang: _login(client, lang, LEVEL1_PIN, acr_values="LoA3"),
+    "unmet-no-phone": lambda client, lang: _login(client, lang, NO_PHONE_PIN, acr_values="LoA2"),
+    "refused-locked": lambda client, lang: _login(client, lang, LOCKED_PIN),
+    "account": _account,
+    "error": lambda client, lang: client.get(
+        "/authorize", params={"client_id": "nobody", "ui_locales": lang}
+    ),
+    "unregistered-redirect": lambda client, lang: client.get(
+        "/authorize", params=auth_params(redirect_uri=REDIRECT + "/x", ui_locales=lang)
+    ),
+    "expired": _expired,
+    "not-found": lambda client, lang: client.get("/no-such-page", params={"lang": lang}),
+    "method-not-allowed": lambda client, lang: client.delete("/account", params={"lang": lang}),
+    "form-post": lambda client, lang: _authorize(
+        client, lang, response_mode="form_post", prompt="none"
+    ),
+    "logout-confirmation": _logout_confirmation,
+    "logged-out": _logged_out,
+}
