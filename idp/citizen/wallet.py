@@ -4,8 +4,9 @@ citizen exactly what a service can receive, in the same shape.
 
 Level 1: the personal identity and the contact details. Level 2 (Decree 69/2024/NĐ-CP Art. 9 and 28;
 PRODUCT.md: data the law ties to level 2): the e-identity card, residence, household, the health-insurance
-card (BHYT), each driving licence and each vehicle registration. The scopes a citizen's account level does
-not reach are not read at all, so their data never reaches a level-1 account's page.
+card (BHYT), each driving licence and each vehicle registration. The claims of the scopes a citizen's
+account level does not reach are dropped before any card is built, so a level-1 account's page never holds
+them, only the names of those scopes (to say what level 2 would bring).
 
 The cards carry values, never words: dates stay ISO 8601 (the page writes them dd/mm/yyyy), codes stay
 codes (the page names them from its catalogue). What the page cannot derive is computed here: whether a
