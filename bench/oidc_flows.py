@@ -8,8 +8,9 @@ fresh temporary SQLite database seeded with the personas and ``--population`` ci
 temporary folder, and pins itself to core 1. A flow against ours (``--provider vneid``):
 
     GET /authorize (answered with the login page of a new interaction) → POST /interaction/{uid}/login
-    (PIN, password, CSRF; answered with the consent page) → POST …/consent (approve: 303 with the code)
-    → POST /token (client_secret_basic, code_verifier) → GET /userinfo
+    (PIN, password, CSRF; a 303 to the interaction's page) → GET /interaction/{uid} (the consent page)
+    → POST …/consent (approve: 303 with the code) → POST /token (client_secret_basic, code_verifier)
+    → GET /userinfo
 
 ``--provider node-oidc-provider`` and ``--provider oidc-provider-mock`` drive the peers started by
 ``bench/peers/setup.sh`` (pass ``--issuer`` and ``--pid``); their steps are in ``flow_node`` and
@@ -400,7 +401,7 @@ async def _finish(
 
 
 async def flow_vneid(client: Browser, issuer: str, keys: KeySet, pin: str, tally: Tally) -> None:
-    """One complete code flow against ours (5 requests)."""
+    """One complete code flow against ours (6 requests)."""
     verifier, challenge = _pkce()
     params, state, nonce = _start((verifier, challenge))
     params["prompt"] = "consent"
@@ -408,7 +409,8 @@ async def flow_vneid(client: Browser, issuer: str, keys: KeySet, pin: str, tally
     page = issuer + _login_action(html).removesuffix("/login")
     started = time.perf_counter()
     form = {"username": pin, "password": PASSWORD, "csrf": _csrf(html)}
-    html = _expect(await client.post(f"{page}/login", form), 200).text  # the consent page
+    consent = _expect(await client.post(f"{page}/login", form), 303)  # Post/Redirect/Get
+    html = _expect(await client.get(_at(issuer, consent)), 200).text  # the consent page
     login_ms = (time.perf_counter() - started) * 1000
     form = {"decision": "approve", "csrf": _csrf(html), "scope": "profile"}
     location = _expect(await client.post(f"{page}/consent", form), 303).headers["location"]

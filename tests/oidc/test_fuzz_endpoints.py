@@ -71,6 +71,7 @@ from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import consent_form
 from tests.oidc.conftest import csrf_of
+from tests.oidc.conftest import follow
 from tests.oidc.conftest import get_tokens
 from tests.oidc.conftest import pkce
 from tests.oidc.conftest import query_of
@@ -791,6 +792,7 @@ NUL_REQUESTS: dict[str, Any] = {
     ),
     "login username": lambda c, env, v: _log_in(c, v),
     "withdrawal client_id": lambda c, env, v: _withdraw(c, v),
+    "withdrawal confirmation client_id": lambda c, env, v: _confirm_withdrawal(c, v),
 }
 
 
@@ -813,17 +815,28 @@ def _log_in(client: TestClient, username: str) -> Any:
     return client.post(f"/interaction/{uid}/login", data=data)
 
 
-def _withdraw(client: TestClient, client_id: str) -> Any:
-    """The account page's withdrawal form, signed in and sharing with ``rp``, posted with
-    ``client_id``."""
+def _sharing_with_rp(client: TestClient) -> None:
+    """Signed in, and sharing with ``rp``."""
     params = auth_params(code_challenge="x" * 43, prompt="login consent")
     page = client.get("/authorize", params=params)
     uid = _uid_of(page.text)
     data = {"username": PIN, "password": PASSWORD, "csrf": csrf_of(page.text)}
-    consent = client.post(f"/interaction/{uid}/login", data=data)
+    consent = follow(client, client.post(f"/interaction/{uid}/login", data=data))
     client.post(f"/interaction/{uid}/consent", data=consent_form(consent.text))
-    account = client.get("/account").text
-    return client.post("/account/withdraw", data={"client_id": client_id, "csrf": csrf_of(account)})
+
+
+def _withdraw(client: TestClient, client_id: str) -> Any:
+    """The account page's withdrawal form (its confirmation page's), posted with ``client_id``."""
+    _sharing_with_rp(client)
+    confirmation = client.get("/account/withdraw", params={"client_id": "rp"}).text
+    data = {"client_id": client_id, "csrf": csrf_of(confirmation)}
+    return client.post("/account/withdraw", data=data)
+
+
+def _confirm_withdrawal(client: TestClient, client_id: str) -> Any:
+    """The withdrawal's confirmation page, asked for ``client_id``."""
+    _sharing_with_rp(client)
+    return client.get("/account/withdraw", params={"client_id": client_id})
 
 
 @pytest.mark.postgres
