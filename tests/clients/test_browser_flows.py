@@ -2,8 +2,14 @@
 real pages of the real servers of ``stack``: the portal's certificate request with its step-up and the
 inspector, the bank's eKYC and large transfer, the hospital's check-in, single sign-on, single logout,
 and the refusal paths. Every step is saved as ``test-artifacts/browser/<scenario>/NN-step.png``
-(viewport 1000×700). One browser for the module, one fresh context (cookie jar) per test. If Chromium
-cannot start, the tests fail: they are never skipped."""
+(viewport 1000×700).
+
+Then every page of every app, in Vietnamese and in English, pictured whole as
+``test-artifacts/screenshots/clients/<app>-<page>.<lang>.png`` and read as its language in the
+browser's own document (:func:`tests.page_reading.problems`).
+
+One browser for the module, one fresh context (cookie jar) per test. If Chromium cannot start, the
+tests fail: they are never skipped."""
 
 import re
 import shutil
@@ -19,15 +25,23 @@ from playwright.sync_api import Response
 from playwright.sync_api import ViewportSize
 from playwright.sync_api import sync_playwright
 
+from clients.rp.catalogue import LANGUAGES
+from clients.rp.catalogue import MESSAGES_DIR
+from tests.clients.conftest import APPS
 from tests.clients.conftest import Stack
-from tests.login.test_browser import ARTIFACTS
-from tests.login.test_browser import CHROMIUM
-from tests.login.test_browser import CHROMIUM_ARGS
 from tests.oidc.conftest import LEVEL1_PIN
 from tests.oidc.conftest import PASSCODE
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import PIN
+from tests.page_reading import english_words
+from tests.page_reading import problems
 
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots" / "clients"
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright never downloads a browser here
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ENGLISH = english_words(MESSAGES_DIR)
 INTERACTION_PATHS = ("/interaction/", "/authorize?")  # the first page is the authorization answer
 VIEWPORT: ViewportSize = {"width": 1000, "height": 700}
 NAME = "Nguyễn Văn Bình"  # the persona of PIN
@@ -58,9 +72,10 @@ class Tab:
     """One browser context and its page, with a numbered screenshot of every step and the provider's
     pages answered the way a citizen answers them."""
 
-    def __init__(self, browser: Browser, stack: Stack, scenario: str) -> None:
+    def __init__(self, browser: Browser, stack: Stack, scenario: str, lang: str = "vi") -> None:
         self.stack = stack
-        self.context = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+        self.lang = lang
+        self.context = browser.new_context(viewport=VIEWPORT, locale=f"{lang}-VN")
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()
         self.navigations: list[str] = []
@@ -76,6 +91,10 @@ class Tab:
         self.count = 0
         self.status = 0
         self.ending = ""
+        self.unread: dict[str, list[str]] = {}
+        if lang != "vi":
+            for app in APPS:  # chosen once at each app, remembered there
+                self.goto(f"{stack.urls[app]}/?lang={lang}")
 
     def close(self) -> None:
         self.context.close()
@@ -85,6 +104,25 @@ class Tab:
         path = self.shots / f"{self.count:02d}-{step}.png"
         (page or self.page).screenshot(path=str(path))
         return path
+
+    def picture(self, app: str, name: str) -> Path:
+        """The whole page as ``<app>-<name>.<lang>.png``, and what a reader would find wrong in it."""
+        path = SCREENSHOTS / f"{app}-{name}.{self.lang}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        if found := problems(self.page.content(), self.lang, ENGLISH):
+            self.unread[f"{app}-{name}"] = found
+        return path
+
+    def post_from_page(self, action: str) -> None:
+        """Submit an empty form to ``action`` from the current page, as a browser would."""
+        script = (
+            "action => { const form = document.createElement('form'); form.method = 'post';"
+            " form.action = action; document.body.append(form); form.submit(); }"
+        )
+        with self.page.expect_navigation() as navigation:
+            self.page.evaluate(script, action)
+        response: Response | None = navigation.value
+        self.status = response.status if response is not None else 0
 
     def goto(self, url: str) -> None:
         response = self.page.goto(url)
@@ -107,10 +145,12 @@ class Tab:
         """A JSON resource fetched with this context's cookies (the app's session)."""
         return self.context.request.get(url).json()
 
-    def answer_vneid(self, pin: str = PIN, decision: str = "approve") -> list[str]:
+    def answer_vneid(
+        self, pin: str = PIN, decision: str = "approve", untick: tuple[str, ...] = ()
+    ) -> list[str]:
         """Answer the provider's pages (password, SMS code read from the mock inbox, passcode, face
-        match, consent, an ending page's Continue) until the browser is back at an app; the kinds of
-        pages answered, in order."""
+        match, consent with the scopes of ``untick`` unticked, an ending page's Continue) until the
+        browser is back at an app; the kinds of pages answered, in order."""
         answered: list[str] = []
         page = self.page
         for _ in range(12):
@@ -150,6 +190,8 @@ class Tab:
                 self.click("button[name=face][value=match]")
             elif page.locator("button[name=decision]").count():
                 answered.append("consent")
+                for scope in untick:
+                    page.uncheck(f"input[name=scope][value={scope}]")
                 self.shot("vneid-consent")
                 self.click(f"button[name=decision][value={decision}]")
             elif page.locator("form[action$='/continue'] button").count():
@@ -176,8 +218,8 @@ def tabs(chromium: Browser, stack: Stack) -> Iterator[list[Tab]]:
         tab.close()
 
 
-def _tab(chromium: Browser, stack: Stack, tabs: list[Tab], scenario: str) -> Tab:
-    tab = Tab(chromium, stack, scenario)
+def _tab(chromium: Browser, stack: Stack, tabs: list[Tab], scenario: str, lang: str = "vi") -> Tab:
+    tab = Tab(chromium, stack, scenario, lang)
     tabs.append(tab)
     return tab
 
@@ -202,7 +244,7 @@ def test_portal_judicial_record_steps_up_and_is_inspected(
     tab = _tab(chromium, stack, tabs, "portal")
     _portal_login(tab)
     text = tab.text()
-    assert f"SoDinhDanh {PIN}" in text
+    assert f"(SoDinhDanh): {PIN}" in text
     assert "LoA2" in text
     assert "Cấp Phiếu lý lịch tư pháp" in text
     assert "Tra cứu hồ sơ" in text
@@ -241,7 +283,7 @@ def test_portal_judicial_record_steps_up_and_is_inspected(
     flows = tab.page.locator("section.flow")
     assert flows.count() == 2
     newest = flows.nth(0)
-    assert "step-up: Phiếu lý lịch tư pháp" in newest.locator("h2").inner_text()
+    assert "Nâng mức xác thực: Phiếu lý lịch tư pháp" in newest.locator("h2").inner_text()
     steps = newest.locator("article.step")
     assert [steps.nth(i).get_attribute("data-step") for i in range(steps.count())] == [
         "authorization_request",
@@ -291,13 +333,29 @@ def test_bank_ekyc_then_a_large_transfer_asks_again(
     tab.page.fill("#note", "Học phí")
     tab.shot("transfer-15m")
     tab.click("form[action='/transfer'] button[type=submit]")
+    # The bank says why it asks again, and for which level, before going to VNeID.
+    assert tab.at(f"{bank}/transfer/step-up"), tab.page.url
+    waiting = tab.page.locator("table.facts").inner_text()
+    assert "15.000.000 ₫" in waiting
+    assert "123456789" in waiting
+    assert "Số tiền này vượt 10.000.000 ₫" in tab.text()
+    button = "a[href='/transfer/authenticate']"
+    assert tab.page.inner_text(button) == "Xác thực bằng VNeID (mức LoA3)"
+    assert not any(url.startswith(stack.idp) for url in tab.navigations[before:])
+    tab.shot("step-up")
+    tab.click(button)
     # max_age=0: the password again, then every factor of LoA3 (consent was given already).
     assert tab.answer_vneid() == ["password", "passcode", "face"]
     assert any(
         url.startswith(f"{stack.idp}/authorize") and "max_age=0" in url
         for url in tab.navigations[before:]
     )
-    assert tab.at(f"{bank}/account"), tab.page.url
+    assert re.fullmatch(rf"{bank}/transfers/\d+", tab.page.url), tab.page.url
+    receipt = tab.page.locator("table.facts").inner_text()
+    assert "15.000.000 ₫" in receipt
+    assert "35.000.000 ₫" in receipt
+    tab.shot("receipt")
+    tab.click("main a[href='/account']")
     assert "35.000.000 ₫" in tab.page.locator("table.facts").inner_text()
     row = tab.page.locator("tr", has_text="Học phí")
     assert "15.000.000 ₫" in row.inner_text()
@@ -320,8 +378,9 @@ def test_hospital_checkin_shows_the_bhyt_card(
     assert tab.at(f"{hospital}/checkin"), tab.page.url
     card = tab.page.locator("table.facts").inner_text()
     assert NAME in card
-    assert re.search(r"Số thẻ BHYT / Card number\s+[A-Z]{2}\d[0-9A-Z]{2}\d{10}", card), card
-    assert re.search(r"Nơi đăng ký KCB ban đầu / Registered facility\s+\S", card), card
+    assert re.search(r"Số thẻ BHYT\s+[A-Z]{2}\d[0-9A-Z]{2}\d{10}", card), card
+    assert re.search(r"Mức hưởng\s+\d+% chi phí \(mức \d\)", card), card
+    assert re.search(r"Nơi đăng ký KCB ban đầu\s+\S", card), card
     assert not tab.page.locator("[role=alert]").count()  # the card is there
     tab.shot("bhyt-card")
     tab.page.select_option("#department", "mat")
@@ -395,18 +454,18 @@ def test_single_logout_logs_every_app_out(chromium: Browser, stack: Stack, tabs:
     tab.shot("hospital-asks-password-again")
 
 
+@pytest.mark.parametrize(("lang", "declined"), [("vi", "từ chối"), ("en", "declined")])
 def test_denied_consent_is_the_apps_clear_error_page(
-    chromium: Browser, stack: Stack, tabs: list[Tab]
+    chromium: Browser, stack: Stack, tabs: list[Tab], lang: str, declined: str
 ) -> None:
     portal = stack.urls["portal"]
-    tab = _tab(chromium, stack, tabs, "portal-denied-consent")
+    tab = _tab(chromium, stack, tabs, f"portal-denied-consent-{lang}", lang)
     tab.goto(f"{portal}/login")
     assert tab.answer_vneid(decision="deny") == ["password", "otp", "consent"]
     assert tab.at(f"{portal}/callback"), tab.page.url
     assert tab.status == 400
-    alert = tab.page.inner_text("[role=alert]")
-    assert "từ chối" in alert
-    assert "declined" in alert
+    assert tab.page.get_attribute("html", "lang") == lang
+    assert declined in tab.page.inner_text("[role=alert]")
     assert "access_denied" in tab.text()
     assert not tab.signed_in()
     tab.shot("access-denied")
@@ -432,3 +491,168 @@ def test_level1_citizen_at_the_bank_is_explained_then_refused(
     assert "mức 2" in tab.page.inner_text("[role=alert]")
     assert not tab.signed_in()
     tab.shot("bank-refusal")
+
+
+def _portal_pages(tab: Tab) -> None:
+    portal = tab.stack.urls["portal"]
+    tab.goto(f"{portal}/")
+    tab.picture("portal", "home-logged-out")
+    tab.goto(f"{portal}/inspector")
+    tab.picture("portal", "inspector-empty")
+    tab.goto(f"{portal}/no-such-page")
+    assert tab.status == 404
+    tab.picture("portal", "not-found")
+    tab.post_from_page("/")
+    assert tab.status == 405
+    tab.picture("portal", "method-not-allowed")
+    tab.goto(f"{portal}/callback?code=x&state=forged")
+    assert tab.status == 400
+    tab.picture("portal", "invalid-state")
+    tab.goto(f"{portal}/login")  # denied first: consent is remembered once given
+    tab.answer_vneid(decision="deny")
+    assert tab.status == 400
+    tab.picture("portal", "access-denied")
+    tab.goto(f"{portal}/")
+    tab.click(LOGGED_OUT_LINK)
+    tab.answer_vneid()
+    assert tab.signed_in()
+    tab.picture("portal", "home")
+    tab.click("main a[href='/judicial-record']")
+    tab.answer_vneid()
+    assert tab.at(f"{portal}/judicial-record"), tab.page.url
+    tab.picture("portal", "judicial-record")
+    tab.page.fill("#purpose", "Bổ sung hồ sơ xin việc")
+    tab.click("form[action='/judicial-record'] button[type=submit]")
+    assert tab.at(f"{portal}/requests"), tab.page.url
+    tab.picture("portal", "requests")
+    tab.goto(f"{portal}/judicial-record")
+    tab.page.fill("#purpose", "Bổ sung hồ sơ xin việc")
+    tab.page.eval_on_selector(
+        "#copies", "input => { input.removeAttribute('max'); input.value = 9; }"
+    )
+    tab.click("form[action='/judicial-record'] button[type=submit]")
+    assert tab.status == 400
+    tab.picture("portal", "bad-input")
+    tab.goto(f"{portal}/judicial-record")
+    tab.page.fill("#purpose", "Bổ sung hồ sơ xin việc")
+    tab.page.eval_on_selector("main input[name=csrf]", "input => { input.value = 'forged'; }")
+    tab.click("form[action='/judicial-record'] button[type=submit]")
+    assert tab.status == 403
+    tab.picture("portal", "forged-form")
+    tab.goto(f"{portal}/inspector")
+    tab.picture("portal", "inspector")
+    tab.goto(f"{portal}/")
+    tab.click(LOGOUT_BUTTON)
+    assert tab.at(f"{portal}/logged-out"), tab.page.url
+    tab.picture("portal", "logged-out")
+    tab.goto(f"{portal}/logged-out?state=forged")
+    assert tab.status == 400
+    tab.picture("portal", "logout-invalid-state")
+
+
+def _transfer(tab: Tab, amount: int) -> None:
+    tab.goto(f"{tab.stack.urls['bank']}/account")
+    tab.page.fill("#to_account", "123456789")
+    tab.page.fill("#amount", str(amount))
+    tab.page.fill("#note", "Học phí")
+    tab.click("form[action='/transfer'] button[type=submit]")
+
+
+def _bank_pages(tab: Tab) -> None:
+    bank = tab.stack.urls["bank"]
+    tab.goto(f"{bank}/")
+    tab.picture("bank", "home")
+    tab.click("main a[href='/open']")
+    tab.answer_vneid()
+    assert tab.at(f"{bank}/open"), tab.page.url
+    tab.picture("bank", "open")
+    tab.page.check("#terms")
+    tab.click("form[action='/open'] button[type=submit]")
+    assert tab.at(f"{bank}/account"), tab.page.url
+    tab.picture("bank", "account-new")
+    _transfer(tab, 2_000_000)
+    assert re.fullmatch(rf"{bank}/transfers/\d+", tab.page.url), tab.page.url
+    tab.picture("bank", "receipt")
+    _transfer(tab, 15_000_000)
+    assert tab.at(f"{bank}/transfer/step-up"), tab.page.url
+    tab.picture("bank", "step-up")
+    tab.click("a[href='/transfer/authenticate']")
+    tab.answer_vneid()
+    assert re.fullmatch(rf"{bank}/transfers/\d+", tab.page.url), tab.page.url
+    tab.picture("bank", "receipt-after-step-up")
+    tab.goto(f"{bank}/account")
+    tab.picture("bank", "account")
+    _transfer(tab, 900_000_000)
+    assert tab.status == 400
+    tab.picture("bank", "insufficient-balance")
+    tab.goto(f"{bank}/transfers/999999")
+    assert tab.status == 404
+    tab.picture("bank", "no-such-receipt")
+    tab.goto(f"{bank}/transfer/confirm?error=another_citizen")
+    assert tab.status == 403
+    tab.picture("bank", "refused")
+    tab.goto(f"{bank}/inspector")
+    tab.picture("bank", "inspector")
+    tab.click(LOGOUT_BUTTON)
+    assert tab.at(f"{bank}/logged-out"), tab.page.url
+    tab.picture("bank", "logged-out")
+    tab.goto(f"{bank}/open")
+    tab.answer_vneid(pin=LEVEL1_PIN)
+    assert tab.status == 400
+    tab.picture("bank", "level-1-refused")
+
+
+def _hospital_pages(tab: Tab) -> None:
+    hospital = tab.stack.urls["hospital"]
+    tab.goto(f"{hospital}/")
+    tab.picture("hospital", "home")
+    tab.click("main a[href='/checkin']")
+    tab.answer_vneid(untick=("health_insurance",))
+    assert tab.page.locator("a[href='/checkin/share-card']").count() == 1
+    tab.picture("hospital", "card-not-shared")
+    tab.click("a[href='/checkin/share-card']")
+    tab.answer_vneid()
+    assert tab.at(f"{hospital}/checkin"), tab.page.url
+    assert not tab.page.locator("[role=alert]").count()
+    tab.picture("hospital", "card")
+    tab.page.select_option("#department", "nhi")
+    tab.click("form[action='/checkin'] button[type=submit]")
+    assert tab.at(f"{hospital}/ticket"), tab.page.url
+    tab.picture("hospital", "ticket")
+    tab.goto(f"{hospital}/inspector")
+    tab.picture("hospital", "inspector")
+    tab.goto(f"{hospital}/no-such-page")
+    assert tab.status == 404
+    tab.picture("hospital", "not-found")
+
+
+PAGES = {
+    "portal": (
+        _portal_pages,
+        "home-logged-out inspector-empty not-found method-not-allowed invalid-state access-denied "
+        "home judicial-record requests bad-input forged-form inspector logged-out "
+        "logout-invalid-state",
+    ),
+    "bank": (
+        _bank_pages,
+        "home open account-new receipt step-up receipt-after-step-up account insufficient-balance "
+        "no-such-receipt refused inspector logged-out level-1-refused",
+    ),
+    "hospital": (_hospital_pages, "home card-not-shared card ticket inspector not-found"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("app", APPS)
+def test_every_page_pictured_in_each_language(
+    chromium: Browser, stack: Stack, tabs: list[Tab], app: str, lang: str
+) -> None:
+    walk, names = PAGES[app]
+    pictures = [SCREENSHOTS / f"{app}-{name}.{lang}.png" for name in names.split()]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for picture in pictures:
+        picture.unlink(missing_ok=True)
+    tab = _tab(chromium, stack, tabs, f"pages-{app}-{lang}", lang)
+    walk(tab)
+    assert [p.name for p in pictures if not p.is_file() or p.stat().st_size == 0] == []
+    assert tab.unread == {}
