@@ -71,9 +71,10 @@ def _log_in_at_the_account_page(client: TestClient, pin: str = PIN, lang: str = 
     data = {"username": pin, "password": PASSWORD, "csrf": csrf_of(html)}
     response = client.post(f"{page}/login", data=data)
     assert response.status_code == 303  # the interaction's next step: back to the account page
-    assert response.headers["location"] == "/account"
-    account = client.get("/account")
+    assert response.headers["location"] == f"/account?lang={lang}"  # in the language it began
+    account = client.get(response.headers["location"])
     assert account.status_code == 200
+    assert read(account.text)[0] == lang
     return account.text
 
 

@@ -51,8 +51,8 @@ def _account(
     server: AuthorizationServer, cookie: str | None, lang: str, withdrawn: str, proof: str | None
 ) -> Answer:
     session = server.sessions.load(cookie)
-    if session is None:
-        return _log_in_first(server, lang, ACCOUNT)
+    if session is None:  # back in the same language, whether it was asked by ?lang or ui_locales
+        return _log_in_first(server, lang, f"{ACCOUNT}?lang={lang}")
     return account_page(server, session, withdrawn[:100], proof)
 
 
