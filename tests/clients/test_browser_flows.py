@@ -548,6 +548,9 @@ def _portal_pages(tab: Tab) -> None:
     tab.goto(f"{portal}/logged-out?state=forged")
     assert tab.status == 400
     tab.picture("portal", "logout-invalid-state")
+    tab.goto(f"{portal}/inspector")
+    assert tab.page.locator("article[data-step=logout_request]").count() == 1
+    tab.picture("portal", "inspector-after-logout")
 
 
 def _transfer(tab: Tab, amount: int) -> None:
@@ -631,7 +634,7 @@ PAGES = {
         _portal_pages,
         "home-logged-out inspector-empty not-found method-not-allowed invalid-state access-denied "
         "home judicial-record requests bad-input forged-form inspector logged-out "
-        "logout-invalid-state",
+        "logout-invalid-state inspector-after-logout",
     ),
     "bank": (
         _bank_pages,

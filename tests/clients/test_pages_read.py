@@ -67,7 +67,9 @@ def portal_pages(stack: Stack, lang: str) -> Pages:
     pages["inspector"] = (browser.get(f"{portal}/inspector"), 200)
     pages["logged-out"] = (browser.post(f"{portal}/logout", {"csrf": browser.csrf("portal")}), 200)
     pages["logout-invalid-state"] = (browser.get(f"{portal}/logged-out?state=forged"), 400)
+    pages["inspector-after-logout"] = (browser.get(f"{portal}/inspector"), 200)
     browser.close()
+    assert 'data-step="logout_request"' in pages["inspector-after-logout"][0].text
     assert str(pages["judicial-record"][0].url) == f"{portal}/judicial-record"
     assert str(pages["requests"][0].url) == f"{portal}/requests"
     return pages
