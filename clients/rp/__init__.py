@@ -1,7 +1,9 @@
 """The relying-party library the three sample apps share (portal, bank, hospital): OpenID Connect sign-in
 on Authlib's Starlette client, step-up, RP-initiated and back-channel logout, ``private_key_jwt``,
-encrypted ID tokens, server-side sessions and the flow inspector. An app brings its settings (a subclass
-of :class:`RPSettings`) and its pages (an ``APIRouter``) to :func:`create_rp_app`."""
+encrypted ID tokens, server-side sessions, the flow inspector, and the pages' frame: Jinja2 templates
+(``templates/``), message catalogues in Vietnamese and English (``messages/``) and static files. An app
+brings its settings (a subclass of :class:`RPSettings`) and its pages (an ``APIRouter`` rendering
+``templates/<app>/``) to :func:`create_rp_app`."""
 
 from clients.rp.app import create_rp_app
 from clients.rp.logins import Login
