@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from idp.oidc.catalogue import SCOPES
@@ -220,8 +221,14 @@ def _background(values: dict[str, Any] | None) -> Background | None:
         values.get("nationality"),
         values.get("ethnicity"),
         values.get("religion"),
-        values.get("picture"),
+        _own_path(values.get("picture")),
     )
+
+
+def _own_path(picture: str | None) -> str | None:
+    """The portrait's path on this provider: the ``picture`` claim is an absolute URL for relying
+    parties, while the page loads it from its own origin (the pages' policy loads nothing else)."""
+    return urlsplit(picture).path if picture else None
 
 
 def _place(values: dict[str, Any]) -> Place:

@@ -7,6 +7,7 @@ level it asks for, its purpose), so the citizen knows which service they are log
 follow PRODUCT.md: ``username`` (the PIN), ``password``; every form carries the hidden ``csrf`` token.
 """
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,7 @@ class Shown:
     display: str = "page"
 
 
+@functools.cache
 def personas() -> list[dict[str, Any]]:
     """The persona picker's entries: name, PIN, account level (None: no account), locked or not."""
     return [

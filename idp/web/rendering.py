@@ -57,6 +57,7 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates ship with the package: no stat() of the file per page
     )
     env.globals.update(t=_t, has_message=_has_message)
     env.filters.update(
