@@ -197,11 +197,19 @@ async def authenticate(request: Request, rp: RPDep, login: LoginDep, db: Databas
         errors_to="/transfer/confirm",
         purpose="transfer",
         details={"amount": int(pending["amount"])},
+        reason=_reason(request, pending),
         acr_values=STEP_UP_LEVEL,
         max_age=0,
         same_citizen=login,
         login_hint=account.personal_id_number,
     )
+
+
+def _reason(request: Request, pending: dict[str, Any]) -> str:
+    """What the provider's step-up pages tell the citizen they are confirming: the transfer."""
+    lang = language_of(request)
+    amount = money(int(pending["amount"]), lang)
+    return catalogue().text(lang, "bank.step_up.reason", amount=amount, to=pending["to_account"])
 
 
 @router.post("/transfer/cancel")

@@ -136,6 +136,7 @@ class RelyingParty:
         same_citizen: Login | None = None,
         login_hint: str | None = None,
         errors_to: str | None = None,
+        reason: str | None = None,
     ) -> RedirectResponse:
         """Send the browser to the authorization endpoint (a sign-in, or a step-up with a stronger
         ``acr_values`` and/or ``max_age``); after the callback it comes back to ``return_to``.
@@ -143,8 +144,10 @@ class RelyingParty:
         ``same_citizen``: only that citizen may authenticate (their ID token goes as
         ``id_token_hint``; another ``sub`` is refused). ``errors_to``: a local page the callback sends
         its errors to (as ``?error=<code>``) instead of the shared error page. ``purpose`` and
-        ``details`` name the flow in the inspector (``inspector.purposes.<purpose>``). The provider's
-        pages are asked for in the browser's language (``ui_locales``)."""
+        ``details`` name the flow in the inspector (``inspector.purposes.<purpose>``). ``reason`` is
+        what the provider shows the citizen as the reason for the request: the ``purpose`` parameter
+        of OpenID Connect for Identity Assurance 1.0 §8 (3 to 300 characters). The provider's pages are
+        asked for in the browser's language (``ui_locales``)."""
         await self.metadata()
         acr_values = acr_values or self.settings.acr_values
         scope = scope or self.settings.scope
@@ -161,6 +164,8 @@ class RelyingParty:
             params["id_token_hint"] = same_citizen.id_token
         if login_hint:
             params["login_hint"] = login_hint
+        if reason:
+            params["purpose"] = reason[:300]
         created = await self.client.create_authorization_url(self.settings.redirect_uri, **params)
         await self.client.save_authorize_data(
             request, redirect_uri=self.settings.redirect_uri, **created

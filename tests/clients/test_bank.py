@@ -131,6 +131,8 @@ def test_transfer_above_threshold_asks_again(stack: Stack, browser: Browser) -> 
     flow = browser.inspector("bank")[-1]
     params = flow["steps"][0]["data"]["parameters"]  # type: ignore[index]
     assert params["max_age"] == "0"
+    # What VNeID's step-up pages tell the citizen they confirm (OIDC4IDA §8 ``purpose``).
+    assert params["purpose"] == "Xác nhận chuyển 15.000.000 ₫ tới tài khoản 123456789"
 
 
 def test_level1_citizen_is_refused_clearly(stack: Stack, browser: Browser) -> None:

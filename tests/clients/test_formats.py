@@ -42,7 +42,7 @@ def test_money_is_dong_with_separators(amount: int, lang: str, shown: str) -> No
 def test_codes_are_words() -> None:
     assert formats.sex("male", "vi") == "Nam"
     assert formats.sex("female", "vi") == "Nữ"
-    assert formats.sex("female", "en") == "Woman"
+    assert formats.sex("female", "en") == "Female"
     assert formats.country("VN", "vi") == "Việt Nam"
     assert formats.country("VN", "en") == "Viet Nam"
     assert formats.country("ZZ", "vi") == "không rõ"  # never the raw code
