@@ -16,6 +16,7 @@ from idp.login.auth_events import count_otp
 from idp.login.auth_events import otp_locked_out
 from idp.login.auth_events import passcode_attempt
 from idp.login.progress import again
+from idp.login.progress import clear_notice
 from idp.login.progress import gone
 from idp.login.progress import load
 from idp.login.progress import next_step
@@ -77,6 +78,7 @@ def _passed(
 ) -> Answer:
     """The factor is added to the interaction's session; on to the next step."""
     step_up = LoggedIn(session.pin, session.account_level, (Factor(factor, int(time.time())),))
+    clear_notice(interaction)
     server.interactions.finish(interaction, step_up)
     return after_form(current_page(server, interaction, browser), interaction)
 

@@ -17,6 +17,7 @@ import time
 from idp.login.auth_events import Outcome
 from idp.login.auth_events import password_attempt
 from idp.login.progress import again
+from idp.login.progress import clear_notice
 from idp.login.progress import gone
 from idp.login.progress import load
 from idp.login.progress import next_step
@@ -72,6 +73,8 @@ def submit_password(
     interaction = load(server.interactions, uid, binding, csrf)
     if interaction is None:
         return gone()
+    if next_step(interaction, server.sessions.load(interaction.sid)).kind != "login":
+        return redirect(f"/interaction/{uid}")  # past the password (another tab went on): its step
     username, password = credentials
     result = password_attempt(server, username, password, ip, interaction.client_id)
     if result.outcome is Outcome.LIMITED:
@@ -86,6 +89,7 @@ def submit_password(
         server.interactions.save(interaction)
         return redirect(f"/interaction/{uid}")
     pin, level = result.record.citizen.pin, result.record.account.level
+    clear_notice(interaction)
     logged_in = LoggedIn(pin, level, (Factor("pwd", int(time.time())),), fresh=True)
     session = server.interactions.finish(interaction, logged_in, browser.sid if browser else None)
     assert session is not None

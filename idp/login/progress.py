@@ -94,6 +94,13 @@ def again(
     return redirect(f"/interaction/{interaction.uid}")
 
 
+def clear_notice(interaction: Interaction) -> None:
+    """Forget an unread message (a form that succeeds after a failure whose page was never shown);
+    saved with the interaction's next change."""
+    interaction.notice, interaction.notice_status = "", 200
+    interaction.notice_retry, interaction.typed_pin = 0, ""
+
+
 def take_notice(interactions: Interactions, interaction: Interaction) -> tuple[str, int, int, str]:
     """The message kept for this showing (key, status, Retry-After, typed PIN), cleared once read."""
     kept = (

@@ -64,7 +64,7 @@ def after_form(answer: Answer, interaction: Interaction) -> Answer:
     """A form's answer: the next step's page is not sent in answer to the POST but fetched by a 303
     to the interaction's page (Post/Redirect/Get), so Back and Reload never post the form again; the
     answer to the client and the error pages go as they are."""
-    if answer.view is not None and answer.status == 200:
+    if answer.view is not None and answer.status < 400:
         return redirect(f"/interaction/{interaction.uid}")
     return answer
 

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.login.conftest import landed
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import PIN
 from tests.oidc.conftest import REDIRECT
@@ -26,6 +27,7 @@ from tests.oidc.conftest import complete
 from tests.oidc.conftest import consent_form
 from tests.oidc.conftest import csrf_of
 from tests.oidc.conftest import first_page
+from tests.oidc.conftest import follow
 from tests.oidc.conftest import get_tokens
 from tests.oidc.conftest import pkce
 from tests.oidc.conftest import shows_consent
@@ -74,12 +76,13 @@ def _invalid_request(response: Any) -> None:
 
 
 def _error_page(response: Any, *described: str) -> None:
-    """A page's answer: the HTML error page, naming what was wrong (escaped as HTML)."""
+    """A page's answer, to the POST itself: the HTML error page, with the error's code and naming
+    what was wrong (escaped as HTML) in its details."""
     assert response.status_code == 400, response.text
     assert response.headers["content-type"].startswith("text/html")
-    assert "invalid_request" in response.text
+    assert "<code>invalid_request</code>" in response.text, response.text
     for words in described:
-        assert words.replace("'", "&#x27;") in response.text, response.text
+        assert words.replace("'", "&#39;") in response.text, response.text
 
 
 def _login_form(client: TestClient) -> tuple[str, dict[str, str]]:
@@ -91,16 +94,16 @@ def _login_form(client: TestClient) -> tuple[str, dict[str, str]]:
 def _consent_form(client: TestClient) -> tuple[str, dict[str, Any]]:
     """An interaction past the password, at its consent page: the page and the fields a browser posts."""
     page, fields = _login_form(client)
-    shown = client.post(f"{page}/login", data=fields)  # answered with the consent page itself
+    shown = landed(client, client.post(f"{page}/login", data=fields), page)  # the next step
     assert shows_consent(shown)
     return page, consent_form(shown.text)
 
 
-def _moved_on(response: Any, form: str) -> None:
-    """The form was read and taken: the password gives the consent page, consent the client's
+def _moved_on(client: TestClient, page: str, response: Any, form: str) -> None:
+    """The form was read and taken: the password leads to the consent page, consent to the client's
     redirect."""
     if form == "login":
-        assert shows_consent(response), response.text
+        assert shows_consent(landed(client, response, page))
     else:
         assert response.status_code == 303, response.text
         assert response.headers["location"].startswith(REDIRECT)
@@ -132,13 +135,15 @@ CONSENT_BREAKAGES: dict[str, Breakage] = {
 def test_a_broken_login_form_is_invalid_request(client: TestClient, breakage: str) -> None:
     page, fields = _login_form(client)
     _error_page(client.post(f"{page}/login", data=LOGIN_BREAKAGES[breakage](fields)))
-    assert shows_consent(client.post(f"{page}/login", data=fields))  # the interaction lives on
+    assert shows_consent(follow(client, client.post(f"{page}/login", data=fields)))  # lives on
 
 
 def test_a_username_of_64_characters_is_read(client: TestClient) -> None:
     page, fields = _login_form(client)
     response = client.post(f"{page}/login", data={**fields, "username": "0" * 64})
-    assert response.status_code == 401  # read, and refused as a wrong PIN
+    refused = landed(client, response, page)  # read, and refused as a wrong PIN
+    assert refused.status_code == 401, refused.text
+    assert f'value="{"0" * 64}"' in refused.text  # the PIN typed, pre-filled
 
 
 @pytest.mark.parametrize("breakage", sorted(CONSENT_BREAKAGES))
@@ -165,7 +170,7 @@ def test_a_body_that_is_not_urlencoded_is_invalid_request(
         headers = {"Content-Type": "text/plain"}
         response = client.post(url, content=urlencode(fields, doseq=True), headers=headers)
     _error_page(response)
-    _moved_on(client.post(url, data=fields), form)  # the interaction lives on
+    _moved_on(client, page, client.post(url, data=fields), form)  # the interaction lives on
 
 
 @pytest.mark.parametrize("form", ["login", "consent"])
@@ -173,7 +178,7 @@ def test_a_form_with_a_charset_parameter_is_read(client: TestClient, form: str) 
     page, fields = _login_form(client) if form == "login" else _consent_form(client)
     headers = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
     body = urlencode(fields, doseq=True)
-    _moved_on(client.post(f"{page}/{form}", content=body, headers=headers), form)
+    _moved_on(client, page, client.post(f"{page}/{form}", content=body, headers=headers), form)
 
 
 @pytest.mark.parametrize("form", ["login", "consent"])

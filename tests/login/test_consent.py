@@ -7,12 +7,14 @@ import threading
 import pytest
 from fastapi.testclient import TestClient
 
-from idp.login.consent_page import consent_body
-from idp.oidc.clients import Client
+from idp.login.consent_page import consent_view
+from idp.login.pages import Asking
+from idp.login.pages import Shown
 from idp.population_db.database import connect
 from idp.state.consents import create_consent_table
 from idp.state.consents import granted_scopes
 from idp.state.consents import remember
+from idp.web.rendering import render
 from tests.oidc.conftest import PIN
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
@@ -47,17 +49,20 @@ def _checkboxes(html: str) -> list[str]:
 
 
 def test_page_names_client_purpose_level_and_items(client: TestClient) -> None:
-    _, html = _consent_page(client, acr_values="LoA2")
+    page, html = _consent_page(client, acr_values="LoA2")
     assert "Ngân hàng &lt;Thử nghiệm&gt;" in html  # the registered client_name, escaped
     assert "Mở tài khoản thanh toán (eKYC)." in html
-    assert "<strong>LoA2</strong>" in html
+    assert '<span class="level">mức 2 (mật khẩu và mã OTP)</span>' in html  # LoA2, in words
     assert "Số định danh cá nhân (12 số)" in html
     assert "Số thuê bao di động chính chủ" in html
     assert _checkboxes(html) == ["profile", "identity", "phone"]  # openid is not optional
     assert 'name="decision" value="approve"' in html
     assert 'name="decision" value="deny"' in html
-    assert 'href="/interaction/' in html
-    assert "ui_locales=en" in html
+    assert f'href="{page}?lang=en"' in html  # the language switch, without JavaScript
+    english = client.get(page, params={"lang": "en"})
+    assert english.status_code == 200
+    assert '<html lang="en">' in english.text
+    assert 'name="decision"' in english.text  # the same step, in English
 
 
 def test_english_by_ui_locales_or_by_the_link(client: TestClient) -> None:
@@ -74,7 +79,7 @@ def test_english_by_ui_locales_or_by_the_link(client: TestClient) -> None:
 def test_level_from_the_claims_parameter(client: TestClient) -> None:
     request = claims_param(id_token={"acr": {"essential": True, "values": ["LoA3"]}})
     _, html = _consent_page(client, claims=request)
-    assert "<strong>LoA3</strong>" in html
+    assert '<span class="level">mức 3 (mã bảo vệ và khuôn mặt)</span>' in html  # LoA3, in words
 
 
 def test_full_consent(client: TestClient, env: Env) -> None:
@@ -160,8 +165,9 @@ def test_consent_form_needs_its_csrf_token(client: TestClient) -> None:
 
 
 def test_every_value_is_escaped() -> None:
-    client = Client("x", {"client_name": "<script>", "purpose": '"><img src=x>'})
-    html = consent_body('u"', "c<", client, ["openid", "<b>"], set(), "<i>", "vi")
+    asking = Asking("<script>", "LoA1", purpose='"><img src=x>', service_en="<script>")
+    view = consent_view('u"', "c<", asking, Shown("vi"), ["openid", "<b>"], set())
+    html = render(view)
     assert "<script>" not in html
     assert "<img" not in html
     assert "<b>" not in html

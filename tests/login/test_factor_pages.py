@@ -5,6 +5,7 @@ import re
 
 from fastapi.testclient import TestClient
 
+from tests.login.conftest import landed
 from tests.oidc.conftest import ISSUER
 from tests.oidc.conftest import PASSCODE
 from tests.oidc.conftest import PASSWORD
@@ -24,15 +25,16 @@ SPOUSE_PIN = "031190999002"
 
 def _face_page(client: TestClient, pin: str) -> tuple[str, str, str]:
     """A LoA3 login of ``pin`` for the card scope (which carries ``picture``) up to the face match
-    (password, passcode): the interaction's path, the face page and the PKCE verifier."""
+    (password, passcode): the interaction's path, the face page and the PKCE verifier. The login
+    form is asked for (``prompt=login``) even when the browser's session is another citizen's."""
     verifier, challenge = pkce()
-    params = auth_params("data", code_challenge=challenge, scope="openid eid_card")
+    params = auth_params("data", code_challenge=challenge, scope="openid eid_card", prompt="login")
     page, html = first_page(client.get("/authorize", params={**params, "acr_values": "LoA3"}))
     data = {"username": pin, "password": PASSWORD, "csrf": csrf_of(html)}
-    html = client.post(f"{page}/login", data=data).text
+    html = landed(client, client.post(f"{page}/login", data=data), page).text
     assert 'name="passcode"' in html
     data = {"passcode": PASSCODE, "csrf": csrf_of(html)}
-    html = client.post(f"{page}/passcode", data=data).text
+    html = landed(client, client.post(f"{page}/passcode", data=data), page).text
     assert 'name="face"' in html
     return page, html, verifier
 

@@ -57,6 +57,7 @@ from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import consent_form
 from tests.oidc.conftest import csrf_of
+from tests.oidc.conftest import follow
 from tests.oidc.conftest import pkce
 
 EXAMPLES = 150
@@ -118,7 +119,7 @@ def _sms_code(client: TestClient) -> str:
 
 def _brought_to(client: TestClient, step: str) -> tuple[str, str]:
     """A new interaction (a new password login of PIN, then the factors before ``step``) at ``step``:
-    its uid and current page."""
+    its uid and current page (each form's 303 followed to it)."""
     _, challenge = pkce()
     # Consent asked again even when an example before approved it: every setup ends at the page.
     params = auth_params(code_challenge=challenge, prompt="login consent", **STEPS[step])
@@ -128,13 +129,11 @@ def _brought_to(client: TestClient, step: str) -> tuple[str, str]:
     if step == "login":
         return uid, page.text
     csrf = csrf_of(page.text)
-    page = client.post(
-        f"/interaction/{uid}/login", data={"username": PIN, "password": PASSWORD, "csrf": csrf}
-    )
+    login = {"username": PIN, "password": PASSWORD, "csrf": csrf}
+    page = follow(client, client.post(f"/interaction/{uid}/login", data=login))
     if step == "face":
-        page = client.post(
-            f"/interaction/{uid}/passcode", data={"passcode": PASSCODE, "csrf": csrf}
-        )
+        passcode = {"passcode": PASSCODE, "csrf": csrf}
+        page = follow(client, client.post(f"/interaction/{uid}/passcode", data=passcode))
     # Not asserted: fuzzed passcodes may have locked the passcode out, and the locked page is as
     # good a place to fuzz as any.
     return uid, page.text

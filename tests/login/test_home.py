@@ -3,10 +3,10 @@ the registered clients; escaped; in English on request; its links lead somewhere
 
 import json
 import re
-from html import escape
 from urllib.parse import urlsplit
 
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from idp.population_db.personas import PERSONAS
 from tests.oidc.conftest import Env
@@ -50,7 +50,7 @@ def test_lists_the_registered_clients_escaped(client: TestClient, env: Env) -> N
 def test_in_english_when_asked(client: TestClient) -> None:
     html = client.get("/", params={"ui_locales": "en vi"}).text
     assert '<html lang="en">' in html
-    assert "Test personas" in html
+    assert "<h2>Test citizens</h2>" in html
     for persona in PERSONAS:
         assert escape(persona.purpose) in html
     assert client.get("/", params={"ui_locales": "x" * 10_000}).status_code == 200

@@ -5,6 +5,7 @@ from fastapi.testclient import TestClient
 
 from idp.login.progress import BINDING_COOKIE
 from idp.web.app import create_app
+from tests.login.conftest import landed
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import PIN
 from tests.oidc.conftest import Env
@@ -41,7 +42,7 @@ def test_another_browser_cannot_use_the_interaction(client: TestClient, env: Env
         victim.cookies.set(BINDING_COOKIE, "forged", path=page)
         assert victim.post(f"{page}/login", data=form).status_code == 400
     # the browser that started it still can
-    assert shows_consent(client.post(f"{page}/login", data=form))
+    assert shows_consent(landed(client, client.post(f"{page}/login", data=form), page))
 
 
 def test_two_interactions_in_two_tabs_of_one_browser(client: TestClient) -> None:

@@ -28,6 +28,7 @@ from idp.login.lockout import factor_state
 from idp.oidc import assurance
 from idp.state.audit import AUTHENTICATION
 from idp.state.audit import events_for
+from tests.login.conftest import landed
 from tests.login.providers import provider_on
 from tests.oidc.conftest import PASSCODE
 from tests.oidc.conftest import PASSWORD
@@ -52,14 +53,22 @@ def fresh(env: Env, tmp_path: Path) -> Iterator[TestClient]:
 
 
 def _login_page(client: TestClient) -> tuple[str, str]:
+    """A new interaction's login form (``prompt=login``: the session of an earlier login does not
+    skip it): its path and HTML."""
     _, challenge = pkce()
-    return first_page(client.get("/authorize", params=auth_params(code_challenge=challenge)))
+    params = auth_params(code_challenge=challenge, prompt="login")
+    page, html = first_page(client.get("/authorize", params=params))
+    assert 'name="password"' in html, html
+    return page, html
 
 
 def _try(client: TestClient, pin: str, password: str) -> Any:
+    """A login with ``pin`` and ``password`` in a new interaction: the page shown after the form,
+    which is answered with a 303 to the interaction's page (the next step, or the form again with
+    its message and the status the refusal has)."""
     page, html = _login_page(client)
     data = {"username": pin, "password": password, "csrf": csrf_of(html)}
-    return client.post(f"{page}/login", data=data)
+    return landed(client, client.post(f"{page}/login", data=data), page)
 
 
 def _events(client: TestClient, pin: str) -> list[tuple[str, str | None]]:
@@ -158,7 +167,7 @@ def _at_factor(client: TestClient, acr: str, field: str) -> tuple[str, str]:
     params = auth_params(code_challenge=challenge, acr_values=acr, prompt="login")
     page, html = first_page(client.get("/authorize", params=params))
     data = {"username": PIN, "password": PASSWORD, "csrf": csrf_of(html)}
-    response = client.post(f"{page}/login", data=data)
+    response = landed(client, client.post(f"{page}/login", data=data), page)
     assert f'name="{field}"' in response.text, response.text
     return page, csrf_of(response.text)
 
@@ -173,11 +182,17 @@ def test_wrong_codes_count_in_the_rate_windows(
     with provider_on(env, url, **limits) as client:
         page, csrf = _at_factor(client, acr, field)
         post = f"{page}/{field}"
-        statuses = [client.post(post, data={field: "000000", "csrf": csrf}) for _ in range(4)]
-        assert [response.status_code for response in statuses] == [401, 401, 401, 429]
-        assert statuses[-1].headers["retry-after"] == "60"
+        shown = [
+            landed(client, client.post(post, data={field: "000000", "csrf": csrf}), page)
+            for _ in range(4)
+        ]
+        assert [response.status_code for response in shown] == [401, 401, 401, 429]
+        assert shown[-1].headers["retry-after"] == "60"
+        assert f'name="{field}"' in shown[-1].text  # the factor's form again
         right = PASSCODE if field == "passcode" else sms_code(client)
-        assert client.post(post, data={field: right, "csrf": csrf}).status_code == 429
+        refused = landed(client, client.post(post, data={field: right, "csrf": csrf}), page)
+        assert refused.status_code == 429
+        assert refused.headers["retry-after"] == "60"
         assert _events(client, PIN)[-1] == (
             "refused",
             assurance.PASSCODE if field == "passcode" else assurance.SMS_OTP,
@@ -209,8 +224,9 @@ def test_unknown_pin_and_wrong_password_take_the_same_time(env: Env, tmp_path: P
                 page, html = _login_page(client)
                 data = {"username": pin, "password": "wrong", "csrf": csrf_of(html)}
                 started = time.perf_counter()
-                assert client.post(f"{page}/login", data=data).status_code == 401
+                response = client.post(f"{page}/login", data=data)
                 timings[pin].append(time.perf_counter() - started)
+                assert landed(client, response, page).status_code == 401
         unknown, wrong = (statistics.median(t) for t in timings.values())
         assert abs(unknown - wrong) < 0.5 * max(unknown, wrong) + 0.02, timings
 

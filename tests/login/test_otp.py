@@ -9,8 +9,10 @@ from sqlalchemy import text
 
 from idp.login import otp
 from idp.oidc.server import AuthorizationServer
+from tests.login.conftest import landed
 from tests.oidc.conftest import PERSONA_PHONES
 from tests.oidc.conftest import PIN
+from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import complete
 from tests.oidc.conftest import csrf_of
@@ -86,12 +88,16 @@ def test_a_code_dies_after_five_wrong_tries(client: TestClient) -> None:
     code = sms_code(client)
     wrong = "000000" if code != "000000" else "111111"
     answers: list[Any] = [
-        client.post(f"{page}/otp", data={"otp": wrong, "csrf": csrf_of(html)}) for _ in range(5)
+        landed(client, client.post(f"{page}/otp", data={"otp": wrong, "csrf": csrf_of(html)}), page)
+        for _ in range(5)
     ]
     assert [a.status_code for a in answers] == [401] * 5
-    assert "5" in answers[-1].text
+    assert "Mã OTP không đúng." in answers[0].text
+    assert "Nhập sai quá 5 lần, mã đã bị hủy" in answers[-1].text
     late = client.post(f"{page}/otp", data={"otp": code, "csrf": csrf_of(html)})
-    assert late.status_code == 401  # the right code, too late: it is dead
+    shown = landed(client, late, page)
+    assert shown.status_code == 401  # the right code, too late: it is dead
+    assert 'name="otp"' in shown.text
 
 
 def test_resend_is_throttled_then_allowed(
@@ -99,12 +105,17 @@ def test_resend_is_throttled_then_allowed(
 ) -> None:
     page, html = _otp_page(client)
     old = sms_code(client)
-    throttled = client.post(f"{page}/otp/resend", data={"csrf": csrf_of(html)})
+    throttled = landed(
+        client, client.post(f"{page}/otp/resend", data={"csrf": csrf_of(html)}), page
+    )
     assert throttled.status_code == 429
+    assert "Vui lòng đợi một chút trước khi gửi lại mã." in throttled.text
     assert sms_code(client) == old
     _later(monkeypatch, 31)
-    sent = client.post(f"{page}/otp/resend", data={"csrf": csrf_of(html)})
-    assert sent.status_code == 303
+    sent = landed(client, client.post(f"{page}/otp/resend", data={"csrf": csrf_of(html)}), page)
+    assert sent.status_code == 200  # the code page again, without a message
+    assert 'name="otp"' in sent.text
+    assert 'role="alert"' not in sent.text
     new = sms_code(client)
     final = complete(client, client.post(f"{page}/otp", data={"otp": new, "csrf": csrf_of(html)}))
     assert final.status_code == 303  # the answer, after the consent form
@@ -139,14 +150,13 @@ def test_wrong_codes_across_logins_lock_the_accounts_codes(
         page, html = _otp_page(client)
         code = sms_code(client)
         wrong = "000000" if code != "000000" else "111111"
-        assert (
-            client.post(f"{page}/otp", data={"otp": wrong, "csrf": csrf_of(html)}).status_code
-            == 401
-        )
+        posted = client.post(f"{page}/otp", data={"otp": wrong, "csrf": csrf_of(html)})
+        assert landed(client, posted, page).status_code == 401
     page, html = _otp_page(client)
-    refused = client.post(f"{page}/otp", data={"otp": sms_code(client), "csrf": csrf_of(html)})
+    posted = client.post(f"{page}/otp", data={"otp": sms_code(client), "csrf": csrf_of(html)})
+    refused = landed(client, posted, page)
     assert refused.status_code == 429
-    assert "Too many wrong codes" in refused.text
+    assert "Nhập sai mã quá nhiều lần" in refused.text
     with server.engine.connect() as connection:
         kinds = connection.execute(
             text("SELECT outcome FROM audit_event WHERE method = 'otp' ORDER BY id DESC LIMIT 3")
@@ -156,4 +166,5 @@ def test_wrong_codes_across_logins_lock_the_accounts_codes(
         connection.execute(text("DELETE FROM auth_counter WHERE key = :k"), {"k": f"otp:{PIN}"})
     page, html = _otp_page(client)
     accepted = client.post(f"{page}/otp", data={"otp": sms_code(client), "csrf": csrf_of(html)})
-    assert accepted.status_code == 303
+    assert accepted.status_code == 303  # consent was given before: the answer to the client
+    assert accepted.headers["location"].startswith(REDIRECT)

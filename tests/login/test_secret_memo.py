@@ -15,7 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from idp.login.login_form import BAD_CREDENTIALS
+from idp.web.translations import message
 from tests.argon2_calls import Counter
+from tests.login.conftest import landed
 from tests.login.providers import provider_on
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import PIN
@@ -36,12 +38,15 @@ def fresh(env: Env, tmp_path: Path) -> Iterator[TestClient]:
 
 
 def _try(client: TestClient, password: str) -> Any:
-    """One PIN/password submission on a new interaction's login form."""
+    """One PIN/password submission on a new interaction's login form (``prompt=login``: the session
+    of an earlier try does not skip it): the page shown after it (the form is answered with a 303 to
+    the interaction's page)."""
     _, challenge = pkce()
-    authorized = client.get("/authorize", params=auth_params(code_challenge=challenge))
-    page, html = first_page(authorized)
+    params = auth_params(code_challenge=challenge, prompt="login")
+    page, html = first_page(client.get("/authorize", params=params))
+    assert 'name="password"' in html, html
     data = {"username": PIN, "password": password, "csrf": csrf_of(html)}
-    return client.post(f"{page}/login", data=data)
+    return landed(client, client.post(f"{page}/login", data=data), page)
 
 
 def _strip(html: str) -> str:
@@ -65,7 +70,7 @@ def test_a_locked_out_password_is_verified_in_full_and_refused_despite_the_memo(
         wrong.append(_try(fresh, "wrong"))
         assert argon2.calls == 1 + attempt  # every wrong password in full
     assert [response.status_code for response in wrong] == [401] * 5
-    assert BAD_CREDENTIALS in wrong[0].text
+    assert message("vi", BAD_CREDENTIALS) in wrong[0].text
     for attempt in range(1, 3):
         before = argon2.calls
         refused = _try(fresh, PASSWORD)

@@ -11,6 +11,7 @@ from idp.login.progress import BINDING_COOKIE
 from idp.oidc.assurance import Requirement
 from idp.population_db.database import connect
 from idp.state.audit import events_for
+from tests.login.conftest import landed
 from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
@@ -40,8 +41,14 @@ def _page(client: TestClient, response: Any) -> tuple[str, str]:
 
 
 def _password(client: TestClient, page: str, html: str, pin: str, password: str = PASSWORD) -> Any:
+    """The login form's answer (a 303)."""
     data = {"username": pin, "password": password, "csrf": csrf_of(html)}
     return client.post(f"{page}/login", data=data)
+
+
+def _logged(client: TestClient, page: str, html: str, pin: str, password: str = PASSWORD) -> Any:
+    """The page shown after the login form, which answered with a 303 to the interaction's page."""
+    return landed(client, _password(client, page, html, pin, password), page)
 
 
 def test_loa1_session_asked_loa2_gets_only_the_otp_and_keeps_its_sid(
@@ -69,7 +76,8 @@ def test_loa2_session_asked_loa3_gets_passcode_then_face_and_keeps_its_sid(
     assert 'name="passcode"' in html
     assert 'name="password"' not in html
     response = client.post(f"{page}/passcode", data={"passcode": "246810", "csrf": csrf_of(html)})
-    assert response.status_code == 200  # answered with the next factor's page itself
+    response = landed(client, response, page)  # a 303 to the interaction's page: the next factor
+    assert response.status_code == 200
     html = response.text
     assert 'name="face"' in html
     assert '<img src="/portraits/' in html  # the portrait relying parties receive
@@ -91,13 +99,17 @@ def test_wrong_passcode_and_face_no_match_are_failed_factors(client: TestClient,
     response, _ = _authorize(client, acr_values="LoA3")
     page, html = _page(client, response)
     wrong = client.post(f"{page}/passcode", data={"passcode": "000000", "csrf": csrf_of(html)})
+    wrong = landed(client, wrong, page)
     assert wrong.status_code == 401
     assert 'name="passcode"' in wrong.text
+    assert "Mã bảo vệ không đúng." in wrong.text
     right = client.post(f"{page}/passcode", data={"passcode": "246810", "csrf": csrf_of(html)})
-    html = right.text
+    html = landed(client, right, page).text
     refused = client.post(f"{page}/face", data={"face": "no_match", "csrf": csrf_of(html)})
+    refused = landed(client, refused, page)
     assert refused.status_code == 401
     assert 'name="face"' in refused.text
+    assert "Khuôn mặt không khớp." in refused.text
     engine = connect(env.settings.database_url)
     methods = [(e.method, e.outcome) for e in events_for(engine, "001088999001")[:3]]
     engine.dispose()
@@ -130,8 +142,8 @@ def test_level1_account_asked_for_level2_is_told_why_then_unmet(
 ) -> None:
     response, _ = _authorize(client, **extra)
     page, html = _page(client, response)
-    ending = _password(client, page, html, LEVEL1)
-    assert ending.status_code == 200  # answered with the ending page itself
+    ending = _logged(client, page, html, LEVEL1)
+    assert ending.status_code == 200  # the ending page, after the form's 303
     html = ending.text
     assert "Công an" in html
     assert "mức 2" in html
@@ -164,8 +176,10 @@ def test_locked_and_deceased_see_why_then_access_denied(
 ) -> None:
     response, _ = _authorize(client)
     page, html = _page(client, response)
-    ending = _password(client, page, html, pin)
-    assert ending.status_code == 200  # answered with the ending page itself
+    posted = _password(client, page, html, pin)
+    assert "vneid_session" not in posted.cookies
+    ending = landed(client, posted, page)
+    assert ending.status_code == 200  # the ending page, after the form's 303
     assert word in ending.text
     assert "vneid_session" not in ending.cookies
     assert _continue(client, page, ending.text)["error"] == "access_denied"
@@ -177,8 +191,11 @@ def test_locked_and_deceased_see_why_then_access_denied(
 def test_no_account_answers_exactly_as_a_wrong_password(client: TestClient) -> None:
     response, _ = _authorize(client)
     page, html = _page(client, response)
-    no_account = _password(client, page, html, NO_ACCOUNT)
-    wrong = _password(client, page, html, "001088999001", "not the password")
+    posted = _password(client, page, html, NO_ACCOUNT)
+    no_account = landed(client, posted, page)
+    posted_wrong = _password(client, page, html, "001088999001", "not the password")
+    wrong = landed(client, posted_wrong, page)
+    assert posted.headers == posted_wrong.headers  # the same 303, no cookie
     assert no_account.status_code == wrong.status_code == 401
     entered = 'value="{}" inputmode'
     assert no_account.text.replace(entered.format(NO_ACCOUNT), "") == wrong.text.replace(
@@ -198,7 +215,7 @@ def test_max_age_asks_every_factor_again(client: TestClient, env: Env) -> None:
     response, verifier = _authorize(client, acr_values="LoA2", max_age="0")
     page, html = _page(client, response)
     assert 'name="password"' in html
-    response = _password(client, page, html, "001088999001")
+    response = _logged(client, page, html, "001088999001")
     assert 'name="otp"' in response.text
     claims = redeem(client, env, complete(client, response).headers["location"], verifier)
     assert claims["acr"] == "LoA2"
@@ -228,7 +245,8 @@ def test_essential_acr_claim_unreachable_is_unmet(client: TestClient) -> None:
     claims = json.dumps({"id_token": {"acr": {"essential": True, "values": ["LoA4"]}}})
     response, _ = _authorize(client, claims=claims)
     page, html = _page(client, response)
-    ending = _password(client, page, html, "001088999001")
+    ending = _logged(client, page, html, "001088999001")
+    assert ending.status_code == 200  # the ending page, after the form's 303
     assert _continue(client, page, ending.text)["error"] == "unmet_authentication_requirements"
 
 
@@ -240,4 +258,6 @@ def test_language_switch_works_without_javascript(client: TestClient) -> None:
     english = client.get(page, params={"lang": "en"}).text
     assert '<html lang="en">' in english
     assert ">Password</label>" in english
-    assert "SANDBOX — dữ liệu giả lập / synthetic data" in english
+    assert "SANDBOX — hệ thống giả lập" in html
+    assert "SANDBOX — a mock system with synthetic data" in english
+    assert "hệ thống giả lập" not in english  # one language a page, no gloss
