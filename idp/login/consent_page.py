@@ -7,7 +7,7 @@ always shared; every other scope is a checkbox named ``scope``, ticked by defaul
 ``decision`` = ``approve`` or ``deny`` with the interaction's CSRF token.
 """
 
-from typing import Any
+from dataclasses import dataclass
 
 from idp.login.pages import Asking
 from idp.login.pages import Shown
@@ -27,13 +27,26 @@ def consent_view(
     return View("consent.html", values, shown.lang, shown.display, base)
 
 
-def _item(scope: str, shared_before: bool) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Item:
+    """A data item on the consent page: its scope, its words in each language, whether it was shared
+    before, whether only a level-2 account gets it, whether it is always shared (``openid``)."""
+
+    scope: str
+    vi: str
+    en: str
+    before: bool
+    level2: bool
+    always: bool
+
+
+def _item(scope: str, shared_before: bool) -> Item:
     entry = SCOPES_BY_NAME.get(scope)
-    return {
-        "scope": scope,
-        "vi": scope if entry is None else entry.vietnamese,
-        "en": scope if entry is None else entry.english,
-        "before": shared_before,
-        "level2": entry is not None and entry.level == 2,
-        "always": scope == ALWAYS,
-    }
+    return Item(
+        scope,
+        scope if entry is None else entry.vietnamese,
+        scope if entry is None else entry.english,
+        shared_before,
+        entry is not None and entry.level == 2,
+        scope == ALWAYS,
+    )

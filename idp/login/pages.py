@@ -9,7 +9,6 @@ follow PRODUCT.md: ``username`` (the PIN), ``password``; every form carries the 
 
 import functools
 from dataclasses import dataclass
-from typing import Any
 
 from idp.oidc.answer import View
 from idp.population_db.codes import AccountStatus
@@ -42,18 +41,23 @@ class Shown:
     display: str = "page"
 
 
+@dataclass(frozen=True)
+class PersonaEntry:
+    """A persona in the login page's picker: name, PIN, account level (None: no account), locked."""
+
+    name: str
+    pin: str
+    level: int | None
+    locked: bool
+
+
 @functools.cache
-def personas() -> list[dict[str, Any]]:
-    """The persona picker's entries: name, PIN, account level (None: no account), locked or not."""
-    return [
-        {
-            "name": p.full_name,
-            "pin": p.pin,
-            "level": p.account_level,
-            "locked": p.account_status is AccountStatus.LOCKED,
-        }
+def personas() -> tuple[PersonaEntry, ...]:
+    """The persona picker's entries (the personas never change: built once)."""
+    return tuple(
+        PersonaEntry(p.full_name, p.pin, p.account_level, p.account_status is AccountStatus.LOCKED)
         for p in PERSONAS
-    ]
+    )
 
 
 def login_view(
