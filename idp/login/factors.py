@@ -23,7 +23,6 @@ from idp.login.progress import next_step
 from idp.login.progress import session_of
 from idp.login.steps import TOO_MANY
 from idp.login.steps import after_form
-from idp.login.steps import current_page
 from idp.login.steps import phone_of
 from idp.oidc.accounts import find_record
 from idp.oidc.answer import Answer
@@ -79,8 +78,8 @@ def _passed(
     """The factor is added to the interaction's session; on to the next step."""
     step_up = LoggedIn(session.pin, session.account_level, (Factor(factor, int(time.time())),))
     clear_notice(interaction)
-    server.interactions.finish(interaction, step_up)
-    return after_form(current_page(server, interaction, browser), interaction)
+    stepped_up = server.interactions.finish(interaction, step_up)
+    return after_form(server, interaction, stepped_up, browser)
 
 
 def _too_many(server: AuthorizationServer, interaction: Interaction) -> Answer:

@@ -93,7 +93,7 @@ def submit_password(
     logged_in = LoggedIn(pin, level, (Factor("pwd", int(time.time())),), fresh=True)
     session = server.interactions.finish(interaction, logged_in, browser.sid if browser else None)
     assert session is not None
-    answer = after_form(current_page(server, interaction, session), interaction)
+    answer = after_form(server, interaction, session, session)
     if not any(cookie.name == server.settings.session_cookie for cookie in answer.cookies):
         answer.with_cookie(session_cookie(server.settings, session.sid))
     return answer

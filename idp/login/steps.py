@@ -60,13 +60,18 @@ def first_page(server: AuthorizationServer, started: Interact) -> Answer:
     return answer.with_cookie(binding_cookie(server.settings, started.interaction))
 
 
-def after_form(answer: Answer, interaction: Interaction) -> Answer:
-    """A form's answer: the next step's page is not sent in answer to the POST but fetched by a 303
-    to the interaction's page (Post/Redirect/Get), so Back and Reload never post the form again; the
-    answer to the client and the error pages go as they are."""
-    if answer.view is not None and answer.status < 400:
+def after_form(
+    server: AuthorizationServer,
+    interaction: Interaction,
+    session: LoginSession | None,
+    browser: LoginSession | None,
+) -> Answer:
+    """A form's answer once it moved the citizen on: the answer to the client when the interaction
+    is over, else a 303 to the interaction's page, which shows the next step (Post/Redirect/Get: Back
+    and Reload never post the form again). No page is built for the POST itself."""
+    if next_step(interaction, session).kind != "done" or session is None:
         return redirect(f"/interaction/{interaction.uid}")
-    return answer
+    return consent_or_answer(server, interaction, session, browser, show=False)
 
 
 def current_page(
@@ -96,7 +101,10 @@ def _step_page(
     login_hint: str,
     notice: str,
 ) -> Answer:
-    session = session_of(server.sessions, interaction)
+    if browser is not None and browser.sid == interaction.sid:  # read for this request already
+        session: LoginSession | None = browser
+    else:
+        session = session_of(server.sessions, interaction)
     step = next_step(interaction, session)
     uid, csrf = interaction.uid, interaction.csrf
     if step.kind == "login":
@@ -183,22 +191,28 @@ def consent_or_answer(
     interaction: Interaction,
     session: LoginSession,
     browser: LoginSession | None,
+    show: bool = True,
 ) -> Answer:
-    """The consent page, or the answer when consent was given (here or before) or is not asked."""
+    """The consent page, or the answer when consent was given (here or before) or is not asked;
+    ``show`` False (after a form): a 303 to the interaction's page instead of the consent page."""
     if interaction.return_to is not None:  # the account page's own login: back there
         return _back_to_account(server, interaction, session, browser)
     client = server.query_client(interaction.client_id) if interaction.client_id else None
     if client is None:
         return gone()
-    scopes = interaction.scope.split()
-    before = granted_scopes(server.engine, session.pin, client.client_id)
-    remembered = not interaction.force_consent and set(scopes) <= before
-    if (
-        interaction.consented
-        or remembered
-        or answer_before_consent(server, interaction, client, session)
-    ):
+    if interaction.consented:
         return answer_interaction(server, interaction, browser)
+    scopes, before = interaction.scope.split(), None
+    if not interaction.force_consent:  # prompt=consent asks again whatever was given before
+        before = granted_scopes(server.engine, session.pin, client.client_id)
+        if set(scopes) <= before:
+            return answer_interaction(server, interaction, browser)
+    if answer_before_consent(server, interaction, client, session):
+        return answer_interaction(server, interaction, browser)
+    if not show:
+        return redirect(f"/interaction/{interaction.uid}")
+    if before is None:
+        before = granted_scopes(server.engine, session.pin, client.client_id)
     who, how = asking(server, interaction), shown(interaction)
     return page(consent_view(interaction.uid, interaction.csrf, who, how, scopes, before))
 
