@@ -57,7 +57,8 @@ def _settings(env: Env, tmp_path: Path, trusted: str) -> IdPSettings:
 
 
 def _wrong_password(base: str, forwarded_for: str) -> int:
-    """One wrong password from a new interaction, claiming to come from ``forwarded_for``."""
+    """One wrong password from a new interaction, claiming to come from ``forwarded_for``: the status
+    of the page the form leads to."""
     _, challenge = pkce()
     params = {
         "response_type": "code",
@@ -75,7 +76,9 @@ def _wrong_password(base: str, forwarded_for: str) -> int:
         assert action is not None, html
         assert csrf is not None, html
         data = {"username": "001088999001", "password": "wrong", "csrf": csrf.group(1)}
-        return browser.post(action.group(1), data=data).status_code
+        posted = browser.post(action.group(1), data=data)
+        assert posted.status_code == 303  # to the login page, which shows the refusal once
+        return browser.get(posted.headers["location"]).status_code
 
 
 @pytest.mark.parametrize(
