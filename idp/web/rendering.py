@@ -2,7 +2,10 @@
 page shows is escaped by the engine, never by hand) and the message catalogues
 (:mod:`idp.web.translations`). A :class:`~idp.oidc.answer.View` names the page and its values; the base
 layout (``base.html``) gives every page the SANDBOX banner, the header, the language switch and the
-style sheet. An undefined value or a missing message fails the render instead of showing a blank.
+style sheet. A template reads a plain message as ``m["login.title"]`` (the page language's catalogue:
+a dictionary lookup, the cheapest Jinja makes) and one with placeholders, or a key it computes, as
+``t("login.hint", password=…)``. An undefined value or a missing message fails the render instead of
+showing a blank.
 """
 
 from pathlib import Path
@@ -18,6 +21,7 @@ from idp.oidc.answer import View
 from idp.oidc.ui_locales import DEFAULT
 from idp.oidc.ui_locales import LANGUAGES
 from idp.web import display_values
+from idp.web.translations import CATALOGUES
 from idp.web.translations import has_message
 from idp.web.translations import message
 
@@ -85,6 +89,7 @@ def render(view: View, lang: str | None = None) -> str:
     other = next(code for code in LANGUAGES if code != shown)
     return ENVIRONMENT.get_template(view.template).render(
         view.values,
+        m=CATALOGUES[shown],
         lang=shown,
         other=other,
         display=view.display if view.display in DISPLAYS else "page",

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from jinja2 import Environment
 from jinja2 import FileSystemLoader
+from jinja2 import UndefinedError
 
 from idp.oidc.answer import View
 from idp.web import rendering
@@ -67,6 +68,25 @@ def test_a_missing_message_fails_the_render(tmp_path: Path) -> None:
     environment: Environment = rendering.ENVIRONMENT.overlay(loader=loader)
     with pytest.raises(MissingMessageError):
         environment.get_template("page.html").render(lang="vi")
+
+
+def test_a_missing_plain_message_fails_the_render(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text('{{ m["nowhere.to_be_found"] }}', encoding="utf-8")
+    environment = rendering.ENVIRONMENT.overlay(loader=FileSystemLoader(tmp_path))
+    with pytest.raises(UndefinedError):
+        environment.get_template("page.html").render(lang="vi", m=CATALOGUES["vi"])
+
+
+def test_every_message_a_template_names_is_in_both_catalogues() -> None:
+    named = re.compile(r'\bm\["([a-z0-9_.]+)"\]|\bt\("([a-z0-9_.]+)"')
+    keys = {
+        plain or formatted
+        for path in Path(rendering.TEMPLATES).glob("*.html")
+        for plain, formatted in named.findall(path.read_text(encoding="utf-8"))
+        if not (plain or formatted).endswith((".", "_"))  # the start of a key computed on the page
+    }
+    assert len(keys) > 100
+    assert sorted(k for k in keys if k not in CATALOGUES["vi"] or k not in CATALOGUES["en"]) == []
 
 
 def test_an_undefined_value_fails_the_render() -> None:
