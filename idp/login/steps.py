@@ -7,8 +7,9 @@ consent page, or the answer itself: the authorization response (a 303 after a fo
 ``return_to``. The request that starts the interaction (the authorization endpoint, the account page) is
 answered with its first page, with the browser's binding cookie, as Keycloak's authorization endpoint
 answers with its login form; every form is answered with a 303: to the client once the interaction is
-finished, else to the interaction's page (Post/Redirect/Get, :func:`after_form`). ``GET /interaction/{uid}`` shows the current step, or answers an interaction
-finished elsewhere (a phone, the test kit): the browser that started it gets the code, and the session.
+finished, else to the interaction's page (Post/Redirect/Get, :func:`after_form`).
+``GET /interaction/{uid}`` shows the current step, or answers an interaction finished elsewhere (a
+phone, the test kit): the browser that started it gets the code, and the session.
 """
 
 from idp.login import otp
