@@ -21,12 +21,12 @@ from idp.login.progress import gone
 from idp.login.progress import load
 from idp.login.progress import next_step
 from idp.login.progress import session_of
+from idp.login.progress import to_step
 from idp.login.steps import TOO_MANY
 from idp.login.steps import after_form
 from idp.login.steps import phone_of
 from idp.oidc.accounts import find_record
 from idp.oidc.answer import Answer
-from idp.oidc.answer import redirect
 from idp.oidc.assurance import FACE
 from idp.oidc.assurance import PASSCODE
 from idp.oidc.assurance import SMS_OTP
@@ -64,7 +64,7 @@ def _at_step(
         return gone()
     session = session_of(server.sessions, interaction)
     if session is None or next_step(interaction, session).kind != factor:
-        return redirect(f"/interaction/{uid}")
+        return to_step(uid)
     return interaction, session
 
 
@@ -127,10 +127,10 @@ def resend_otp(server: AuthorizationServer, uid: str, form: tuple[str, str]) -> 
     interaction, session = found
     phone = phone_of(server, session.pin)
     if phone is None:
-        return redirect(f"/interaction/{uid}")
+        return to_step(uid)
     sent = otp.resend(server, uid, session.pin, phone)
     if sent is otp.Sent.SENT:
-        return redirect(f"/interaction/{uid}")
+        return to_step(uid)
     return again(server.interactions, interaction, RESEND_ERRORS[sent], 429)
 
 
@@ -152,7 +152,7 @@ def submit_passcode(
         return _too_many(server, interaction)
     record = find_record(server.engine, session.pin)
     if record is None:
-        return redirect(f"/interaction/{uid}")
+        return to_step(uid)
     acr = achieved_acr(session.methods | {PASSCODE}, session.account_level)
     if passcode_attempt(server, record, passcode, client_id, acr, ip):
         return _passed(server, interaction, session, PASSCODE, browser)

@@ -22,6 +22,7 @@ from idp.login.progress import gone
 from idp.login.progress import load
 from idp.login.progress import next_step
 from idp.login.progress import session_cookie
+from idp.login.progress import to_step
 from idp.login.steps import TOO_MANY
 from idp.login.steps import after_form
 from idp.login.steps import answer_interaction
@@ -74,7 +75,7 @@ def submit_password(
     if interaction is None:
         return gone()
     if next_step(interaction, server.sessions.load(interaction.sid)).kind != "login":
-        return redirect(f"/interaction/{uid}")  # past the password (another tab went on): its step
+        return to_step(uid)  # past the password (another tab went on): its step
     username, password = credentials
     result = password_attempt(server, username, password, ip, interaction.client_id)
     if result.outcome is Outcome.LIMITED:
@@ -87,7 +88,7 @@ def submit_password(
     if result.outcome is Outcome.REFUSED:
         interaction.ending, interaction.ending_reason = "refused", result.reason
         server.interactions.save(interaction)
-        return redirect(f"/interaction/{uid}")
+        return to_step(uid)
     pin, level = result.record.citizen.pin, result.record.account.level
     clear_notice(interaction)
     logged_in = LoggedIn(pin, level, (Factor("pwd", int(time.time())),), fresh=True)
@@ -113,7 +114,7 @@ def continue_after_ending(
     elif step.kind == "refused":
         server.interactions.finish(interaction, Denied(step.reason))
     else:
-        return redirect(f"/interaction/{uid}")
+        return to_step(uid)
     return _leave(server, uid, binding, browser)
 
 

@@ -14,8 +14,6 @@ from idp.oidc.answer import View
 from idp.population_db.codes import AccountStatus
 from idp.population_db.personas import PERSONAS
 
-DISPLAYS = ("page", "popup", "touch", "wap")
-
 
 @dataclass(frozen=True)
 class Asking:

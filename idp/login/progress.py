@@ -71,6 +71,11 @@ def gone() -> Answer:
     return page(expired_view(), 400)
 
 
+def to_step(uid: str) -> Answer:
+    """A 303 to the interaction's page, which shows the step it is at (Post/Redirect/Get)."""
+    return redirect(f"/interaction/{uid}")
+
+
 def shown(interaction: Interaction) -> Shown:
     """The page language (the switch, else ``ui_locales``, else the browser's) and ``display``."""
     params = interaction.parameters
@@ -91,7 +96,7 @@ def again(
     interaction.notice, interaction.notice_status = notice, status
     interaction.notice_retry, interaction.typed_pin = retry_after, pin
     interactions.save(interaction)
-    return redirect(f"/interaction/{interaction.uid}")
+    return to_step(interaction.uid)
 
 
 def clear_notice(interaction: Interaction) -> None:
@@ -110,8 +115,7 @@ def take_notice(interactions: Interactions, interaction: Interaction) -> tuple[s
         interaction.typed_pin,
     )
     if interaction.notice or interaction.typed_pin:
-        interaction.notice, interaction.notice_status = "", 200
-        interaction.notice_retry, interaction.typed_pin = 0, ""
+        clear_notice(interaction)
         interactions.save(interaction)
     return kept
 

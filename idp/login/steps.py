@@ -30,6 +30,7 @@ from idp.login.progress import session_cookie
 from idp.login.progress import session_of
 from idp.login.progress import shown
 from idp.login.progress import take_notice
+from idp.login.progress import to_step
 from idp.login.sms_inbox import e164
 from idp.oidc.accounts import find_record
 from idp.oidc.answer import Answer
@@ -71,7 +72,7 @@ def after_form(
     is over, else a 303 to the interaction's page, which shows the next step (Post/Redirect/Get: Back
     and Reload never post the form again). No page is built for the POST itself."""
     if next_step(interaction, session).kind != "done" or session is None:
-        return redirect(f"/interaction/{interaction.uid}")
+        return to_step(interaction.uid)
     return consent_or_answer(server, interaction, session, browser, show=False)
 
 
@@ -211,7 +212,7 @@ def consent_or_answer(
     if answer_before_consent(server, interaction, client, session):
         return answer_interaction(server, interaction, browser)
     if not show:
-        return redirect(f"/interaction/{interaction.uid}")
+        return to_step(interaction.uid)
     if before is None:
         before = granted_scopes(server.engine, session.pin, client.client_id)
     who, how = asking(server, interaction), shown(interaction)

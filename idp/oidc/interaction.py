@@ -160,8 +160,10 @@ class Interactions:
         sid: str | None,
         browser: bool = True,
         return_to: str | None = None,
+        lang: str | None = None,
     ) -> Interaction:
-        """A new interaction, stored; ``browser`` binds it to the browser that will get its cookie."""
+        """A new interaction, stored; ``browser`` binds it to the browser that will get its cookie,
+        ``lang`` fixes its pages' language (else ``ui_locales``, else the browser's)."""
         interaction = Interaction(
             uid=secrets.token_urlsafe(24),
             client_id=client_id,
@@ -174,6 +176,7 @@ class Interactions:
             expires_at=time.time() + self.ttl,
             sid=sid,
             return_to=return_to,
+            lang=lang,
         )
         self.save(interaction)
         return interaction

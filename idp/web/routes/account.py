@@ -85,9 +85,8 @@ def _log_in_first(server: AuthorizationServer, lang: str, return_to: str) -> Ans
         force_consent=False,
         sid=None,
         return_to=return_to,
+        lang=lang,
     )
-    started.lang = lang
-    server.interactions.save(started)
     return first_page(server, Interact(started, None))
 
 
