@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from idp.population_db import credentials
 from idp.population_db.database import connect
+from idp.state.clock import Clock
 from idp.state.memory_store import MemoryStateStore
 from idp.state.redis_store import RedisStateStore
 from idp.state.sql_store import SqlStateStore
@@ -120,7 +121,7 @@ def race(action: Callable[[int], T], racers: int = 8) -> list[T]:
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StateStore]:
     """Each state store on its own empty space: memory, SQLite, PostgreSQL and Redis (real servers)."""
     if request.param == "memory":
-        yield MemoryStateStore()
+        yield MemoryStateStore(Clock())
         return
     if request.param == "redis":
         redis_store = RedisStateStore(REDIS_URL, f"test-{uuid.uuid4().hex}:")
@@ -134,7 +135,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StateStore
         url = fresh_postgres(request.getfixturevalue("postgres_server"))
     engine = connect(url)
     try:
-        yield SqlStateStore(engine)
+        yield SqlStateStore(engine, Clock())
     finally:
         engine.dispose()
         if request.param == "postgresql":

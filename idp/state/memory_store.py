@@ -10,6 +10,8 @@ Values are kept as JSON text, so that what comes back is a fresh copy with exact
 Redis stores return (tuples come back as lists). One lock makes every operation atomic: the routes run in
 one event loop, but the ``def`` routes (logout, withdrawal) run in FastAPI's thread pool. Expired entries
 are invisible at once and swept at most once a minute, so the dictionary does not grow without bound.
+Entries expire on the provider's :class:`~idp.state.clock.Clock`; the sweep's interval is a duration,
+measured by :func:`time.monotonic`.
 """
 
 import threading
@@ -17,6 +19,7 @@ import time
 from collections.abc import Callable
 
 from idp.state import json_text
+from idp.state.clock import Clock
 from idp.state.store import JsonObject
 
 SWEEP_INTERVAL = 60.0
@@ -25,7 +28,8 @@ SWEEP_INTERVAL = 60.0
 class MemoryStateStore:
     """Key → JSON object with a time to live, in this process's memory."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
         self._entries: dict[str, tuple[float, str]] = {}
         self._lock = threading.Lock()
         self._next_sweep = time.monotonic() + SWEEP_INTERVAL
@@ -33,13 +37,13 @@ class MemoryStateStore:
     def put(self, key: str, value: JsonObject, ttl: int) -> None:
         text = json_text.dumps(value)
         with self._lock:
-            self._entries[key] = (time.time() + ttl, text)
+            self._entries[key] = (self.clock.now() + ttl, text)
             self._sweep_when_due()
 
     def get(self, key: str) -> JsonObject | None:
         with self._lock:
             entry = self._entries.get(key)
-        return _live(entry)
+        return self._live(entry)
 
     def delete(self, key: str) -> None:
         with self._lock:
@@ -48,11 +52,11 @@ class MemoryStateStore:
     def take(self, key: str) -> JsonObject | None:
         with self._lock:
             entry = self._entries.pop(key, None)
-        return _live(entry)
+        return self._live(entry)
 
     def add(self, key: str, value: JsonObject, ttl: int) -> bool:
         text = json_text.dumps(value)
-        now = time.time()
+        now = self.clock.now()
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None and entry[0] > now:
@@ -61,7 +65,7 @@ class MemoryStateStore:
             return True
 
     def incr(self, key: str, ttl: int) -> int:
-        now = time.time()
+        now = self.clock.now()
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or entry[0] <= now:
@@ -72,7 +76,7 @@ class MemoryStateStore:
             return count
 
     def extend(self, key: str, ttl: int) -> bool:
-        now = time.time()
+        now = self.clock.now()
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or entry[0] <= now:
@@ -84,8 +88,8 @@ class MemoryStateStore:
         self, key: str, change: Callable[[JsonObject | None], JsonObject], ttl: int
     ) -> JsonObject:
         with self._lock:
-            value = change(_live(self._entries.get(key)))
-            self._entries[key] = (time.time() + ttl, json_text.dumps(value))
+            value = change(self._live(self._entries.get(key)))
+            self._entries[key] = (self.clock.now() + ttl, json_text.dumps(value))
             return value
 
     def __len__(self) -> int:
@@ -102,13 +106,12 @@ class MemoryStateStore:
             self._sweep()
 
     def _sweep(self) -> None:
-        now = time.time()
+        now = self.clock.now()
         for key in [key for key, (expires_at, _) in self._entries.items() if expires_at <= now]:
             del self._entries[key]
         self._next_sweep = time.monotonic() + SWEEP_INTERVAL
 
-
-def _live(entry: tuple[float, str] | None) -> JsonObject | None:
-    if entry is None or entry[0] <= time.time():
-        return None
-    return json_text.loads(entry[1])
+    def _live(self, entry: tuple[float, str] | None) -> JsonObject | None:
+        if entry is None or entry[0] <= self.clock.now():
+            return None
+        return json_text.loads(entry[1])

@@ -5,10 +5,10 @@ PostgreSQL database share.
 ``take`` is one ``DELETE … RETURNING``, so of two concurrent takers exactly one gets the value; ``add`` one
 ``INSERT … ON CONFLICT DO UPDATE … WHERE expired RETURNING``; ``incr`` one ``INSERT … ON CONFLICT DO
 UPDATE SET value = value + 1 … RETURNING``; ``extend`` one ``UPDATE … WHERE live``; ``update`` a
-compare-and-set retried until no other writer came between.
+compare-and-set retried until no other writer came between. Entries expire on the provider's
+:class:`~idp.state.clock.Clock`, given to each statement as a parameter (never the database's clock).
 """
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +30,7 @@ from sqlmodel import SQLModel
 
 from idp.population_db.database import create_tables
 from idp.state import json_text
+from idp.state.clock import Clock
 from idp.state.store import JsonObject
 
 
@@ -110,8 +111,9 @@ class SqlStateStore:
     per call cost four times the query itself (234 against 56 µs for a ``get`` on SQLite).
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Clock) -> None:
         self.engine = engine
+        self.clock = clock
         create_tables(engine, [STATE])
         self._put = _upsert(engine.dialect.name, only_if_expired=False)
         self._add = _upsert(engine.dialect.name, only_if_expired=True)
@@ -119,11 +121,13 @@ class SqlStateStore:
 
     def put(self, key: str, value: JsonObject, ttl: int) -> None:
         with self.engine.begin() as connection:
-            connection.execute(self._put, _row(key, value, ttl))
+            connection.execute(self._put, self._row(key, value, ttl))
 
     def get(self, key: str) -> JsonObject | None:
         with self.engine.connect() as connection:
-            value = connection.execute(_GET, {"key": key, "now": time.time()}).scalar_one_or_none()
+            value = connection.execute(
+                _GET, {"key": key, "now": self.clock.now()}
+            ).scalar_one_or_none()
         return None if value is None else json_text.loads(value)
 
     def delete(self, key: str) -> None:
@@ -133,23 +137,23 @@ class SqlStateStore:
     def take(self, key: str) -> JsonObject | None:
         with self.engine.begin() as connection:
             row = connection.execute(_TAKE, {"key": key}).one_or_none()
-        if row is None or row.expires_at <= time.time():
+        if row is None or row.expires_at <= self.clock.now():
             return None
         return json_text.loads(row.value)
 
     def add(self, key: str, value: JsonObject, ttl: int) -> bool:
-        parameters = {**_row(key, value, ttl), "now": time.time()}
+        parameters = {**self._row(key, value, ttl), "now": self.clock.now()}
         with self.engine.begin() as connection:
             return connection.execute(self._add, parameters).one_or_none() is not None
 
     def incr(self, key: str, ttl: int) -> int:
-        now = time.time()
+        now = self.clock.now()
         parameters = {"key": key, "expires_at": now + ttl, "now": now}
         with self.engine.begin() as connection:
             return int(connection.execute(self._incr, parameters).scalar_one())
 
     def extend(self, key: str, ttl: int) -> bool:
-        now = time.time()
+        now = self.clock.now()
         parameters = {"old_key": key, "new_expires_at": now + ttl, "now": now}
         with self.engine.begin() as connection:
             return connection.execute(_EXTEND, parameters).rowcount == 1
@@ -160,9 +164,9 @@ class SqlStateStore:
         while True:
             with self.engine.begin() as connection:
                 row = connection.execute(_ROW, {"key": key}).one_or_none()
-                now = time.time()
+                now = self.clock.now()
                 value = change(json_text.loads(row.value) if row and row.expires_at > now else None)
-                new = _row(key, value, ttl)
+                new = self._row(key, value, ttl)
                 if row is None:  # inserted unless another writer inserted first
                     done = connection.execute(self._add, {**new, "now": now}).first() is not None
                 else:
@@ -177,6 +181,5 @@ class SqlStateStore:
             if done:
                 return value
 
-
-def _row(key: str, value: JsonObject, ttl: int) -> dict[str, Any]:
-    return {"key": key, "value": json_text.dumps(value), "expires_at": time.time() + ttl}
+    def _row(self, key: str, value: JsonObject, ttl: int) -> dict[str, Any]:
+        return {"key": key, "value": json_text.dumps(value), "expires_at": self.clock.now() + ttl}

@@ -30,6 +30,7 @@ from idp.oidc.server import AuthorizationServer
 from idp.population_db.database import connect
 from idp.settings import IdPSettings
 from idp.state.audit import create_audit_table
+from idp.state.clock import Clock
 from idp.state.consents import create_consent_table
 from idp.state.grant_index import create_grant_index_table
 from idp.state.opening import open_state_store
@@ -71,10 +72,14 @@ ROUTERS = (  # the routes of every complete flow first: the router tries them in
 
 
 def create_app(
-    settings: IdPSettings | None = None, logout_sender: LogoutSender | None = None
+    settings: IdPSettings | None = None,
+    logout_sender: LogoutSender | None = None,
+    clock: Clock | None = None,
 ) -> FastAPI:
-    """The application; ``logout_sender`` delivers back-channel logout tokens (httpx by default)."""
+    """The application; ``logout_sender`` delivers back-channel logout tokens (httpx by default);
+    ``clock`` is the provider's time (the system's, unless a test or an embedder moves it)."""
     settings = settings or IdPSettings()
+    clock = clock or Clock()
     if settings.issuer.startswith("http://"):
         # Authlib refuses plain http unless told; a local sandbox issuer is plain http.
         os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
@@ -90,7 +95,7 @@ def create_app(
     ):
         create_table(engine)
     warm_up()
-    store = open_state_store(settings.state_store_url, settings.state_store_prefix, engine)
+    store = open_state_store(settings.state_store_url, settings.state_store_prefix, engine, clock)
     server = AuthorizationServer(settings, engine, store, KeyRing.load(settings.keys_dir))
     server.logout_sender = logout_sender or HttpLogoutSender(settings.backchannel_logout_timeout)
     app = FastAPI(

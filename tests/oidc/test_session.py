@@ -6,13 +6,14 @@ from idp.oidc.session import Factor
 from idp.oidc.session import LoginSession
 from idp.oidc.session import SessionStore
 from idp.oidc.session import start_session
+from idp.state.clock import Clock
 from idp.state.memory_store import MemoryStateStore
 
 PASSWORD = (Factor("pwd", 1_700_000_000),)
 
 
 def test_a_session_comes_back_as_it_was_saved() -> None:
-    store = MemoryStateStore()
+    store = MemoryStateStore(Clock())
     session = start_session("001088999001", 2, PASSWORD)
     session.add_factor("otp")
     SessionStore(store, 60).save(session)
@@ -26,7 +27,7 @@ def test_a_session_comes_back_as_it_was_saved() -> None:
 
 
 def test_a_later_change_to_the_session_is_not_in_the_store() -> None:
-    store = MemoryStateStore()
+    store = MemoryStateStore(Clock())
     session = start_session("001088999001", 1, PASSWORD)
     SessionStore(store, 60).save(session)
     session.add_factor("otp")

@@ -6,7 +6,7 @@ store can be raced for real; for the memory store the threads contend for its on
 real server on 127.0.0.1:6379 (``VNEID_TEST_REDIS_URL``). The memory store's own tests, at the end:
 values come back as fresh copies with the SQL and Redis stores' types, and expired entries are swept,
 by :meth:`~idp.state.memory_store.MemoryStateStore.sweep` and by a ``put`` once the sweep interval is due
-(on a fake clock).
+(the provider's clock frozen and moved, the sweep's monotonic timer faked beside it).
 """
 
 import functools
@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from idp.state import memory_store
+from idp.state.clock import Clock
 from idp.state.memory_store import MemoryStateStore
 from idp.state.store import StateStore
 from tests.conftest import race
@@ -161,20 +162,20 @@ def test_a_counter_keeps_its_window_and_starts_again_after_it(store: StateStore)
 
 
 class FakeClock:
-    """Stands for the :mod:`time` module inside :mod:`idp.state.memory_store`: both clocks move only
-    when the test says so."""
+    """The provider's clock, frozen, and a stand-in for the :mod:`time` module inside
+    :mod:`idp.state.memory_store` (whose ``monotonic`` times the sweeps): both move only when the test
+    says so."""
 
     def __init__(self) -> None:
-        self.wall = time.time()
+        self.provider = Clock()
+        self.provider.freeze()
         self.elapsed = 0.0
-
-    def time(self) -> float:
-        return self.wall + self.elapsed
 
     def monotonic(self) -> float:
         return 1000.0 + self.elapsed
 
     def advance(self, seconds: float) -> None:
+        self.provider.advance(seconds)
         self.elapsed += seconds
 
 
@@ -186,7 +187,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 
 
 def test_memory_store_returns_fresh_copies() -> None:
-    store = MemoryStateStore()
+    store = MemoryStateStore(Clock())
     value: dict[str, Any] = {"factors": [{"method": "pwd"}], "pin": "001088999001"}
     store.put("session:s", value, 60)
     value["factors"].append({"method": "otp"})  # the caller's dict is not what the store holds
@@ -204,7 +205,7 @@ def test_memory_store_returns_fresh_copies() -> None:
 
 
 def test_memory_store_gives_tuples_back_as_lists_like_the_other_stores() -> None:
-    store = MemoryStateStore()
+    store = MemoryStateStore(Clock())
     store.put("grant:g", {"pair": ("rp", 2), "nested": {"scopes": ("openid", "profile")}}, 60)
     assert store.add("nonce:n", {"pair": (1, 2)}, 60)
     value = store.get("grant:g")
@@ -216,7 +217,7 @@ def test_memory_store_gives_tuples_back_as_lists_like_the_other_stores() -> None
 
 
 def test_memory_store_sweep_forgets_only_expired_entries(clock: FakeClock) -> None:
-    store = MemoryStateStore()
+    store = MemoryStateStore(clock.provider)
     store.put("interaction:short", {"v": 1}, 1)
     assert store.add("nonce:short", {"v": 2}, 1)
     store.put("session:long", {"v": 3}, 3600)
@@ -231,7 +232,7 @@ def test_memory_store_sweep_forgets_only_expired_entries(clock: FakeClock) -> No
 
 
 def test_memory_store_put_sweeps_once_the_interval_is_due(clock: FakeClock) -> None:
-    store = MemoryStateStore()
+    store = MemoryStateStore(clock.provider)
     store.put("code:short", {"v": 1}, 1)
     store.put("session:long", {"v": 2}, 3600)
     clock.advance(2)
