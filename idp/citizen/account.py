@@ -83,7 +83,8 @@ def account_view(
     record = find_record(server.engine, session.pin)
     account = None if record is None else record.account
     level = session.account_level if account is None else account.level
-    shown = None if record is None else wallet(record, claims_context(server), level)
+    now = server.clock.moment()
+    shown = None if record is None else wallet(record, claims_context(server), level, now=now)
     values = {
         "pin": session.pin,
         "level": level,

@@ -10,8 +10,9 @@ them, only the names of those scopes (to say what level 2 would bring).
 
 The cards carry values, never words: dates stay ISO 8601 (the page writes them dd/mm/yyyy), codes stay
 codes (the page names them from its catalogue). What the page cannot derive is computed here: whether a
-document has expired (on Vietnam's calendar), the benefit percentage of a BHYT benefit level, and the
-era of a driving-licence class (the classes were renamed on 1 Jan 2025).
+document has expired (on Vietnam's calendar, on the day the provider's clock reads there), the benefit
+percentage of a BHYT benefit level, and the era of a driving-licence class (the classes were renamed on
+1 Jan 2025).
 """
 
 from dataclasses import dataclass
@@ -166,13 +167,16 @@ class Wallet:
     hidden: tuple[str, ...]
 
 
-def wallet(record: CitizenRecord, context: ClaimsContext, account_level: int) -> Wallet:
-    """The cards of ``record`` that an account of ``account_level`` shows."""
+def wallet(
+    record: CitizenRecord, context: ClaimsContext, account_level: int, *, now: datetime
+) -> Wallet:
+    """The cards of ``record`` that an account of ``account_level`` shows ``now`` (an aware time,
+    the provider's clock's: documents expire on the day it is in Vietnam)."""
     shown = {s.name for s in SCOPES if s.name != "openid" and s.level <= account_level}
     claims = {
         scope: values for scope, values in all_claims(record, context).items() if scope in shown
     }
-    today = datetime.now(VIETNAM).date()
+    today = now.astimezone(VIETNAM).date()
     residence = claims.get("residence", {}).get("residence", {})
     return Wallet(
         person=_person(claims["identity"]),

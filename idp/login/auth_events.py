@@ -4,6 +4,8 @@ Each check opens one transaction (``engine.begin()``) that updates the brute-for
 (:mod:`idp.login.lockout`) and appends the audit row (:mod:`idp.state.audit`, kind ``authentication``)
 of the same event, so both commit or neither does. Outcomes: ``success``, ``failure``, ``lockout``,
 ``refused`` (rate limit, locked-out factor, locked account, deceased citizen, unmet requirements).
+Each check reads the provider's clock (``server.clock``) once: its counters, windows and audit row all
+carry that one time.
 """
 
 from dataclasses import dataclass
@@ -55,12 +57,18 @@ class _Who:
 
 
 def _event(
-    connection: Connection, outcome: str, who: _Who, acr: str | None = None, detail: str = ""
+    connection: Connection,
+    at: float,
+    outcome: str,
+    who: _Who,
+    acr: str | None = None,
+    detail: str = "",
 ) -> None:
     record_event(
         connection,
         AUTHENTICATION,
         outcome,
+        at=at,
         pin=who.pin,
         client_id=who.client_id,
         method=who.method,
@@ -84,6 +92,7 @@ def audit(
             connection,
             AUTHENTICATION,
             outcome,
+            at=server.clock.now(),
             pin=pin,
             client_id=client_id,
             method=method,
@@ -99,32 +108,33 @@ def password_attempt(
     limits = Limits.of(server.settings)
     pin = username if is_pin(username) else None
     event = _Who(pin, client_id, PASSWORD)
+    now = server.clock.now()
     with server.engine.begin() as connection:
-        if rate_limited(server.store, username, ip, limits):
-            _event(connection, "refused", event, detail="rate limit")
+        if rate_limited(server.store, username, ip, limits, now=now):
+            _event(connection, now, "refused", event, detail="rate limit")
             return PasswordResult(Outcome.LIMITED)
-        state = factor_state(connection, PASSWORD, username)
+        state = factor_state(connection, PASSWORD, username, now=now)
         locked = state.locked
         record = check_password(
             connection, server.secret_verifier, username, password, locked=locked
         )
         if locked:
-            count_failed_attempt(connection, server.store, username, ip, limits)
-            _event(connection, "refused", event, detail="locked out")
+            count_failed_attempt(connection, server.store, username, ip, limits, now=now)
+            _event(connection, now, "refused", event, detail="locked out")
             return PasswordResult(Outcome.BAD)
         if record is None:
-            count_failed_attempt(connection, server.store, username, ip, limits)
-            locks = count_failure(connection, PASSWORD, username, limits)
-            _event(connection, "failure", event)
+            count_failed_attempt(connection, server.store, username, ip, limits, now=now)
+            locks = count_failure(connection, PASSWORD, username, limits, now=now)
+            _event(connection, now, "failure", event)
             if locks:
-                _event(connection, "lockout", event)
+                _event(connection, now, "lockout", event)
             return PasswordResult(Outcome.BAD)
         if state.failures:
             clear_failures(connection, PASSWORD, username)
         if reason := refusal_of(record):
-            _event(connection, "refused", event, detail=reason)
+            _event(connection, now, "refused", event, detail=reason)
             return PasswordResult(Outcome.REFUSED, record, reason)
-        _event(connection, "success", event, acr="LoA1")
+        _event(connection, now, "success", event, acr="LoA1")
     return PasswordResult(Outcome.OK, record)
 
 
@@ -133,7 +143,8 @@ def attempt_limited(
 ) -> bool:
     """Whether the PIN or the address has used up its failed attempts in this window (a code is not
     even checked then); a refusal is audited."""
-    if not rate_limited(server.store, pin, ip, Limits.of(server.settings)):
+    limits = Limits.of(server.settings)
+    if not rate_limited(server.store, pin, ip, limits, now=server.clock.now()):
         return False
     audit(server, "refused", pin, client_id, method, detail="rate limit")
     return True
@@ -152,32 +163,35 @@ def passcode_attempt(
     limits = Limits.of(server.settings)
     pin = record.citizen.pin
     event = _Who(pin, client_id, PASSCODE)
+    now = server.clock.now()
     with server.engine.begin() as connection:
-        locked = is_locked(connection, PASSCODE, pin)
+        locked = is_locked(connection, PASSCODE, pin, now=now)
     right = check_passcode(server.secret_verifier, record, passcode, locked=locked)
     with server.engine.begin() as connection:
         if locked:
-            _event(connection, "refused", event, detail="locked out")
+            _event(connection, now, "refused", event, detail="locked out")
             return False
         if not right:
-            count_failed_attempt(connection, server.store, pin, ip, limits)
-            locks = count_failure(connection, PASSCODE, pin, limits)
-            _event(connection, "failure", event)
+            count_failed_attempt(connection, server.store, pin, ip, limits, now=now)
+            locks = count_failure(connection, PASSCODE, pin, limits, now=now)
+            _event(connection, now, "failure", event)
             if locks:
-                _event(connection, "lockout", event)
+                _event(connection, now, "lockout", event)
             return False
         clear_failures(connection, PASSCODE, pin)
-        _event(connection, "success", event, acr=acr_after)
+        _event(connection, now, "success", event, acr=acr_after)
     return True
 
 
 def otp_locked_out(server: AuthorizationServer, pin: str, client_id: str | None) -> bool:
     """Whether the account's one-time codes are locked (too many wrong codes across interactions: each
     code dies after a few tries, but new logins bring new codes); a refusal is audited."""
+    now = server.clock.now()
     with server.engine.begin() as connection:
-        if not is_locked(connection, SMS_OTP, pin):
+        if not is_locked(connection, SMS_OTP, pin, now=now):
             return False
-        _event(connection, "refused", _Who(pin, client_id, SMS_OTP), detail="codes locked out")
+        who = _Who(pin, client_id, SMS_OTP)
+        _event(connection, now, "refused", who, detail="codes locked out")
     return True
 
 
@@ -187,10 +201,12 @@ def count_otp(
     """A right code starts the account's count again; a wrong one counts in the rate windows and
     toward ``otp_lockout_threshold`` (OWASP ASVS 2.2.1), whose crossing is audited as a lockout."""
     limits = replace(Limits.of(server.settings), threshold=server.settings.otp_lockout_threshold)
+    now = server.clock.now()
     with server.engine.begin() as connection:
         if right:
             clear_failures(connection, SMS_OTP, pin)
             return
-        count_failed_attempt(connection, server.store, pin, ip, limits)
-        if count_failure(connection, SMS_OTP, pin, limits):
-            _event(connection, "lockout", _Who(pin, client_id, SMS_OTP), detail="too many codes")
+        count_failed_attempt(connection, server.store, pin, ip, limits, now=now)
+        if count_failure(connection, SMS_OTP, pin, limits, now=now):
+            who = _Who(pin, client_id, SMS_OTP)
+            _event(connection, now, "lockout", who, detail="too many codes")

@@ -7,8 +7,6 @@ answer is a 303, to the next step or back to the page with its message (Post/Red
 the rate windows (:mod:`idp.login.lockout`).
 """
 
-import time
-
 from idp.login import otp
 from idp.login.auth_events import attempt_limited
 from idp.login.auth_events import audit
@@ -76,7 +74,8 @@ def _passed(
     browser: LoginSession | None,
 ) -> Answer:
     """The factor is added to the interaction's session; on to the next step."""
-    step_up = LoggedIn(session.pin, session.account_level, (Factor(factor, int(time.time())),))
+    passed = (Factor(factor, int(server.clock.now())),)
+    step_up = LoggedIn(session.pin, session.account_level, passed)
     clear_notice(interaction)
     stepped_up = server.interactions.finish(interaction, step_up)
     return after_form(server, interaction, stepped_up, browser)

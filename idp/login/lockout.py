@@ -18,9 +18,11 @@
   exactly as widely as the sessions are, as Redis-backed limiters are: nothing written to the database
   per attempt. When an address opens a new window (its first failure in it), failure counters older
   than any window or lockout are deleted.
+
+Every function here is told the time (``now``, the provider's clock: :class:`idp.state.clock.Clock`)
+by its caller; none reads a clock.
 """
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,25 +119,24 @@ class FactorState:
     failures: int
 
 
-def _bump(connection: Connection, key: str, forget_before: float) -> int:
+def _bump(connection: Connection, key: str, forget_before: float, now: float) -> int:
     """Add one to ``key`` (restarting from 1 when its last change is older than ``forget_before``)."""
-    parameters = {"counter": key, "forget_before": forget_before, "now": time.time()}
+    parameters = {"counter": key, "forget_before": forget_before, "now": now}
     return int(connection.execute(_INCREMENT[connection.dialect.name], parameters).scalar_one())
 
 
-def rate_limited(store: StateStore, pin: str, ip: str, limits: Limits) -> bool:
+def rate_limited(store: StateStore, pin: str, ip: str, limits: Limits, *, now: float) -> bool:
     """Whether ``pin`` or ``ip`` has used up its failed attempts in the current window."""
-    window, _ = _window(limits)
+    window, _ = _window(limits, now)
     full = (_full_key("pin", pin, window), _full_key("ip", ip, window))
     return any(store.get(key) is not None for key in full)
 
 
 def count_failed_attempt(
-    connection: Connection, store: StateStore, pin: str, ip: str, limits: Limits
+    connection: Connection, store: StateStore, pin: str, ip: str, limits: Limits, *, now: float
 ) -> None:
     """Count one failed attempt for ``pin`` and ``ip``; the one that fills a window marks it full."""
-    now = time.time()
-    window, ttl = _window(limits)
+    window, ttl = _window(limits, now)
     for kind, value, limit in (("pin", pin, limits.per_account), ("ip", ip, limits.per_ip)):
         count = store.incr(f"rate:{kind}:{value[:64]}:{window}", ttl)
         if count >= limit:
@@ -145,9 +146,8 @@ def count_failed_attempt(
             connection.execute(_FORGET_STALE, {"stale": stale, "now": now})
 
 
-def _window(limits: Limits) -> tuple[int, int]:
-    """The current window's number and the seconds to its end."""
-    now = time.time()
+def _window(limits: Limits, now: float) -> tuple[int, int]:
+    """The number of the window ``now`` is in and the seconds to its end."""
     return int(now // limits.window), limits.window - int(now % limits.window)
 
 
@@ -155,26 +155,28 @@ def _full_key(kind: str, value: str, window: int) -> str:
     return f"rate-full:{kind}:{value[:64]}:{window}"
 
 
-def factor_state(connection: Connection, factor: str, pin: str) -> FactorState:
+def factor_state(connection: Connection, factor: str, pin: str, *, now: float) -> FactorState:
     key = f"{factor}:{pin[:64]}"
     row = connection.execute(_STATE, {"counter": key}).one_or_none()
     if row is None:
         return FactorState(locked=False, failures=0)
     locked_until, failures = row
-    return FactorState(locked=locked_until > time.time(), failures=int(failures))
+    return FactorState(locked=locked_until > now, failures=int(failures))
 
 
-def is_locked(connection: Connection, factor: str, pin: str) -> bool:
-    return factor_state(connection, factor, pin).locked
+def is_locked(connection: Connection, factor: str, pin: str, *, now: float) -> bool:
+    return factor_state(connection, factor, pin, now=now).locked
 
 
-def count_failure(connection: Connection, factor: str, pin: str, limits: Limits) -> bool:
+def count_failure(
+    connection: Connection, factor: str, pin: str, limits: Limits, *, now: float
+) -> bool:
     """Count one wrong secret; True when this very failure reaches the threshold and locks."""
     key = f"{factor}:{pin[:64]}"
-    failures = _bump(connection, key, time.time() - limits.lock_seconds)
+    failures = _bump(connection, key, now - limits.lock_seconds, now)
     if failures != limits.threshold:
         return False
-    connection.execute(_LOCK, {"counter": key, "until": time.time() + limits.lock_seconds})
+    connection.execute(_LOCK, {"counter": key, "until": now + limits.lock_seconds})
     return True
 
 

@@ -12,8 +12,6 @@ with the answer; later factors step that session up. Every form is answered with
 Get): to the next step, back to the form with its message, or to the client.
 """
 
-import time
-
 from idp.login.auth_events import Outcome
 from idp.login.auth_events import password_attempt
 from idp.login.progress import again
@@ -91,7 +89,7 @@ def submit_password(
         return to_step(uid)
     pin, level = result.record.citizen.pin, result.record.account.level
     clear_notice(interaction)
-    logged_in = LoggedIn(pin, level, (Factor("pwd", int(time.time())),), fresh=True)
+    logged_in = LoggedIn(pin, level, (Factor("pwd", int(server.clock.now())),), fresh=True)
     session = server.interactions.finish(interaction, logged_in, browser.sid if browser else None)
     assert session is not None
     answer = after_form(server, interaction, session, session)

@@ -6,11 +6,11 @@ store under ``otp:{uid}`` for ``otp_ttl`` seconds (3 minutes). Verifying *takes*
 puts the record back with :meth:`StateStore.add` (never over a newer code) until ``otp_max_tries``
 wrong entries kill it. Sends are throttled (one per ``otp_resend_interval``) and capped per interaction
 (``otp_max_sends``), each slot claimed with an atomic ``add``. OWASP ASVS V2.7 (out-of-band verifiers).
+A code's life and its message's time are the provider's clock's (``server.clock``).
 """
 
 import hmac
 import secrets
-import time
 from enum import Enum
 
 from idp.login.sms_inbox import deliver
@@ -42,10 +42,10 @@ def _key(uid: str) -> str:
 
 def _send(server: AuthorizationServer, uid: str, pin: str, phone: str) -> None:
     code = f"{secrets.randbelow(10**6):06d}"
-    expires_at = time.time() + server.settings.otp_ttl
-    record = {"pin": pin, "code": code, "tries": 0, "expires_at": expires_at}
+    now = server.clock.now()
+    record = {"pin": pin, "code": code, "tries": 0, "expires_at": now + server.settings.otp_ttl}
     server.store.put(_key(uid), record, server.settings.otp_ttl)
-    deliver(server.engine, phone, MESSAGE.format(code=code))
+    deliver(server.engine, phone, MESSAGE.format(code=code), at=now)
 
 
 def send_first(server: AuthorizationServer, uid: str, pin: str, phone: str) -> bool:
@@ -78,7 +78,7 @@ def verify(server: AuthorizationServer, uid: str, pin: str, code: str) -> Checke
     if hmac.compare_digest(str(record["code"]).encode(), code.strip().encode()):
         return Checked.OK
     record["tries"] += 1
-    remaining = int(record["expires_at"] - time.time())
+    remaining = int(record["expires_at"] - server.clock.now())
     if record["tries"] >= server.settings.otp_max_tries:
         return Checked.DEAD
     if remaining > 0:

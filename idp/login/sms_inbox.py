@@ -3,9 +3,9 @@
 One table, ``sms_message``, in the population's database (SQLite or PostgreSQL), so every worker sees
 every message. Numbers are stored in E.164 (``+84…``, ITU-T E.164); the population keeps the national
 form (``0…``). Read by ``GET /sandbox/sms`` and ``GET /sandbox/sms.json`` (:mod:`idp.login.sandbox`).
+A message's ``sent_at`` is the provider's clock's, given by the sender.
 """
 
-import time
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -55,8 +55,9 @@ def e164(phone: str) -> str:
     return phone
 
 
-def deliver(engine: Engine, phone: str, body: str) -> None:
-    row = {"phone": e164(phone), "body": body, "sent_at": time.time()}
+def deliver(engine: Engine, phone: str, body: str, *, at: float) -> None:
+    """Put ``body`` in the inbox of ``phone``, sent ``at``."""
+    row = {"phone": e164(phone), "body": body, "sent_at": at}
     with engine.begin() as connection:
         connection.execute(insert(SMS).values(row))
 

@@ -20,7 +20,6 @@ unregistered ``redirect_uri``) is an :class:`~idp.oidc.error_page.ErrorPage`, an
 
 import re
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,6 +170,7 @@ def _answer_without_interaction(
                 connection,
                 AUTHENTICATION,
                 "refused",
+                at=server.clock.now(),
                 pin=session.pin,
                 client_id=grant.client.client_id,
                 method="acr",
@@ -197,7 +197,7 @@ def _needs_login(
     hints_another = _hints_another(server, data, session, client, grant.redirect_uri)
     if session is None or {"login", "select_account"} & set(prompts):
         return True
-    if max_age is not None and time.time() - session.auth_time >= int(max_age):
+    if max_age is not None and server.clock.now() - session.auth_time >= int(max_age):
         return True
     return hints_another
 

@@ -1,16 +1,17 @@
 """OpenID Connect Back-Channel Logout 1.0: logout tokens POSTed to the clients of an ended session.
 
-Every token response for a citizen records, beside its session (:class:`idp.oidc.session.SessionStore`),
-which client got tokens and the ``sub`` that client knows. When the session ends, each of those clients that registered a
-``backchannel_logout_uri`` receives a logout token (§2.4: ``typ`` ``logout+jwt``; ``iss``, ``aud``,
-``iat``, ``exp``, ``jti``, ``sub``, ``sid``, ``events``; never a ``nonce``) signed like its ID tokens.
-The requests go out in parallel with a short timeout; a failing client is logged, never an error (§2.8).
+Every token response for a citizen records, beside its session
+(:class:`idp.oidc.session.SessionStore`), which client got tokens and the ``sub`` that client knows.
+When the session ends, each of those clients that registered a ``backchannel_logout_uri`` receives a
+logout token (§2.4: ``typ`` ``logout+jwt``; ``iss``, ``aud``, ``iat``, ``exp``, ``jti``, ``sub``,
+``sid``, ``events``; never a ``nonce``) signed like its ID tokens and dated by the provider's clock.
+The requests go out in parallel with a short timeout; a failing client is logged, never an error
+(§2.8).
 A citizen who withdraws consent from a client (:mod:`idp.citizen.withdrawal`) logs out of it the same way.
 """
 
 import logging
 import secrets
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 from typing import Any
@@ -53,7 +54,7 @@ def logout_token(server: "AuthorizationServer", client: Client, sub: str, sid: s
     ``sid`` it logs the citizen out of every session at the client."""
     alg = client.id_token_signed_response_alg
     key = server.keys.signing_key(alg)
-    now = int(time.time())
+    now = int(server.clock.now())
     claims: dict[str, Any] = {
         "iss": server.settings.issuer,
         "aud": client.client_id,

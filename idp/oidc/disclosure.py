@@ -79,16 +79,29 @@ def userinfo_disclosure(
     info = release(record, claims_context(server), recipient, scopes)
     info |= requested_claims(request, "userinfo", info, record, recipient)
     with server.engine.begin() as connection:
-        audit_disclosure(connection, pin, client_id, acr, info)
+        audit_disclosure(connection, pin, client_id, acr, info, at=server.clock.now())
     return info
 
 
 def audit_disclosure(
-    connection: Connection, pin: str, client_id: str, acr: str | None, claims: dict[str, Any]
+    connection: Connection,
+    pin: str,
+    client_id: str,
+    acr: str | None,
+    claims: dict[str, Any],
+    *,
+    at: float,
 ) -> None:
-    """One ``disclosure`` row, in the caller's transaction, naming the non-protocol claims that are
-    leaving."""
+    """One ``disclosure`` row, dated ``at``, in the caller's transaction, naming the non-protocol
+    claims that are leaving."""
     names = [name for name in claims if name not in PROTOCOL_CLAIMS]
     record_event(
-        connection, DISCLOSURE, "released", pin=pin, client_id=client_id, acr=acr, claims=names
+        connection,
+        DISCLOSURE,
+        "released",
+        at=at,
+        pin=pin,
+        client_id=client_id,
+        acr=acr,
+        claims=names,
     )

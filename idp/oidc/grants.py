@@ -11,11 +11,11 @@ request (``redirect_uri``, PKCE, scope) has passed; spending is one atomic step 
 (:meth:`idp.oidc.token_stores.SingleUse.spend`), so of concurrent redemptions, on one replica or several, exactly one
 succeeds and every other revokes the grant (every token issued from that code). A code or refresh
 token presented by another client is ``invalid_grant`` and stays usable by its own. Per RFC 9700
-§2.1.1 PKCE is required of every client, with S256 only.
+§2.1.1 PKCE is required of every client, with S256 only. The ID token's ``iat`` and ``exp`` are the
+provider's clock's (``server.clock``).
 """
 
 import secrets
-import time
 from typing import Any
 from typing import ClassVar
 from urllib.parse import parse_qsl
@@ -189,8 +189,15 @@ class IDToken(OpenIDCode):  # type: ignore[misc]
         alg = self.get_client_algorithm(client)
         return {"alg": alg, "kid": str(self.server.keys.signing_key(alg).kid)}
 
+    def get_compatible_claims(self, request: OAuth2Request) -> dict[str, Any]:
+        """The claims of :meth:`get_client_claims`, with ``auth_time`` defaulting to ``iat``, as
+        Authlib's own, which dates them by the system's clock (the code's ``auth_time`` replaces it)."""
+        claims = self.get_client_claims(request.client)
+        claims.setdefault("auth_time", claims["iat"])
+        return claims
+
     def get_client_claims(self, client: Client) -> dict[str, Any]:
-        now = int(time.time())
+        now = int(self.server.clock.now())
         return {
             "iss": self.server.settings.issuer,
             "aud": [client.client_id],
@@ -227,7 +234,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
         record = server.refresh_tokens.find_unspent(refresh_token, self.request.client.client_id)
         if record is None or not server.grants.is_active(record["user"]["grant_id"]):
             return None
-        return RefreshToken(record, refresh_token)
+        return RefreshToken(record, refresh_token, server.clock)
 
     def validate_token_request(self) -> None:
         """Authlib's checks (client, token, scope), then the refresh token is spent (rotation)."""

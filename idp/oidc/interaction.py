@@ -14,11 +14,11 @@ interaction is answered when that browser comes back (:meth:`Interactions.take_f
 guards the browser's *resume*, never who may *finish*, so a login finished elsewhere (a phone, a test
 with no cookies) is answered to the browser that started it, which then holds the session. An interaction
 without a browser (device and back-channel requests, next) keeps its results until the client polls.
+Expiry, consents and audit rows are dated by the provider's clock (:class:`idp.state.clock.Clock`).
 """
 
 import hmac
 import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +32,7 @@ from idp.oidc.session import SessionStore
 from idp.oidc.session import start_session
 from idp.state.audit import AUTHENTICATION
 from idp.state.audit import record_event
+from idp.state.clock import Clock
 from idp.state.consents import remember
 from idp.state.store import StateStore
 
@@ -142,12 +143,14 @@ class Interactions:
         ttl: int,
         engine: Engine,
         replace_session: SessionReplacer,
+        clock: Clock,
     ) -> None:
         self.store = store
         self.sessions = sessions
         self.ttl = ttl
         self.engine = engine
         self.replace_session = replace_session
+        self.clock = clock
 
     def start(
         self,
@@ -173,7 +176,7 @@ class Interactions:
             force_consent=force_consent,
             csrf=secrets.token_urlsafe(24),
             binding=secrets.token_urlsafe(24) if browser else None,
-            expires_at=time.time() + self.ttl,
+            expires_at=self.clock.now() + self.ttl,
             sid=sid,
             return_to=return_to,
             lang=lang,
@@ -188,7 +191,7 @@ class Interactions:
 
     def save(self, interaction: Interaction) -> None:
         """Keep what changed (the page's language, an ending to show) until the interaction expires."""
-        ttl = max(1, int(interaction.expires_at - time.time()))
+        ttl = max(1, int(interaction.expires_at - self.clock.now()))
         self.store.put(INTERACTION + interaction.uid, interaction.as_json(), ttl)
 
     def finish(
@@ -244,8 +247,8 @@ class Interactions:
         requested = interaction.scope.split()
         granted = [scope for scope in requested if scope in result.scopes]
         if session is not None and interaction.client_id:
-            acr = session.acr
-            remember(self.engine, session.pin, interaction.client_id, requested, granted, acr)
+            pin, client_id, acr = session.pin, interaction.client_id, session.acr
+            remember(self.engine, pin, client_id, requested, granted, acr, at=self.clock.now())
         interaction.consented = True
         interaction.params = [
             [name, " ".join(granted) if name == "scope" else value]
@@ -262,6 +265,7 @@ class Interactions:
                 connection,
                 AUTHENTICATION,
                 "refused",
+                at=self.clock.now(),
                 pin=session.pin if session else None,
                 client_id=interaction.client_id,
                 method="acr",

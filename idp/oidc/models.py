@@ -3,9 +3,9 @@
 Codes and refresh tokens are JSON objects in the :mod:`idp.state.store`; these classes give them the
 Authlib mixin methods (``AuthorizationCodeMixin``, OpenID Connect's ``AuthorizationCodeMixin``,
 ``TokenMixin``). A *grant* (``grant_id``) is the family of tokens born from one authorization code.
+A refresh token tells its expiry by the provider's clock (:class:`idp.state.clock.Clock`).
 """
 
-import time
 from dataclasses import dataclass
 from dataclasses import fields
 from typing import Any
@@ -16,6 +16,7 @@ from authlib.oidc.core import AuthorizationCodeMixin
 from idp.oidc.assurance import essential_acr_values
 from idp.oidc.assurance import reported_acr
 from idp.oidc.clients import Client
+from idp.state.clock import Clock
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,10 @@ class AuthorizationCode(AuthorizationCodeMixin):  # type: ignore[misc]
 class RefreshToken(TokenMixin):  # type: ignore[misc]
     """A stored refresh token, ``value``, issued to the client that presents it."""
 
-    def __init__(self, data: dict[str, Any], value: str) -> None:
+    def __init__(self, data: dict[str, Any], value: str, clock: Clock) -> None:
         self.data = data
         self.value = value
+        self.clock = clock
         self.user = EndUser(**data["user"])
 
     def check_client(self, client: Client) -> bool:
@@ -87,10 +89,10 @@ class RefreshToken(TokenMixin):  # type: ignore[misc]
         return str(self.data["scope"])
 
     def get_expires_in(self) -> int:
-        return int(self.data["expires_at"] - time.time())
+        return int(self.data["expires_at"] - self.clock.now())
 
     def is_expired(self) -> bool:
-        return bool(self.data["expires_at"] <= time.time())
+        return bool(self.data["expires_at"] <= self.clock.now())
 
     def is_revoked(self) -> bool:
         return False

@@ -3,11 +3,11 @@
 Access tokens are our RFC 9068 JWTs: found by verifying them with our keys. Refresh tokens are opaque:
 found in the store. ``token_type_hint`` only orders the search (RFC 7009 §2.1, RFC 7662 §2.1). An access
 token is revoked when its grant is, or when its ``jti`` is on the revocation list; a refresh token is
-revoked with its grant.
+revoked with its grant. Expiry is judged by the provider's clock (``server.clock``).
 """
 
-import time
 from dataclasses import dataclass
+from dataclasses import field
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -22,6 +22,7 @@ from idp.oidc.clients import Client
 from idp.oidc.keys import SIGNING_ALGORITHMS
 from idp.oidc.requests import ItemsRequest
 from idp.oidc.untrusted_input import MALFORMED
+from idp.state.clock import Clock
 
 if TYPE_CHECKING:
     from idp.oidc.server import AuthorizationServer
@@ -33,12 +34,14 @@ MAX_REFRESH_TOKEN_LENGTH = 128
 
 @dataclass(frozen=True)
 class PresentedToken(TokenMixin):  # type: ignore[misc]
-    """An access or refresh token we issued, with what introspection says about it."""
+    """An access or refresh token we issued, with what introspection says about it; ``clock`` tells
+    whether it has expired."""
 
     kind: str
     value: str
     claims: dict[str, Any]
     revoked: bool
+    clock: Clock = field(compare=False, repr=False)
 
     def check_client(self, client: Client) -> bool:
         return bool(self.claims.get("client_id") == client.get_client_id())
@@ -47,10 +50,10 @@ class PresentedToken(TokenMixin):  # type: ignore[misc]
         return str(self.claims.get("scope", ""))
 
     def get_expires_in(self) -> int:
-        return int(self.claims["exp"] - time.time())
+        return int(self.claims["exp"] - self.clock.now())
 
     def is_expired(self) -> bool:
-        return bool(self.claims["exp"] <= time.time())
+        return bool(self.claims["exp"] <= self.clock.now())
 
     def is_revoked(self) -> bool:
         return self.revoked
@@ -71,9 +74,11 @@ def find_token(
 def _find_access(server: "AuthorizationServer", value: str) -> PresentedToken | None:
     try:
         decoded = jwt.decode(value, server.keys.key_set, algorithms=list(SIGNING_ALGORITHMS))
-        JWTClaimsRegistry(iss={"essential": True, "value": server.settings.issuer}).validate(
-            decoded.claims
+        registry = JWTClaimsRegistry(
+            now=lambda: int(server.clock.now()),
+            iss={"essential": True, "value": server.settings.issuer},
         )
+        registry.validate(decoded.claims)
     except MALFORMED:
         return None
     if decoded.header.get("typ") != "at+jwt":
@@ -83,7 +88,7 @@ def _find_access(server: "AuthorizationServer", value: str) -> PresentedToken | 
     revoked = (grant_id is not None and not server.grants.is_active(grant_id)) or (
         server.revoked_access_tokens.is_revoked(claims.get("jti"))
     )
-    return PresentedToken(ACCESS, value, claims, revoked)
+    return PresentedToken(ACCESS, value, claims, revoked, server.clock)
 
 
 def _find_refresh(server: "AuthorizationServer", value: str) -> PresentedToken | None:
@@ -104,7 +109,7 @@ def _find_refresh(server: "AuthorizationServer", value: str) -> PresentedToken |
     if "issued_at" in record:
         claims["iat"] = int(record["issued_at"])
     revoked = not server.grants.is_active(user["grant_id"])
-    return PresentedToken(REFRESH, value, claims, revoked)
+    return PresentedToken(REFRESH, value, claims, revoked, server.clock)
 
 
 def token_endpoint_response(

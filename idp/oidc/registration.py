@@ -79,6 +79,8 @@ class RegistrationEndpoint(ClientRegistrationEndpoint):  # type: ignore[misc]
 
     def generate_client_info(self, request: Any) -> dict[str, Any]:
         info: dict[str, Any] = super().generate_client_info(request)
+        # Authlib dates the client by the system's clock; the provider's time is its clock's.
+        info["client_id_issued_at"] = int(self.server.clock.now())
         if info["client_secret"] is None:
             del info["client_secret"], info["client_secret_expires_at"]
         return info

@@ -3,6 +3,8 @@
 Modelled on ``authlib.integrations.flask_oauth2.AuthorizationServer``: requests arrive already read (see
 :mod:`idp.oidc.requests`), responses leave as Starlette responses. RFC 9207: every redirecting
 authorization response (success or error) carries ``iss``; ``form_post`` responses add it in the grant.
+The server owns the provider's clock (``clock``, :class:`idp.state.clock.Clock`) and hands it to
+everything it builds that tells the time; the rest reads ``server.clock``.
 """
 
 import re
@@ -55,6 +57,7 @@ from idp.oidc.tokens import AccessTokenGenerator
 from idp.oidc.tokens import save_token
 from idp.population_db.credentials import SecretVerifier
 from idp.settings import IdPSettings
+from idp.state.clock import Clock
 from idp.state.consents import covers
 from idp.state.grant_index import index_grant
 from idp.state.store import StateStore
@@ -78,25 +81,32 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
     """Authlib's server with our clients, store and keys."""
 
     def __init__(
-        self, settings: IdPSettings, engine: Engine, store: StateStore, keys: KeyRing
+        self,
+        settings: IdPSettings,
+        engine: Engine,
+        store: StateStore,
+        keys: KeyRing,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(scopes_supported=None)
         self.settings = settings
         self.engine = engine
         self.store = store
         self.keys = keys
+        self.clock = clock or Clock()
         self.sessions = SessionStore(store, settings.session_ttl)
         self.grants = Grants(store)
         self.codes = SingleUse.codes(store, self.grants)
         self.refresh_tokens = SingleUse.refresh_tokens(store, self.grants)
         self.nonces = ReplayCache.nonces(store)
-        self.revoked_access_tokens = RevokedAccessTokens(store)
+        self.revoked_access_tokens = RevokedAccessTokens(store, self.clock)
         self.interactions = Interactions(
             store,
             self.sessions,
             settings.interaction_ttl,
             engine,
             lambda previous, session: replace_session(self, previous, session),
+            self.clock,
         )
         self.secret_verifier = SecretVerifier()
         self.clients = load_clients(settings.clients_file, self.secret_verifier)
@@ -110,13 +120,14 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
                 settings.access_token_ttl,
                 self.issued_access_tokens,
                 settings.access_token_alg,
+                self.clock,
             ),
         )
         self.client_keys = ClientKeys()
         self.register_client_auth_method(
             "private_key_jwt",
             PrivateKeyJWTAuthentication(
-                settings.issuer, ReplayCache.assertion_ids(store), self.client_keys
+                settings.issuer, ReplayCache.assertion_ids(store), self.client_keys, self.clock
             ),
         )
         self.register_grant(
@@ -145,7 +156,8 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         ttl = self.settings.refresh_token_ttl
         stores = (self.grants, self.refresh_tokens)
-        if not save_token(stores, token, request.client.client_id, request.user, ttl):
+        client_id = request.client.client_id
+        if not save_token(stores, token, client_id, request.user, ttl, now=self.clock.now()):
             raise InvalidGrantError("The grant was revoked.")
         code: AuthorizationCode | None = getattr(request, "authorization_code", None)
         if code is not None and request.user is not None:
@@ -162,10 +174,12 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         if is_openid_scope(scope):
             claims = code.data.get("claims")
             code.disclosed = id_token_claims(self, client_id, user, scope, claims)
+        now = self.clock.now()
         with self.engine.begin() as connection:
-            index_grant(connection, user.grant_id, user.pin, client_id, user.sid, user.sub)
+            index_grant(connection, user.grant_id, user.pin, client_id, user.sid, user.sub, at=now)
             if code.disclosed is not None:
-                audit_disclosure(connection, user.pin, client_id, user.acr, code.disclosed)
+                disclosed = code.disclosed
+                audit_disclosure(connection, user.pin, client_id, user.acr, disclosed, at=now)
 
     def _check_consent(self, user: EndUser, client_id: str, scope: str) -> None:
         """A code redeemed after the citizen withdrew consent (a code in flight) gives nothing: its

@@ -10,7 +10,6 @@ recipients of Back-Channel Logout 1.0 when it ends (:mod:`idp.oidc.backchannel`)
 """
 
 import secrets
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
@@ -57,9 +56,9 @@ class LoginSession:
     def amr(self) -> list[str]:
         return amr_of(self.methods, self.acr)
 
-    def add_factor(self, method: str, at: int | None = None) -> None:
-        """Step-up: one more factor in the same session (same ``sid``)."""
-        self.factors.append({"method": method, "at": int(time.time()) if at is None else at})
+    def add_factor(self, method: str, at: int) -> None:
+        """Step-up: one more factor, passed ``at``, in the same session (same ``sid``)."""
+        self.factors.append({"method": method, "at": at})
 
 
 def start_session(pin: str, account_level: int, factors: Iterable[Factor]) -> LoginSession:

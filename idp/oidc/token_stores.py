@@ -14,9 +14,9 @@ and every loser, a replay, revokes the grant. A spent one presented again by its
 the grant too (it leaked).
 """
 
-import time
 from typing import Any
 
+from idp.state.clock import Clock
 from idp.state.store import JsonObject
 from idp.state.store import StateStore
 
@@ -140,11 +140,12 @@ class RevokedAccessTokens:
 
     PREFIX = "revoked-jti:"
 
-    def __init__(self, store: StateStore) -> None:
+    def __init__(self, store: StateStore, clock: Clock) -> None:
         self.store = store
+        self.clock = clock
 
     def revoke(self, jti: Any, expires_at: float) -> None:
-        ttl = max(1, int(expires_at - time.time()) + 1)
+        ttl = max(1, int(expires_at - self.clock.now()) + 1)
         self.store.put(f"{self.PREFIX}{jti}", {}, ttl)
 
     def is_revoked(self, jti: Any) -> bool:

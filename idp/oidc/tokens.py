@@ -5,19 +5,21 @@ Access tokens are signed with the algorithm the client registers as ``access_tok
 ES256 by default, since one RSA-2048 signature is about an eighth of a whole flow's CPU where RSA is slow
 and FAPI 2.0 leaves RS256 out; RS256, the one algorithm RFC 9068 §2.1 has every authorization and
 resource server support, for a resource server that accepts nothing else (Spring Security given only a
-``jwk-set-uri``, for one). PS256 is not offered here: Authlib's generator signs with joserfc's
-recommended algorithms only.
+``jwk-set-uri``, for one). PS256 is not offered here: the generator signs, as Authlib's does, with
+joserfc's recommended algorithms only.
 
 An access token names its grant (``grant_id``) so that revoking the grant (refresh-token reuse, code
 replay, RFC 7009 revocation) invalidates every access token born from it at userinfo and introspection.
+Tokens are dated by the provider's clock (:class:`idp.state.clock.Clock`): the generator builds the claims
+Authlib's would, whose ``iat`` and ``exp`` come from the system's clock.
 """
 
 import secrets
-import time
 from typing import Any
 
 from authlib.oauth2.rfc6749 import InvalidClientError
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
+from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from idp.oidc.clients import ACCESS_TOKEN_ALGORITHMS
@@ -28,6 +30,7 @@ from idp.oidc.keys import KeyRing
 from idp.oidc.models import EndUser
 from idp.oidc.token_stores import Grants
 from idp.oidc.token_stores import SingleUse
+from idp.state.clock import Clock
 
 
 class AccessTokenGenerator:
@@ -40,9 +43,10 @@ class AccessTokenGenerator:
         access_ttl: int,
         issued: IssuedAccessTokens,
         default_alg: str,
+        clock: Clock,
     ) -> None:
         self.by_alg = {
-            alg: SignedAccessTokens(issuer, keys, access_ttl, alg, issued)
+            alg: SignedAccessTokens(issuer, keys, access_ttl, alg, issued, clock)
             for alg in ACCESS_TOKEN_ALGORITHMS
         }
         self.default_alg = default_alg
@@ -70,10 +74,16 @@ class AccessTokenGenerator:
 
 class SignedAccessTokens(JWTBearerTokenGenerator):  # type: ignore[misc]
     """Authlib's RFC 9068 generator for one algorithm, signing with the ring's newest key for it
-    (``kid`` in the header); every token it signs goes into ``issued``."""
+    (``kid`` in the header) and dating with ``clock``; every token it signs goes into ``issued``."""
 
     def __init__(
-        self, issuer: str, keys: KeyRing, access_ttl: int, alg: str, issued: IssuedAccessTokens
+        self,
+        issuer: str,
+        keys: KeyRing,
+        access_ttl: int,
+        alg: str,
+        issued: IssuedAccessTokens,
+        clock: Clock,
     ) -> None:
         super().__init__(
             issuer,
@@ -83,11 +93,33 @@ class SignedAccessTokens(JWTBearerTokenGenerator):  # type: ignore[misc]
         )
         self.keys = keys
         self.issued = issued
+        self.clock = clock
 
     def access_token_generator(
         self, client: Client, grant_type: str, user: EndUser | None, scope: str
     ) -> str:
-        token = str(super().access_token_generator(client, grant_type, user, scope))
+        """The claims and header of Authlib's generator (RFC 9068 §2.2), in its order, with ``iat``
+        and ``exp`` from the provider's clock: Authlib's own reads the system's."""
+        now = int(self.clock.now())
+        claims: dict[str, Any] = {
+            "iss": self.issuer,
+            "exp": now + int(self._get_expires_in(client, grant_type)),
+            "client_id": client.get_client_id(),
+            "iat": now,
+            "jti": self.get_jti(client, grant_type, user, scope),
+            "scope": scope,
+            "sub": client.get_client_id() if user is None else str(user.get_user_id()),
+            "aud": self.get_audiences(client, user, scope),
+        }
+        if auth_time := self.get_auth_time(user):
+            claims["auth_time"] = auth_time
+        if acr := self.get_acr(user):
+            claims["acr"] = acr
+        if amr := self.get_amr(user):
+            claims["amr"] = amr
+        claims.update(self.get_extra_claims(client, grant_type, user, scope))
+        header = {"alg": self.alg, "typ": "at+jwt"}
+        token = jwt.encode(header, claims, self.get_jwks())
         self.issued.remember(token)
         return token
 
@@ -120,9 +152,11 @@ def save_token(
     client_id: str,
     user: EndUser | None,
     ttl: int,
+    *,
+    now: float,
 ) -> bool:
-    """Keep the grant alive for as long as the new refresh token lives, and remember that token
-    (``stores``: the grants and the refresh tokens).
+    """Keep the grant alive for as long as the new refresh token lives, and remember that token,
+    issued ``now`` (``stores``: the grants and the refresh tokens).
 
     The grant was born with its authorization code (:meth:`Grants.open`); both a redemption and a
     refresh only extend it if it is still alive, atomically, so one revoked meanwhile (a replay
@@ -139,8 +173,8 @@ def save_token(
             "client_id": client_id,
             "scope": token.get("scope", ""),
             "user": user.as_json(),
-            "expires_at": time.time() + ttl,
-            "issued_at": time.time(),
+            "expires_at": now + ttl,
+            "issued_at": now,
         }
         refresh_tokens.put(refresh_token, record, ttl)
     return True

@@ -1,13 +1,13 @@
 """The UserInfo endpoint (OpenID Connect Core §5.3): a Bearer RFC 9068 access token in, claims out.
 
-The token is verified with joserfc against our own keys (RS256/PS256/ES256 only; a token this process
-signed itself is known good without it: :mod:`idp.oidc.issued_tokens`; ``typ`` ``at+jwt``, ``iss`` and
-``exp`` checked), its grant must still be alive and its scope must hold ``openid`` (a plain
-OAuth 2.0 token, whose request never showed a consent page, reads nothing); errors per RFC 6750 §3. The
-claims are
-those of :func:`idp.oidc.disclosure.userinfo_disclosure`: level-2 scopes only for a level-2 identity,
-and one audit row per answer. The answer is
-JSON, or a JWT when the client registered ``userinfo_signed_response_alg`` / ``_encrypted_response_alg``.
+The token is verified with joserfc against our own keys (RS256/PS256/ES256 only; a token this
+process signed itself is known good without it: :mod:`idp.oidc.issued_tokens`; ``typ`` ``at+jwt``,
+``iss`` and ``exp`` checked, ``exp`` at the provider's clock's now), its grant must still be alive
+and its scope must hold ``openid`` (a plain OAuth 2.0 token, whose request never showed a consent
+page, reads nothing); errors per RFC 6750 §3. The claims are those of
+:func:`idp.oidc.disclosure.userinfo_disclosure`: level-2 scopes only for a level-2 identity, and one
+audit row per answer. The answer is JSON, or a JWT when the client registered
+``userinfo_signed_response_alg`` / ``_encrypted_response_alg``.
 """
 
 from typing import Any
@@ -68,7 +68,9 @@ def _userinfo(server: AuthorizationServer, token: str) -> tuple[str, dict[str, A
     try:
         header, claims = _read(server, token)
         registry = JWTClaimsRegistry(
-            iss={"essential": True, "value": server.settings.issuer}, exp={"essential": True}
+            now=lambda: int(server.clock.now()),
+            iss={"essential": True, "value": server.settings.issuer},
+            exp={"essential": True},
         )
         registry.validate(claims)
     except MALFORMED as exc:

@@ -7,7 +7,6 @@ Both are served as ``application/jwt``.
 """
 
 import json
-import time
 from typing import Any
 
 from authlib.oauth2.rfc6749 import InvalidClientError
@@ -31,7 +30,7 @@ def wants_jwt(client: Client) -> bool:
 def userinfo_jwt(server: AuthorizationServer, client: Client, claims: dict[str, Any]) -> str:
     """The claims as the JWT the client registered for."""
     payload = {**claims, "iss": server.settings.issuer, "aud": client.client_id}
-    payload["iat"] = int(time.time())
+    payload["iat"] = int(server.clock.now())
     alg = client.metadata.get("userinfo_signed_response_alg")
     if alg is not None and alg not in SIGNING_ALGORITHMS:
         raise InvalidClientError(description=f"Unsupported userinfo_signed_response_alg {alg!r}.")

@@ -6,11 +6,11 @@ row and the act commit together or not at all: nothing is lost if the process di
 citizen reads their own history on the account page; nothing here is ever updated or deleted.
 
 Kinds: ``authentication`` (outcome ``success``, ``failure``, ``lockout``, ``refused``) and ``disclosure``
-(outcome ``released``; ``claims`` lists the claim names that left, never their values).
+(outcome ``released``; ``claims`` lists the claim names that left, never their values). A row's time,
+``at``, is the provider's clock's (:class:`idp.state.clock.Clock`), given by the caller.
 """
 
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +74,7 @@ def record_event(
     kind: str,
     outcome: str,
     *,
+    at: float,
     pin: str | None = None,
     client_id: str | None = None,
     acr: str | None = None,
@@ -81,9 +82,10 @@ def record_event(
     claims: list[str] | None = None,
     detail: str = "",
 ) -> None:
-    """Append one row inside the caller's transaction (``engine.begin()``); it commits with it."""
+    """Append one row, dated ``at``, inside the caller's transaction (``engine.begin()``); it commits
+    with it."""
     row: dict[str, Any] = {
-        "at": time.time(),
+        "at": at,
         "kind": kind,
         "outcome": outcome,
         "pin": pin,

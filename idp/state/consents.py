@@ -4,10 +4,10 @@ PRODUCT.md "Consent and disclosure": the citizen consents once per scope; a late
 covered by what they granted skips the consent page, one that asks for more shows it again for the
 difference, and ``prompt=consent`` always shows it. One row per (PIN, client, scope) in the
 ``citizen_consent`` table of the population's database (SQLModel, created at startup), with when it was
-given and the ``acr`` of the session that gave it. Withdrawal deletes the client's rows.
+given (``at``, on the provider's clock, from the caller) and the ``acr`` of the session that gave it.
+Withdrawal deletes the client's rows.
 """
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,11 +91,13 @@ def remember(
     requested: list[str],
     granted: list[str],
     acr: str | None,
+    *,
+    at: float,
 ) -> None:
-    """The citizen's answer to a consent page: each requested scope is now granted or not."""
-    now = time.time()
+    """The citizen's answer to a consent page, given ``at``: each requested scope is now granted or
+    not."""
     rows = [
-        {"pin": pin, "client_id": client_id, "scope": scope, "granted_at": now, "acr": acr}
+        {"pin": pin, "client_id": client_id, "scope": scope, "granted_at": at, "acr": acr}
         for scope in sorted(set(granted))
     ]
     refused = [

@@ -5,10 +5,8 @@ citizen. Every code redemption adds one row, ``(grant_id, pin, client_id, sid, s
 ``citizen_grant`` table of the population's database; withdrawing consent
 (:mod:`idp.citizen.withdrawal`) reads the rows of one (citizen, client) pair, revokes each grant and
 deletes the rows. A row whose grant expired meanwhile is
-harmless: revoking it again does nothing.
+harmless: revoking it again does nothing. ``issued_at`` is the provider's clock's, given by the caller.
 """
-
-import time
 
 from sqlalchemy import Connection
 from sqlalchemy import Engine
@@ -45,15 +43,22 @@ def create_grant_index_table(engine: Engine) -> None:
 
 
 def index_grant(
-    connection: Connection, grant_id: str, pin: str, client_id: str, sid: str, sub: str
+    connection: Connection,
+    grant_id: str,
+    pin: str,
+    client_id: str,
+    sid: str,
+    sub: str,
+    *,
+    at: float,
 ) -> None:
-    """The grant's row, in the caller's transaction."""
+    """The grant's row, issued ``at``, in the caller's transaction."""
     row = {
         "grant_id": grant_id,
         "pin": pin,
         "client_id": client_id,
         "sid": sid or "",
         "sub": sub,
-        "issued_at": time.time(),
+        "issued_at": at,
     }
     connection.execute(_INSERT, row)

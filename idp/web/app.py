@@ -3,7 +3,9 @@
 The web layer: the only code that imports FastAPI or Starlette. It wires the layers below (the protocol
 core :mod:`idp.oidc`, the browser's interaction :mod:`idp.login`, the citizen services
 :mod:`idp.citizen`, the state stores :mod:`idp.state`) to one route table (:mod:`idp.web.routes`) and one
-error policy (:mod:`idp.web.errors`). Everything is built here, once, and kept on ``app.state``.
+error policy (:mod:`idp.web.errors`). Everything is built here, once, and kept on ``app.state``,
+around one clock (:class:`idp.state.clock.Clock`): the provider's time, which the state store and the
+server share.
 """
 
 import json
@@ -96,7 +98,7 @@ def create_app(
         create_table(engine)
     warm_up()
     store = open_state_store(settings.state_store_url, settings.state_store_prefix, engine, clock)
-    server = AuthorizationServer(settings, engine, store, KeyRing.load(settings.keys_dir))
+    server = AuthorizationServer(settings, engine, store, KeyRing.load(settings.keys_dir), clock)
     server.logout_sender = logout_sender or HttpLogoutSender(settings.backchannel_logout_timeout)
     app = FastAPI(
         title="vneid-mock identity provider (SANDBOX — synthetic data)",

@@ -3,6 +3,9 @@ level-2 documents only for a level-2 account, expiry on Vietnam's calendar, the 
 percentage of the domain reference (Appendix C), each licence class read in its era; and the history's
 facts (:func:`idp.citizen.sharing.facts`)."""
 
+from datetime import UTC
+from datetime import datetime
+
 from sqlalchemy import Engine
 
 from idp.citizen.sharing import facts
@@ -14,16 +17,21 @@ from idp.oidc.assurance import LEVEL2_SCOPES
 from idp.oidc.claims import ClaimsContext
 from idp.population_db.insurance import GROUP_LEVELS
 from idp.population_db.personas import PERSONAS
+from idp.state.clock import Clock
 
 CONTEXT = ClaimsContext("http://testserver", "s" * 32)
 BY_KEY = {persona.key: persona for persona in PERSONAS}
 
 
-def _wallet(population: Engine, key: str, level: int | None = None) -> Wallet:
+def _wallet(
+    population: Engine, key: str, level: int | None = None, now: datetime | None = None
+) -> Wallet:
+    """The persona's wallet ``now`` (the system's time when not given)."""
     persona = BY_KEY[key]
     record = find_record(population, persona.pin)
     assert record is not None
-    return wallet(record, CONTEXT, level or persona.account_level or 1)
+    moment = now or Clock().moment()
+    return wallet(record, CONTEXT, level or persona.account_level or 1, now=moment)
 
 
 def test_a_level_two_account_has_every_document(population: Engine) -> None:
@@ -56,6 +64,17 @@ def test_each_licence_class_is_read_in_its_era(population: Engine) -> None:
     assert (motorcycle.expires_on, motorcycle.expired) == (None, False)  # never expires
     assert (car.license_class, car.classes) == ("B", "licence_class")
     assert car.expires_on == "2035-04-02"
+
+
+def test_a_document_expires_at_the_end_of_its_day_in_vietnam(population: Engine) -> None:
+    """The car licence expires on 2035-04-02: still valid at 23:59 that day in Hà Nội (16:59 UTC),
+    expired at midnight there (17:00 UTC), though it is still the 2nd in UTC."""
+    for moment, expired in (
+        (datetime(2035, 4, 2, 16, 59, tzinfo=UTC), False),
+        (datetime(2035, 4, 2, 17, 0, tzinfo=UTC), True),
+    ):
+        _, car = _wallet(population, "level2-full", now=moment).licences
+        assert (car.expires_on, car.expired) == ("2035-04-02", expired), moment
 
 
 def test_a_level_one_account_holds_no_level_two_data(population: Engine) -> None:

@@ -3,6 +3,7 @@ sessions and asked again for a difference, ``prompt=consent`` and ``prompt=none`
 
 import re
 import threading
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -199,7 +200,8 @@ def test_concurrent_answers_to_consent_pages_never_fail(empty_database: str) -> 
     def answer() -> None:
         start.wait()
         try:
-            remember(engine, PIN, "data", ["openid", "profile"], ["openid", "profile"], "LoA1")
+            scopes = ["openid", "profile"]
+            remember(engine, PIN, "data", scopes, scopes, "LoA1", at=time.time())
         except Exception as error:  # the test reports whatever escaped
             errors.append(error)
 

@@ -3,7 +3,8 @@ per PIN and per client IP that count failures only (wrong passwords and codes; r
 throttled), indistinguishable unknown PINs (timing included), atomic counters on SQLite
 and PostgreSQL, and exactly one audit row per authentication event. Failures older than the lockout are
 forgotten (the count restarts from 1), and stale counters are deleted only by the first failure of an
-address in a new rate window (DELETE statements counted with an engine event)."""
+address in a new rate window (DELETE statements counted with an engine event). Time passes on the
+provider's own clock (``server.clock``), frozen and moved by the tests."""
 
 import re
 import statistics
@@ -35,6 +36,7 @@ from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import PIN
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
+from tests.oidc.conftest import clock_of
 from tests.oidc.conftest import csrf_of
 from tests.oidc.conftest import first_page
 from tests.oidc.conftest import login_at
@@ -76,11 +78,6 @@ def _events(client: TestClient, pin: str) -> list[tuple[str, str | None]]:
     return [(e.outcome, e.method) for e in reversed(events_for(engine, pin, AUTHENTICATION))]
 
 
-def _later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
-    now = time.time()
-    monkeypatch.setattr(time, "time", lambda: now + seconds)
-
-
 def _engine(client: TestClient) -> Engine:
     engine: Engine = client.app.state.oauth2_server.engine  # type: ignore[attr-defined]
     return engine
@@ -93,20 +90,20 @@ def _counter_keys(client: TestClient) -> set[str]:
 
 def _password_state(client: TestClient, pin: str) -> FactorState:
     with _engine(client).connect() as connection:
-        return factor_state(connection, assurance.PASSWORD, pin)
+        return factor_state(connection, assurance.PASSWORD, pin, now=clock_of(client).now())
 
 
-def test_five_wrong_passwords_lock_even_the_right_one_for_15_minutes(
-    fresh: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_five_wrong_passwords_lock_even_the_right_one_for_15_minutes(fresh: TestClient) -> None:
+    clock = clock_of(fresh)
+    clock.freeze()
     wrong = [_try(fresh, PIN, "wrong") for _ in range(5)]
     assert [w.status_code for w in wrong] == [401] * 5
     refused = _try(fresh, PIN, PASSWORD)
     assert refused.status_code == 401
     assert _strip(refused.text) == _strip(wrong[0].text)
-    _later(monkeypatch, 14 * 60)
+    clock.advance(15 * 60 - 1)  # the lock's last second
     assert _try(fresh, PIN, PASSWORD).status_code == 401
-    _later(monkeypatch, 15 * 60 + 1)
+    clock.advance(1)  # 15 minutes after the fifth failure
     assert shows_consent(_try(fresh, PIN, PASSWORD))
     assert _events(fresh, PIN) == [
         *[("failure", "pwd")] * 5,
@@ -131,19 +128,17 @@ def test_a_right_password_resets_the_count(fresh: TestClient) -> None:
     assert shows_consent(_try(fresh, PIN, PASSWORD))
 
 
-def _one_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The clock stops at the start of a rate window, so that no count restarts mid-test."""
-    start = (time.time() // 60) * 60 + 1
-    monkeypatch.setattr(time, "time", lambda: start)
+def _one_window(client: TestClient) -> None:
+    """The provider's clock stops at the start of a rate window, so that no count restarts mid-test."""
+    clock = clock_of(client)
+    clock.freeze((clock.now() // 60) * 60 + 1)
 
 
-def test_rate_limits_per_pin_and_per_ip(
-    env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _one_window(monkeypatch)
+def test_rate_limits_per_pin_and_per_ip(env: Env, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     limits = {"login_rate_per_account": 3, "login_rate_per_ip": 5, "lockout_threshold": 100}
     with provider_on(env, url, **limits) as client:
+        _one_window(client)
         statuses = [_try(client, PIN, "wrong").status_code for _ in range(4)]
         assert statuses == [401, 401, 401, 429]
         refused = _try(client, PIN, PASSWORD)  # a full window refuses the right password too
@@ -174,12 +169,12 @@ def _at_factor(client: TestClient, acr: str, field: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize(("acr", "field"), [("LoA3", "passcode"), ("LoA2", "otp")])
 def test_wrong_codes_count_in_the_rate_windows(
-    env: Env, tmp_path: Path, acr: str, field: str, monkeypatch: pytest.MonkeyPatch
+    env: Env, tmp_path: Path, acr: str, field: str
 ) -> None:
-    _one_window(monkeypatch)
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     limits = {"login_rate_per_account": 3, "lockout_threshold": 100, "otp_max_tries": 100}
     with provider_on(env, url, **limits) as client:
+        _one_window(client)
         page, csrf = _at_factor(client, acr, field)
         post = f"{page}/{field}"
         shown = [
@@ -201,10 +196,11 @@ def test_wrong_codes_count_in_the_rate_windows(
 
 
 def test_rate_windows_are_counted_in_the_state_store_not_the_database(
-    fresh: TestClient, env: Env, monkeypatch: pytest.MonkeyPatch
+    fresh: TestClient, env: Env
 ) -> None:
-    start = time.time()
-    monkeypatch.setattr(time, "time", lambda: start)
+    clock = clock_of(fresh)
+    clock.freeze()
+    start = clock.now()
     assert _try(fresh, PIN, "wrong").status_code == 401
     assert _try(fresh, PIN, "wrong").status_code == 401
     assert not [key for key in _counter_keys(fresh) if key.startswith("rate:")]
@@ -271,15 +267,14 @@ def test_concurrent_wrong_passwords_are_each_counted_once(
         server.engine.dispose()
 
 
-def test_failures_older_than_the_lockout_are_forgotten(
-    fresh: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    start = time.time()
-    monkeypatch.setattr(time, "time", lambda: start)
+def test_failures_older_than_the_lockout_are_forgotten(fresh: TestClient) -> None:
+    clock = clock_of(fresh)
+    clock.freeze()
+    start = clock.now()
     for _ in range(4):
         assert _try(fresh, PIN, "wrong").status_code == 401
     assert _password_state(fresh, PIN) == FactorState(locked=False, failures=4)
-    monkeypatch.setattr(time, "time", lambda: start + 15 * 60 + 1)
+    clock.set(start + 15 * 60 + 1)
     assert _try(fresh, PIN, "wrong").status_code == 401
     assert _password_state(fresh, PIN) == FactorState(locked=False, failures=1)  # from 1 again
     for _ in range(3):
@@ -290,14 +285,13 @@ def test_failures_older_than_the_lockout_are_forgotten(
     assert _password_state(fresh, PIN) == FactorState(locked=False, failures=0)
 
 
-def test_failures_within_the_lockout_keep_counting(
-    fresh: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    start = time.time()
-    monkeypatch.setattr(time, "time", lambda: start)
+def test_failures_within_the_lockout_keep_counting(fresh: TestClient) -> None:
+    clock = clock_of(fresh)
+    clock.freeze()
+    start = clock.now()
     for _ in range(4):
         _try(fresh, PIN, "wrong")
-    monkeypatch.setattr(time, "time", lambda: start + 15 * 60 - 1)
+    clock.set(start + 15 * 60 - 1)
     assert _try(fresh, PIN, "wrong").status_code == 401
     assert _password_state(fresh, PIN).locked
     assert _try(fresh, PIN, PASSWORD).status_code == 401
@@ -309,10 +303,11 @@ def _counter(key: str, updated_at: float, locked_until: float = 0.0) -> dict[str
 
 
 def test_stale_counters_are_purged_only_when_an_address_opens_a_new_window(
-    fresh: TestClient, monkeypatch: pytest.MonkeyPatch
+    fresh: TestClient,
 ) -> None:
-    start = time.time()
-    monkeypatch.setattr(time, "time", lambda: start)
+    clock = clock_of(fresh)
+    clock.freeze()
+    start = clock.now()
     deletes: list[str] = []
 
     def count_deletes(*args: Any) -> None:
@@ -338,7 +333,7 @@ def test_stale_counters_are_purged_only_when_an_address_opens_a_new_window(
         assert shows_consent(_try(fresh, PIN, PASSWORD))
         assert len(deletes) == 1
         assert {row["key"] for row in rows} <= _counter_keys(fresh)
-        monkeypatch.setattr(time, "time", lambda: start + 60)  # the next window
+        clock.set(start + 60)  # the next window
         assert _try(fresh, PIN, "wrong").status_code == 401
         assert len(deletes) == 2
     finally:

@@ -1,6 +1,6 @@
-"""The SMS one-time code and its mock inbox: 6 digits, 3 minutes, once, 5 wrong tries, resend throttle."""
+"""The SMS one-time code and its mock inbox: 6 digits, 3 minutes, once, 5 wrong tries, resend throttle;
+minutes pass on the provider's own clock (``server.clock``)."""
 
-import time
 from typing import Any
 
 import pytest
@@ -8,12 +8,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from idp.login import otp
+from idp.login.sms_inbox import messages
 from idp.oidc.server import AuthorizationServer
 from tests.login.conftest import landed
 from tests.oidc.conftest import PERSONA_PHONES
 from tests.oidc.conftest import PIN
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import auth_params
+from tests.oidc.conftest import clock_of
 from tests.oidc.conftest import complete
 from tests.oidc.conftest import csrf_of
 from tests.oidc.conftest import first_page
@@ -37,11 +39,6 @@ def _otp_page(client: TestClient) -> tuple[str, str]:
 def _server(client: TestClient) -> AuthorizationServer:
     server: AuthorizationServer = client.app.state.oauth2_server  # type: ignore[attr-defined]
     return server
-
-
-def _later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
-    now = time.time()
-    monkeypatch.setattr(time, "time", lambda: now + seconds)
 
 
 def test_code_goes_to_the_registered_phone_newest_first(client: TestClient) -> None:
@@ -73,13 +70,19 @@ def test_a_code_is_bound_to_its_citizen(client: TestClient) -> None:
     assert otp.verify(server, "uid-bound", "031190999002", sms_code(client)) is otp.Checked.EXPIRED
 
 
-def test_a_code_dies_after_three_minutes(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_code_dies_after_three_minutes(client: TestClient) -> None:
     server = _server(client)
+    clock = clock_of(client)
+    clock.freeze()
+    sent_at = clock.now()
+    otp.send_first(server, "uid-alive", PIN, PERSONA_PHONES[PIN])
+    alive = sms_code(client)
     otp.send_first(server, "uid-expiry", PIN, PERSONA_PHONES[PIN])
     code = sms_code(client)
-    _later(monkeypatch, 181)
+    assert [m.sent_at for m in messages(server.engine, PERSONA_PHONES[PIN])[:2]] == [sent_at] * 2
+    clock.advance(server.settings.otp_ttl - 1)
+    assert otp.verify(server, "uid-alive", PIN, alive) is otp.Checked.OK
+    clock.advance(1)
     assert otp.verify(server, "uid-expiry", PIN, code) is otp.Checked.EXPIRED
 
 
@@ -100,9 +103,7 @@ def test_a_code_dies_after_five_wrong_tries(client: TestClient) -> None:
     assert 'name="otp"' in shown.text
 
 
-def test_resend_is_throttled_then_allowed(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_resend_is_throttled_then_allowed(client: TestClient) -> None:
     page, html = _otp_page(client)
     old = sms_code(client)
     throttled = landed(
@@ -111,7 +112,7 @@ def test_resend_is_throttled_then_allowed(
     assert throttled.status_code == 429
     assert "Vui lòng đợi một chút trước khi gửi lại mã." in throttled.text
     assert sms_code(client) == old
-    _later(monkeypatch, 31)
+    clock_of(client).advance(31)
     sent = landed(client, client.post(f"{page}/otp/resend", data={"csrf": csrf_of(html)}), page)
     assert sent.status_code == 200  # the code page again, without a message
     assert 'name="otp"' in sent.text

@@ -11,7 +11,6 @@ typed; the next showing of the page is a plain 200 again. Reloading the page aft
 again: the same step is shown, no factor is checked, no code sent, no session opened.
 """
 
-import time
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +31,7 @@ from tests.oidc.conftest import PIN
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
+from tests.oidc.conftest import clock_of
 from tests.oidc.conftest import consent_form
 from tests.oidc.conftest import csrf_of
 from tests.oidc.conftest import first_page
@@ -77,11 +77,6 @@ def _at(client: TestClient, field: str, pin: str = PIN, **extra: str) -> tuple[s
     return page, html
 
 
-def _later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
-    now = time.time()
-    monkeypatch.setattr(time, "time", lambda: now + seconds)
-
-
 def _inbox(client: TestClient, pin: str = PIN) -> int:
     """How many messages the mock inbox of the citizen's phone holds."""
     response = client.get("/sandbox/sms.json", params={"phone": PERSONA_PHONES[pin]})
@@ -96,92 +91,92 @@ def _events(client: TestClient, pin: str = PIN) -> int:
 
 # Each scenario brings an interaction to a form, posts it, and names where its 303 must lead: "page"
 # (the interaction's own page), "client" (the redirect_uri) or a path of the provider.
-Scenario = Callable[[TestClient, pytest.MonkeyPatch], tuple[Any, str]]
+Scenario = Callable[[TestClient], tuple[Any, str]]
 
 
-def _login_right(client: TestClient, _: pytest.MonkeyPatch) -> tuple[Any, str]:
+def _login_right(client: TestClient) -> tuple[Any, str]:
     page, html = _start(client)
     return _post(client, page, "login", html, username=PIN, password=PASSWORD), page
 
 
-def _login_wrong(client: TestClient, _: pytest.MonkeyPatch) -> tuple[Any, str]:
+def _login_wrong(client: TestClient) -> tuple[Any, str]:
     page, html = _start(client)
     return _post(client, page, "login", html, username=PIN, password="wrong"), page
 
 
-def _login_unknown(client: TestClient, _: pytest.MonkeyPatch) -> tuple[Any, str]:
+def _login_unknown(client: TestClient) -> tuple[Any, str]:
     page, html = _start(client)
     return _post(client, page, "login", html, username=NO_ACCOUNT, password=PASSWORD), page
 
 
-def _login_locked(client: TestClient, _: pytest.MonkeyPatch) -> tuple[Any, str]:
+def _login_locked(client: TestClient) -> tuple[Any, str]:
     page, html = _start(client)
     return _post(client, page, "login", html, username=LOCKED, password=PASSWORD), page
 
 
-def _login_level1_unmet(client: TestClient, _: pytest.MonkeyPatch) -> tuple[Any, str]:
+def _login_level1_unmet(client: TestClient) -> tuple[Any, str]:
     page, html = _start(client, acr_values="LoA3")
     return _post(client, page, "login", html, username=LEVEL1, password=PASSWORD), page
 
 
-def _otp_right(client: TestClient, _: pytest.MonkeyPatch) -> tuple[Any, str]:
+def _otp_right(client: TestClient) -> tuple[Any, str]:
     page, html = _at(client, "otp")
     return _post(client, page, "otp", html, otp=sms_code(client)), page
 
 
-def _otp_wrong(client: TestClient, _: pytest.MonkeyPatch) -> tuple[Any, str]:
+def _otp_wrong(client: TestClient) -> tuple[Any, str]:
     page, html = _at(client, "otp")
     wrong = "000000" if sms_code(client) != "000000" else "111111"
     return _post(client, page, "otp", html, otp=wrong), page
 
 
-def _resend_sent(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, str]:
+def _resend_sent(client: TestClient) -> tuple[Any, str]:
     page, html = _at(client, "otp")
-    _later(monkeypatch, 31)
+    clock_of(client).advance(31)  # past the resend throttle
     return _post(client, page, "otp/resend", html), page
 
 
-def _resend_throttled(client: TestClient, _: pytest.MonkeyPatch) -> tuple[Any, str]:
+def _resend_throttled(client: TestClient) -> tuple[Any, str]:
     page, html = _at(client, "otp")
     return _post(client, page, "otp/resend", html), page
 
 
-def _passcode_right(client: TestClient, _: pytest.MonkeyPatch) -> tuple[Any, str]:
+def _passcode_right(client: TestClient) -> tuple[Any, str]:
     page, html = _at(client, "passcode")
     return _post(client, page, "passcode", html, passcode=PASSCODE), page
 
 
-def _passcode_wrong(client: TestClient, _: pytest.MonkeyPatch) -> tuple[Any, str]:
+def _passcode_wrong(client: TestClient) -> tuple[Any, str]:
     page, html = _at(client, "passcode")
     return _post(client, page, "passcode", html, passcode="000000"), page
 
 
-def _face_match(client: TestClient, _: pytest.MonkeyPatch) -> tuple[Any, str]:
+def _face_match(client: TestClient) -> tuple[Any, str]:
     page, html = _at(client, "face")
     return _post(client, page, "face", html, face="match"), page
 
 
-def _face_no_match(client: TestClient, _: pytest.MonkeyPatch) -> tuple[Any, str]:
+def _face_no_match(client: TestClient) -> tuple[Any, str]:
     page, html = _at(client, "face")
     return _post(client, page, "face", html, face="no_match"), page
 
 
-def _another_step_s_form(client: TestClient, _: pytest.MonkeyPatch) -> tuple[Any, str]:
+def _another_step_s_form(client: TestClient) -> tuple[Any, str]:
     page, html = _start(client)  # at the login form: the code form is not this step's
     return _post(client, page, "otp", html, otp="123456"), page
 
 
-def _consent_approve(client: TestClient, _: pytest.MonkeyPatch) -> tuple[Any, str]:
+def _consent_approve(client: TestClient) -> tuple[Any, str]:
     page, html = _at(client, "decision")
     return client.post(f"{page}/consent", data=consent_form(html)), page
 
 
-def _consent_deny(client: TestClient, _: pytest.MonkeyPatch) -> tuple[Any, str]:
+def _consent_deny(client: TestClient) -> tuple[Any, str]:
     page, html = _at(client, "decision")
     return client.post(f"{page}/consent", data=consent_form(html, "deny")), page
 
 
-def _continue(client: TestClient, _: pytest.MonkeyPatch) -> tuple[Any, str]:
+def _continue(client: TestClient) -> tuple[Any, str]:
     page, html = _start(client, acr_values="LoA3")
     ending = landed(
         client, _post(client, page, "login", html, username=LEVEL1, password=PASSWORD), page
@@ -189,7 +184,7 @@ def _continue(client: TestClient, _: pytest.MonkeyPatch) -> tuple[Any, str]:
     return _post(client, page, "continue", ending.text), page
 
 
-def _cancel(client: TestClient, _: pytest.MonkeyPatch) -> tuple[Any, str]:
+def _cancel(client: TestClient) -> tuple[Any, str]:
     page, html = _start(client)
     return _post(client, page, "cancel", html), page
 
@@ -225,10 +220,10 @@ def _a_bare_303(response: Any) -> None:
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
 def test_every_interaction_form_answers_a_303_never_a_page(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch, scenario: str
+    client: TestClient, scenario: str
 ) -> None:
     act, target = SCENARIOS[scenario]
-    response, page = act(client, monkeypatch)
+    response, page = act(client)
     _a_bare_303(response)
     location = response.headers["location"]
     if target == "client":
@@ -353,14 +348,14 @@ def test_the_pin_typed_is_prefilled_even_when_it_has_no_account(client: TestClie
 
 
 @pytest.fixture
-def limited(env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+def limited(env: Env, tmp_path: Path) -> Iterator[TestClient]:
     """A provider of its own allowing one failure a PIN a minute, its clock stopped at the start of a
     rate window (no count restarts mid-test)."""
-    start = (time.time() // 60) * 60 + 1
-    monkeypatch.setattr(time, "time", lambda: start)
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     limits = {"login_rate_per_account": 1, "lockout_threshold": 100, "otp_max_tries": 100}
     with provider_on(env, url, **limits) as client:
+        clock = clock_of(client)
+        clock.freeze((clock.now() // 60) * 60 + 1)
         yield client
 
 

@@ -23,6 +23,7 @@ from idp.population_db.database import connect
 from idp.population_db.personas import PERSONAS
 from idp.population_db.seeding import seed_population
 from idp.settings import IdPSettings
+from idp.state.clock import Clock
 from idp.state.consents import CONSENTS
 from idp.state.consents import create_consent_table
 from idp.web.app import create_app
@@ -141,6 +142,13 @@ def forget_consents(env: Env) -> None:
 def client(env: Env) -> Iterator[TestClient]:
     with TestClient(create_app(env.settings), follow_redirects=False) as test_client:
         yield test_client
+
+
+def clock_of(client: TestClient) -> Clock:
+    """The provider's clock (``server.clock``) of the app ``client`` speaks to: moving it moves only
+    that provider's time."""
+    clock: Clock = client.app.state.oauth2_server.clock  # type: ignore[attr-defined]
+    return clock
 
 
 def pkce() -> tuple[str, str]:

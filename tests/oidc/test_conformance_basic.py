@@ -26,6 +26,7 @@ from tests.oidc.conftest import PIN
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
+from tests.oidc.conftest import clock_of
 from tests.oidc.conftest import complete
 from tests.oidc.conftest import first_page
 from tests.oidc.conftest import pkce
@@ -375,16 +376,13 @@ def test_oidcc_ensure_request_with_acr_values_succeeds(
     assert tokens["claims"]["acr"] in supported
 
 
-def test_oidcc_codereuse_30seconds(
-    client: TestClient, env: Env, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_oidcc_codereuse_30seconds(client: TestClient, env: Env) -> None:
     """A code redeemed again 30 s later (still inside its 60 s life): ``invalid_grant``, and the tokens
     of the first redemption are revoked."""
     params, verifier = _params(None)
     callback = _authorize(client, params)
     tokens = _redeem(client, env, callback, verifier)
-    real_time = time.time
-    monkeypatch.setattr(time, "time", lambda: real_time() + 30)
+    clock_of(client).advance(30)
     data = {"grant_type": "authorization_code", "code": callback["code"], "redirect_uri": REDIRECT}
     again = _token_request(client, env, "rp", {**data, "code_verifier": verifier})
     assert again.status_code == 400

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from tests.oidc.conftest import ISSUER
 from tests.oidc.conftest import Env
+from tests.oidc.conftest import clock_of
 from tests.oidc.conftest import get_tokens
 
 
@@ -54,11 +55,14 @@ def test_revoked_tokens_are_inactive(client: TestClient, env: Env) -> None:
 
 
 def test_expired_access_token_is_inactive(client: TestClient, env: Env) -> None:
-    server = client.app.state.oauth2_server  # type: ignore[attr-defined]
-    generator = server._token_generators["default"]
-    generator.by_alg[generator.default_alg].expires_generator = lambda client, grant_type: -10
+    """Expired on the provider's clock; the refresh token, living longer, is still active."""
     tokens = get_tokens(client, env)
+    clock = clock_of(client)
+    clock.advance(env.settings.access_token_ttl - 5)
+    assert _introspect(client, env, tokens["access_token"]).json()["active"] is True
+    clock.advance(6)
     assert _introspect(client, env, tokens["access_token"]).json() == {"active": False}
+    assert _introspect(client, env, tokens["refresh_token"]).json()["active"] is True
 
 
 def test_rotated_refresh_token_is_inactive(client: TestClient, env: Env) -> None:

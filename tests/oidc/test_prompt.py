@@ -14,6 +14,7 @@ from tests.oidc.conftest import PIN
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
+from tests.oidc.conftest import clock_of
 from tests.oidc.conftest import consent_form
 from tests.oidc.conftest import csrf_of
 from tests.oidc.conftest import first_page
@@ -90,7 +91,7 @@ def test_prompt_login_and_max_age_zero_ask_the_password_again(
     client: TestClient, env: Env, extra: dict[str, str]
 ) -> None:
     first = _signed_in(client, env)
-    time.sleep(1.1)
+    clock_of(client).advance(2)  # a later login has a later auth_time
     response, verifier = _authorize(client, **extra)
     assert response.status_code == 200  # the login page
     final = _login(client, response)
@@ -108,7 +109,7 @@ def test_max_age_respected_when_the_login_is_recent(client: TestClient, env: Env
 
 def test_max_age_older_than_the_login_asks_again(client: TestClient, env: Env) -> None:
     _signed_in(client, env)
-    time.sleep(2.1)
+    clock_of(client).advance(2)
     response, _ = _authorize(client, max_age="1")
     assert 'name="password"' in first_page(response)[1]
 

@@ -15,7 +15,7 @@ PASSWORD = (Factor("pwd", 1_700_000_000),)
 def test_a_session_comes_back_as_it_was_saved() -> None:
     store = MemoryStateStore(Clock())
     session = start_session("001088999001", 2, PASSWORD)
-    session.add_factor("otp")
+    session.add_factor("otp", 1_700_000_060)
     SessionStore(store, 60).save(session)
     loaded = SessionStore(store, 60).load(session.sid)
     assert loaded == session
@@ -30,7 +30,7 @@ def test_a_later_change_to_the_session_is_not_in_the_store() -> None:
     store = MemoryStateStore(Clock())
     session = start_session("001088999001", 1, PASSWORD)
     SessionStore(store, 60).save(session)
-    session.add_factor("otp")
+    session.add_factor("otp", 1_700_000_060)
     loaded = SessionStore(store, 60).load(session.sid)
     assert loaded is not None
     assert [f["method"] for f in loaded.factors] == ["pwd"]

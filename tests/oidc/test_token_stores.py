@@ -4,6 +4,7 @@ honoured at most once, and whoever loses the race revokes the grant, so nothing 
 and on every store, memory included, of concurrent spenders of one record exactly one wins."""
 
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from functools import partial
@@ -169,7 +170,8 @@ def test_a_winner_cannot_bring_back_a_grant_a_loser_revoked(store: StateStore) -
     codes.put("c", RECORD, 60)
     assert codes.spend("c", RECORD, 60)  # the winner
     assert not codes.spend("c", RECORD, 60)  # a replay: revokes
-    assert not save_token((grants, refresh_tokens), {"refresh_token": "r"}, "rp", USER, 60)
+    stores = (grants, refresh_tokens)
+    assert not save_token(stores, {"refresh_token": "r"}, "rp", USER, 60, now=time.time())
     assert not grants.is_active(USER.grant_id)
     assert refresh_tokens.get("r") is None
 
