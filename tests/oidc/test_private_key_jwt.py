@@ -14,6 +14,7 @@ from joserfc.jwk import RSAKey
 
 from tests.oidc.conftest import ISSUER
 from tests.oidc.conftest import Env
+from tests.oidc.conftest import clock_of
 from tests.oidc.jose_clients import JWKS_URI
 from tests.oidc.jose_clients import RPKeys
 from tests.oidc.jose_clients import assertion
@@ -68,6 +69,17 @@ def test_bad_claims_are_invalid_client(
 ) -> None:
     signed = assertion("pkjwt", keys.sig_rsa, **claims)
     _refused(redeem(client, "pkjwt", with_assertion("pkjwt", signed)), words)
+
+
+def test_an_assertion_is_timed_by_the_provider_s_clock(client: TestClient, keys: RPKeys) -> None:
+    """The provider's clock an hour ahead: an assertion dated by the system's clock has expired there
+    (beyond the leeway), one dated an hour ahead is valid, not "issued in the future"."""
+    clock_of(client).advance(3600)
+    stale = assertion("pkjwt", keys.sig_rsa)
+    _refused(redeem(client, "pkjwt", with_assertion("pkjwt", stale)), "exp")
+    now = int(clock_of(client).now())
+    ahead = assertion("pkjwt", keys.sig_rsa, iat=now, exp=now + 60)
+    assert redeem(client, "pkjwt", with_assertion("pkjwt", ahead)).status_code == 200
 
 
 def test_key_not_registered_is_invalid_client(client: TestClient) -> None:
