@@ -40,6 +40,7 @@ from idp.oidc.assurance import requirement_of
 from idp.oidc.clients import Client
 from idp.oidc.error_page import ErrorPage
 from idp.oidc.id_token_hint import hinted_subject
+from idp.oidc.injection import InjectedError
 from idp.oidc.interaction import DENIED
 from idp.oidc.interaction import UNMET
 from idp.oidc.interaction import Interaction
@@ -82,6 +83,7 @@ def authorize(
         client: Client = grant.client
         prompts = data.get("prompt", "").split()
         scopes = scope_to_list(request.scope) or []
+        _injected_error(server, client, session, grant.redirect_uri)
         if interaction is not None and interaction.outcome == DENIED:
             raise AccessDeniedError(redirect_uri=grant.redirect_uri)
         if interaction is not None and interaction.outcome == UNMET:
@@ -113,6 +115,18 @@ def authorize(
         if error.redirect_uri:
             return error_response(server, request, error)
         return ErrorPage(error.error, error.description)
+
+
+def _injected_error(
+    server: AuthorizationServer, client: Client, session: LoginSession | None, redirect_uri: str
+) -> None:
+    """An error a test queued for this client (and citizen), once the ``redirect_uri`` it goes to
+    is known to be the client's (:mod:`idp.oidc.injection`)."""
+    if server.injections is None:
+        return
+    pin = session.pin if session is not None else None
+    if error := server.injections.authorization_error(client.client_id, pin):
+        raise InjectedError(error, redirect_uri)
 
 
 def _refuse_request_objects(server: AuthorizationServer, request: ItemsRequest) -> None:

@@ -163,6 +163,9 @@ class IDToken(OpenIDCode):  # type: ignore[misc]
     def encode_id_token(self, token: dict[str, Any], request: OAuth2Request) -> str:
         """Signed, then encrypted when the client registered ID token encryption (Core §10.2)."""
         signed: str = super().encode_id_token(token, request)
+        if (injections := self.server.injections) is not None:  # a broken token a test queued
+            user = request.user
+            signed = injections.id_token(signed, request.client.client_id, user.pin) or signed
         encryption = encryption_of(request.client, "id_token")
         if encryption is None:
             return signed

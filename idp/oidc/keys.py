@@ -25,7 +25,8 @@ _KEY_TYPE_OF_ALG = {"RS256": "RSA", "PS256": "RSA", "ES256": "EC"}
 Key = RSAKey | ECKey
 
 
-def _new_keys() -> list[Key]:
+def new_keys() -> list[Key]:
+    """A new RSA-2048 and P-256 pair, with their thumbprints as ``kid``."""
     created: KeyParameters = {"use": "sig"}
     return [
         RSAKey.generate_key(2048, parameters=created, auto_kid=True),
@@ -69,13 +70,13 @@ def ensure_keys(keys_dir: Path) -> list[Key]:
     """The keys of ``keys_dir``, generating a first RSA and EC pair when there are none."""
     path = keys_dir / JWKS_FILE
     if not path.exists():
-        _create(path, _new_keys())
+        _create(path, new_keys())
     return _read(path)
 
 
 def rotate_keys(keys_dir: Path) -> list[Key]:
     """Prepend a new RSA and EC pair (the new signing keys); the old keys stay published."""
-    keys = _new_keys() + ensure_keys(keys_dir)
+    keys = new_keys() + ensure_keys(keys_dir)
     _replace(keys_dir / JWKS_FILE, keys)
     return keys
 
@@ -84,7 +85,11 @@ class KeyRing:
     """The loaded keys: the newest key of each type signs; every key is published."""
 
     def __init__(self, keys: list[Key]) -> None:
-        self.keys = keys
+        self.replace(keys)
+
+    def replace(self, keys: list[Key]) -> None:
+        """Sign and publish ``keys`` from now on (the sandbox's key rotation, done in memory)."""
+        self.keys = list(keys)
         self.key_set = KeySet(list(keys))
         self.public_jwks = KeySet(list(keys)).as_dict(private=False)
 

@@ -35,6 +35,7 @@ from idp.oidc.grants import ClientCredentialsGrant
 from idp.oidc.grants import IDToken
 from idp.oidc.grants import RefreshTokenGrant
 from idp.oidc.grants import S256CodeChallenge
+from idp.oidc.injection import Injections
 from idp.oidc.interaction import Interactions
 from idp.oidc.introspection import IntrospectionEndpoint
 from idp.oidc.issued_tokens import IssuedAccessTokens
@@ -94,6 +95,8 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         self.store = store
         self.keys = keys
         self.clock = clock or Clock()
+        self.injections: Injections | None = None
+        """The sandbox's injected outcomes (:mod:`idp.oidc.injection`); None unless the sandbox API is on."""
         self.sessions = SessionStore(store, settings.session_ttl)
         self.grants = Grants(store)
         self.codes = SingleUse.codes(store, self.grants)

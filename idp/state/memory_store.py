@@ -34,6 +34,10 @@ class MemoryStateStore:
         self._lock = threading.Lock()
         self._next_sweep = time.monotonic() + SWEEP_INTERVAL
 
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
     def put(self, key: str, value: JsonObject, ttl: int) -> None:
         text = json_text.dumps(value)
         with self._lock:

@@ -31,6 +31,11 @@ class RedisStateStore:
             return
         self.client.set(self.prefix + key, json_text.dumps(value), px=ttl * 1000)
 
+    def clear(self) -> None:
+        keys = list(self.client.scan_iter(match=f"{self.prefix}*", count=1000))
+        for start in range(0, len(keys), 1000):
+            self.client.delete(*keys[start : start + 1000])
+
     def get(self, key: str) -> JsonObject | None:
         return _loads(self.client.get(self.prefix + key))
 

@@ -123,6 +123,10 @@ class SqlStateStore:
         with self.engine.begin() as connection:
             connection.execute(self._put, self._row(key, value, ttl))
 
+    def clear(self) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(delete(STATE))
+
     def get(self, key: str) -> JsonObject | None:
         with self.engine.connect() as connection:
             value = connection.execute(

@@ -46,6 +46,9 @@ class StateStore(Protocol):
         """Atomically make the live entry under ``key`` live ``ttl`` seconds from now, value unchanged;
         False, and nothing stored, when it is absent or expired (Redis: ``PEXPIRE``)."""
 
+    def clear(self) -> None:
+        """Forget every entry (the sandbox's reset of everything; Redis: this prefix's keys only)."""
+
     def update(
         self, key: str, change: Callable[[JsonObject | None], JsonObject], ttl: int
     ) -> JsonObject:

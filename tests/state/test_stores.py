@@ -18,7 +18,9 @@ import pytest
 from idp.state import memory_store
 from idp.state.clock import Clock
 from idp.state.memory_store import MemoryStateStore
+from idp.state.redis_store import RedisStateStore
 from idp.state.store import StateStore
+from tests.conftest import REDIS_URL
 from tests.conftest import race
 
 
@@ -255,3 +257,20 @@ def test_memory_store_put_sweeps_once_the_interval_is_due(clock: FakeClock) -> N
     clock.advance(2)
     store.put("session:fifth", {"v": 7}, 3600)  # the next sweep is a whole interval later
     assert len(store) == 6
+
+
+def test_clear_forgets_every_entry_of_this_store_only(store: StateStore) -> None:
+    for number in range(1500):  # more than one Redis batch
+        store.put(f"clear:{number}", {"n": number}, 60)
+    store.incr("clear:counter", 60)
+    neighbour = None
+    if isinstance(store, RedisStateStore):  # another sandbox's keys in the same Redis stay
+        neighbour = RedisStateStore(REDIS_URL, "other-" + store.prefix)
+        neighbour.put("kept", {"kept": True}, 60)
+    store.clear()
+    assert store.get("clear:0") is None
+    assert store.get("clear:1499") is None
+    assert store.incr("clear:counter", 60) == 1
+    if neighbour is not None:
+        assert neighbour.get("kept") == {"kept": True}
+        neighbour.delete("kept")
