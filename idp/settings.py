@@ -100,6 +100,14 @@ class IdPSettings(BaseSettings):
     registration_token: SecretStr = SecretStr("")
     """The initial access token ``/register`` requires as Bearer; empty refuses every registration."""
 
+    sandbox_api: bool = False
+    """Serve the sandbox's control API under ``/sandbox/`` (the clock, scenarios, recorded requests,
+    citizens, minted tokens, keys, reset) and headless login at ``/authorize``; off by default (then
+    404). The SMS inbox (``/sandbox/sms``) is served either way."""
+
+    sandbox_token: SecretStr = SecretStr("")
+    """The Bearer token the sandbox's control API and headless login require; empty refuses them all."""
+
     lockout_threshold: int = 5
     """Wrong passwords (or passcodes) in a row that lock that factor of an account."""
 

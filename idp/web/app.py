@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
@@ -30,6 +31,7 @@ from idp.oidc.log_redaction import redact_grant_logs
 from idp.oidc.metadata import metadata_bytes
 from idp.oidc.server import AuthorizationServer
 from idp.population_db.database import connect
+from idp.sandbox.control import Sandbox
 from idp.settings import IdPSettings
 from idp.state.audit import create_audit_table
 from idp.state.clock import Clock
@@ -44,9 +46,14 @@ from idp.web.routes import account
 from idp.web.routes import interaction
 from idp.web.routes import protocol
 from idp.web.routes import sandbox
+from idp.web.routes import sandbox_control
 from idp.web.routes import site
 from idp.web.routes.site import STATIC
+from idp.web.sandbox_hooks import jwks_outage
+from idp.web.static_documents import JWKS_PATH
+from idp.web.static_documents import Document
 from idp.web.static_documents import StaticDocuments
+from idp.web.static_documents import jwks_document
 from idp.web.static_documents import provider_documents
 
 
@@ -68,9 +75,26 @@ ROUTERS = (  # the routes of every complete flow first: the router tries them in
     account.router,
     sandbox.api,
     sandbox.pages,
+    sandbox_control.api,
     site.api,
     site.pages,
 )
+
+
+def _sandbox(
+    settings: IdPSettings, server: AuthorizationServer, documents: dict[str, Document]
+) -> Sandbox | None:
+    """The sandbox's control, when its API is on; it is the core's :class:`Injections` then, and
+    rotating its keys publishes them at once."""
+    if not settings.sandbox_api:
+        return None
+
+    def publish(keys: KeyRing) -> None:
+        documents[JWKS_PATH] = jwks_document(json.dumps(keys.public_jwks).encode())
+
+    sandbox = Sandbox(server, publish)
+    server.injections = sandbox
+    return sandbox
 
 
 def create_app(
@@ -119,7 +143,11 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")  # the pages' style and icon
     # The discovery document and the JWKS, answered from prepared bytes ahead of the router, as the
     # routes of idp.web.routes.site would answer them: every relying party fetches them again and again.
-    app.add_middleware(StaticDocuments, documents=documents)
+    sandbox = _sandbox(settings, server, documents)
+    app.state.sandbox = sandbox
+    app.add_middleware(
+        StaticDocuments, documents=documents, jwks_unavailable=partial(jwks_outage, sandbox)
+    )
     origins = AllowedOrigins(
         server.clients.values(), settings.cors_origins, server.registered_clients
     )

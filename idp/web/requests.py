@@ -84,6 +84,9 @@ class Form:
             )
         return values[0]
 
+    def items(self) -> list[tuple[str, str]]:
+        return [(key, value) for key, values in self._values.items() for value in values]
+
     def getlist(self, name: str) -> list[str]:
         return list(self._values.get(name, []))
 

@@ -9,6 +9,7 @@ They are routes of the one route table too (:mod:`idp.web.routes.site`), which a
 same bytes, describe them in the OpenAPI document, and answer every other method (405).
 """
 
+from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -34,26 +35,44 @@ class Document:
         return cls(body, [*headers, *extra])
 
 
+def jwks_document(jwks: bytes) -> Document:
+    return Document.of(jwks, "application/jwk-set+json")
+
+
+UNAVAILABLE = Document.of(
+    b'{"error":"temporarily_unavailable","error_description":"Injected by the sandbox."}',
+    "application/json",
+    (b"retry-after", b"30"),
+)
+"""The JWKS's answer while the sandbox's ``jwks_unavailable`` scenario lasts (503)."""
+
+
 def provider_documents(metadata: bytes, jwks: bytes) -> dict[str, Document]:
-    """The documents by path: the metadata at both well-known paths and the JWKS."""
+    """The documents by path: the metadata at both well-known paths and the JWKS (replaced in place
+    when the sandbox rotates the keys)."""
     discovery = Document.of(metadata, "application/json")
-    return {
-        **dict.fromkeys(DISCOVERY_PATHS, discovery),
-        JWKS_PATH: Document.of(jwks, "application/jwk-set+json"),
-    }
+    return {**dict.fromkeys(DISCOVERY_PATHS, discovery), JWKS_PATH: jwks_document(jwks)}
 
 
 class StaticDocuments:
     """ASGI middleware: answers GET and HEAD of the prepared paths, hands everything else on."""
 
-    def __init__(self, app: ASGIApp, documents: Mapping[str, Document]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        documents: Mapping[str, Document],
+        jwks_unavailable: Callable[[], bool] | None = None,
+    ) -> None:
         self.app = app
         self.documents = documents
+        self.jwks_unavailable = jwks_unavailable
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         document = self.documents.get(scope["path"]) if scope["type"] == "http" else None
         if document is None or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)  # the route table answers, 405 included
+        elif scope["path"] == JWKS_PATH and self.jwks_unavailable and self.jwks_unavailable():
+            await _send(send, UNAVAILABLE, 503, with_body=scope["method"] == "GET")
         else:
             await _send(send, document, 200, with_body=scope["method"] == "GET")
 

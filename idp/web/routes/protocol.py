@@ -61,6 +61,10 @@ from idp.web.requests import read_form
 from idp.web.requests import read_json_request
 from idp.web.requests import read_oauth2_request
 from idp.web.responses import to_response
+from idp.web.sandbox_hooks import headless
+from idp.web.sandbox_hooks import record
+from idp.web.sandbox_hooks import token_failure
+from idp.web.sandbox_hooks import userinfo_failure
 
 api = APIRouter(route_class=ApiRoute)
 pages = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -68,8 +72,11 @@ pages = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 @pages.api_route("/authorize", methods=["GET", "POST"])
 async def authorization(request: Request) -> Response:
-    """OIDC Core §3.1.2: the request by GET or POST."""
+    """OIDC Core §3.1.2: the request by GET or POST; with the sandbox's token, headless login."""
     server, oauth2_request = server_of(request), await read_oauth2_request(request)
+    record(request, "authorization", oauth2_request.items)
+    if (headless_answer := await headless(request, oauth2_request)) is not None:
+        return headless_answer
     cookie = request.cookies.get(server.settings.session_cookie)
     return to_response(request, await off_loop(_authorize, server, oauth2_request, cookie))
 
@@ -87,6 +94,9 @@ def _authorize(server: AuthorizationServer, request: ItemsRequest, cookie: str |
 )
 async def token(request: Request) -> Response:
     server, oauth2_request = server_of(request), await read_oauth2_request(request)
+    record(request, "token", oauth2_request.items)
+    if (failed := await token_failure(request, oauth2_request)) is not None:
+        return failed
     return to_response(request, await off_loop(_token, server, oauth2_request))
 
 
@@ -112,7 +122,20 @@ async def user_info(request: Request) -> Response:
     form_post = request.method == "POST" and media_type(request) == FORM_TYPE
     form = await read_form(request) if form_post else None
     authorization = request.headers.get("authorization")
+    record(request, "userinfo", form.items() if form else [])
+    if (failed := await userinfo_failure(request, _presented(authorization, form))) is not None:
+        return failed
     return to_response(request, await off_loop(_userinfo, server, authorization, form))
+
+
+def _presented(authorization: str | None, form: Form | None) -> str | None:
+    """The access token presented, if any (for the sandbox to see whose it is)."""
+    try:
+        return bearer_token(
+            authorization, form.get("access_token", MAX_PARAMETER, "") if form else None
+        )
+    except OAuth2Error:
+        return None
 
 
 def _userinfo(server: AuthorizationServer, authorization: str | None, form: Form | None) -> Answer:
@@ -131,6 +154,7 @@ def _userinfo(server: AuthorizationServer, authorization: str | None, form: Form
 )
 async def revoke(request: Request) -> Response:
     server, oauth2_request = server_of(request), await read_oauth2_request(request)
+    record(request, "revocation", oauth2_request.items)
     name = RevocationEndpoint.ENDPOINT_NAME
     return to_response(
         request, await off_loop(token_endpoint_response, server, name, oauth2_request)
@@ -144,6 +168,7 @@ async def revoke(request: Request) -> Response:
 )
 async def introspect(request: Request) -> Response:
     server, oauth2_request = server_of(request), await read_oauth2_request(request)
+    record(request, "introspection", oauth2_request.items)
     name = IntrospectionEndpoint.ENDPOINT_NAME
     return to_response(
         request, await off_loop(token_endpoint_response, server, name, oauth2_request)
@@ -154,6 +179,7 @@ async def introspect(request: Request) -> Response:
 async def end_session(request: Request) -> Response:
     """RP-Initiated Logout 1.0; back-channel logout waits on relying parties, off the loop too."""
     server, oauth2_request = server_of(request), await read_oauth2_request(request)
+    record(request, "logout", oauth2_request.items)
     cookie = request.cookies.get(server.settings.session_cookie)
     return to_response(request, await off_loop(_logout, server, oauth2_request, cookie))
 

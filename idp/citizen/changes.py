@@ -1,0 +1,166 @@
+"""Changes to a citizen's record (thay đổi thông tin công dân): lock or unlock the VNeID account, set
+its level, change the phone or the permanent address, record a death, and read the record back.
+
+The one place the provider changes a citizen: the sandbox's control API and the test kit call it, and
+identity events (a phone changed, a death recorded) will be emitted from here. Each change is checked
+first (an unknown PIN, a level other than 1 or 2, a phone not in the national ``0xxxxxxxxx`` format or
+held by another citizen, a ward that is not in the province) and written in one transaction, so a
+refused change writes nothing. :func:`change_citizen` returns the values it replaced, in the same form,
+so that a change can be undone by applying them.
+"""
+
+import re
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy import Engine
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from idp.population_db.codes import AccountStatus
+from idp.population_db.codes import LockReason
+from idp.population_db.codes import ResidenceKind
+from idp.population_db.models import Citizen
+from idp.population_db.models import Residence
+from idp.population_db.models import VneidAccount
+from idp.population_db.models import table_of
+from idp.population_db.units import load_units
+
+FIELDS = ("account_status", "account_level", "phone_number", "address", "deceased_on")
+_PHONE = re.compile(r"0[0-9]{9}")
+_CITIZEN = table_of(Citizen)
+_ACCOUNT = table_of(VneidAccount)
+_RESIDENCE = table_of(Residence)
+Values = dict[str, Any]
+
+
+class InvalidChangeError(ValueError):
+    """A change that cannot be made; its message says why."""
+
+
+class NoSuchCitizenError(LookupError):
+    """No citizen has this PIN."""
+
+
+def citizen_view(engine: Engine, pin: str) -> Values:
+    """The changeable part of a citizen's record, as JSON values (the fields of :data:`FIELDS`, and
+    the name and PIN)."""
+    with engine.connect() as connection:
+        return _current(connection, pin)
+
+
+def change_citizen(engine: Engine, pin: str, changes: Values) -> Values:
+    """Apply ``changes`` (fields of :data:`FIELDS`) to the citizen; the values they replaced."""
+    unknown = set(changes) - set(FIELDS)
+    if unknown:
+        raise InvalidChangeError(f"unknown field(s): {', '.join(sorted(unknown))}")
+    try:
+        with engine.begin() as connection:
+            before = _current(connection, pin)
+            for field, value in changes.items():
+                _APPLY[field](connection, pin, before, value)
+    except IntegrityError:
+        raise InvalidChangeError("the phone number belongs to another citizen") from None
+    return {field: before[field] for field in changes}
+
+
+def _current(connection: Connection, pin: str) -> Values:
+    citizen = connection.execute(select(_CITIZEN).where(_CITIZEN.c.pin == pin)).one_or_none()
+    if citizen is None:
+        raise NoSuchCitizenError(pin)
+    account = connection.execute(select(_ACCOUNT).where(_ACCOUNT.c.pin == pin)).one_or_none()
+    home = connection.execute(
+        select(_RESIDENCE).where(
+            _RESIDENCE.c.pin == pin, _RESIDENCE.c.kind == ResidenceKind.PERMANENT.value
+        )
+    ).one_or_none()
+    address = None
+    if home is not None:
+        address = {
+            "province_code": home.province_code,
+            "ward_code": home.ward_code,
+            "street_address": home.street_address,
+        }
+    return {
+        "pin": pin,
+        "name": " ".join(
+            p for p in (citizen.family_name, citizen.middle_name, citizen.given_name) if p
+        ),
+        "account_status": account.status if account else None,
+        "account_level": account.level if account else None,
+        "phone_number": citizen.phone_number,
+        "address": address,
+        "deceased_on": citizen.deceased_on.isoformat() if citizen.deceased_on else None,
+    }
+
+
+def _account_status(connection: Connection, pin: str, before: Values, value: Any) -> None:
+    if before["account_status"] is None:
+        raise InvalidChangeError("the citizen has no VNeID account")
+    if value not in (AccountStatus.ACTIVE.value, AccountStatus.LOCKED.value):
+        raise InvalidChangeError("account_status must be active or locked")
+    reason = LockReason.POLICE.value if value == AccountStatus.LOCKED.value else None
+    statement = update(_ACCOUNT).where(_ACCOUNT.c.pin == pin)
+    connection.execute(statement.values(status=value, lock_reason=reason))
+
+
+def _account_level(connection: Connection, pin: str, before: Values, value: Any) -> None:
+    if before["account_level"] is None:
+        raise InvalidChangeError("the citizen has no VNeID account")
+    if value not in (1, 2) or isinstance(value, bool):
+        raise InvalidChangeError("account_level must be 1 or 2")
+    connection.execute(update(_ACCOUNT).where(_ACCOUNT.c.pin == pin).values(level=value))
+
+
+def _phone_number(connection: Connection, pin: str, before: Values, value: Any) -> None:
+    if value is not None and not (isinstance(value, str) and _PHONE.fullmatch(value)):
+        raise InvalidChangeError("phone_number must be ten digits starting with 0, or null")
+    connection.execute(update(_CITIZEN).where(_CITIZEN.c.pin == pin).values(phone_number=value))
+
+
+def _address(connection: Connection, pin: str, before: Values, value: Any) -> None:
+    if not isinstance(value, dict) or set(value) != {
+        "province_code",
+        "ward_code",
+        "street_address",
+    }:
+        raise InvalidChangeError("address must have province_code, ward_code and street_address")
+    province, ward, street = value["province_code"], value["ward_code"], value["street_address"]
+    units = load_units()
+    if not isinstance(ward, int) or not units.has_ward(ward):
+        raise InvalidChangeError("address.ward_code is not a 2025 ward")
+    if units.ward(ward).province_code != province:
+        raise InvalidChangeError("address.ward_code is not in address.province_code")
+    if not isinstance(street, str) or not 1 <= len(street) <= 120:
+        raise InvalidChangeError("address.street_address must be 1 to 120 characters")
+    if before["address"] is None:
+        raise InvalidChangeError("the citizen has no permanent residence to change")
+    statement = update(_RESIDENCE).where(
+        _RESIDENCE.c.pin == pin, _RESIDENCE.c.kind == ResidenceKind.PERMANENT.value
+    )
+    connection.execute(
+        statement.values(province_code=province, ward_code=ward, street_address=street)
+    )
+
+
+def _deceased_on(connection: Connection, pin: str, before: Values, value: Any) -> None:
+    day: date | None = None
+    if value is not None:
+        try:
+            day = date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise InvalidChangeError("deceased_on must be a date (YYYY-MM-DD) or null")
+    connection.execute(update(_CITIZEN).where(_CITIZEN.c.pin == pin).values(deceased_on=day))
+
+
+_APPLY = {
+    "account_status": _account_status,
+    "account_level": _account_level,
+    "phone_number": _phone_number,
+    "address": _address,
+    "deceased_on": _deceased_on,
+}

@@ -1,0 +1,100 @@
+"""The sandbox's control of one provider (điều khiển sandbox): its clock, the queued scenarios, the
+requests it received, changes to citizens and to its keys, and resetting all of it.
+
+Built by the web layer when the sandbox API is on (:attr:`idp.settings.IdPSettings.sandbox_api`) and
+given to the protocol core as its :class:`idp.oidc.injection.Injections`. Every change a test makes is
+undone by :meth:`Sandbox.reset`: the clock runs on the system's time again, queued scenarios and
+recorded requests are dropped, changed citizens get their values back (through
+:func:`idp.citizen.changes.change_citizen`, in reverse order), and the keys are the keys the provider
+started with. ``everything`` also forgets what the provider has learnt since it started, for a test
+that wants a provider of its own: the state store (sessions, interactions, codes, tokens), consents,
+the grant index, the audit trail, the lockout counters, the SMS inbox and registered clients.
+"""
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy import delete
+
+from idp.citizen.changes import Values
+from idp.citizen.changes import change_citizen
+from idp.login.lockout import COUNTER
+from idp.login.sms_inbox import SMS
+from idp.oidc.keys import KeyRing
+from idp.oidc.keys import new_keys
+from idp.oidc.registered_clients import CLIENTS
+from idp.oidc.server import AuthorizationServer
+from idp.sandbox.broken_tokens import break_id_token
+from idp.sandbox.catalogue import AUTHORIZATION
+from idp.sandbox.catalogue import ID_TOKEN
+from idp.sandbox.recorder import Recorder
+from idp.sandbox.scenarios import Scenarios
+from idp.state.audit import AUDIT
+from idp.state.consents import CONSENTS
+from idp.state.grant_index import GRANTS
+
+LEARNT_TABLES: tuple[Table, ...] = (AUDIT, CONSENTS, GRANTS, COUNTER, SMS, CLIENTS)
+"""What the provider writes as it runs, beside the population: emptied by a reset of everything."""
+KeysChanged = Callable[[KeyRing], None]
+
+
+class Sandbox:
+    """The sandbox of one provider; implements :class:`idp.oidc.injection.Injections`."""
+
+    def __init__(self, server: AuthorizationServer, keys_changed: KeysChanged) -> None:
+        self.server = server
+        self.clock = server.clock
+        self.scenarios = Scenarios()
+        self.recorder = Recorder()
+        self._keys_changed = keys_changed
+        self._first_keys = list(server.keys.keys)
+        self._undo: list[tuple[str, Values]] = []
+        self._lock = threading.Lock()
+
+    def authorization_error(self, client_id: str, pin: str | None) -> str | None:
+        taken = self.scenarios.take(AUTHORIZATION, client_id, pin)
+        return taken.name if taken else None
+
+    def id_token(self, signed: str, client_id: str, pin: str) -> str | None:
+        taken = self.scenarios.take(ID_TOKEN, client_id, pin)
+        if taken is None:
+            return None
+        return break_id_token(taken.name, signed, self.server.keys, int(self.clock.now()))
+
+    def change_citizen(self, pin: str, changes: Values) -> None:
+        """Change the citizen, remembering how to undo it."""
+        before = change_citizen(self.server.engine, pin, changes)
+        with self._lock:
+            self._undo.append((pin, before))
+
+    def rotate_keys(self) -> list[str]:
+        """New signing keys, first; the old ones stay published. The new keys' ids."""
+        created = new_keys()
+        self._set_keys([*created, *self.server.keys.keys])
+        return [str(key.kid) for key in created]
+
+    def reset(self, everything: bool = False) -> None:
+        """Undo what tests changed; ``everything``: forget what the provider learnt too."""
+        self.clock.reset()
+        self.scenarios.clear()
+        self.recorder.clear()
+        with self._lock:
+            undo, self._undo = self._undo, []
+        for pin, before in reversed(undo):
+            change_citizen(self.server.engine, pin, before)
+        if self.server.keys.keys != self._first_keys:
+            self._set_keys(self._first_keys)
+        if everything:
+            self._forget()
+
+    def _set_keys(self, keys: list[Any]) -> None:
+        self.server.keys.replace(keys)
+        self._keys_changed(self.server.keys)
+
+    def _forget(self) -> None:
+        self.server.store.clear()
+        with self.server.engine.begin() as connection:
+            for table in LEARNT_TABLES:
+                connection.execute(delete(table))

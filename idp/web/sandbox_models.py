@@ -1,0 +1,135 @@
+"""The JSON bodies of the sandbox's control API (:mod:`idp.web.routes.sandbox_control`), as pydantic
+models: FastAPI checks requests against them (a wrong type or range is 400 ``invalid_request``) and
+describes them in the OpenAPI document."""
+
+from datetime import datetime
+from typing import Any
+from typing import Literal
+
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ScenarioRequest(_Strict):
+    name: str = Field(
+        max_length=64, description="A name of the catalogue (GET /sandbox/scenarios)."
+    )
+    client_id: str | None = Field(None, max_length=200, description="Only for this client.")
+    persona: str | None = Field(
+        None, max_length=64, description="Only for this citizen: a persona key or a PIN."
+    )
+    times: int = Field(1, ge=1, le=1000, description="How many matching requests get it.")
+    seconds: float | None = Field(
+        None, ge=0, le=120, description="token_slow: the delay; token_429: Retry-After."
+    )
+
+
+class ScenarioEntry(BaseModel):
+    name: str
+    endpoint: str
+    does: str
+    tests: str
+
+
+class PendingScenario(BaseModel):
+    name: str
+    endpoint: str
+    client_id: str | None
+    pin: str | None
+    remaining: int
+    seconds: float | None
+
+
+class Scenarios(BaseModel):
+    catalogue: list[ScenarioEntry]
+    pending: list[PendingScenario]
+
+
+class ClockChange(_Strict):
+    action: Literal["freeze", "advance", "set", "reset"]
+    seconds: float | None = Field(
+        None, ge=-10 * 365 * 86400, le=10 * 365 * 86400, description="advance: by how much."
+    )
+    at: datetime | None = Field(
+        None, description="freeze (optional) and set: the moment, ISO 8601 with a zone."
+    )
+
+
+class ClockState(BaseModel):
+    now: float = Field(description="Seconds since the epoch.")
+    iso: str
+    frozen: bool
+
+
+class Address(_Strict):
+    province_code: int
+    ward_code: int
+    street_address: str = Field(max_length=120)
+
+
+class CitizenChanges(_Strict):
+    """Only the fields given are changed; ``null`` clears the phone or the date of death."""
+
+    account_status: Literal["active", "locked"] | None = None
+    account_level: Literal[1, 2] | None = None
+    phone_number: str | None = Field(None, max_length=10)
+    address: Address | None = None
+    deceased_on: str | None = Field(None, max_length=10, description="YYYY-MM-DD, or null.")
+
+
+class Citizen(BaseModel):
+    pin: str
+    name: str
+    account_status: str | None
+    account_level: int | None
+    phone_number: str | None
+    address: dict[str, Any] | None
+    deceased_on: str | None
+
+
+class MintRequest(_Strict):
+    kind: Literal["access_token", "id_token", "logout_token"] = "access_token"
+    claims: dict[str, Any] = Field(
+        default_factory=dict, description="Added to or replacing the defaults."
+    )
+    client_id: str | None = Field(None, max_length=200, description="aud (and client_id).")
+    persona: str | None = Field(
+        None, max_length=64, description="sub: this citizen's subject for the client."
+    )
+    expires_in: int = Field(600, ge=-86400 * 365, le=86400 * 365)
+    alg: Literal["RS256", "PS256", "ES256"] = "RS256"
+    kid: str | None = Field(None, max_length=100, description="One of the provider's keys.")
+
+
+class Minted(BaseModel):
+    token: str
+
+
+class Kids(BaseModel):
+    kids: list[str]
+
+
+class ResetRequest(_Strict):
+    everything: bool = Field(
+        False,
+        description="Also forget sessions, codes, tokens, consents, the audit trail, lockouts, "
+        "the SMS inbox and registered clients.",
+    )
+
+
+class ReceivedRequest(BaseModel):
+    endpoint: str
+    method: str
+    client_id: str | None
+    parameters: dict[str, list[str]]
+    authorization: str | None
+    at: float
+
+
+class Received(BaseModel):
+    requests: list[ReceivedRequest]
