@@ -160,6 +160,7 @@ def test_every_javascript_example_parses(tmp_path: Path) -> None:
 NOT_SETTINGS = {
     "VNEID_DEMO_COUNT",  # read by scripts/demo
     "VNEID_DEMO_SEED",
+    "VNEID_SEED_COUNT",  # read by the Docker image's command
     "VNEID_TEST_POSTGRES_URL",  # read by the test suite
     "VNEID_TEST_REDIS_URL",
 }

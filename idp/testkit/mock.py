@@ -1,0 +1,496 @@
+"""The test kit's handle on a running vneid-mock (bộ công cụ kiểm thử): what the pytest fixtures
+return, and what a test in any process can build with the provider's address and sandbox token (a
+container, a shared server).
+
+Everything goes over HTTP, as an application's own requests do: clients are registered at ``/register``
+(RFC 7591), :meth:`VneidMock.login` runs the authorization-code flow with PKCE (RFC 7636, S256) and
+finishes it headlessly (the sandbox token in ``Authorization``, the citizen in ``login_hint``), then
+redeems the code, checks the ID token as a relying party must (:mod:`idp.testkit.tokens`) and reads
+userinfo. The clock, scenarios, recorded requests, citizens, minted tokens, keys and reset are the
+sandbox's control API (``/sandbox/``).
+"""
+
+import secrets
+import time
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
+
+import httpx
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from joserfc import jws
+from joserfc import jwt
+from joserfc.jwk import ECKey
+from joserfc.jwk import KeySet
+
+from idp.testkit.tokens import AuthorizationError
+from idp.testkit.tokens import Expected
+from idp.testkit.tokens import TokenError
+from idp.testkit.tokens import Tokens
+from idp.testkit.tokens import check_same_subject
+from idp.testkit.tokens import verify_id_token
+
+DEFAULT_REDIRECT_URI = "http://127.0.0.1/callback"
+
+
+@dataclass(frozen=True)
+class Client:
+    """A registered client: its id, its secret or private key, and its registered metadata."""
+
+    client_id: str
+    redirect_uri: str
+    metadata: dict[str, Any]
+    client_secret: str | None = None
+    private_key: dict[str, Any] | None = None
+    """The private JWK of a ``private_key_jwt`` client (joserfc's ``ECKey.import_key`` reads it)."""
+
+    @property
+    def auth_method(self) -> str:
+        return str(self.metadata.get("token_endpoint_auth_method", "client_secret_basic"))
+
+
+@dataclass
+class _ClockView:
+    """The provider's clock as this process last saw it: an offset, or a frozen moment."""
+
+    offset: float = 0.0
+    frozen_at: float | None = None
+
+    def now(self) -> float:
+        return self.frozen_at if self.frozen_at is not None else time.time() + self.offset
+
+    def saw(self, state: dict[str, Any]) -> None:
+        moment = float(state["now"])
+        self.frozen_at = moment if state["frozen"] else None
+        self.offset = moment - time.time()
+
+
+class ProviderClock:
+    """``vneid.clock``: moves the provider's time (never this process's)."""
+
+    def __init__(self, mock: "VneidMock") -> None:
+        self._mock = mock
+
+    def now(self) -> datetime:
+        state = self._mock._call("GET", "/sandbox/clock")
+        return datetime.fromisoformat(state["iso"])
+
+    def freeze(self, at: datetime | None = None) -> None:
+        self._move({"action": "freeze", **({"at": at.isoformat()} if at else {})})
+
+    def advance(self, seconds: float) -> None:
+        self._move({"action": "advance", "seconds": seconds})
+
+    def set(self, at: datetime) -> None:
+        self._move({"action": "set", "at": at.isoformat()})
+
+    def reset(self) -> None:
+        self._move({"action": "reset"})
+
+    def _move(self, body: dict[str, Any]) -> None:
+        self._mock._clock.saw(self._mock._call("POST", "/sandbox/clock", body))
+
+
+class Citizens:
+    """``vneid.citizens``: read a citizen (a persona key or a PIN) and change one; every change is
+    undone when the test ends."""
+
+    def __init__(self, mock: "VneidMock") -> None:
+        self._mock = mock
+
+    def get(self, who: str) -> dict[str, Any]:
+        found: dict[str, Any] = self._mock._call("GET", f"/sandbox/citizens/{who}")
+        return found
+
+    def change(self, who: str, **changes: Any) -> dict[str, Any]:
+        changed: dict[str, Any] = self._mock._call("PATCH", f"/sandbox/citizens/{who}", changes)
+        return changed
+
+    def lock(self, who: str) -> dict[str, Any]:
+        return self.change(who, account_status="locked")
+
+    def unlock(self, who: str) -> dict[str, Any]:
+        return self.change(who, account_status="active")
+
+    def set_phone(self, who: str, phone_number: str | None) -> dict[str, Any]:
+        return self.change(who, phone_number=phone_number)
+
+    def set_address(
+        self, who: str, province_code: int, ward_code: int, street_address: str
+    ) -> dict[str, Any]:
+        address = {
+            "province_code": province_code,
+            "ward_code": ward_code,
+            "street_address": street_address,
+        }
+        return self.change(who, address=address)
+
+    def set_account_level(self, who: str, level: int) -> dict[str, Any]:
+        return self.change(who, account_level=level)
+
+    def mark_deceased(self, who: str, on: date | None = None) -> dict[str, Any]:
+        return self.change(who, deceased_on=(on or date.today()).isoformat())
+
+
+@dataclass
+class _Discovered:
+    metadata: dict[str, Any] = field(default_factory=dict)
+    keys: KeySet | None = None
+
+
+class VneidMock:
+    """A running vneid-mock, driven over HTTP with its sandbox token."""
+
+    def __init__(self, issuer: str, sandbox_token: str, http: httpx.Client | None = None) -> None:
+        self.issuer = issuer.rstrip("/")
+        self._token = sandbox_token
+        self._http = http or httpx.Client(timeout=30)
+        self._clock = _ClockView()
+        self._discovered = _Discovered()
+        self.clock = ProviderClock(self)
+        self.citizens = Citizens(self)
+
+    # The provider's documents
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The discovery document."""
+        if not self._discovered.metadata:
+            url = f"{self.issuer}/.well-known/openid-configuration"
+            self._discovered.metadata = self._http.get(url).raise_for_status().json()
+        return self._discovered.metadata
+
+    def keys(self, refresh: bool = False) -> KeySet:
+        """The provider's JWKS (fetched again when ``refresh``)."""
+        if self._discovered.keys is None or refresh:
+            document = self._http.get(self.metadata["jwks_uri"]).raise_for_status().json()
+            self._discovered.keys = KeySet.import_key_set(document)
+        return self._discovered.keys
+
+    # Clients
+
+    def register_client(self, **metadata: Any) -> Client:
+        """A new client (RFC 7591), ``client_secret_basic`` with every supported scope unless told otherwise;
+        ``token_endpoint_auth_method="private_key_jwt"`` gets a fresh P-256 key registered."""
+        private_key = None
+        document: dict[str, Any] = {
+            "redirect_uris": [DEFAULT_REDIRECT_URI],
+            "scope": " ".join(self.metadata["scopes_supported"]),
+            "grant_types": ["authorization_code", "refresh_token"],
+            **metadata,
+        }
+        if document.get("token_endpoint_auth_method") == "private_key_jwt" and not (
+            "jwks" in document or "jwks_uri" in document
+        ):
+            key = ECKey.generate_key("P-256", parameters={"use": "sig"}, auto_kid=True)
+            private_key = key.as_dict(private=True)
+            document["jwks"] = {"keys": [key.as_dict(private=False)]}
+        registered = self._call("POST", "/register", document)
+        return Client(
+            registered["client_id"],
+            registered["redirect_uris"][0],
+            registered,
+            registered.get("client_secret"),
+            private_key,
+        )
+
+    # Login
+
+    def authorization_url(self, client: Client, params: dict[str, str]) -> str:
+        request = httpx.Request("GET", self.metadata["authorization_endpoint"], params=params)
+        return str(request.url)
+
+    def login(
+        self,
+        persona: str,
+        *,
+        client: Client,
+        scope: str = "openid",
+        acr: str | None = "LoA2",
+        verify: bool = True,
+        **params: str,
+    ) -> Tokens:
+        """The authorization-code flow for ``persona`` (a persona key or a PIN), finished headlessly;
+        :class:`AuthorizationError` when the provider answers with an error."""
+        flow = _Flow.start(client, scope, acr, params)
+        response = self._http.get(
+            self.metadata["authorization_endpoint"],
+            params={**flow.params, "login_hint": persona},
+            headers={"Authorization": f"Bearer {self._token}"},
+        )
+        code = self._code(response, flow.state)
+        return self.redeem(code, client=client, flow=flow, verify=verify)
+
+    def complete(self, authorization_url: str, persona: str) -> str:
+        """Finish an authorization request an application made (its whole URL) for ``persona``,
+        headlessly; the URL the provider sends the browser back to (the application's
+        ``redirect_uri`` with the code, or the error)."""
+        url = httpx.URL(authorization_url).copy_add_param("login_hint", persona)
+        response = self._http.get(url, headers={"Authorization": f"Bearer {self._token}"})
+        location = response.headers.get("location")
+        if response.status_code not in (302, 303) or not location:
+            raise AuthorizationError(
+                "no_redirect", f"the provider answered {response.status_code} without redirecting"
+            )
+        return str(location)
+
+    def _code(self, response: httpx.Response, state: str) -> str:
+        location = response.headers.get("location")
+        if response.status_code not in (302, 303) or not location:
+            raise AuthorizationError(
+                "no_redirect", f"the provider answered {response.status_code} without redirecting"
+            )
+        answer = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+        if answer.get("state") != state:
+            raise AuthorizationError("invalid_state", "the state came back changed")
+        if "error" in answer:
+            raise AuthorizationError(answer["error"], answer.get("error_description"))
+        return str(answer["code"])
+
+    def redeem(self, code: str, *, client: Client, flow: "_Flow", verify: bool = True) -> Tokens:
+        """The code redeemed, the ID token checked (unless ``verify`` is False), userinfo read."""
+        form = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": client.redirect_uri,
+            "code_verifier": flow.verifier,
+        }
+        token = self._token_request(client, form)
+        tokens = Tokens(token)
+        if not tokens.id_token:
+            return tokens
+        claims = self._id_token_claims(tokens, client, flow, verify)
+        info = self.userinfo(tokens.access_token)
+        if verify:
+            check_same_subject(claims, info)
+        return Tokens(token, claims, info)
+
+    def _id_token_claims(
+        self, tokens: Tokens, client: Client, flow: "_Flow", verify: bool
+    ) -> dict[str, Any]:
+        assert tokens.id_token is not None
+        if not verify:
+            return dict(jwt.decode(tokens.id_token, self.keys()).claims)
+        expected = Expected(
+            self.issuer, client.client_id, flow.nonce, flow.acr, int(self._clock.now())
+        )
+        keys = self.keys()
+        header_kid = _kid(tokens.id_token)
+        if header_kid and not any(key.kid == header_kid for key in keys.keys):
+            keys = self.keys(refresh=True)  # a rotation: fetch the JWKS once more
+        return verify_id_token(tokens.id_token, keys, expected, tokens.access_token)
+
+    def _token_request(self, client: Client, form: dict[str, str]) -> dict[str, Any]:
+        url = self.metadata["token_endpoint"]
+        auth: tuple[str | bytes, str | bytes] | None = None
+        if client.auth_method == "client_secret_basic":
+            auth = (client.client_id, client.client_secret or "")
+        elif client.auth_method == "client_secret_post":
+            form = {
+                **form,
+                "client_id": client.client_id,
+                "client_secret": client.client_secret or "",
+            }
+        elif client.auth_method == "private_key_jwt":
+            form = {**form, **self._assertion(client, url)}
+        else:
+            form = {**form, "client_id": client.client_id}
+        response = self._http.post(url, data=form, auth=auth or httpx.USE_CLIENT_DEFAULT)
+        if response.status_code != 200:
+            raise TokenError(
+                response.status_code, _json(response), response.headers.get("retry-after")
+            )
+        body: dict[str, Any] = response.json()
+        return body
+
+    def _assertion(self, client: Client, audience: str) -> dict[str, str]:
+        """RFC 7523 §2.2 client authentication with the client's private key."""
+        assert client.private_key is not None, "register the client's key as private_key"
+        key = ECKey.import_key(client.private_key)
+        now = int(self._clock.now())
+        claims = {
+            "iss": client.client_id,
+            "sub": client.client_id,
+            "aud": audience,
+            "jti": secrets.token_urlsafe(16),
+            "iat": now,
+            "exp": now + 60,
+        }
+        assertion = jwt.encode({"alg": "ES256", "kid": str(key.kid)}, claims, key)
+        return {
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": assertion,
+        }
+
+    def userinfo(self, access_token: str) -> dict[str, Any]:
+        response = self._http.get(
+            self.metadata["userinfo_endpoint"], headers={"Authorization": f"Bearer {access_token}"}
+        )
+        if response.status_code != 200:
+            raise TokenError(response.status_code, _json(response))
+        if response.headers.get("content-type", "").startswith("application/jwt"):
+            return dict(jwt.decode(response.text, self.keys()).claims)
+        body: dict[str, Any] = response.json()
+        return body
+
+    def browser_login(
+        self,
+        page: Any,
+        persona: str,
+        *,
+        client: Client,
+        scope: str = "openid",
+        acr: str | None = "LoA2",
+        **params: str,
+    ) -> Tokens:
+        """The same login through the real pages, filled in a Playwright ``page``."""
+        from idp.testkit.browser import fill_login  # Playwright only for tests that use a browser
+
+        flow = _Flow.start(client, scope, acr, params)
+        url = self.authorization_url(client, flow.params)
+        location = fill_login(page, url, persona, client.redirect_uri, self.issuer)
+        response = httpx.Response(303, headers={"location": location})
+        return self.redeem(self._code(response, flow.state), client=client, flow=flow)
+
+    # Tokens
+
+    def mint(
+        self,
+        claims: dict[str, Any] | None = None,
+        *,
+        kind: str = "access_token",
+        client: Client | str | None = None,
+        persona: str | None = None,
+        expires_in: int = 600,
+        alg: str = "RS256",
+        kid: str | None = None,
+    ) -> str:
+        """A ``kind`` token signed with the provider's keys (``persona``: its ``sub``)."""
+        client_id = client.client_id if isinstance(client, Client) else client
+        body = {
+            "kind": kind,
+            "claims": claims or {},
+            "client_id": client_id,
+            "persona": persona,
+            "expires_in": expires_in,
+            "alg": alg,
+            "kid": kid,
+        }
+        return str(self._call("POST", "/sandbox/tokens", body)["token"])
+
+    # Scenarios, requests, keys, reset
+
+    def scenario(
+        self,
+        name: str,
+        *,
+        client: Client | str | None = None,
+        persona: str | None = None,
+        times: int = 1,
+        seconds: float | None = None,
+    ) -> dict[str, Any]:
+        """Queue catalogue entry ``name`` for the next ``times`` matching requests."""
+        client_id = client.client_id if isinstance(client, Client) else client
+        body = {
+            "name": name,
+            "client_id": client_id,
+            "persona": persona,
+            "times": times,
+            "seconds": seconds,
+        }
+        queued: dict[str, Any] = self._call("POST", "/sandbox/scenarios", body)
+        return queued
+
+    def catalogue(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/sandbox/scenarios")["catalogue"])
+
+    @property
+    def requests(self) -> list[dict[str, Any]]:
+        """What the provider received, oldest first."""
+        return list(self._call("GET", "/sandbox/requests")["requests"])
+
+    def requests_to(
+        self, endpoint: str, client: Client | str | None = None
+    ) -> list[dict[str, Any]]:
+        client_id = client.client_id if isinstance(client, Client) else client
+        query = {"endpoint": endpoint, **({"client_id": client_id} if client_id else {})}
+        return list(self._call("GET", "/sandbox/requests", params=query)["requests"])
+
+    def rotate_keys(self) -> list[str]:
+        """New signing keys at once (the old stay published); their ids."""
+        return list(self._call("POST", "/sandbox/keys/rotate")["kids"])
+
+    def reset(self, everything: bool = False) -> None:
+        """Undo what the test changed; ``everything``: a provider as new."""
+        self._call("POST", "/sandbox/reset", {"everything": everything})
+        self._clock = _ClockView()
+        self._discovered.keys = None
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> Any:
+        response = self._http.request(
+            method,
+            f"{self.issuer}{path}",
+            json=body,
+            params=params,
+            headers={"Authorization": f"Bearer {self._token}"},
+        )
+        if response.status_code >= 400:
+            raise TokenError(response.status_code, _json(response))
+        return response.json() if response.content else None
+
+
+@dataclass(frozen=True)
+class _Flow:
+    """One authorization request's secrets: PKCE verifier, state, nonce, and the level asked."""
+
+    params: dict[str, str]
+    verifier: str
+    state: str
+    nonce: str
+    acr: str | None
+
+    @classmethod
+    def start(cls, client: Client, scope: str, acr: str | None, extra: dict[str, str]) -> "_Flow":
+        verifier, state, nonce = (secrets.token_urlsafe(32) for _ in range(3))
+        params = {
+            "response_type": "code",
+            "client_id": client.client_id,
+            "redirect_uri": client.redirect_uri,
+            "scope": scope,
+            "state": state,
+            "nonce": nonce,
+            "code_challenge": create_s256_code_challenge(verifier),
+            "code_challenge_method": "S256",
+            **({"acr_values": acr} if acr else {}),
+            **extra,
+        }
+        return cls(params, verifier, state, nonce, acr)
+
+
+def _kid(token: str) -> str | None:
+    try:
+        kid = jws.extract_compact(token.encode()).protected.get("kid")
+    except ValueError:
+        return None
+    return str(kid) if kid else None
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {"error": f"http_{response.status_code}"}
+    return body if isinstance(body, dict) else {"error": f"http_{response.status_code}"}
