@@ -1,7 +1,9 @@
 """What a route needs from a request besides its parameters, as ``Annotated`` dependencies: the server
-the app factory built, the browser's single sign-on session, the interaction's browser binding, the
+the app factory built, the sandbox (when its API is on) and its token, the browser's single sign-on
+session, the interaction's browser binding, the
 client's address. All are coroutines, so that FastAPI does not hop to its thread pool for each."""
 
+import hmac
 from typing import Annotated
 
 from fastapi import Depends
@@ -10,11 +12,28 @@ from fastapi import Request
 from idp.login.progress import BINDING_COOKIE
 from idp.oidc.server import AuthorizationServer
 from idp.oidc.session import LoginSession
+from idp.sandbox.control import Sandbox
 
 
 def server_of(request: Request) -> AuthorizationServer:
     server: AuthorizationServer = request.app.state.oauth2_server
     return server
+
+
+def sandbox_of(request: Request) -> Sandbox | None:
+    """The app's sandbox, None when the sandbox API is off."""
+    sandbox: Sandbox | None = request.app.state.sandbox
+    return sandbox
+
+
+def presents_token(sandbox: Sandbox, authorization: str | None) -> bool:
+    """Whether ``authorization`` is ``Bearer`` and the sandbox token (never an empty one), compared
+    in constant time."""
+    expected = sandbox.server.settings.sandbox_token.get_secret_value()
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not expected:
+        return False
+    return hmac.compare_digest(token.strip().encode(), expected.encode())
 
 
 def session_of(request: Request, server: AuthorizationServer) -> LoginSession | None:

@@ -23,9 +23,9 @@ from idp.sandbox.failures import failure
 from idp.sandbox.owners import access_token_owner
 from idp.sandbox.owners import token_request_client
 from idp.web.blocking import off_loop
+from idp.web.deps import presents_token
+from idp.web.deps import sandbox_of
 from idp.web.responses import to_response
-from idp.web.routes.sandbox_control import presents_token
-from idp.web.routes.sandbox_control import sandbox_of
 
 
 def record(request: Request, endpoint: str, items: list[tuple[str, str]]) -> None:

@@ -6,7 +6,6 @@ Bearer token (RFC 6750 §2.1; a missing or wrong one is 401 ``invalid_token``). 
 (:mod:`idp.web.routes.sandbox`) needs neither.
 """
 
-import hmac
 from typing import Annotated
 from typing import Any
 
@@ -30,6 +29,8 @@ from idp.sandbox.minting import mint
 from idp.sandbox.scenarios import UnknownScenarioError
 from idp.web.api_models import errors
 from idp.web.blocking import off_loop
+from idp.web.deps import presents_token
+from idp.web.deps import sandbox_of
 from idp.web.errors import ApiRoute
 from idp.web.sandbox_models import Citizen
 from idp.web.sandbox_models import CitizenChanges
@@ -47,21 +48,6 @@ from idp.web.sandbox_models import Scenarios
 UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
     401: {"description": "the sandbox token is missing or wrong"}
 }
-
-
-def sandbox_of(request: Request) -> Sandbox | None:
-    """The app's sandbox, None when the sandbox API is off."""
-    sandbox: Sandbox | None = request.app.state.sandbox
-    return sandbox
-
-
-def presents_token(sandbox: Sandbox, authorization: str | None) -> bool:
-    """Whether ``authorization`` is ``Bearer`` and the sandbox token (never an empty one)."""
-    expected = sandbox.server.settings.sandbox_token.get_secret_value()
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not expected:
-        return False
-    return hmac.compare_digest(token.strip().encode(), expected.encode())
 
 
 async def _authorized(request: Request) -> Sandbox:
