@@ -23,6 +23,7 @@ Every function here is told the time (``now``, the provider's clock: :class:`idp
 by its caller; none reads a clock.
 """
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,12 +35,11 @@ from sqlalchemy import case
 from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects import sqlite
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
 from idp.population_db.database import create_tables
+from idp.population_db.database import dialect_insert
 from idp.settings import IdPSettings
 from idp.state.store import StateStore
 
@@ -97,18 +97,17 @@ _LOCK = (
 _CLEAR = update(COUNTER).where(COUNTER.c.key == bindparam("counter")).values(count=0)
 
 
-def _increment(insert: Any) -> Any:
-    """A new counter at 1, or one more on the existing one (from 1 again when it is stale)."""
-    statement = insert(COUNTER).values(
+@functools.cache
+def _increment(dialect: str) -> Any:
+    """A new counter at 1, or one more on the existing one (from 1 again when it is stale); built
+    once per dialect."""
+    statement = dialect_insert(dialect)(COUNTER).values(
         key=bindparam("counter"), count=1, updated_at=bindparam("now"), locked_until=0.0
     )
     return statement.on_conflict_do_update(
         index_elements=[COUNTER.c.key],
         set_={"count": _COUNT, "updated_at": statement.excluded.updated_at},
     ).returning(COUNTER.c.count)
-
-
-_INCREMENT = {"postgresql": _increment(postgresql.insert), "sqlite": _increment(sqlite.insert)}
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,7 @@ class FactorState:
 def _bump(connection: Connection, key: str, forget_before: float, now: float) -> int:
     """Add one to ``key`` (restarting from 1 when its last change is older than ``forget_before``)."""
     parameters = {"counter": key, "forget_before": forget_before, "now": now}
-    return int(connection.execute(_INCREMENT[connection.dialect.name], parameters).scalar_one())
+    return int(connection.execute(_increment(connection.dialect.name), parameters).scalar_one())
 
 
 def rate_limited(store: StateStore, pin: str, ip: str, limits: Limits, *, now: float) -> bool:

@@ -2,6 +2,10 @@
 
 The clients of the JSON file stay where they are; this table holds only the ones registered over HTTP,
 with the same metadata names and the secret as an Argon2id hash (:class:`~idp.oidc.clients.Client`).
+A registered client never changes (there is no update endpoint), so each process keeps the clients it
+has read: a flow asks for its client about seven times, each a query before. A client registered by
+another replica is read at its first use; :meth:`RegisteredClients.forget` empties the memory when the
+table is emptied (the sandbox's reset of everything).
 """
 
 import json
@@ -38,6 +42,7 @@ class RegisteredClients:
     def __init__(self, engine: Engine, verifier: SecretVerifier) -> None:
         self.engine = engine
         self.verifier = verifier
+        self._known: dict[str, Client] = {}
         create_tables(engine, [CLIENTS])
 
     def add(self, client: Client, issued_at: int) -> None:
@@ -62,14 +67,22 @@ class RegisteredClients:
             for row in rows
         ]
 
+    def forget(self) -> None:
+        """Read every client from the table again (it was emptied)."""
+        self._known = {}
+
     def get(self, client_id: str) -> Client | None:
+        if (known := self._known.get(client_id)) is not None:
+            return known
         query = select(CLIENTS.c.metadata_json, CLIENTS.c.client_secret_hash).where(
             CLIENTS.c.client_id == client_id
         )
         with self.engine.connect() as connection:
             row = connection.execute(query).one_or_none()
         if row is None:
-            return None
-        return Client(
+            return None  # not remembered: another replica may register it
+        client = Client(
             client_id, json.loads(row.metadata_json), row.client_secret_hash, self.verifier
         )
+        self._known[client_id] = client
+        return client

@@ -98,3 +98,4 @@ class Sandbox:
         with self.server.engine.begin() as connection:
             for table in LEARNT_TABLES:
                 connection.execute(delete(table))
+        self.server.registered_clients.forget()

@@ -8,6 +8,7 @@ given (``at``, on the provider's clock, from the caller) and the ``acr`` of the 
 Withdrawal deletes the client's rows.
 """
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,12 +18,11 @@ from sqlalchemy import Table
 from sqlalchemy import bindparam
 from sqlalchemy import delete
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects import sqlite
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
 from idp.population_db.database import create_tables
+from idp.population_db.database import dialect_insert
 
 
 class CitizenConsent(SQLModel, table=True):
@@ -61,17 +61,14 @@ _GRANTED = select(CONSENTS.c.scope).where(*_OF_CLIENT)
 _REFUSE = delete(CONSENTS).where(*_OF_CLIENT, CONSENTS.c.scope == bindparam("scope"))
 
 
-def _upsert(statement: Any) -> Any:
+@functools.cache
+def _upsert(dialect: str) -> Any:
     """An insert that refreshes the row an answer given at the same moment wrote (two tabs, a double
-    submit: on PostgreSQL the other transaction's new row is invisible to our delete)."""
+    submit: on PostgreSQL the other transaction's new row is invisible to our delete); built once per
+    dialect."""
+    statement = dialect_insert(dialect)(CONSENTS)
     fresh = {"granted_at": statement.excluded.granted_at, "acr": statement.excluded.acr}
     return statement.on_conflict_do_update(index_elements=list(CONSENTS.primary_key), set_=fresh)
-
-
-_UPSERT = {
-    "postgresql": _upsert(postgresql.insert(CONSENTS)),
-    "sqlite": _upsert(sqlite.insert(CONSENTS)),
-}
 
 
 def granted_scopes(engine: Engine, pin: str, client_id: str) -> set[str]:
@@ -108,7 +105,7 @@ def remember(
         if refused:
             connection.execute(_REFUSE, refused)
         if rows:
-            connection.execute(_UPSERT[connection.dialect.name], rows)
+            connection.execute(_upsert(connection.dialect.name), rows)
 
 
 def forget(connection: Connection, pin: str, client_id: str) -> int:

@@ -7,7 +7,6 @@ from sqlalchemy import Engine
 
 from idp.state.clock import Clock
 from idp.state.memory_store import MemoryStateStore
-from idp.state.redis_store import RedisStateStore
 from idp.state.sql_store import SqlStateStore
 from idp.state.store import StateStore
 
@@ -19,4 +18,7 @@ def open_state_store(url: str, prefix: str, engine: Engine, clock: Clock) -> Sta
         return MemoryStateStore(clock)
     if url == "sql":
         return SqlStateStore(engine, clock)
+    # Imported here: the Redis client is a twentieth of a second of every start that does not use it.
+    from idp.state.redis_store import RedisStateStore
+
     return RedisStateStore(url, prefix)

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy import Insert
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Table
@@ -23,12 +22,11 @@ from sqlalchemy import cast
 from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
 from idp.population_db.database import create_tables
+from idp.population_db.database import dialect_insert
 from idp.state import json_text
 from idp.state.clock import Clock
 from idp.state.store import JsonObject
@@ -72,11 +70,11 @@ _SWAP = (
 _TAKE = _DELETE.returning(STATE.c.value, STATE.c.expires_at)
 
 
-def _upsert(dialect: str, only_if_expired: bool) -> Insert:
+def _upsert(dialect: str, only_if_expired: bool) -> Any:
     """``INSERT … ON CONFLICT (key) DO UPDATE`` (SQLite ≥ 3.24 and PostgreSQL share the syntax); with
     ``only_if_expired`` the update happens only over an expired entry, and RETURNING tells which."""
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    statement = insert(STATE).values(
+    insert = dialect_insert(dialect)
+    statement: Any = insert(STATE).values(
         key=bindparam("key"), value=bindparam("value"), expires_at=bindparam("expires_at")
     )
     fresh = {"value": statement.excluded.value, "expires_at": statement.excluded.expires_at}
@@ -87,11 +85,11 @@ def _upsert(dialect: str, only_if_expired: bool) -> Insert:
     ).returning(STATE.c.key)
 
 
-def _increment(dialect: str) -> Insert:
+def _increment(dialect: str) -> Any:
     """A counter at ``'1'`` (text, as every value), or one more on the live one; a fresh window when
     the stored one has expired."""
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    statement = insert(STATE).values(
+    insert = dialect_insert(dialect)
+    statement: Any = insert(STATE).values(
         key=bindparam("key"), value="1", expires_at=bindparam("expires_at")
     )
     expired = STATE.c.expires_at <= bindparam("now")

@@ -1,8 +1,10 @@
 """A vneid-mock of the test kit's own: a temporary SQLite database seeded with the personas (and more
 citizens when asked), fresh signing keys, the sandbox API on with a random token, served by uvicorn in
-a background thread on a free loopback port.
+a background thread on a free loopback port for the application under test; the kit's own calls go
+to the same application in process (:mod:`idp.testkit.in_process`).
 """
 
+import gc
 import secrets
 import socket
 import threading
@@ -10,12 +12,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import uvicorn
 from pydantic import SecretStr
 
 from idp.population_db.database import connect
 from idp.population_db.seeding import seed_population
 from idp.settings import IdPSettings
+from idp.testkit.in_process import InProcessTransport
 from idp.testkit.mock import VneidMock
 from idp.web.app import create_app
 
@@ -89,4 +93,8 @@ def launch(directory: Path, citizens: int = 0, seed_value: int = 1) -> Launched:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError(f"vneid-mock did not start on port {port}")
         time.sleep(0.01)
-    return Launched(VneidMock(settings.issuer, token), server, thread)
+    # What the test process has built so far (pytest, its plugins, the provider) lives on: keep it out
+    # of the collector's full passes, which otherwise walk it all again and again during logins.
+    gc.freeze()
+    http = httpx.Client(transport=InProcessTransport(app), timeout=30)
+    return Launched(VneidMock(settings.issuer, token, http), server, thread)

@@ -222,6 +222,7 @@ class VneidMock:
             params={**flow.params, "login_hint": persona},
             headers={"Authorization": f"Bearer {self._token}"},
         )
+        self._http.cookies.clear()  # the session cookie of a login no test's browser holds
         code = self._code(response, flow.state)
         return self.redeem(code, client=client, flow=flow, verify=verify)
 
