@@ -26,6 +26,6 @@ def test_a_login_from_an_async_test(vneid: VneidMock) -> None:
     client = vneid.register_client()
 
     async def inside_a_loop() -> str:
-        return vneid.login("level2-full", client=client).id_token_claims["acr"]
+        return str(vneid.login("level2-full", client=client).id_token_claims["acr"])
 
     assert asyncio.run(inside_a_loop()) == "LoA2"
