@@ -4,8 +4,9 @@ through a socket to the uvicorn thread.
 
 The application is the one uvicorn serves to the application under test, so both see one provider
 (its clock, scenarios, sessions, recorded requests). What is skipped is only the trip through the
-loopback socket and uvicorn's HTTP parser, and the hand-over of every request between the test's
-thread and uvicorn's: about a third of a headless login's time. The kit's calls are serialised (one
+loopback socket and uvicorn's HTTP parser, and the hand-overs of every request between the test's
+thread, uvicorn's and a storage worker's (this loop does its storage work itself: it serves nobody
+else): about half of a headless login's time. The kit's calls are serialised (one
 loop, one lock), as a test makes them. Called from a thread whose event loop is running (an async
 test), where a second loop cannot run, a request goes through the socket as any client's.
 """
@@ -16,6 +17,8 @@ from typing import Any
 
 import httpx
 
+from idp.web.blocking import serve_inline
+
 
 class InProcessTransport(httpx.BaseTransport):
     """A synchronous httpx transport over an ASGI application."""
@@ -23,6 +26,7 @@ class InProcessTransport(httpx.BaseTransport):
     def __init__(self, app: Any) -> None:
         self._asgi = httpx.ASGITransport(app=app)
         self._loop = asyncio.new_event_loop()
+        serve_inline(self._loop)  # it serves the kit's calls, one at a time, and nothing else
         self._lock = threading.Lock()
         self._socket = httpx.HTTPTransport()
 
