@@ -84,6 +84,7 @@ _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 _LOGIN_ACTION = re.compile(r'action="(/interaction/[^/"]+/login)"')
 _MAX_AGE = re.compile(r"(?i)max-age\s*=\s*(-?\d+)")
 _FLOW_TIMEOUT = 60.0
+SANDBOX_TOKEN = "bench-sandbox-token"
 
 
 @dataclass
@@ -420,6 +421,23 @@ async def flow_vneid(client: Browser, issuer: str, keys: KeySet, pin: str, tally
     tally.login_ms.append(login_ms)
 
 
+async def flow_headless(client: Browser, issuer: str, keys: KeySet, pin: str, tally: Tally) -> None:
+    """One complete code flow against ours, finished headlessly (3 requests): the authorization
+    request with the sandbox token and ``login_hint`` (answered with the redirect and the code, its
+    interaction started and finished on the way: login, consent, audit rows), then token and
+    userinfo as in :func:`flow_vneid`."""
+    verifier, challenge = _pkce()
+    params, state, nonce = _start((verifier, challenge))
+    params.update(prompt="consent", login_hint=pin)
+    started = time.perf_counter()
+    reply = await client.get(f"{issuer}/authorize", params, bearer=SANDBOX_TOKEN)
+    location = _expect(reply, 303).headers["location"]
+    tally.login_ms.append((time.perf_counter() - started) * 1000)
+    token_ms = await _finish(client, f"{issuer}/token", f"{issuer}/userinfo", location,
+                             (state, nonce, verifier), keys)  # fmt: skip
+    tally.token_ms.append(token_ms)
+
+
 async def flow_mock(client: Browser, issuer: str, keys: KeySet, pin: str, tally: Tally) -> None:
     """One complete code flow against PyPI ``oidc-provider-mock``: its subject form, no registration
     (4 requests)."""
@@ -455,6 +473,7 @@ async def flow_node(client: Browser, issuer: str, keys: KeySet, pin: str, tally:
 Flow = Callable[[Browser, str, KeySet, str, Tally], Awaitable[None]]
 FLOWS: dict[str, Flow] = {
     "vneid": flow_vneid,
+    "vneid-headless": flow_headless,
     "oidc-provider-mock": flow_mock,
     "node-oidc-provider": flow_node,
 }
@@ -548,8 +567,10 @@ def bench_clients(root: Path, access_token_alg: str | None) -> Path:
 
 
 def start_server(root: Path, port: int, population: int, core: int,
-                 access_token_alg: str | None = None) -> subprocess.Popen[bytes]:  # fmt: skip
-    """Seed a fresh SQLite population under ``root`` and start ``vneid-mock serve`` pinned to ``core``."""
+                 access_token_alg: str | None = None,
+                 sandbox: bool = False) -> subprocess.Popen[bytes]:  # fmt: skip
+    """Seed a fresh SQLite population under ``root`` and start ``vneid-mock serve`` pinned to ``core``;
+    ``sandbox``: with the sandbox API on (headless login), else as deployed by default."""
     cli = str(Path(sys.executable).with_name("vneid-mock"))
     env = os.environ | {
         "VNEID_DATABASE_URL": f"sqlite:///{root / 'vneid.sqlite3'}",
@@ -562,6 +583,8 @@ def start_server(root: Path, port: int, population: int, core: int,
         "VNEID_ACCESS_LOG": "false",
         "VNEID_CLIENTS_FILE": str(bench_clients(root, access_token_alg)),
         "COLUMNS": "100",
+        "VNEID_SANDBOX_API": "true" if sandbox else "false",
+        "VNEID_SANDBOX_TOKEN": SANDBOX_TOKEN,
     }
     subprocess.run([cli, "population", "seed", "--count", str(population)], env=env, check=True,
                    stdout=subprocess.DEVNULL)  # fmt: skip
@@ -676,7 +699,7 @@ def main() -> None:
             issuer, pid = args.issuer.rstrip("/"), args.pid
         else:
             server = start_server(root, args.port, args.population, args.server_core,
-                                  args.access_token_alg)  # fmt: skip
+                                  args.access_token_alg, args.provider == "vneid-headless")  # fmt: skip
             issuer, pid = f"http://127.0.0.1:{args.port}", server.pid
         if server is not None and args.mode == "serve":
             serve_until_terminated(server)

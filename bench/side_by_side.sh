@@ -2,7 +2,8 @@
 # The peers comparison in one run: ours, node oidc-provider and oidc-provider-mock, each started alone on
 # core 0 in turn, driven from core 1 by bench/oidc_flows.py (complete flows at concurrency 16, then the
 # static documents), ROUNDS times in interleaved order. Ours runs twice a round: as configured by default
-# (ES256 access tokens) and with the portal client registering RS256 access tokens (flows only). Needs
+# (ES256 access tokens) and with the portal client registering RS256 access tokens (flows only), and a
+# third time with the sandbox API on, its flows finished by headless login (3 requests). Needs
 # bench/peers/setup.sh first. Prints every report, then bench/summarize.py's table of rates and ratios.
 #   bash bench/side_by_side.sh [ROUNDS] [FLOW_SECONDS]
 set -euo pipefail
@@ -29,6 +30,10 @@ for round in $(seq "$ROUNDS"); do
   echo "=== round $round: vneid-mock, RS256 access tokens"
   taskset -c 1 "$PY" -m bench.oidc_flows flows --flows 100000 --seconds "$SECONDS_PER_RUN" \
     --server-core 0 --client-core 1 --population 100 --access-token-alg RS256
+
+  echo "=== round $round: vneid-mock, headless logins"
+  taskset -c 1 "$PY" -m bench.oidc_flows flows --provider vneid-headless --flows 100000 \
+    --seconds "$SECONDS_PER_RUN" --server-core 0 --client-core 1 --population 100
 
   echo "=== round $round: node oidc-provider"
   (cd /tmp/oidcp && exec taskset -c 0 "$NODE" server.mjs >/dev/null 2>&1) & NODE_PID=$!

@@ -1,5 +1,6 @@
 """Summarise a ``bench/side_by_side.sh`` log: flows/s and CPU per flow per provider and round, our ratios
-to each peer within each round and their medians over the rounds; then the range of each provider's
+to each peer within each round and their medians over the rounds (and headless logins' to our
+form-driven flows); then the range of each provider's
 token-request p99 and of its discovery and JWKS rates.
 
     bash bench/side_by_side.sh 5 10 | tee /tmp/side.log
@@ -34,6 +35,9 @@ _FIGURES = (
 )
 
 PEERS = ("node oidc-provider", "oidc-provider-mock")
+OURS = "vneid-mock"
+HEADLESS = "vneid-mock, headless logins"
+"""Headless logins are set beside our own form-driven flows of the same round too."""
 
 
 def parse(lines: list[str]) -> dict[str, dict[int, dict[str, float]]]:
@@ -71,6 +75,14 @@ def report(found: dict[str, dict[int, dict[str, float]]], by_cpu: bool = False) 
             shown = " | ".join(f"{ratio:.2f}" for ratio in ratios)
             median = statistics.median(ratios)
             lines.append(f"| {mine} ÷ {peer} | {shown} | **{median:.2f}** |")
+    if HEADLESS in found and OURS in found:
+        ratios = [
+            _ratio(found[HEADLESS][r], found[OURS][r], by_cpu)
+            for r in rounds
+            if figure in found[HEADLESS].get(r, {}) and figure in found[OURS].get(r, {})
+        ]
+        shown = " | ".join(f"{ratio:.2f}" for ratio in ratios)
+        lines.append(f"| {HEADLESS} ÷ {OURS} | {shown} | **{statistics.median(ratios):.2f}** |")
     lines += [
         "",
         "| provider | token p99, ms | discovery, req/s | JWKS, req/s |",

@@ -31,3 +31,15 @@ def test_rate_ratios_are_ours_over_the_peers_in_each_round() -> None:
 def test_cpu_ratios_are_the_peers_cpu_per_flow_over_ours() -> None:
     row = _ratio_row(report(parse(_LOG.splitlines()), by_cpu=True))
     assert row == "| vneid-mock ÷ oidc-provider-mock | 0.80 | 1.20 | **1.00** |"
+
+
+def test_headless_logins_are_set_beside_our_flows_of_the_same_round() -> None:
+    log = _LOG + (
+        "=== round 1: vneid-mock, headless logins\nflows/s         100.0\n"
+        "=== round 2: vneid-mock, headless logins\nflows/s         300.0\n"
+    )
+    lines = report(parse(log.splitlines()))
+    row = next(
+        line for line in lines if line.startswith("| vneid-mock, headless logins ÷ vneid-mock")
+    )
+    assert row == "| vneid-mock, headless logins ÷ vneid-mock | 2.00 | 1.50 | **1.75** |"
