@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import httpx
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
@@ -35,6 +36,7 @@ from idp.testkit.tokens import check_same_subject
 from idp.testkit.tokens import verify_id_token
 
 DEFAULT_REDIRECT_URI = "http://127.0.0.1/callback"
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,9 @@ class Citizens:
         return self.change(who, account_level=level)
 
     def mark_deceased(self, who: str, on: date | None = None) -> dict[str, Any]:
-        return self.change(who, deceased_on=(on or date.today()).isoformat())
+        """Record a death ``on`` that day, else on the provider's today in Vietnam."""
+        day = on or self._mock.clock.now().astimezone(VIETNAM).date()
+        return self.change(who, deceased_on=day.isoformat())
 
 
 @dataclass

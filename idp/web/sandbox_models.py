@@ -2,10 +2,10 @@
 models: FastAPI checks requests against them (a wrong type or range is 400 ``invalid_request``) and
 describes them in the OpenAPI document."""
 
-from datetime import datetime
 from typing import Any
 from typing import Literal
 
+from pydantic import AwareDatetime
 from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
@@ -55,8 +55,8 @@ class ClockChange(_Strict):
     seconds: float | None = Field(
         None, ge=-10 * 365 * 86400, le=10 * 365 * 86400, description="advance: by how much."
     )
-    at: datetime | None = Field(
-        None, description="freeze (optional) and set: the moment, ISO 8601 with a zone."
+    at: AwareDatetime | None = Field(
+        None, description="freeze (optional) and set: the moment, ISO 8601 with its offset."
     )
 
 

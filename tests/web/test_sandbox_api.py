@@ -227,3 +227,10 @@ def test_no_input_makes_the_api_fail(env: Env, tmp_path: Path) -> None:
                 check()
             except Unsatisfiable:
                 continue
+
+
+def test_a_moment_without_its_offset_is_refused(sandboxed: TestClient) -> None:
+    body = {"action": "set", "at": "2030-01-02T03:04:05"}
+    response = sandboxed.post("/sandbox/clock", json=body, headers=BEARER)
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
