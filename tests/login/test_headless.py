@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from pydantic import SecretStr
 
 from idp.population_db.database import connect
@@ -14,7 +17,15 @@ from idp.state.audit import AUTHENTICATION
 from idp.state.audit import events_for
 from idp.state.consents import granted_scopes
 from idp.web.app import create_app
+from tests.fuzz_strategies import assert_not_server_error
+from tests.fuzz_strategies import assert_redirects_only_to
+from tests.fuzz_strategies import authorization_header
+from tests.fuzz_strategies import mutated
+from tests.fuzz_strategies import on_the_wire
+from tests.fuzz_strategies import raw_query
+from tests.fuzz_strategies import values
 from tests.oidc.conftest import PIN
+from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import pkce
@@ -128,3 +139,31 @@ def test_headless_login_needs_a_hint(sandboxed: TestClient) -> None:
 def test_prompt_none_is_still_answered_login_required(sandboxed: TestClient) -> None:
     response, _ = _headless(sandboxed, "level2-full", prompt="none")
     assert query_of(response.headers["location"])["error"] == "login_required"
+
+
+@given(
+    items=mutated(
+        {
+            "response_type": "code",
+            "client_id": "data",
+            "redirect_uri": REDIRECT,
+            "scope": "openid profile",
+            "state": "st-1",
+            "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            "code_challenge_method": "S256",
+            "login_hint": "level2-full",
+        },
+        {"login_hint": values("level2-full", LEVEL1_PIN, "locked"), "acr_values": values("LoA3")},
+    ),
+    authorization=authorization_header(f"Bearer {TOKEN}"),
+)
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+def test_fuzzed_headless_requests_are_answered_safely(
+    sandboxed: TestClient, items: list[tuple[str, str]], authorization: str
+) -> None:
+    """Any hint, any parameters, any Authorization value: no 5xx, a redirect only to the registered
+    URI, an error page otherwise."""
+    headers = on_the_wire({"Authorization": authorization})
+    response = sandboxed.get("/authorize?" + raw_query(items), headers=headers)
+    assert_not_server_error(response)
+    assert_redirects_only_to(response, [REDIRECT])
