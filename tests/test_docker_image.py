@@ -53,7 +53,9 @@ def test_the_image_command_seeds_and_serves_a_drivable_provider(tmp_path: Path) 
         "VNEID_ACCESS_LOG": "false",
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
     }
-    server = subprocess.Popen(cmd, env=os.environ | values, stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        cmd, env=os.environ | values, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -70,4 +72,5 @@ def test_the_image_command_seeds_and_serves_a_drivable_provider(tmp_path: Path) 
         vneid.close()
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        _, logged = server.communicate(timeout=20)
+    assert "Uvicorn running" in logged  # what the Testcontainers example waits for
