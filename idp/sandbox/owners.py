@@ -6,14 +6,16 @@ Read without verifying anything: the answer only picks which queued scenario app
 request may do; the request itself is then checked as always.
 """
 
+import base64
+import binascii
 import json
 from typing import Any
+from urllib.parse import unquote
 
 from joserfc import jws
 from joserfc.errors import JoseError
 
 from idp.oidc.token_stores import Grants
-from idp.sandbox.recorder import basic_client_id
 
 
 def _payload(token: str) -> dict[str, Any]:
@@ -22,6 +24,19 @@ def _payload(token: str) -> dict[str, Any]:
     except (JoseError, ValueError, UnicodeError):
         return {}
     return payload if isinstance(payload, dict) else {}
+
+
+def basic_client_id(authorization: str | None) -> str | None:
+    """The client id of an HTTP Basic ``Authorization`` header (RFC 6749 §2.3.1), or None."""
+    scheme, _, credentials = (authorization or "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(credentials.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    user, colon, _ = decoded.partition(":")
+    return unquote(user) if colon else None
 
 
 def token_request_client(form: dict[str, str], authorization: str | None) -> str | None:

@@ -2,18 +2,18 @@
 mock-oauth2-server's ``takeRequest``, kept for the protocol endpoints (authorization, token,
 userinfo, revocation, introspection, logout, registration).
 
-Each request is kept with its endpoint, method, the client it names, its parameters (query and form),
+Each request is kept with its endpoint, method, the client it names (``client_id``, HTTP Basic or a
+client assertion's ``sub``), its parameters (query and form),
 the scheme of its ``Authorization`` header and the provider's time. A ``client_secret`` (in the form or
 in HTTP Basic) is never kept: it shows as ``[redacted]``. The last :data:`KEPT` requests are kept.
 """
 
-import base64
-import binascii
 from collections import deque
 from dataclasses import asdict
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
+
+from idp.sandbox.owners import token_request_client
 
 KEPT = 1000
 REDACTED = "[redacted]"
@@ -34,19 +34,6 @@ class Received:
         return asdict(self)
 
 
-def basic_client_id(authorization: str | None) -> str | None:
-    """The client id of an HTTP Basic ``Authorization`` header (RFC 6749 §2.3.1), or None."""
-    scheme, _, credentials = (authorization or "").partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(credentials.strip(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    user, colon, _ = decoded.partition(":")
-    return unquote(user) if colon else None
-
-
 def _parameters(items: list[tuple[str, str]]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for name, value in items:
@@ -60,8 +47,7 @@ _Raw = tuple[str, str, list[tuple[str, str]], str | None, float]
 def _read(raw: _Raw) -> Received:
     endpoint, method, items, authorization, at = raw
     parameters = _parameters(items)
-    named = parameters.get("client_id")
-    client_id = named[0] if named else basic_client_id(authorization)
+    client_id = token_request_client(dict(items), authorization)
     scheme = authorization.partition(" ")[0] if authorization else None
     return Received(endpoint, method, client_id, parameters, scheme, at)
 

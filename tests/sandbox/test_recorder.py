@@ -2,10 +2,10 @@
 
 import base64
 
+from idp.sandbox.owners import basic_client_id
 from idp.sandbox.recorder import KEPT
 from idp.sandbox.recorder import REDACTED
 from idp.sandbox.recorder import Recorder
-from idp.sandbox.recorder import basic_client_id
 
 
 def test_a_client_secret_is_never_kept_and_basic_names_the_client() -> None:
