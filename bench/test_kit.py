@@ -5,8 +5,9 @@ headless logins add, measured as a project using the plugin sees them.
 
 pytest runs in a subprocess on a generated project, ``--repeat`` times each, in turn: a test that uses
 nothing (the baseline: Python, pytest, the plugin's registration), a test that asks for
-``vneid_session`` (personas only), and a test that logs a persona in ``--logins`` times with
-``vneid.login`` (code flow with PKCE, token, ID token checks, userinfo). The readiness is the median
+``vneid_session`` (personas only), a test that logs a persona in ``--logins`` times with
+``vneid.login`` (code flow with PKCE, token, ID token checks, userinfo), and a test that resets the
+provider as ``vneid_isolated`` does, 200 times. The readiness is the median
 run time of the second minus the baseline's; the fixture's setup time is also read from
 pytest's own ``--durations`` report; the logins are timed inside the test (the loop only) and also as
 the third run's median minus the second's. Wall times, on whatever else the host is doing: run
@@ -37,8 +38,21 @@ def test_logins(vneid_session):
         vneid_session.login("level2-full", client=client, scope="openid profile", acr="LoA2")
     print(f"LOOP {time.perf_counter() - started:.3f}")
 """,
+    "test_resets.py": """\
+import time
+
+
+def test_resets(vneid_session):
+    client = vneid_session.register_client()
+    vneid_session.login("level2-full", client=client)
+    started = time.perf_counter()
+    for _ in range(200):
+        vneid_session.reset(everything=True)
+    print(f"RESETS {time.perf_counter() - started:.3f}")
+""",
 }
 _LOOP = re.compile(r"LOOP ([\d.]+)")
+_RESETS = re.compile(r"RESETS ([\d.]+)")
 _SETUP = re.compile(r"^([\d.]+)s setup\s+test_ready.py::test_ready", re.M)
 
 
@@ -67,12 +81,15 @@ def main() -> None:
     times: dict[str, list[float]] = {name: [] for name in PROJECT}
     loops: list[float] = []
     setups: list[float] = []
+    resets: list[float] = []
     for _ in range(args.repeat):
         for name in PROJECT:
             elapsed, output = _run(project, name)
             times[name].append(elapsed)
             if found := _LOOP.search(output):
                 loops.append(float(found[1]))
+            if found := _RESETS.search(output):
+                resets.append(float(found[1]) / 200 * 1000)
             if found := _SETUP.search(output):
                 setups.append(float(found[1]))
     median = {name: statistics.median(values) for name, values in times.items()}
@@ -89,6 +106,10 @@ def main() -> None:
         f"{args.logins} logins         {statistics.median(loops):.2f} s in the test "
         f"({min(loops):.2f}–{max(loops):.2f}), {added:.2f} s added to the run; "
         f"{statistics.median(loops) / args.logins * 1000:.2f} ms per login"
+    )
+    print(
+        f"vneid_isolated       {statistics.median(resets):.2f} ms per reset of everything "
+        f"({min(resets):.2f}–{max(resets):.2f}), the cost of a fresh provider per test"
     )
 
 
