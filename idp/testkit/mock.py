@@ -11,23 +11,24 @@ sandbox's control API (``/sandbox/``).
 """
 
 import secrets
-import time
 from dataclasses import dataclass
 from dataclasses import field
-from datetime import date
-from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import httpx
-from authlib.oauth2.rfc7636 import create_s256_code_challenge
-from joserfc import jws
 from joserfc import jwt
 from joserfc.jwk import ECKey
 from joserfc.jwk import KeySet
 
+from idp.testkit.citizens import Citizens
+from idp.testkit.clients import DEFAULT_REDIRECT_URI
+from idp.testkit.clients import Client
+from idp.testkit.flow import Flow
+from idp.testkit.flow import kid_of
+from idp.testkit.provider_clock import ClockView
+from idp.testkit.provider_clock import ProviderClock
 from idp.testkit.tokens import AuthorizationError
 from idp.testkit.tokens import Expected
 from idp.testkit.tokens import TokenError
@@ -35,109 +36,7 @@ from idp.testkit.tokens import Tokens
 from idp.testkit.tokens import check_same_subject
 from idp.testkit.tokens import verify_id_token
 
-DEFAULT_REDIRECT_URI = "http://127.0.0.1/callback"
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-@dataclass(frozen=True)
-class Client:
-    """A registered client: its id, its secret or private key, and its registered metadata."""
-
-    client_id: str
-    redirect_uri: str
-    metadata: dict[str, Any]
-    client_secret: str | None = None
-    private_key: dict[str, Any] | None = None
-    """The private JWK of a ``private_key_jwt`` client (joserfc's ``ECKey.import_key`` reads it)."""
-
-    @property
-    def auth_method(self) -> str:
-        return str(self.metadata.get("token_endpoint_auth_method", "client_secret_basic"))
-
-
-@dataclass
-class _ClockView:
-    """The provider's clock as this process last saw it: an offset, or a frozen moment."""
-
-    offset: float = 0.0
-    frozen_at: float | None = None
-
-    def now(self) -> float:
-        return self.frozen_at if self.frozen_at is not None else time.time() + self.offset
-
-    def saw(self, state: dict[str, Any]) -> None:
-        moment = float(state["now"])
-        self.frozen_at = moment if state["frozen"] else None
-        self.offset = moment - time.time()
-
-
-class ProviderClock:
-    """``vneid.clock``: moves the provider's time (never this process's)."""
-
-    def __init__(self, mock: "VneidMock") -> None:
-        self._mock = mock
-
-    def now(self) -> datetime:
-        state = self._mock._call("GET", "/sandbox/clock")
-        return datetime.fromisoformat(state["iso"])
-
-    def freeze(self, at: datetime | None = None) -> None:
-        self._move({"action": "freeze", **({"at": at.isoformat()} if at else {})})
-
-    def advance(self, seconds: float) -> None:
-        self._move({"action": "advance", "seconds": seconds})
-
-    def set(self, at: datetime) -> None:
-        self._move({"action": "set", "at": at.isoformat()})
-
-    def reset(self) -> None:
-        self._move({"action": "reset"})
-
-    def _move(self, body: dict[str, Any]) -> None:
-        self._mock._clock.saw(self._mock._call("POST", "/sandbox/clock", body))
-
-
-class Citizens:
-    """``vneid.citizens``: read a citizen (a persona key or a PIN) and change one; every change is
-    undone when the test ends."""
-
-    def __init__(self, mock: "VneidMock") -> None:
-        self._mock = mock
-
-    def get(self, who: str) -> dict[str, Any]:
-        found: dict[str, Any] = self._mock._call("GET", f"/sandbox/citizens/{who}")
-        return found
-
-    def change(self, who: str, **changes: Any) -> dict[str, Any]:
-        changed: dict[str, Any] = self._mock._call("PATCH", f"/sandbox/citizens/{who}", changes)
-        return changed
-
-    def lock(self, who: str) -> dict[str, Any]:
-        return self.change(who, account_status="locked")
-
-    def unlock(self, who: str) -> dict[str, Any]:
-        return self.change(who, account_status="active")
-
-    def set_phone(self, who: str, phone_number: str | None) -> dict[str, Any]:
-        return self.change(who, phone_number=phone_number)
-
-    def set_address(
-        self, who: str, province_code: int, ward_code: int, street_address: str
-    ) -> dict[str, Any]:
-        address = {
-            "province_code": province_code,
-            "ward_code": ward_code,
-            "street_address": street_address,
-        }
-        return self.change(who, address=address)
-
-    def set_account_level(self, who: str, level: int) -> dict[str, Any]:
-        return self.change(who, account_level=level)
-
-    def mark_deceased(self, who: str, on: date | None = None) -> dict[str, Any]:
-        """Record a death ``on`` that day, else on the provider's today in Vietnam."""
-        day = on or self._mock.clock.now().astimezone(VIETNAM).date()
-        return self.change(who, deceased_on=day.isoformat())
+__all__ = ["Client", "VneidMock"]
 
 
 @dataclass
@@ -153,10 +52,10 @@ class VneidMock:
         self.issuer = issuer.rstrip("/")
         self._token = sandbox_token
         self._http = http or httpx.Client(timeout=30)
-        self._clock = _ClockView()
+        self._clock = ClockView()
         self._discovered = _Discovered()
-        self.clock = ProviderClock(self)
-        self.citizens = Citizens(self)
+        self.clock = ProviderClock(self._call, self._clock)
+        self.citizens = Citizens(self._call, self.clock)
 
     # The provider's documents
 
@@ -220,7 +119,7 @@ class VneidMock:
     ) -> Tokens:
         """The authorization-code flow for ``persona`` (a persona key or a PIN), finished headlessly;
         :class:`AuthorizationError` when the provider answers with an error."""
-        flow = _Flow.start(client, scope, acr, params)
+        flow = Flow.start(client, scope, acr, params)
         response = self._http.get(
             self.metadata["authorization_endpoint"],
             params={**flow.params, "login_hint": persona},
@@ -256,7 +155,7 @@ class VneidMock:
             raise AuthorizationError(answer["error"], answer.get("error_description"))
         return str(answer["code"])
 
-    def redeem(self, code: str, *, client: Client, flow: "_Flow", verify: bool = True) -> Tokens:
+    def redeem(self, code: str, *, client: Client, flow: "Flow", verify: bool = True) -> Tokens:
         """The code redeemed, the ID token checked (unless ``verify`` is False), userinfo read."""
         form = {
             "grant_type": "authorization_code",
@@ -275,7 +174,7 @@ class VneidMock:
         return Tokens(token, claims, info)
 
     def _id_token_claims(
-        self, tokens: Tokens, client: Client, flow: "_Flow", verify: bool
+        self, tokens: Tokens, client: Client, flow: "Flow", verify: bool
     ) -> dict[str, Any]:
         assert tokens.id_token is not None
         if not verify:
@@ -284,7 +183,7 @@ class VneidMock:
             self.issuer, client.client_id, flow.nonce, flow.acr, int(self._clock.now())
         )
         keys = self.keys()
-        header_kid = _kid(tokens.id_token)
+        header_kid = kid_of(tokens.id_token)
         if header_kid and not any(key.kid == header_kid for key in keys.keys):
             keys = self.keys(refresh=True)  # a rotation: fetch the JWKS once more
         return verify_id_token(tokens.id_token, keys, expected, tokens.access_token)
@@ -355,7 +254,7 @@ class VneidMock:
         """The same login through the real pages, filled in a Playwright ``page``."""
         from idp.testkit.browser import fill_login  # Playwright only for tests that use a browser
 
-        flow = _Flow.start(client, scope, acr, params)
+        flow = Flow.start(client, scope, acr, params)
         url = self.authorization_url(client, flow.params)
         location = fill_login(page, url, persona, client.redirect_uri, self.issuer)
         response = httpx.Response(303, headers={"location": location})
@@ -432,7 +331,7 @@ class VneidMock:
     def reset(self, everything: bool = False) -> None:
         """Undo what the test changed; ``everything``: a provider as new."""
         self._call("POST", "/sandbox/reset", {"everything": everything})
-        self._clock = _ClockView()
+        self._clock.forget()
         self._discovered.keys = None
 
     def close(self) -> None:
@@ -455,42 +354,6 @@ class VneidMock:
         if response.status_code >= 400:
             raise TokenError(response.status_code, _json(response))
         return response.json() if response.content else None
-
-
-@dataclass(frozen=True)
-class _Flow:
-    """One authorization request's secrets: PKCE verifier, state, nonce, and the level asked."""
-
-    params: dict[str, str]
-    verifier: str
-    state: str
-    nonce: str
-    acr: str | None
-
-    @classmethod
-    def start(cls, client: Client, scope: str, acr: str | None, extra: dict[str, str]) -> "_Flow":
-        verifier, state, nonce = (secrets.token_urlsafe(32) for _ in range(3))
-        params = {
-            "response_type": "code",
-            "client_id": client.client_id,
-            "redirect_uri": client.redirect_uri,
-            "scope": scope,
-            "state": state,
-            "nonce": nonce,
-            "code_challenge": create_s256_code_challenge(verifier),
-            "code_challenge_method": "S256",
-            **({"acr_values": acr} if acr else {}),
-            **extra,
-        }
-        return cls(params, verifier, state, nonce, acr)
-
-
-def _kid(token: str) -> str | None:
-    try:
-        kid = jws.extract_compact(token.encode()).protected.get("kid")
-    except ValueError:
-        return None
-    return str(kid) if kid else None
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:
