@@ -8,12 +8,15 @@ and the routes go on as always.
 import asyncio
 
 from authlib.oauth2.rfc6749 import InvalidRequestError
+from authlib.oauth2.rfc6749 import OAuth2Error
 from authlib.oauth2.rfc6750 import InvalidTokenError
 from starlette.requests import Request
 from starlette.responses import Response
 
 from idp.login.headless import headless_authorize
+from idp.oidc.requests import MAX_PARAMETER
 from idp.oidc.requests import ItemsRequest
+from idp.oidc.userinfo import bearer_token
 from idp.sandbox.catalogue import JWKS
 from idp.sandbox.catalogue import TOKEN
 from idp.sandbox.catalogue import USERINFO
@@ -25,6 +28,7 @@ from idp.sandbox.owners import token_request_client
 from idp.web.blocking import off_loop
 from idp.web.deps import presents_token
 from idp.web.deps import sandbox_of
+from idp.web.requests import Form
 from idp.web.responses import to_response
 
 
@@ -68,17 +72,28 @@ async def token_failure(request: Request, oauth2_request: ItemsRequest) -> Respo
     return to_response(request, answer)
 
 
-async def userinfo_failure(request: Request, token: str | None) -> Response | None:
-    """A queued userinfo failure for the client and citizen of the access token's grant."""
+async def userinfo_failure(
+    request: Request, authorization: str | None, form: Form | None
+) -> Response | None:
+    """A queued userinfo failure for the client and citizen of the access token's grant (the token
+    of the ``Authorization`` header or of the form, RFC 6750 §2.1, §2.2)."""
     sandbox = sandbox_of(request)
     if sandbox is None or not sandbox.scenarios.queued():
         return None
     client_id, pin = (None, None)
-    if token:
+    if token := _presented(authorization, form):
         client_id, pin = await off_loop(access_token_owner, sandbox.server.grants, token)
     taken = sandbox.scenarios.take(USERINFO, client_id, pin)
     answer = failure(taken) if taken else None
     return to_response(request, answer) if answer else None
+
+
+def _presented(authorization: str | None, form: Form | None) -> str | None:
+    try:
+        field = form.get("access_token", MAX_PARAMETER, "") if form else None
+        return bearer_token(authorization, field)
+    except OAuth2Error:
+        return None
 
 
 def jwks_outage(sandbox: Sandbox | None) -> bool:

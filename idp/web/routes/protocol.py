@@ -123,19 +123,9 @@ async def user_info(request: Request) -> Response:
     form = await read_form(request) if form_post else None
     authorization = request.headers.get("authorization")
     record(request, "userinfo", form.items() if form else [])
-    if (failed := await userinfo_failure(request, _presented(authorization, form))) is not None:
+    if (failed := await userinfo_failure(request, authorization, form)) is not None:
         return failed
     return to_response(request, await off_loop(_userinfo, server, authorization, form))
-
-
-def _presented(authorization: str | None, form: Form | None) -> str | None:
-    """The access token presented, if any (for the sandbox to see whose it is)."""
-    try:
-        return bearer_token(
-            authorization, form.get("access_token", MAX_PARAMETER, "") if form else None
-        )
-    except OAuth2Error:
-        return None
 
 
 def _userinfo(server: AuthorizationServer, authorization: str | None, form: Form | None) -> Answer:
