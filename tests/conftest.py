@@ -5,6 +5,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -117,26 +118,36 @@ def race(action: Callable[[int], T], racers: int = 8) -> list[T]:
     return results
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgresql", "redis"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StateStore]:
-    """Each state store on its own empty space: memory, SQLite, PostgreSQL and Redis (real servers)."""
-    if request.param == "memory":
-        yield MemoryStateStore(Clock())
+@contextmanager
+def opened_store(
+    kind: str, clock: Clock, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[StateStore]:
+    """A state store of ``kind`` (memory, sqlite, postgresql, redis) on its own empty space, telling
+    time by ``clock`` (Redis by its own); its space is removed afterwards."""
+    if kind == "memory":
+        yield MemoryStateStore(clock)
         return
-    if request.param == "redis":
+    if kind == "redis":
         redis_store = RedisStateStore(REDIS_URL, f"test-{uuid.uuid4().hex}:")
         yield redis_store
         for key in redis_store.client.scan_iter(f"{redis_store.prefix}*"):
             redis_store.client.delete(key)
         return
-    if request.param == "sqlite":
+    if kind == "sqlite":
         url = f"sqlite:///{tmp_path / 'state.sqlite3'}"
     else:
         url = fresh_postgres(request.getfixturevalue("postgres_server"))
     engine = connect(url)
     try:
-        yield SqlStateStore(engine, Clock())
+        yield SqlStateStore(engine, clock)
     finally:
         engine.dispose()
-        if request.param == "postgresql":
+        if kind == "postgresql":
             drop_postgres(url)
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgresql", "redis"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StateStore]:
+    """Each state store on its own empty space: memory, SQLite, PostgreSQL and Redis (real servers)."""
+    with opened_store(request.param, Clock(), request, tmp_path) as opened:
+        yield opened

@@ -1,19 +1,15 @@
 """Real HTTP servers for the tests that need one: an ASGI app under uvicorn in a daemon thread, on a free
 loopback port."""
 
-import socket
 import threading
 import time
 from typing import Any
 
 import uvicorn
 
+from idp.testkit.launch import free_port
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+__all__ = ["Served", "free_port"]
 
 
 class Served:

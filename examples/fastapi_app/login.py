@@ -20,6 +20,7 @@ from .checks import header_kid
 from .checks import verify_id_token
 from .errors import LoginFailedError
 from .provider import Provider
+from .provider import json_object
 from .store import Citizen
 from .store import PendingLogin
 
@@ -155,13 +156,7 @@ def _token_failure(response: httpx2.Response) -> httpx2.Response:
 def _userinfo(response: httpx2.Response) -> dict[str, Any]:
     if response.status_code != 200:
         raise LoginFailedError(502, "VNeID did not give the citizen's details; please try again.")
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise LoginFailedError(502, "VNeID sent details this service cannot read.")
-    return body
+    return json_object(response, "VNeID sent details this service cannot read.")
 
 
 def _citizen(claims: dict[str, Any], userinfo: dict[str, Any]) -> Citizen:

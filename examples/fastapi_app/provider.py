@@ -60,13 +60,18 @@ class Provider:
             raise LoginFailedError(502, "VNeID cannot be reached.") from None
         if response.status_code != 200:
             raise LoginFailedError(503, "VNeID is unavailable; please try again later.")
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            raise LoginFailedError(502, "VNeID sent a document this service cannot read.")
-        return body
+        return json_object(response, "VNeID sent a document this service cannot read.")
+
+
+def json_object(response: httpx2.Response, unreadable: str) -> dict[str, Any]:
+    """The response's JSON object; a 502 saying ``unreadable`` for anything else."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise LoginFailedError(502, unreadable)
+    return body
 
 
 def _has(keys: KeySet, kid: str) -> bool:

@@ -27,7 +27,9 @@ def _payload(token: str) -> dict[str, Any]:
 
 
 def basic_client_id(authorization: str | None) -> str | None:
-    """The client id of an HTTP Basic ``Authorization`` header (RFC 6749 §2.3.1), or None."""
+    """The client id of an HTTP Basic ``Authorization`` header (RFC 6749 §2.3.1), or None. Not
+    Authlib's ``extract_basic_authorization``: it raises on credentials that are not UTF-8, and this
+    runs before the request is checked."""
     scheme, _, credentials = (authorization or "").partition(" ")
     if scheme.lower() != "basic":
         return None

@@ -146,7 +146,9 @@ def create_app(
     sandbox = _sandbox(settings, server, documents)
     app.state.sandbox = sandbox
     app.add_middleware(
-        StaticDocuments, documents=documents, jwks_unavailable=partial(jwks_outage, sandbox)
+        StaticDocuments,
+        documents=documents,
+        jwks_unavailable=partial(jwks_outage, sandbox) if sandbox else None,
     )
     origins = AllowedOrigins(
         server.clients.values(), settings.cors_origins, server.registered_clients

@@ -3,13 +3,13 @@ the app factory built, the sandbox (when its API is on) and its token, the brows
 session, the interaction's browser binding, the
 client's address. All are coroutines, so that FastAPI does not hop to its thread pool for each."""
 
-import hmac
 from typing import Annotated
 
 from fastapi import Depends
 from fastapi import Request
 
 from idp.login.progress import BINDING_COOKIE
+from idp.oidc.interaction import same_token
 from idp.oidc.server import AuthorizationServer
 from idp.oidc.session import LoginSession
 from idp.sandbox.control import Sandbox
@@ -33,7 +33,7 @@ def presents_token(sandbox: Sandbox, authorization: str | None) -> bool:
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not expected:
         return False
-    return hmac.compare_digest(token.strip().encode(), expected.encode())
+    return same_token(token.strip(), expected)
 
 
 def session_of(request: Request, server: AuthorizationServer) -> LoginSession | None:

@@ -96,6 +96,6 @@ def _presented(authorization: str | None, form: Form | None) -> str | None:
         return None
 
 
-def jwks_outage(sandbox: Sandbox | None) -> bool:
+def jwks_outage(sandbox: Sandbox) -> bool:
     """Whether the JWKS is to answer 503 this time."""
-    return sandbox is not None and sandbox.scenarios.take(JWKS, None) is not None
+    return sandbox.scenarios.take(JWKS, None) is not None

@@ -10,13 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from idp.population_db.database import connect
 from idp.state.clock import Clock
-from idp.state.memory_store import MemoryStateStore
-from idp.state.sql_store import SqlStateStore
 from idp.state.store import StateStore
-from tests.conftest import drop_postgres
-from tests.conftest import fresh_postgres
+from tests.conftest import opened_store
 
 AT = 1_900_000_000.0  # 2030-03-17: far from the system's time, so no test passes by reading it
 TTL = 60
@@ -111,20 +107,8 @@ def clocked(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[St
     """The memory and SQL stores (SQLite and PostgreSQL), each on a clock frozen at :data:`AT`."""
     clock = Clock()
     clock.freeze(AT)
-    if request.param == "memory":
-        yield MemoryStateStore(clock), clock
-        return
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'state.sqlite3'}"
-    else:
-        url = fresh_postgres(request.getfixturevalue("postgres_server"))
-    engine = connect(url)
-    try:
-        yield SqlStateStore(engine, clock), clock
-    finally:
-        engine.dispose()
-        if request.param == "postgresql":
-            drop_postgres(url)
+    with opened_store(request.param, clock, request, tmp_path) as opened:
+        yield opened, clock
 
 
 def test_entries_live_until_the_clock_passes_their_ttl(clocked: tuple[StateStore, Clock]) -> None:
