@@ -87,6 +87,8 @@ class IdPSettings(BaseSettings):
 
     interaction_ttl: int = 15 * 60
     """Seconds a citizen has to finish login and consent."""
+    qr_ttl: int = 120
+    """Seconds a login page's QR code lives (single-use: the first phone to scan it claims it)."""
 
     session_cookie: str = "vneid_session"
     """Name of the HttpOnly, SameSite=Lax single sign-on session cookie."""

@@ -10,6 +10,7 @@ follow PRODUCT.md: ``username`` (the PIN), ``password``; every form carries the 
 import functools
 from dataclasses import dataclass
 
+from idp.login.qr_login import QrOffer
 from idp.oidc.answer import View
 from idp.population_db.codes import AccountStatus
 from idp.population_db.personas import PERSONAS
@@ -66,10 +67,15 @@ def login_view(
     password: str,
     pin: str = "",
     notice: str = "",
+    qr: QrOffer | None = None,
+    phone_only: bool = False,
 ) -> View:
-    """The first step of every login: PIN and password, the persona picker, a cancel button;
-    ``password`` is the sandbox's public password, shown as the hint."""
+    """The first step of every login: PIN and password, the persona picker, a cancel button, and the
+    QR code to scan with the VNeID app (``qr``); ``phone_only`` (a level only the app reaches): the
+    QR code alone. ``password`` is the sandbox's public password, shown as the hint."""
     values = {
+        "qr": qr,
+        "phone_only": phone_only,
         "password": password,
         "base": f"/interaction/{uid}",
         "csrf": csrf,

@@ -14,7 +14,9 @@ from idp.oidc.answer import Answer
 from idp.oidc.answer import Cookie
 from idp.oidc.answer import page
 from idp.oidc.answer import redirect
+from idp.oidc.assurance import DEVICE_KEY
 from idp.oidc.assurance import PASSWORD
+from idp.oidc.assurance import needs_phone
 from idp.oidc.interaction import Interaction
 from idp.oidc.interaction import Interactions
 from idp.oidc.interaction import same_token
@@ -28,7 +30,8 @@ BINDING_COOKIE = "vneid_interaction"
 
 @dataclass(frozen=True)
 class Step:
-    """``login``, a factor (``otp``, ``pin``, ``face``), ``unmet``, ``refused`` or ``done``."""
+    """``login``, a factor (``otp``, ``pin``, ``face``), ``phone`` (only an approval in the phone
+    app reaches the level: LoA4), ``unmet``, ``refused`` or ``done``."""
 
     kind: str
     reason: str = ""
@@ -38,14 +41,16 @@ def next_step(interaction: Interaction, session: LoginSession | None) -> Step:
     """What the citizen must do next in this interaction (``session`` is the interaction's)."""
     if interaction.ending:
         return Step(interaction.ending, interaction.ending_reason)
-    if session is None or interaction.sid != session.sid:
-        return Step("login")
     needed = interaction.requirement
+    if session is None or interaction.sid != session.sid:
+        return Step("phone") if needs_phone(needed.acr) else Step("login")
     if not needed.reachable_by(session.account_level):
         return Step("unmet", "level2")
     missing = needed.missing_factors(session.methods, session.account_level)
     if not missing:
         return Step("done")
+    if DEVICE_KEY in missing:  # the bound device's key comes only with an approval on the phone
+        return Step("phone")
     return Step("login") if missing[0] == PASSWORD else Step(missing[0])
 
 
@@ -153,3 +158,17 @@ def session_cookie(settings: IdPSettings, sid: str) -> Cookie:
         max_age=settings.session_ttl,
         secure=settings.issuer.startswith("https://"),
     )
+
+
+def finished_elsewhere(
+    interactions: Interactions, sessions: SessionStore, uid: str, binding: str
+) -> bool | None:
+    """For the login page waiting on a phone: whether its interaction is finished (logged in at the
+    level asked, or ended); None when it is gone or another browser's."""
+    interaction = load(interactions, uid, binding)
+    if interaction is None:
+        return None
+    if interaction.outcome is not None or interaction.ending:
+        return True
+    session = session_of(sessions, interaction)
+    return session is not None and next_step(interaction, session).kind == "done"

@@ -31,6 +31,7 @@ from idp.login.progress import session_of
 from idp.login.progress import shown
 from idp.login.progress import take_notice
 from idp.login.progress import to_step
+from idp.login.qr_login import qr_offer
 from idp.login.sms_inbox import e164
 from idp.oidc.accounts import find_record
 from idp.oidc.answer import Answer
@@ -109,11 +110,12 @@ def _step_page(
         session = session_of(server.sessions, interaction)
     step = next_step(interaction, session)
     uid, csrf = interaction.uid, interaction.csrf
-    if step.kind == "login":
+    if step.kind in ("login", "phone"):
         pin = _hint(interaction, browser, login_hint)
         password = server.settings.sandbox_password
         who, how = asking(server, interaction), shown(interaction)
-        return page(login_view(uid, csrf, who, how, password, pin, notice))
+        qr, phone_only = qr_offer(server, interaction), step.kind == "phone"
+        return page(login_view(uid, csrf, who, how, password, pin, notice, qr, phone_only))
     if step.kind in ("unmet", "refused"):
         return page(ending_view(uid, csrf, step.kind, step.reason, shown(interaction)))
     assert (

@@ -41,22 +41,27 @@ PASSCODE = "pin"
 """Mã bảo vệ: the 6-digit passcode."""
 FACE = "face"
 """Xác thực khuôn mặt: the simulated face match."""
+DEVICE_KEY = "hwk"
+"""Thiết bị đã gắn: the key of the phone bound to a level-2 account, proved by a signed approval in
+the phone app (:mod:`idp.phone`); an approval brings the passcode and the face match with it."""
 
-FACTOR_ORDER = (PASSWORD, SMS_OTP, PASSCODE, FACE)
+FACTOR_ORDER = (PASSWORD, SMS_OTP, PASSCODE, FACE, DEVICE_KEY)
 FACTOR_AMR: dict[str, tuple[str, ...]] = {
     PASSWORD: ("pwd",),
     SMS_OTP: ("otp", "sms"),
     PASSCODE: ("pin",),
     FACE: ("face",),
+    DEVICE_KEY: ("hwk",),
 }
 LEVEL_FACTORS: dict[str, frozenset[str]] = {
     "LoA1": frozenset({PASSWORD}),
     "LoA2": frozenset({PASSWORD, SMS_OTP}),
     "LoA3": frozenset({PASSCODE, FACE}),
+    "LoA4": frozenset({DEVICE_KEY, PASSCODE, FACE}),
 }
-"""The factors that reach each ``acr`` we offer (LoA4 comes with the simulated phone app)."""
-MAX_ACR_FOR_ACCOUNT = {1: "LoA2", 2: "LoA3"}
-"""A level-1 account reaches at most LoA2; LoA3 needs a level-2 account (PRODUCT.md)."""
+"""The factors that reach each ``acr`` (LoA4: an approval in the phone app, on the bound device)."""
+MAX_ACR_FOR_ACCOUNT = {1: "LoA2", 2: "LoA4"}
+"""A level-1 account reaches at most LoA2; LoA3 and LoA4 need a level-2 account (PRODUCT.md)."""
 DEFAULT_ACR = "LoA1"
 
 
@@ -69,6 +74,11 @@ def achieved_acr(methods: set[str], account_level: int) -> str | None:
         if needed <= methods and acr_rank(acr) <= ceiling
     ]
     return max(reached, key=acr_rank, default=None)
+
+
+def needs_phone(acr: str) -> bool:
+    """Whether only an approval in the phone app reaches ``acr`` (the bound device's key)."""
+    return DEVICE_KEY in LEVEL_FACTORS.get(acr, frozenset())
 
 
 def amr_of(methods: set[str], acr: str | None) -> list[str]:

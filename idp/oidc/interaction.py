@@ -77,6 +77,9 @@ class Interaction:
     notice_status: int = 200
     notice_retry: int = 0
     typed_pin: str = ""
+    decoupled: str = ""
+    """``ciba`` or ``device`` for a request the client polls for (no browser to answer, no
+    ``redirect_uri``); empty for an authorization request."""
 
     @property
     def parameters(self) -> dict[str, str]:
@@ -164,9 +167,12 @@ class Interactions:
         browser: bool = True,
         return_to: str | None = None,
         lang: str | None = None,
+        decoupled: str = "",
+        ttl: int | None = None,
     ) -> Interaction:
         """A new interaction, stored; ``browser`` binds it to the browser that will get its cookie,
-        ``lang`` fixes its pages' language (else ``ui_locales``, else the browser's)."""
+        ``lang`` fixes its pages' language (else ``ui_locales``, else the browser's); ``decoupled``
+        names a polled request (``ttl``: its own lifetime instead of the provider's)."""
         interaction = Interaction(
             uid=secrets.token_urlsafe(24),
             client_id=client_id,
@@ -176,10 +182,11 @@ class Interactions:
             force_consent=force_consent,
             csrf=secrets.token_urlsafe(24),
             binding=secrets.token_urlsafe(24) if browser else None,
-            expires_at=self.clock.now() + self.ttl,
+            expires_at=self.clock.now() + (ttl or self.ttl),
             sid=sid,
             return_to=return_to,
             lang=lang,
+            decoupled=decoupled,
         )
         self.save(interaction)
         return interaction
@@ -210,6 +217,12 @@ class Interactions:
             interaction.outcome, interaction.reason = DENIED, result.reason
         self.save(interaction)
         return session
+
+    def take(self, uid: str) -> Interaction | None:
+        """The finished interaction of a polled request, taken once to be answered (of two polls
+        racing, one gets it); None when it is gone."""
+        data = self.store.take(INTERACTION + uid)
+        return None if data is None else Interaction.from_json(data)
 
     def discard(self, uid: str) -> None:
         """Forget interaction ``uid`` (nothing to answer: the account page's own login)."""

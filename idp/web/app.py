@@ -36,8 +36,10 @@ from idp.settings import IdPSettings
 from idp.state.audit import create_audit_table
 from idp.state.clock import Clock
 from idp.state.consents import create_consent_table
+from idp.state.device_keys import create_device_key_table
 from idp.state.grant_index import create_grant_index_table
 from idp.state.opening import open_state_store
+from idp.state.phone_requests import create_phone_request_table
 from idp.state.process_claim import claim_database
 from idp.web import errors
 from idp.web.cors import Cors
@@ -118,6 +120,8 @@ def create_app(
         create_inbox_table,
         create_consent_table,
         create_grant_index_table,
+        create_device_key_table,
+        create_phone_request_table,
     ):
         create_table(engine)
     warm_up()

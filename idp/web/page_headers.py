@@ -4,7 +4,8 @@ routes, FastAPI's routes and the error pages alike get them, and nothing can for
 - ``X-Frame-Options: DENY`` and CSP ``frame-ancestors 'none'``: no page can be framed (clickjacking of
   the login and consent forms; RFC 9700 §4.16, OIDC Core §16.20 no framing for the login page).
 - A Content-Security-Policy the pages satisfy: nothing loads but the provider's own images and style
-  sheet (``/static/``); the form_post page's one script (:data:`idp.oidc.form_post.AUTO_SUBMIT`) is
+  sheet (``/static/``), scripts only from ``/static/`` (the QR login's wait) and ``fetch`` only to the
+  provider; the form_post page's one script (:data:`idp.oidc.form_post.AUTO_SUBMIT`) is
   allowed by its SHA-256, never by ``'unsafe-inline'``, and no page has an inline style.
   No ``form-action``: Chromium applies it to the redirect that follows a form's POST, which leads to
   each client's own ``redirect_uri``.
@@ -34,7 +35,8 @@ def _source_hash(text: str) -> str:
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; "
-    f"script-src {_source_hash(AUTO_SUBMIT)}; "
+    f"script-src 'self' {_source_hash(AUTO_SUBMIT)}; "
+    "connect-src 'self'; "
     "style-src 'self'; "
     "img-src 'self' data:; "
     "base-uri 'none'; "

@@ -242,10 +242,11 @@ def test_account_page_interaction_returns_to_the_account_page(client: TestClient
 
 
 def test_essential_acr_claim_unreachable_is_unmet(client: TestClient) -> None:
-    claims = json.dumps({"id_token": {"acr": {"essential": True, "values": ["LoA4"]}}})
+    # LoA4 needs a level-2 account's bound phone: a level-1 account never reaches it
+    claims = json.dumps({"id_token": {"acr": {"essential": True, "values": ["LoA3"]}}})
     response, _ = _authorize(client, claims=claims)
     page, html = _page(client, response)
-    ending = _logged(client, page, html, "001088999001")
+    ending = _logged(client, page, html, "079195999004")
     assert ending.status_code == 200  # the ending page, after the form's 303
     assert _continue(client, page, ending.text)["error"] == "unmet_authentication_requirements"
 

@@ -54,4 +54,22 @@ def test_missing_factors_and_reachability() -> None:
     assert Requirement("LoA2").missing_factors({"pwd", "pin", "face"}, 2) == []
     assert not Requirement("LoA3").reachable_by(1)
     assert not Requirement("LoA1", level2=True).reachable_by(1)
-    assert not Requirement("LoA4").reachable_by(2)
+    assert Requirement("LoA4").reachable_by(2)
+    assert not Requirement("LoA4").reachable_by(1)
+    # only the phone brings the device key; its approval brings the passcode and the face with it
+    assert "hwk" in Requirement("LoA4").missing_factors({"pwd", "pin", "face"}, 2)
+    assert Requirement("LoA4").missing_factors({"hwk", "pin", "face"}, 2) == []
+    assert Requirement("LoA3").missing_factors({"hwk", "pin", "face"}, 2) == []
+
+
+def test_phone_approval_reaches_loa4_with_its_amr() -> None:
+    from idp.oidc.assurance import achieved_acr
+    from idp.oidc.assurance import amr_of
+    from idp.oidc.assurance import needs_phone
+
+    methods = {"hwk", "pin", "face"}
+    assert achieved_acr(methods, 2) == "LoA4"
+    assert achieved_acr(methods, 1) is None  # a level-1 account never reaches LoA3 or LoA4
+    assert amr_of(methods, "LoA4") == ["face", "hwk", "mfa", "pin"]
+    assert needs_phone("LoA4")
+    assert not needs_phone("LoA3")

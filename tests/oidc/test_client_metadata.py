@@ -55,7 +55,7 @@ def test_the_shipped_clients_pass() -> None:
         ({"id_token_encrypted_response_alg": "RSA1_5"}, "id_token_encrypted_response_alg"),
         ({"userinfo_encrypted_response_enc": "A256GCM"}, "userinfo_encrypted_response_enc needs userinfo_encrypted_response_alg"),
         ({"access_token_signed_response_alg": "HS256"}, "access_token_signed_response_alg: 'HS256' is not supported (supported: RS256, ES256)"),
-        ({"default_acr_values": ["LoA4"]}, "default_acr_values: 'LoA4' is not supported"),
+        ({"default_acr_values": ["LoA5"]}, "default_acr_values: 'LoA5' is not supported"),
         ({"sector_identifier_uri": "sector"}, "sector_identifier_uri: 'sector' is not valid"),
         ({"jwks": {"keys": []}, "jwks_uri": "https://rp.example/jwks"}, "jwks must be a JWK Set of public keys"),
     ],

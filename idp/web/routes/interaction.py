@@ -6,12 +6,14 @@ form carries ``csrf``, and the interaction's binding cookie is required througho
 
 from fastapi import APIRouter
 from fastapi import Request
+from starlette.responses import JSONResponse
 from starlette.responses import Response
 
 from idp.login import consent
 from idp.login import factors
 from idp.login import login_form
 from idp.login.progress import BINDING_COOKIE
+from idp.login.progress import finished_elsewhere
 from idp.oidc.server import AuthorizationServer
 from idp.oidc.session import LoginSession
 from idp.web.blocking import off_loop
@@ -49,6 +51,18 @@ async def interaction_page(request: Request, uid: str) -> Response:
         )
     )
     return to_response(request, answer)
+
+
+@router.get("/interaction/{uid}/progress")
+async def interaction_progress(request: Request, uid: str) -> Response:
+    """JSON for the login page's wait on the phone: ``finished`` once the phone finished it,
+    ``gone`` when the interaction is unknown, expired or another browser's."""
+    server = server_of(request)
+    finished = await off_loop(
+        lambda: finished_elsewhere(server.interactions, server.sessions, uid, _binding(request))
+    )
+    body = {"finished": bool(finished), "gone": finished is None}
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
 
 @router.post("/interaction/{uid}/login")
