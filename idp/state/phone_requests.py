@@ -196,3 +196,17 @@ def forget_all(engine: Engine) -> None:
     """Forget every request (the sandbox's reset of everything)."""
     with engine.begin() as connection:
         connection.execute(delete(PHONE_REQUESTS))
+
+
+def unclaimed_codes(engine: Engine, *, now: float, limit: int = 20) -> list[Request]:
+    """The login QR codes shown now that no phone has scanned yet (the phone's scan screen lists
+    them: a sandbox has no camera)."""
+    query = (
+        select(PHONE_REQUESTS)
+        .where(PHONE_REQUESTS.c.kind == "qr", PHONE_REQUESTS.c.pin.is_(None))
+        .where(PHONE_REQUESTS.c.status == PENDING, PHONE_REQUESTS.c.expires_at > now)
+        .order_by(PHONE_REQUESTS.c.created_at.desc())
+        .limit(limit)
+    )
+    with engine.connect() as connection:
+        return [Request(**row._asdict()) for row in connection.execute(query)]

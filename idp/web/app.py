@@ -46,6 +46,7 @@ from idp.web.cors import Cors
 from idp.web.page_headers import PageHeaders
 from idp.web.routes import account
 from idp.web.routes import interaction
+from idp.web.routes import phone
 from idp.web.routes import protocol
 from idp.web.routes import sandbox
 from idp.web.routes import sandbox_control
@@ -75,6 +76,7 @@ ROUTERS = (  # the routes of every complete flow first: the router tries them in
     protocol.api,
     interaction.router,
     account.router,
+    phone.router,
     sandbox.api,
     sandbox.pages,
     sandbox_control.api,
