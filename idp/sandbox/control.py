@@ -33,9 +33,20 @@ from idp.sandbox.recorder import Recorder
 from idp.sandbox.scenarios import Scenarios
 from idp.state.audit import AUDIT
 from idp.state.consents import CONSENTS
+from idp.state.device_keys import DEVICE_KEYS
 from idp.state.grant_index import GRANTS
+from idp.state.phone_requests import PHONE_REQUESTS
 
-LEARNT_TABLES: tuple[Table, ...] = (AUDIT, CONSENTS, GRANTS, COUNTER, SMS, CLIENTS)
+LEARNT_TABLES: tuple[Table, ...] = (
+    AUDIT,
+    CONSENTS,
+    GRANTS,
+    COUNTER,
+    SMS,
+    CLIENTS,
+    DEVICE_KEYS,
+    PHONE_REQUESTS,
+)
 """What the provider writes as it runs, beside the population: emptied by a reset of everything."""
 KeysChanged = Callable[[KeyRing], None]
 

@@ -10,7 +10,9 @@ userinfo. The clock, scenarios, recorded requests, citizens, minted tokens, keys
 sandbox's control API (``/sandbox/``).
 """
 
+import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -27,6 +29,7 @@ from idp.testkit.clients import DEFAULT_REDIRECT_URI
 from idp.testkit.clients import Client
 from idp.testkit.flow import Flow
 from idp.testkit.flow import kid_of
+from idp.testkit.phone import Phone
 from idp.testkit.provider_clock import ClockView
 from idp.testkit.provider_clock import ProviderClock
 from idp.testkit.tokens import AuthorizationError
@@ -126,6 +129,33 @@ class VneidMock:
             headers={"Authorization": f"Bearer {self._token}"},
         )
         self._http.cookies.clear()  # the session cookie of a login no test's browser holds
+        code = self._code(response, flow.state)
+        return self.redeem(code, client=client, flow=flow, verify=verify)
+
+    def qr_login(
+        self,
+        phone: Phone,
+        *,
+        client: Client,
+        scope: str = "openid",
+        acr: str | None = "LoA4",
+        decide: Callable[[Phone, dict[str, Any]], str] | None = None,
+        verify: bool = True,
+        **params: str,
+    ) -> Tokens:
+        """QR login as a browser and a phone do it: the login page's QR code is scanned by
+        ``phone``, approved (or ``decide(phone, request)``: refuse, a wrong passcode…), and the
+        browser's page then answers; :class:`AuthorizationError` when it answers with an error."""
+        flow = Flow.start(client, scope, acr, params)
+        self._http.cookies.clear()
+        page = self._http.get(self.metadata["authorization_endpoint"], params=flow.params)
+        link, interaction = _qr_link(page.text), _interaction_path(page.text)
+        if link is None or interaction is None:
+            raise AuthorizationError("no_login_page", f"the provider answered {page.status_code}")
+        request = phone.scan(link)
+        (decide or (lambda p, r: p.approve(r)))(phone, request)
+        response = self._http.get(f"{self.issuer}{interaction}")
+        self._http.cookies.clear()
         code = self._code(response, flow.state)
         return self.redeem(code, client=client, flow=flow, verify=verify)
 
@@ -324,6 +354,11 @@ class VneidMock:
         query = {"endpoint": endpoint, **({"client_id": client_id} if client_id else {})}
         return list(self._call("GET", "/sandbox/requests", params=query)["requests"])
 
+    def phone(self, who: str, activated: bool = True) -> Phone:
+        """A scripted phone app for ``who`` (a persona key or a PIN), activated with its own key
+        unless ``activated`` is False (a second, unbound device)."""
+        return Phone(self._call, who, activated)
+
     def rotate_keys(self) -> list[str]:
         """New signing keys at once (the old stay published); their ids."""
         return list(self._call("POST", "/sandbox/keys/rotate")["kids"])
@@ -354,6 +389,18 @@ class VneidMock:
         if response.status_code >= 400:
             raise TokenError(response.status_code, _json(response))
         return response.json() if response.content else None
+
+
+def _qr_link(html: str) -> str | None:
+    """The link a login page's QR code carries."""
+    found = re.search(r'id="qr-link" value="([^"]+)"', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def _interaction_path(html: str) -> str | None:
+    """The interaction a login page belongs to (``/interaction/{uid}``)."""
+    found = re.search(r'action="(/interaction/[^/"]+)/', html)
+    return found.group(1) if found else None
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -133,3 +133,55 @@ class ReceivedRequest(BaseModel):
 
 class Received(BaseModel):
     requests: list[ReceivedRequest]
+
+
+class Activation(_Strict):
+    public_jwk: dict[str, Any] = Field(
+        description="The phone's public ES256 key (a P-256 JWK without its private part)."
+    )
+
+
+class Activated(BaseModel):
+    pin: str
+    device_id: str
+
+
+class Scan(_Strict):
+    link: str = Field(max_length=2048, description="The QR code's link (or the request id).")
+
+
+class PhoneRequest(BaseModel):
+    id: str
+    kind: str = Field(description="qr, ciba, device or app.")
+    client_id: str | None
+    service: str | None
+    purpose: str
+    acr: str
+    scopes: list[str]
+    binding_message: str
+    nonce: str = Field(description="The server nonce the next signed answer must carry.")
+    expires_at: float
+
+
+class PhoneRequests(BaseModel):
+    requests: list[PhoneRequest]
+
+
+class PhoneAnswer(_Strict):
+    approval: str = Field(
+        max_length=4096,
+        description="A compact JWS (ES256, kid: the device id) over {rid, nonce, decision}.",
+    )
+    passcode: str = Field("", max_length=16)
+    face: Literal["match", "no_match", ""] = ""
+    scopes: list[str] | None = Field(
+        None, max_length=20, description="The optional items left ticked (absent: all)."
+    )
+
+
+class PhoneOutcome(BaseModel):
+    outcome: str = Field(
+        description="approved, refused, unmet; or why the answer was not accepted: not_found, "
+        "expired, decided, no_app, bad_signature, other_request, replayed, wrong_passcode, "
+        "too_many, no_match."
+    )

@@ -200,6 +200,7 @@ def test_the_api_is_in_the_openapi_document(sandboxed: TestClient) -> None:
         assert path in paths
     assert "/sandbox/citizens/{who}" in paths
     assert "/sandbox/reset" in paths
+    assert "/sandbox/phones/{who}/requests/{request_id}" in paths
 
 
 def test_no_input_makes_the_api_fail(env: Env, tmp_path: Path) -> None:

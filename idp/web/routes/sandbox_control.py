@@ -22,6 +22,10 @@ from idp.citizen.changes import InvalidChangeError
 from idp.citizen.changes import NoSuchCitizenError
 from idp.citizen.changes import citizen_view
 from idp.login.headless import pin_of
+from idp.phone import approvals
+from idp.phone.devices import NotActivated
+from idp.phone.devices import activate
+from idp.sandbox import phones
 from idp.sandbox.catalogue import CATALOGUE
 from idp.sandbox.control import Sandbox
 from idp.sandbox.minting import MintRefusedError
@@ -32,6 +36,8 @@ from idp.web.blocking import off_loop
 from idp.web.deps import presents_token
 from idp.web.deps import sandbox_of
 from idp.web.errors import ApiRoute
+from idp.web.sandbox_models import Activated
+from idp.web.sandbox_models import Activation
 from idp.web.sandbox_models import Citizen
 from idp.web.sandbox_models import CitizenChanges
 from idp.web.sandbox_models import ClockChange
@@ -40,8 +46,13 @@ from idp.web.sandbox_models import Kids
 from idp.web.sandbox_models import Minted
 from idp.web.sandbox_models import MintRequest
 from idp.web.sandbox_models import PendingScenario
+from idp.web.sandbox_models import PhoneAnswer
+from idp.web.sandbox_models import PhoneOutcome
+from idp.web.sandbox_models import PhoneRequest
+from idp.web.sandbox_models import PhoneRequests
 from idp.web.sandbox_models import Received
 from idp.web.sandbox_models import ResetRequest
+from idp.web.sandbox_models import Scan
 from idp.web.sandbox_models import ScenarioRequest
 from idp.web.sandbox_models import Scenarios
 
@@ -215,3 +226,45 @@ async def reset(sandbox: SandboxDep, body: ResetRequest | None = None) -> Respon
     """Undo what tests changed; ``everything``: forget what the provider learnt too."""
     await off_loop(sandbox.reset, bool(body and body.everything))
     return Response(status_code=204)
+
+
+@api.post("/phones/{who}/activate", response_model=Activated)
+async def activate_phone(sandbox: SandboxDep, who: Who, body: Activation) -> dict[str, Any]:
+    """Activate the citizen's app on a test's device: bind its public key to the level-2 account
+    (replacing the device bound before). 400 for no account, a level-1 or locked account, a bad key."""
+    server, pin = sandbox.server, _pin(who)
+    bound = await off_loop(activate, server, pin, body.public_jwk)
+    if isinstance(bound, NotActivated):
+        raise HTTPException(400, f"The app cannot be activated: {bound.reason}.")
+    return {"pin": bound.pin, "device_id": bound.device_id}
+
+
+@api.get("/phones/{who}/requests", response_model=PhoneRequests)
+async def phone_requests(sandbox: SandboxDep, who: Who) -> dict[str, Any]:
+    """The requests waiting on the citizen's phone, newest first, with the nonce to sign."""
+    return {"requests": await off_loop(phones.waiting, sandbox.server, _pin(who))}
+
+
+@api.post("/phones/{who}/scan", response_model=PhoneRequest)
+async def scan_code(sandbox: SandboxDep, who: Who, body: Scan) -> dict[str, Any]:
+    """Scan a QR code's link: the request becomes this citizen's (400 when it expired or another
+    phone scanned it first)."""
+    found = await off_loop(phones.scan, sandbox.server, _pin(who), body.link)
+    if found is None:
+        raise HTTPException(400, "The QR code expired, was already scanned, or is unknown.")
+    return found
+
+
+@api.post("/phones/{who}/requests/{request_id}", response_model=PhoneOutcome)
+async def answer_request(
+    sandbox: SandboxDep,
+    who: Who,
+    request_id: Annotated[str, Path(max_length=64)],
+    body: PhoneAnswer,
+) -> dict[str, Any]:
+    """The phone's signed answer (approve with passcode and face, or refuse); the outcome."""
+    ticked = None if body.scopes is None else tuple(body.scopes)
+    answered = approvals.Answered(body.approval, body.passcode, body.face, ticked)
+    server, pin = sandbox.server, _pin(who)
+    outcome = await off_loop(phones.answer, server, pin, request_id, answered, None)
+    return {"outcome": outcome}

@@ -1,0 +1,71 @@
+"""Scripted phones (điện thoại giả lập cho kiểm thử): what the control API lets a test do with a
+citizen's phone app, as the app would, so CI runs every phone flow without a browser.
+
+A test's phone makes its own ES256 key pair and activates with the public key
+(:func:`idp.phone.devices.activate`); it lists the requests waiting for its citizen with what the
+approval screen shows (service, level, data items, binding message, the nonce to sign), scans a QR
+code's link (claiming the request, once), and answers with a JWS it signed itself
+(:func:`idp.phone.approvals.answer`): the provider verifies it against the bound key exactly as it does
+for the simulated app's pages.
+"""
+
+from typing import Any
+
+from idp.login.steps import asking
+from idp.oidc.server import AuthorizationServer
+from idp.phone import approvals
+from idp.phone.app import request_id_of
+from idp.state import phone_requests
+from idp.state.phone_requests import Request
+
+
+def waiting(server: AuthorizationServer, pin: str) -> list[dict[str, Any]]:
+    """The citizen's requests waiting for a decision, as the approval screen shows them."""
+    now = server.clock.now()
+    listed = (described(server, r) for r in phone_requests.pending_for(server.engine, pin, now=now))
+    return [entry for entry in listed if entry is not None]
+
+
+def described(server: AuthorizationServer, request: Request) -> dict[str, Any] | None:
+    """What a phone needs to show and sign a request; None once its interaction is gone."""
+    interaction = server.interactions.details(request.uid)
+    if interaction is None:
+        return None
+    who = asking(server, interaction)
+    return {
+        "id": request.id,
+        "kind": request.kind,
+        "client_id": request.client_id,
+        "service": who.service,
+        "purpose": who.purpose,
+        "acr": "LoA4",
+        "scopes": interaction.scope.split(),
+        "binding_message": request.binding_message,
+        "nonce": request.nonce,
+        "expires_at": request.expires_at,
+    }
+
+
+def scan(server: AuthorizationServer, pin: str, link: str) -> dict[str, Any] | None:
+    """Scan a QR code's link (or a request id): the request, now this citizen's; None when it is
+    unknown, expired, or another phone scanned it first."""
+    request_id = request_id_of(link)
+    now = server.clock.now()
+    if not phone_requests.claim(server.engine, request_id, pin, now=now):
+        return None
+    found = phone_requests.find(server.engine, request_id)
+    return None if found is None else described(server, found)
+
+
+def answer(
+    server: AuthorizationServer,
+    pin: str,
+    request_id: str,
+    answered: approvals.Answered,
+    finished: approvals.Finished | None,
+) -> str:
+    """A scripted phone's signed answer; ``not_found`` for a request that is not this citizen's."""
+    found = phone_requests.find(server.engine, request_id)
+    if found is None or found.pin != pin:
+        return "not_found"
+    return approvals.answer(server, request_id, answered, "sandbox", finished)
