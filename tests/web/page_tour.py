@@ -90,6 +90,33 @@ def _expired(client: TestClient, lang: str) -> Response:
     return client.get("/interaction/no-such-interaction", params={"lang": lang})
 
 
+def _phone(client: TestClient, lang: str, pin: str = PIN) -> Response:
+    """The simulated app's home screen, opened as ``pin``."""
+    home = client.get("/phone", params={"lang": lang})
+    opened = client.post("/phone/open", data={"csrf": csrf_of(home.text), "who": pin})
+    assert opened.status_code == 303, opened.text
+    return client.get("/phone", params={"lang": lang})
+
+
+def _phone_request(client: TestClient, lang: str) -> Response:
+    """A login's QR code scanned on the phone: the approval screen."""
+    html = _authorize(client, lang, scope="openid profile eid_card").text
+    link = re.search(r'id="qr-link" value="[^"]*\?r=([^"&]+)"', html)
+    assert link is not None
+    _phone(client, lang)
+    scanned = client.get("/phone/scan", params={"r": link.group(1)})
+    assert scanned.status_code == 303, scanned.text
+    return client.get(scanned.headers["location"], params={"lang": lang})
+
+
+def _phone_approved(client: TestClient, lang: str) -> Response:
+    screen = _phone_request(client, lang)
+    action = re.search(r'<form method="post" action="(/phone/requests/[^"]+)"', screen.text)
+    assert action is not None
+    data = {"csrf": csrf_of(screen.text), "decision": "approve", "passcode": "246810"}
+    return client.post(action.group(1), data={**data, "face": "match"})
+
+
 PAGES: dict[str, Page] = {
     "front": lambda client, lang: client.get("/", params={"lang": lang}),
     "sms-inbox": lambda client, lang: client.get("/sandbox/sms", params={"lang": lang}),
@@ -117,4 +144,18 @@ PAGES: dict[str, Page] = {
     ),
     "logout-confirmation": _logout_confirmation,
     "logged-out": _logged_out,
+    "login-loa4": lambda client, lang: _authorize(client, lang, acr_values="LoA4"),
+    "phone-open": lambda client, lang: client.get("/phone", params={"lang": lang}),
+    "phone-home": _phone,
+    "phone-home-level1": lambda client, lang: _phone(client, lang, LEVEL1_PIN),
+    "phone-scan": lambda client, lang: (
+        _phone(client, lang),
+        client.get("/phone/scan", params={"lang": lang}),
+    )[1],
+    "phone-request": _phone_request,
+    "phone-approved": _phone_approved,
+    "phone-history": lambda client, lang: (
+        _phone_approved(client, lang),
+        client.get("/phone/history", params={"lang": lang}),
+    )[1],
 }
