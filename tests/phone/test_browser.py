@@ -7,6 +7,7 @@ every step go to ``test-artifacts/browser/phone/``. If the browser cannot start,
 from pathlib import Path
 
 from playwright.sync_api import Page
+from playwright.sync_api import ViewportSize
 from playwright.sync_api import sync_playwright
 
 from tests.login.test_browser import CHROMIUM
@@ -21,7 +22,7 @@ from tests.oidc.conftest import pkce
 
 __all__ = ["live"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser" / "phone"
-PHONE_SIZE = {"width": 390, "height": 844}
+PHONE_SIZE: ViewportSize = {"width": 390, "height": 844}
 
 
 def _shot(page: Page, name: str) -> None:
