@@ -32,6 +32,12 @@ class _Inline(HTMLParser):
         self._open: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        source = dict(attrs).get("src")
+        if tag == "script" and source is not None:  # a file, allowed by 'self' only from /static/
+            self._open = None
+            if not source.startswith("/static/"):
+                self.offences.append(f"script src={source}")
+            return
         self._open = tag if tag in self.blocks else None
         if self._open:
             self.blocks[tag].append("")
