@@ -31,6 +31,7 @@ from idp.oidc.disclosure import claims_context
 from idp.oidc.interaction import same_token
 from idp.oidc.server import AuthorizationServer
 from idp.phone import approvals
+from idp.phone.app_links import return_to_app
 from idp.phone.devices import NotActivated
 from idp.phone.devices import app_holder
 from idp.phone.devices import simulated_key
@@ -112,10 +113,10 @@ def _open_values(app: Opened, notice: str = "") -> dict[str, object]:
     return {"csrf": app.csrf, "personas": personas(), "notice": notice}
 
 
-def home(server: AuthorizationServer, app: Opened) -> Answer:
-    """The open screen, or the home screen: the wallet and the requests waiting."""
+def home(server: AuthorizationServer, app: Opened, notice: str = "") -> Answer:
+    """The open screen (with ``notice``), or the home screen: the wallet and the requests waiting."""
     if app.pin is None:
-        return page(View("phone/open.html", _open_values(app), switch=HOME))
+        return page(View("phone/open.html", _open_values(app, notice), switch=HOME))
     record = find_record(server.engine, app.pin)
     assert record is not None
     assert record.account is not None
@@ -197,6 +198,7 @@ def request_screen(
     return page(View("phone/request.html", values, switch=f"{HOME}/requests/{request_id}"), status)
 
 
+DECIDED = (phone_requests.APPROVED, phone_requests.REFUSED, phone_requests.UNMET)
 NOT_ACCEPTED = {
     "wrong_passcode": 401,
     "no_match": 401,
@@ -229,7 +231,8 @@ def decide(
     outcome = approvals.answer(server, request_id, answered, ip, finished)
     if outcome in NOT_ACCEPTED:
         return request_screen(server, app, request_id, f"phone.{outcome}", NOT_ACCEPTED[outcome])
-    return page(View("phone/outcome.html", {"outcome": outcome}))
+    back = return_to_app(server, found) if outcome in DECIDED else None
+    return back or page(View("phone/outcome.html", {"outcome": outcome}))
 
 
 def _signed(server: AuthorizationServer, pin: str, request: Request, decision: str) -> str:

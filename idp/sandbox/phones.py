@@ -10,11 +10,23 @@ for the simulated app's pages.
 """
 
 from typing import Any
+from urllib.parse import urlsplit
+
+from authlib.oauth2.rfc6749 import InvalidRequestError
+from httpx import Headers
 
 from idp.login.steps import asking
+from idp.oidc.authorization import Interact
+from idp.oidc.authorization import authorize
+from idp.oidc.error_page import ErrorPage
+from idp.oidc.requests import ItemsRequest
+from idp.oidc.requests import parse_parameters
 from idp.oidc.server import AuthorizationServer
 from idp.phone import approvals
+from idp.phone.app import DECIDED
 from idp.phone.app import request_id_of
+from idp.phone.app_links import return_to_app
+from idp.phone.app_links import start
 from idp.state import phone_requests
 from idp.state.phone_requests import Request
 
@@ -57,15 +69,36 @@ def scan(server: AuthorizationServer, pin: str, link: str) -> dict[str, Any] | N
     return None if found is None else described(server, found)
 
 
+def open_link(server: AuthorizationServer, pin: str, link: str) -> dict[str, Any] | str:
+    """Open an app link (``/phone/authorize?…``) on the citizen's phone: the request it starts, or
+    the error the authorization request gets (its redirect, or why it cannot be redirected)."""
+    query = urlsplit(link).query.encode()
+    try:
+        request = ItemsRequest("GET", link, Headers(), parse_parameters(query, "query"), [])
+    except InvalidRequestError as error:
+        return str(error.description)
+    outcome = authorize(server, request, None)
+    if isinstance(outcome, ErrorPage):
+        return f"{outcome.error}: {outcome.description}"
+    if not isinstance(outcome, Interact):
+        return outcome.header("Location") or "refused"
+    found = phone_requests.find(server.engine, start(server, pin, outcome))
+    described_request = None if found is None else described(server, found)
+    return described_request or "expired"
+
+
 def answer(
     server: AuthorizationServer,
     pin: str,
     request_id: str,
     answered: approvals.Answered,
     finished: approvals.Finished | None,
-) -> str:
-    """A scripted phone's signed answer; ``not_found`` for a request that is not this citizen's."""
+) -> tuple[str, str | None]:
+    """A scripted phone's signed answer: the outcome (``not_found`` for a request that is not this
+    citizen's) and, for an app's request once decided, where the app returns to."""
     found = phone_requests.find(server.engine, request_id)
     if found is None or found.pin != pin:
-        return "not_found"
-    return approvals.answer(server, request_id, answered, "sandbox", finished)
+        return "not_found", None
+    outcome = approvals.answer(server, request_id, answered, "sandbox", finished)
+    back = return_to_app(server, found) if outcome in DECIDED else None
+    return outcome, None if back is None else back.header("Location")

@@ -29,6 +29,9 @@ class Phone:
         self.who = who
         self.key = ECKey.generate_key("P-256", private=True)
         self.device_id = ""
+        self.returned_to: str | None = None
+        """Where the app returned to after its last answer to an app's request (the relying
+        party's ``redirect_uri`` with the code or the error)."""
         if activated:
             self.activate()
 
@@ -50,6 +53,13 @@ class Phone:
         body = {"link": link}
         scanned: dict[str, Any] = self._call("POST", f"/sandbox/phones/{self.who}/scan", body)
         return scanned
+
+    def open_app_link(self, link: str) -> dict[str, Any]:
+        """Open an app link (a mobile app's authorization request at ``/phone/authorize``) on this
+        phone: the request it starts (``approve`` / ``refuse`` it, then read :attr:`returned_to`)."""
+        body = {"link": link}
+        opened: dict[str, Any] = self._call("POST", f"/sandbox/phones/{self.who}/app-link", body)
+        return opened
 
     def approve(
         self,
@@ -84,6 +94,7 @@ class Phone:
             body["scopes"] = scopes
         path = f"/sandbox/phones/{self.who}/requests/{current['id']}"
         answered: dict[str, Any] = self._call("POST", path, body)
+        self.returned_to = answered.get("return_to")
         return str(answered["outcome"])
 
     def _current(self, request: dict[str, Any] | None) -> dict[str, Any]:

@@ -179,7 +179,16 @@ class PhoneAnswer(_Strict):
     )
 
 
+class AppLink(_Strict):
+    link: str = Field(
+        max_length=8192, description="An app link: /phone/authorize with an authorization request."
+    )
+
+
 class PhoneOutcome(BaseModel):
+    return_to: str | None = Field(
+        None, description="For an app's request once decided: where the app returns to."
+    )
     outcome: str = Field(
         description="approved, refused, unmet; or why the answer was not accepted: not_found, "
         "expired, decided, no_app, bad_signature, other_request, replayed, wrong_passcode, "

@@ -2,8 +2,12 @@
 refusal, a second unbound device, partial consent, a level-1 account; the requests listed with what
 the approval screen shows."""
 
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
+
 import pytest
 
+from idp.testkit.flow import Flow
 from idp.testkit.mock import VneidMock
 from idp.testkit.phone import Phone
 from idp.testkit.tokens import AuthorizationError
@@ -69,3 +73,19 @@ def test_a_level1_account_cannot_activate_and_its_approval_is_unmet(vneid: Vneid
     with pytest.raises(AuthorizationError) as unmet:
         vneid.qr_login(phone, client=client)
     assert unmet.value.error == "unmet_authentication_requirements"
+
+
+def test_an_app_link_on_the_phone_returns_to_the_app_with_a_code(vneid: VneidMock) -> None:
+    client = vneid.register_client()
+    phone = vneid.phone("level2-full")
+    flow = Flow.start(client, "openid profile", None, {})
+    link = vneid.authorization_url(client, flow.params).replace("/authorize", "/phone/authorize")
+    request = phone.open_app_link(link)
+    assert request["kind"] == "app"
+    assert phone.approve(request) == "approved"
+    assert phone.returned_to is not None
+    assert phone.returned_to.startswith(client.redirect_uri)
+    answer = parse_qs(urlsplit(phone.returned_to).query)
+    assert answer["state"] == [flow.state]
+    tokens = vneid.redeem(answer["code"][0], client=client, flow=flow)
+    assert tokens.id_token_claims["acr"] == "LoA4"

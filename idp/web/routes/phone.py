@@ -14,11 +14,13 @@ from idp.oidc.server import AuthorizationServer
 from idp.phone import app as phone_app
 from idp.phone.app import PHONE_COOKIE
 from idp.phone.app import Opened
+from idp.phone.app_links import open_app_link
 from idp.web.blocking import off_loop
 from idp.web.deps import client_address
 from idp.web.deps import server_of
 from idp.web.errors import PageRoute
 from idp.web.requests import read_form
+from idp.web.requests import read_oauth2_request
 from idp.web.responses import to_response
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -42,6 +44,20 @@ async def _answer(
 @router.api_route("/phone", methods=["GET", "HEAD"])
 async def phone_home(request: Request) -> Response:
     return await _answer(request, phone_app.home)
+
+
+@router.api_route("/phone/authorize", methods=["GET", "POST"])
+async def phone_app_link(request: Request) -> Response:
+    """An app link: a mobile app's authorization request, opened by the VNeID app (OIDC Core
+    §3.1.2 parameters); the app must be opened first."""
+    oauth2_request = await read_oauth2_request(request)
+
+    def opened_link(server: AuthorizationServer, app: Opened) -> Answer:
+        if app.pin is None:
+            return phone_app.home(server, app, "phone.open_first")
+        return open_app_link(server, app.pin, oauth2_request)
+
+    return await _answer(request, opened_link)
 
 
 @router.post("/phone/open")

@@ -38,6 +38,7 @@ from idp.web.deps import sandbox_of
 from idp.web.errors import ApiRoute
 from idp.web.sandbox_models import Activated
 from idp.web.sandbox_models import Activation
+from idp.web.sandbox_models import AppLink
 from idp.web.sandbox_models import Citizen
 from idp.web.sandbox_models import CitizenChanges
 from idp.web.sandbox_models import ClockChange
@@ -266,5 +267,15 @@ async def answer_request(
     ticked = None if body.scopes is None else tuple(body.scopes)
     answered = approvals.Answered(body.approval, body.passcode, body.face, ticked)
     server, pin = sandbox.server, _pin(who)
-    outcome = await off_loop(phones.answer, server, pin, request_id, answered, None)
-    return {"outcome": outcome}
+    outcome, back = await off_loop(phones.answer, server, pin, request_id, answered, None)
+    return {"outcome": outcome, "return_to": back}
+
+
+@api.post("/phones/{who}/app-link", response_model=PhoneRequest)
+async def open_app_link(sandbox: SandboxDep, who: Who, body: AppLink) -> dict[str, Any]:
+    """Open an app link on the citizen's phone (a mobile app handing over to VNeID): the request
+    it starts; 400 with the authorization request's error (or its redirect) otherwise."""
+    opened = await off_loop(phones.open_link, sandbox.server, _pin(who), body.link)
+    if isinstance(opened, str):
+        raise HTTPException(400, opened)
+    return opened
