@@ -347,8 +347,17 @@ def clients_add(
         typer.Option(
             metavar="URI",
             show_default=False,
-            help="redirect_uris (repeat): https, or http on a loopback host; needed unless the "
-            "grant types leave out authorization_code.",
+            help="redirect_uris (repeat): https, or http on a loopback host; for a native client, "
+            "https, a private-use scheme (vn.bank.demo:/cb) or http on 127.0.0.1 or [::1] (any "
+            "port at login); needed unless the grant types leave out authorization_code.",
+        ),
+    ] = None,
+    application_type: Annotated[
+        str | None,
+        typer.Option(
+            metavar="TYPE",
+            show_default=False,
+            help="application_type: web (unset) or native, an app on a device (RFC 8252).",
         ),
     ] = None,
     auth_method: Annotated[
@@ -518,6 +527,7 @@ def clients_add(
         else:
             fields = {
                 "redirect_uris": redirect_uri,
+                "application_type": application_type,
                 "post_logout_redirect_uris": post_logout_redirect_uri,
                 "token_endpoint_auth_method": auth_method,
                 "token_endpoint_auth_signing_alg": auth_signing_alg,

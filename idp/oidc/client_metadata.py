@@ -6,17 +6,19 @@ Field names and JSON types follow OpenID Connect Dynamic Client Registration 1.0
 Authlib's metadata claims (:data:`CLAIMS_CLASSES`) check the values against the discovery document: auth
 methods, grant and response types, scopes, subject types, ACR values, signing and encryption algorithms,
 ``jwks`` (public keys only, not with ``jwks_uri``). This module adds what they leave open: the JSON type
-of every field (:func:`check_types`) and the redirect URI rules (:func:`check_redirect_uris`: absolute,
-``https`` or ``http`` on a loopback host, no fragment). :func:`check_file_entry` applies them all to an
-entry of the clients file, which also knows ``claims_profile``, refuses fields nobody would read, and
-needs ``redirect_uris`` only from a client of the authorization code grant.
+of every field (:func:`check_types`), ``application_type`` (:func:`application_type_of`: ``web`` or
+``native``) and the redirect URI rules of that type (:func:`check_redirect_uris`, after
+:mod:`idp.oidc.redirect_uris`: for ``web``, absolute ``https`` or ``http`` on a loopback host; for
+``native``, RFC 8252 §7's private-use scheme, claimed ``https`` or loopback IP; never a fragment).
+:func:`check_file_entry` applies them all to an entry of the clients file, which also knows
+``claims_profile``, refuses fields nobody would read, and needs ``redirect_uris`` only from a client of
+the authorization code grant.
 """
 
 import json
 import re
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 from authlib.oauth2.claims import BaseClaims
 from authlib.oauth2.rfc6749 import OAuth2Error
@@ -31,11 +33,14 @@ from idp.oidc.catalogue import DVCQG_PROFILE
 from idp.oidc.clients import ACCESS_TOKEN_ALGORITHMS
 from idp.oidc.error_text import printable
 from idp.oidc.metadata import provider_metadata
+from idp.oidc.redirect_uris import APPLICATION_TYPES
+from idp.oidc.redirect_uris import WEB
+from idp.oidc.redirect_uris import private_use
+from idp.oidc.redirect_uris import refusal
 from idp.oidc.untrusted_input import MALFORMED
 
 SECRET_METHODS = ("client_secret_basic", "client_secret_post")
 """The token endpoint auth methods that authenticate with a client secret."""
-LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 LIST_FIELDS = (
     "redirect_uris",
     "post_logout_redirect_uris",
@@ -77,6 +82,17 @@ _ISSUER = "https://issuer.invalid"
 """Only the discovery document's ``*_supported`` lists are read; its URLs do not matter here."""
 
 
+class RedirectURIClaims(ClientMetadataClaims):  # type: ignore[misc]
+    """RFC 7591 §2's claims as Authlib checks them, except that a native client's private-use redirect
+    URI (RFC 8252 §7.1) is not asked for the host it cannot have: :func:`check_redirect_uris` has
+    checked every redirect URI already."""
+
+    def validate_redirect_uris(self) -> None:
+        for uri in self.get("redirect_uris") or []:
+            if private_use(uri) is None:
+                self._validate_uri("redirect_uris", uri)
+
+
 class ProviderClaims(BaseClaims):  # type: ignore[misc]
     """The metadata the two standard claim sets leave out: logout (RP-Initiated and Back-Channel Logout
     1.0), ``purpose``, the text shown at consent, and ``access_token_signed_response_alg``."""
@@ -97,7 +113,7 @@ class ProviderClaims(BaseClaims):  # type: ignore[misc]
         return {"access_token_signed_response_alg": {"validate": signable}}
 
 
-CLAIMS_CLASSES = (ClientMetadataClaims, OidcClientMetadataClaims, ProviderClaims)
+CLAIMS_CLASSES = (RedirectURIClaims, OidcClientMetadataClaims, ProviderClaims)
 REGISTRATION_FIELDS = frozenset(name for c in CLAIMS_CLASSES for name in c.REGISTERED_CLAIMS)
 
 
@@ -154,25 +170,26 @@ def _is_key_set(value: dict[str, Any]) -> bool:
     return True
 
 
-def check_redirect_uris(uris: list[str] | None, name: str) -> None:
-    """Absolute ``https`` URIs, or ``http`` on a loopback host; no fragment (RFC 6749 §3.1.2)."""
+def application_type_of(data: dict[str, Any]) -> str:
+    """``application_type`` (Registration 1.0 §2): ``web`` when absent, or ``native``; its JSON type
+    checked (:func:`check_types`) first."""
+    value = data.get("application_type", WEB)
+    if value not in APPLICATION_TYPES:
+        raise InvalidClientMetadataError("application_type must be web or native.")
+    return str(value)
+
+
+def check_redirect_uris(uris: list[str] | None, name: str, application_type: str) -> None:
+    """The URIs a client of ``application_type`` may register (:func:`idp.oidc.redirect_uris.refusal`);
+    ``redirect_uris`` may not be empty."""
     if not uris:
         if name == "redirect_uris":
             raise InvalidRedirectURIError("redirect_uris is required.")
         return
     for uri in uris:
-        try:
-            parts = urlsplit(uri)
-            host = parts.hostname
-        except ValueError:
-            raise InvalidRedirectURIError(f"{name}: {printable(uri)} is not a URI.") from None
-        loopback = parts.scheme == "http" and host in LOOPBACK_HOSTS
-        if not (parts.scheme == "https" or loopback) or not host:
-            raise InvalidRedirectURIError(
-                f"{name}: {printable(uri)} must be https (or http on loopback)."
-            )
-        if parts.fragment or "#" in uri:
-            raise InvalidRedirectURIError(f"{name}: {printable(uri)} must not have a fragment.")
+        why = refusal(uri, application_type)
+        if why is not None:
+            raise InvalidRedirectURIError(f"{name}: {printable(uri)} {why}.")
 
 
 def check_file_entry(metadata: dict[str, Any]) -> None:
@@ -185,9 +202,12 @@ def check_file_entry(metadata: dict[str, Any]) -> None:
         raise ValueError(f"claims_profile must be one of {', '.join(CLAIMS_PROFILES)}")
     try:
         check_types(metadata)
+        kind = application_type_of(metadata)
         if metadata.get("redirect_uris") or _redirect_based(metadata):
-            check_redirect_uris(metadata.get("redirect_uris"), "redirect_uris")
-        check_redirect_uris(metadata.get("post_logout_redirect_uris"), "post_logout_redirect_uris")
+            check_redirect_uris(metadata.get("redirect_uris"), "redirect_uris", kind)
+        check_redirect_uris(
+            metadata.get("post_logout_redirect_uris"), "post_logout_redirect_uris", kind
+        )
     except OAuth2Error as exc:
         raise ValueError(str(exc.description).rstrip(".")) from None
     check_claims(metadata, provider_metadata(_ISSUER))

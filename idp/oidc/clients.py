@@ -2,11 +2,13 @@
 
 Metadata names follow OpenID Connect Dynamic Client Registration 1.0 §2 (``redirect_uris``,
 ``token_endpoint_auth_method``, ``grant_types``, ``scope``, ``id_token_signed_response_alg``,
-``subject_type``, ``sector_identifier_uri``, ``post_logout_redirect_uris``, ``client_name``), plus
+``subject_type``, ``sector_identifier_uri``, ``post_logout_redirect_uris``, ``client_name``,
+``application_type``), plus
 ``purpose``, the text shown at consent, ``claims_profile`` (:mod:`idp.oidc.disclosure`) and
 ``access_token_signed_response_alg`` (:mod:`idp.oidc.tokens`). :class:`Client` implements Authlib's
-``ClientMixin``. :func:`add_client` checks an entry as registration over HTTP checks one
-(:mod:`idp.oidc.client_metadata`).
+``ClientMixin``; a requested ``redirect_uri`` is matched as :mod:`idp.oidc.redirect_uris` says (exactly,
+or on any port for a native client's loopback IP redirect, RFC 8252 §7.3). :func:`add_client` checks an
+entry as registration over HTTP checks one (:mod:`idp.oidc.client_metadata`).
 """
 
 import json
@@ -16,12 +18,14 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 from typing import get_args
-from urllib.parse import urlsplit
 
 from authlib.oauth2.rfc6749 import ClientMixin
 from authlib.oauth2.rfc6749 import list_to_scope
 from authlib.oauth2.rfc6749 import scope_to_list
 
+from idp.oidc.redirect_uris import WEB
+from idp.oidc.redirect_uris import matches
+from idp.oidc.redirect_uris import sector_of
 from idp.population_db.credentials import SecretVerifier
 from idp.population_db.credentials import hash_secret
 from idp.settings import AccessTokenAlgorithm
@@ -65,7 +69,12 @@ class Client(ClientMixin):  # type: ignore[misc]
         if self.metadata.get("subject_type") != "pairwise":
             return None
         uri = self.metadata.get("sector_identifier_uri") or self.metadata["redirect_uris"][0]
-        return urlsplit(str(uri)).hostname
+        return sector_of(str(uri))
+
+    @property
+    def application_type(self) -> str:
+        """``web`` (the default) or ``native`` (OpenID Connect Dynamic Client Registration 1.0 §2)."""
+        return str(self.metadata.get("application_type", WEB))
 
     def get_client_id(self) -> str:
         return self.client_id
@@ -81,7 +90,10 @@ class Client(ClientMixin):  # type: ignore[misc]
         return str(list_to_scope([s for s in scope_to_list(scope) if s in allowed]))
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
-        return redirect_uri in self.metadata.get("redirect_uris", [])
+        """The authorization endpoint's check; the token endpoint then asks for the very string the
+        authorization request used (Authlib's ``AuthorizationCodeGrant``), so both agree."""
+        registered = self.metadata.get("redirect_uris") or []
+        return matches(redirect_uri, registered, self.application_type)
 
     def check_client_secret(self, client_secret: str) -> bool:
         if self.client_secret_hash is None:

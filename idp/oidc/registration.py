@@ -5,9 +5,11 @@ Off unless ``VNEID_REGISTRATION_ENABLED``; the caller presents the initial acces
 (``VNEID_REGISTRATION_TOKEN``) as a Bearer token (RFC 7591 §3, a wrong or missing one is 401
 ``invalid_token``). The metadata passes the checks of :mod:`idp.oidc.client_metadata`, which the
 clients file's entries pass too: Authlib's metadata claims against the discovery document (auth methods,
-grant and response types, scopes, signing and encryption algorithms), ``redirect_uris`` required here,
-absolute, ``https`` or ``http`` on a loopback host, no fragment (→ ``invalid_redirect_uri``), and the
-JSON types of every field (→ ``invalid_client_metadata``). A secret
+grant and response types, scopes, signing and encryption algorithms), ``application_type`` ``web`` (the
+default) or ``native`` (→ ``invalid_client_metadata``), ``redirect_uris`` required here and of the
+shapes that type allows (:mod:`idp.oidc.redirect_uris`: ``https`` or ``http`` on a loopback host for
+``web``, RFC 8252 §7's private-use scheme, claimed ``https`` or loopback IP for ``native``; no fragment;
+→ ``invalid_redirect_uri``), and the JSON types of every field (→ ``invalid_client_metadata``). A secret
 is issued only to ``client_secret_basic`` / ``client_secret_post`` clients, returned once, stored hashed;
 the client lands in the database (:mod:`idp.oidc.registered_clients`) and works at once.
 """
@@ -22,6 +24,7 @@ from authlib.oauth2.rfc7591 import ClientRegistrationEndpoint
 
 from idp.oidc.client_metadata import CLAIMS_CLASSES
 from idp.oidc.client_metadata import SECRET_METHODS
+from idp.oidc.client_metadata import application_type_of
 from idp.oidc.client_metadata import check_redirect_uris
 from idp.oidc.client_metadata import check_types
 from idp.oidc.clients import Client
@@ -57,8 +60,11 @@ class RegistrationEndpoint(ClientRegistrationEndpoint):  # type: ignore[misc]
         if not data:
             raise InvalidRequestError("The body must be a JSON object of client metadata.")
         check_types(data)
-        check_redirect_uris(data.get("redirect_uris"), "redirect_uris")
-        check_redirect_uris(data.get("post_logout_redirect_uris", []), "post_logout_redirect_uris")
+        kind = application_type_of(data)
+        check_redirect_uris(data.get("redirect_uris"), "redirect_uris", kind)
+        check_redirect_uris(
+            data.get("post_logout_redirect_uris"), "post_logout_redirect_uris", kind
+        )
         metadata: dict[str, Any] = super().extract_client_metadata(request)
         metadata.setdefault("scope", "openid")
         for prefix in ("id_token", "userinfo"):

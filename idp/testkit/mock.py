@@ -121,7 +121,10 @@ class VneidMock:
         **params: str,
     ) -> Tokens:
         """The authorization-code flow for ``persona`` (a persona key or a PIN), finished headlessly;
-        :class:`AuthorizationError` when the provider answers with an error."""
+        :class:`AuthorizationError` when the provider answers with an error. ``redirect_uri`` among
+        ``params`` replaces the client's first registered one, for the authorization request and the
+        code's redemption alike (a native client's loopback redirect on the port its app was given,
+        RFC 8252 §7.3)."""
         flow = Flow.start(client, scope, acr, params)
         response = self._http.get(
             self.metadata["authorization_endpoint"],
@@ -190,7 +193,9 @@ class VneidMock:
         form = {
             "grant_type": "authorization_code",
             "code": code,
-            "redirect_uri": client.redirect_uri,
+            # The very redirect_uri of the authorization request (RFC 6749 §4.1.3), which need not be
+            # the registered string: a native client's loopback port changes from run to run.
+            "redirect_uri": flow.params["redirect_uri"],
             "code_verifier": flow.verifier,
         }
         token = self._token_request(client, form)
@@ -286,7 +291,7 @@ class VneidMock:
 
         flow = Flow.start(client, scope, acr, params)
         url = self.authorization_url(client, flow.params)
-        location = fill_login(page, url, persona, client.redirect_uri, self.issuer)
+        location = fill_login(page, url, persona, flow.params["redirect_uri"], self.issuer)
         response = httpx.Response(303, headers={"location": location})
         return self.redeem(self._code(response, flow.state), client=client, flow=flow)
 

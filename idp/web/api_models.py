@@ -79,6 +79,7 @@ class ClientMetadata(BaseModel):
 
     model_config = ConfigDict(extra="allow")
     redirect_uris: list[str]
+    application_type: Literal["web", "native"] | None = None
     token_endpoint_auth_method: str | None = None
     grant_types: list[str] | None = None
     response_types: list[str] | None = None

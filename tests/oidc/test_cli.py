@@ -21,9 +21,11 @@ from idp.web.app import create_app
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import Env
 from tests.oidc.conftest import auth_params
+from tests.oidc.conftest import complete
 from tests.oidc.conftest import login_and_consent
 from tests.oidc.conftest import pkce
 from tests.oidc.conftest import query_of
+from tests.servers import free_port
 
 URI = "https://s/cb"
 BASE = ["clients", "add", "shop", "--redirect-uri", URI]
@@ -99,6 +101,9 @@ def _public_jwks() -> dict[str, Any]:
     ("options", "field", "value"),
     [
         (["--redirect-uri", "http://127.0.0.1:9/cb"], "redirect_uris", [URI, "http://127.0.0.1:9/cb"]),
+        (["--application-type", "native"], "application_type", "native"),
+        (["--application-type", "native", "--redirect-uri", "vn.shop.app:/cb"], "redirect_uris",
+         [URI, "vn.shop.app:/cb"]),
         (["--post-logout-redirect-uri", "https://s/out"], "post_logout_redirect_uris", ["https://s/out"]),
         (["--auth-method", "client_secret_post"], "token_endpoint_auth_method", "client_secret_post"),
         (["--scope", "openid eid_card"], "scope", "openid eid_card"),
@@ -279,6 +284,10 @@ def test_usage_errors_exit_2(clients_file: Path, arguments: list[str], fragment:
     [
         (["--auth-method", "client_secret_jwt"], None, "token_endpoint_auth_method: 'client_secret_jwt' is not supported"),
         (["--redirect-uri", "http://s/other"], None, "must be https (or http on loopback)"),
+        (["--redirect-uri", "vn.shop.app:/cb"], None, "'vn.shop.app:/cb' must be https (or http on loopback)"),
+        (["--application-type", "desktop"], None, "application_type must be web or native"),
+        (["--application-type", "native", "--redirect-uri", "shop:/cb"], None, "a private-use scheme"),
+        (["--application-type", "native", "--redirect-uri", "http://localhost:9/cb"], None, "not localhost"),
         (["--post-logout-redirect-uri", "http://s/out"], None, "post_logout_redirect_uris"),
         (["--scope", "openid biometrics"], None, "scope: 'openid biometrics' is not supported"),
         (["--grant-type", "password"], None, "grant_types: 'password' is not supported"),
@@ -394,3 +403,28 @@ def _redeem(provider: TestClient, client_id: str, **authentication: Any) -> str:
     response = provider.post("/token", data=data, **authentication)
     assert response.status_code == 200, response.text
     return str(response.json()["id_token"])
+
+
+def test_a_native_client_from_the_command_line_logs_in_on_any_loopback_port(
+    env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--application-type native``: the provider takes the registered loopback IP redirect on
+    another port (RFC 8252 §7.3), and the code is redeemed with that same URI."""
+    path = tmp_path / "clients.json"
+    monkeypatch.setenv("VNEID_CLIENTS_FILE", str(path))
+    options = ["clients", "add", "app", "--application-type", "native", "--auth-method", "none"]
+    uris = ["--redirect-uri", "http://127.0.0.1/cb", "--redirect-uri", "vn.shop.app:/cb"]
+    _ok(CliRunner().invoke(app, [*options, *uris]))
+    settings = env.settings.model_copy(update={"clients_file": path})
+    with TestClient(create_app(settings), follow_redirects=False) as provider:
+        for used in (f"http://127.0.0.1:{free_port()}/cb", "vn.shop.app:/cb"):
+            verifier, challenge = pkce()
+            params = auth_params("app", code_challenge=challenge, redirect_uri=used)
+            # the second login finds the session and the consent of the first
+            final = complete(provider, provider.get("/authorize", params=params))
+            location = final.headers["location"]
+            assert location.startswith(f"{used}?"), location
+            data = {"grant_type": "authorization_code", "code": query_of(location)["code"]}
+            data |= {"redirect_uri": used, "code_verifier": verifier, "client_id": "app"}
+            response = provider.post("/token", data=data)
+            assert response.status_code == 200, response.text
