@@ -27,6 +27,7 @@ from typer.testing import CliRunner
 from idp.cli import app as cli
 from idp.oidc.ciba import notify
 from idp.oidc.ciba_metadata import GRANT_TYPE
+from idp.oidc.client_metadata import check_file_entry
 from idp.oidc.clients import add_client
 from idp.oidc.clients import load_clients
 from idp.oidc.decoupled import PolledRequests
@@ -589,3 +590,12 @@ def test_cli_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     refused = CliRunner().invoke(cli, [*options[:2], "two", *options[3:]])
     assert refused.exit_code == 1
     assert "backchannel_client_notification_endpoint" in refused.output
+
+
+def test_the_sample_bank_counter_client() -> None:
+    """The bank's teller counter (clients.json): a poll-mode CIBA client with its sandbox secret."""
+    clients = load_clients(Path(__file__).parents[2] / "idp" / "oidc" / "clients.json")
+    counter = clients["bank-counter"]
+    assert counter.check_client_secret("bank-counter-sandbox-secret")
+    assert counter.metadata["backchannel_token_delivery_mode"] == "poll"
+    check_file_entry(dict(counter.metadata))
