@@ -511,6 +511,22 @@ def clients_add(
             help="backchannel_logout_session_required: true.",
         ),
     ] = False,
+    ciba_mode: Annotated[
+        str | None,
+        typer.Option(
+            metavar="MODE",
+            show_default=False,
+            help="backchannel_token_delivery_mode (CIBA): poll or ping.",
+        ),
+    ] = None,
+    ciba_notification_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URI",
+            show_default=False,
+            help="backchannel_client_notification_endpoint (CIBA ping mode).",
+        ),
+    ] = None,
 ) -> None:
     """Register a client in the clients file, checked as Dynamic Client Registration checks it;
     prints its secret once (only its hash is stored)."""
@@ -550,6 +566,8 @@ def clients_add(
                 "default_acr_values": default_acr,
                 "backchannel_logout_uri": backchannel_logout_uri,
                 "backchannel_logout_session_required": backchannel_logout_session_required,
+                "backchannel_token_delivery_mode": ciba_mode,
+                "backchannel_client_notification_endpoint": ciba_notification_endpoint,
             }
             metadata = {k: v for k, v in fields.items() if v is not None and v not in ([], False)}
         path = IdPSettings().clients_file

@@ -62,7 +62,8 @@ class PrivateKeyJWTAuthentication(JWTBearerClientAssertion):  # type: ignore[mis
         return header, claims
 
     def get_audiences(self) -> list[str]:
-        return [f"{self.issuer}/token", self.issuer]
+        # CIBA Core §7.1: the backchannel authentication endpoint is an audience too.
+        return [f"{self.issuer}/token", self.issuer, f"{self.issuer}/bc-authorize"]
 
     def resolve_client_public_key(self, client: Client) -> KeySet:
         try:

@@ -30,6 +30,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from idp.oidc.catalogue import DVCQG_PROFILE
+from idp.oidc.ciba_metadata import CibaClaims
 from idp.oidc.clients import ACCESS_TOKEN_ALGORITHMS
 from idp.oidc.error_text import printable
 from idp.oidc.metadata import provider_metadata
@@ -113,7 +114,7 @@ class ProviderClaims(BaseClaims):  # type: ignore[misc]
         return {"access_token_signed_response_alg": {"validate": signable}}
 
 
-CLAIMS_CLASSES = (RedirectURIClaims, OidcClientMetadataClaims, ProviderClaims)
+CLAIMS_CLASSES = (RedirectURIClaims, OidcClientMetadataClaims, ProviderClaims, CibaClaims)
 REGISTRATION_FIELDS = frozenset(name for c in CLAIMS_CLASSES for name in c.REGISTERED_CLAIMS)
 
 

@@ -46,6 +46,9 @@ from idp.state.store import StateStore
 POLLED = "polled:"
 SLOW_DOWN_STEP = 5
 """Seconds added to the interval after each ``slow_down`` (RFC 8628 §3.5; CIBA Core §11)."""
+EXPIRED_KEPT = 600
+"""Seconds a handle is kept past its expiry, so that a late poll is told ``expired_token`` (RFC 8628
+§3.5, CIBA Core §11) rather than ``invalid_grant`` for a handle never issued."""
 
 
 @dataclass
@@ -78,7 +81,7 @@ class PolledRequests:
         return None if data is None else Polled(**data)
 
     def save(self, handle: str, polled: Polled, now: float) -> None:
-        ttl = max(1, int(polled.expires_at - now))
+        ttl = max(1, int(polled.expires_at - now)) + EXPIRED_KEPT
         self.store.put(self.prefix + handle, vars(polled), ttl)
 
     def forget(self, handle: str) -> None:

@@ -11,6 +11,8 @@ from idp.oidc.catalogue import DVCQG_CLAIMS
 from idp.oidc.catalogue import SCOPE_CLAIMS
 from idp.oidc.catalogue import TRUST_FRAMEWORK
 from idp.oidc.catalogue import VERIFIABLE_CLAIMS
+from idp.oidc.ciba_metadata import DELIVERY_MODES
+from idp.oidc.ciba_metadata import GRANT_TYPE as CIBA_GRANT_TYPE
 from idp.oidc.client_auth import ASSERTION_SIGNING_ALGORITHMS
 from idp.oidc.encryption import CONTENT_ENCRYPTIONS
 from idp.oidc.encryption import ENCRYPTION_ALGORITHMS
@@ -38,7 +40,12 @@ def provider_metadata(issuer: str, registration: bool = False) -> dict[str, Any]
         "scopes_supported": ["openid", *SCOPE_CLAIMS],
         "response_types_supported": ["code"],
         "response_modes_supported": list(RESPONSE_MODES),
-        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "grant_types_supported": [
+            "authorization_code",
+            "refresh_token",
+            "client_credentials",
+            CIBA_GRANT_TYPE,
+        ],
         "subject_types_supported": ["public", "pairwise"],
         "id_token_signing_alg_values_supported": list(SIGNING_ALGORITHMS),
         "token_endpoint_auth_methods_supported": [
@@ -69,6 +76,10 @@ def provider_metadata(issuer: str, registration: bool = False) -> dict[str, Any]
         "end_session_endpoint": f"{issuer}/logout",
         "backchannel_logout_supported": True,
         "backchannel_logout_session_supported": True,
+        # OpenID Connect CIBA Core 1.0 §4 (idp.oidc.ciba): poll and ping; no login_hint_token, no user_code
+        "backchannel_authentication_endpoint": f"{issuer}/bc-authorize",
+        "backchannel_token_delivery_modes_supported": list(DELIVERY_MODES),
+        "backchannel_user_code_parameter_supported": False,
         # OpenID Connect for Identity Assurance 1.0 §8 (idp.oidc.verified_claims)
         "verified_claims_supported": True,
         "trust_frameworks_supported": [TRUST_FRAMEWORK],

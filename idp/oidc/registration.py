@@ -22,6 +22,7 @@ from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6750 import InvalidTokenError
 from authlib.oauth2.rfc7591 import ClientRegistrationEndpoint
 
+from idp.oidc.ciba_metadata import is_ciba_only
 from idp.oidc.client_metadata import CLAIMS_CLASSES
 from idp.oidc.client_metadata import SECRET_METHODS
 from idp.oidc.client_metadata import application_type_of
@@ -61,7 +62,8 @@ class RegistrationEndpoint(ClientRegistrationEndpoint):  # type: ignore[misc]
             raise InvalidRequestError("The body must be a JSON object of client metadata.")
         check_types(data)
         kind = application_type_of(data)
-        check_redirect_uris(data.get("redirect_uris"), "redirect_uris", kind)
+        if data.get("redirect_uris") or not is_ciba_only(data):  # a CIBA client has no redirects
+            check_redirect_uris(data.get("redirect_uris"), "redirect_uris", kind)
         check_redirect_uris(
             data.get("post_logout_redirect_uris"), "post_logout_redirect_uris", kind
         )

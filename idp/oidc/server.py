@@ -22,6 +22,8 @@ from sqlalchemy import Engine
 
 from idp.oidc.answer import Answer
 from idp.oidc.answer import from_authlib
+from idp.oidc.ciba import BackchannelAuthenticationEndpoint
+from idp.oidc.ciba import CibaGrant
 from idp.oidc.claims_request import ClaimsParameter
 from idp.oidc.client_auth import PrivateKeyJWTAuthentication
 from idp.oidc.client_keys import ClientKeys
@@ -138,10 +140,12 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         )
         self.register_grant(RefreshTokenGrant)
         self.register_grant(ClientCredentialsGrant)
+        self.register_grant(CibaGrant, [IDToken(self)])  # CIBA Core §10-11 (idp.oidc.ciba)
         self.register_endpoint(RevocationEndpoint)
         self.register_endpoint(IntrospectionEndpoint)
         self.register_endpoint(EndSessionEndpoint)
         self.register_endpoint(RegistrationEndpoint(self))
+        self.register_endpoint(BackchannelAuthenticationEndpoint)
 
     def query_client(self, client_id: str) -> Client | None:
         return self.clients.get(client_id) or self.registered_clients.get(client_id)

@@ -17,7 +17,9 @@ from idp.sandbox.owners import token_request_client
 
 KEPT = 1000
 REDACTED = "[redacted]"
-SECRET_PARAMETERS = frozenset({"client_secret"})
+SECRET_PARAMETERS = frozenset(
+    {"client_secret", "client_notification_token"}
+)  # CIBA ping credential
 
 
 @dataclass(frozen=True)

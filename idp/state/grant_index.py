@@ -4,7 +4,8 @@ A grant (``grant_id``) lives in the state store under an opaque key; nothing the
 citizen. Every code redemption adds one row, ``(grant_id, pin, client_id, sid, sub)``, to the
 ``citizen_grant`` table of the population's database; withdrawing consent
 (:mod:`idp.citizen.withdrawal`) reads the rows of one (citizen, client) pair, revokes each grant and
-deletes the rows. A row whose grant expired meanwhile is
+deletes the rows; a back-channel request's ``id_token_hint`` is traced back to its citizen by
+:func:`pin_of_subject`. A row whose grant expired meanwhile is
 harmless: revoking it again does nothing. ``issued_at`` is the provider's clock's, given by the caller.
 """
 
@@ -12,6 +13,7 @@ from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import Table
 from sqlalchemy import insert
+from sqlalchemy import select
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
@@ -62,3 +64,14 @@ def index_grant(
         "issued_at": at,
     }
     connection.execute(_INSERT, row)
+
+
+def pin_of_subject(engine: Engine, client_id: str, sub: str) -> str | None:
+    """The citizen a client knows as ``sub`` (from a grant issued to it), or None: the citizen of an
+    ``id_token_hint`` (CIBA's back-channel request)."""
+    query = (
+        select(GRANTS.c.pin).where(GRANTS.c.client_id == client_id, GRANTS.c.sub == sub).limit(1)
+    )
+    with engine.connect() as connection:
+        pin = connection.execute(query).scalar()
+    return None if pin is None else str(pin)

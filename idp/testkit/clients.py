@@ -5,6 +5,8 @@ from typing import Any
 
 DEFAULT_REDIRECT_URI = "http://127.0.0.1/callback"
 """Registered when a test names none: the kit catches the redirect, so nothing needs to listen."""
+CIBA_GRANT_TYPE = "urn:openid:params:grant-type:ciba"
+"""OpenID Connect CIBA Core 1.0's grant: its clients register no ``redirect_uris``."""
 
 
 @dataclass(frozen=True)

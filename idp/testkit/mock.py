@@ -25,6 +25,7 @@ from joserfc.jwk import ECKey
 from joserfc.jwk import KeySet
 
 from idp.testkit.citizens import Citizens
+from idp.testkit.clients import CIBA_GRANT_TYPE
 from idp.testkit.clients import DEFAULT_REDIRECT_URI
 from idp.testkit.clients import Client
 from idp.testkit.flow import Flow
@@ -81,14 +82,17 @@ class VneidMock:
 
     def register_client(self, **metadata: Any) -> Client:
         """A new client (RFC 7591), ``client_secret_basic`` with every supported scope unless told otherwise;
-        ``token_endpoint_auth_method="private_key_jwt"`` gets a fresh P-256 key registered."""
+        ``token_endpoint_auth_method="private_key_jwt"`` gets a fresh P-256 key registered. A CIBA-only
+        client (``grant_types=[CIBA_GRANT_TYPE]``, ``backchannel_token_delivery_mode="poll"``) gets
+        no ``redirect_uris`` (its ``redirect_uri`` is empty)."""
         private_key = None
         document: dict[str, Any] = {
-            "redirect_uris": [DEFAULT_REDIRECT_URI],
             "scope": " ".join(self.metadata["scopes_supported"]),
             "grant_types": ["authorization_code", "refresh_token"],
             **metadata,
         }
+        if not set(document["grant_types"]) <= {CIBA_GRANT_TYPE, "refresh_token"}:
+            document.setdefault("redirect_uris", [DEFAULT_REDIRECT_URI])
         if document.get("token_endpoint_auth_method") == "private_key_jwt" and not (
             "jwks" in document or "jwks_uri" in document
         ):
@@ -98,7 +102,7 @@ class VneidMock:
         registered = self._call("POST", "/register", document)
         return Client(
             registered["client_id"],
-            registered["redirect_uris"][0],
+            registered.get("redirect_uris", [""])[0],
             registered,
             registered.get("client_secret"),
             private_key,

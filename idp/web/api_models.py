@@ -56,6 +56,26 @@ class TokenParameters(ClientAuthentication):
     token_type_hint: str | None = None
 
 
+class BackchannelRequest(ClientAuthentication):
+    """OpenID Connect CIBA Core 1.0 §7.1 (``login_hint_token`` and ``user_code`` are refused)."""
+
+    scope: str
+    login_hint: str | None = None
+    id_token_hint: str | None = None
+    binding_message: str | None = None
+    requested_expiry: str | None = None
+    acr_values: str | None = None
+    client_notification_token: str | None = None
+
+
+class BackchannelAuthentication(BaseModel):
+    """OpenID Connect CIBA Core 1.0 §7.3."""
+
+    auth_req_id: str
+    expires_in: int
+    interval: int
+
+
 class Introspection(BaseModel):
     """RFC 7662 §2.2."""
 

@@ -10,7 +10,7 @@ def test_openid_configuration_advertises_what_is_supported(client: TestClient) -
     assert document["issuer"] == ISSUER
     assert document["code_challenge_methods_supported"] == ["S256"]
     assert document["authorization_response_iss_parameter_supported"] is True
-    assert document["acr_values_supported"] == ["LoA1", "LoA2", "LoA3"]
+    assert document["acr_values_supported"] == ["LoA1", "LoA2", "LoA3", "LoA4"]
     assert document["jwks_uri"] == f"{ISSUER}/jwks"
 
 

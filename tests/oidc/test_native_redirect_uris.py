@@ -408,6 +408,9 @@ def test_fuzzed_registrations_never_answer_a_server_error(
     response = register(registrar, metadata)
     note("register", response)
     assert_not_server_error(response)
+    if response.status_code == 413:  # three long URIs can pass the body limit: its own error
+        assert response.json()["error"] == "invalid_request"
+        return
     if response.status_code != 201:
         assert response.status_code == 400, response.text
         assert response.json()["error"] in ("invalid_redirect_uri", "invalid_client_metadata")

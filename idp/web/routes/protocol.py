@@ -1,5 +1,5 @@
-"""The protocol's routes (OpenID Connect Core, RFC 6749, 7009, 7662, 7591, RP-Initiated Logout 1.0):
-glue only. Each reads the request on the event loop (:mod:`idp.web.requests`), does the protocol's work
+"""The protocol's routes (OpenID Connect Core, RFC 6749, 7009, 7662, 7591, RP-Initiated Logout 1.0,
+CIBA Core 1.0): glue only. Each reads the request on the event loop (:mod:`idp.web.requests`), does the protocol's work
 on the thread pool (:mod:`idp.web.blocking`) and turns its answer into a response.
 
 The authorization and logout endpoints are pages (a browser is sent to them): a request they cannot even
@@ -23,6 +23,7 @@ from idp.oidc.answer import Cookie
 from idp.oidc.answer import page
 from idp.oidc.answer import redirect
 from idp.oidc.authorization import authorize
+from idp.oidc.ciba import ENDPOINT_NAME as BACKCHANNEL_AUTHENTICATION
 from idp.oidc.error_page import ErrorPage
 from idp.oidc.introspection import IntrospectionEndpoint
 from idp.oidc.logout import ConfirmLogout
@@ -42,6 +43,8 @@ from idp.oidc.userinfo import userinfo_response
 from idp.web.api_models import BEARER
 from idp.web.api_models import JSON
 from idp.web.api_models import USERINFO_ANSWERS
+from idp.web.api_models import BackchannelAuthentication
+from idp.web.api_models import BackchannelRequest
 from idp.web.api_models import ClientMetadata
 from idp.web.api_models import Introspection
 from idp.web.api_models import RegisteredClient
@@ -160,6 +163,21 @@ async def introspect(request: Request) -> Response:
     server, oauth2_request = server_of(request), await read_oauth2_request(request)
     record(request, "introspection", oauth2_request.items)
     name = IntrospectionEndpoint.ENDPOINT_NAME
+    return to_response(
+        request, await off_loop(token_endpoint_response, server, name, oauth2_request)
+    )
+
+
+@api.post(
+    "/bc-authorize",
+    openapi_extra=body(BackchannelRequest),
+    responses={200: {"model": BackchannelAuthentication}, **errors(400, 401, 413, 503)},
+)
+async def backchannel_authentication(request: Request) -> Response:
+    """OpenID Connect CIBA Core 1.0 §7 (idp.oidc.ciba)."""
+    server, oauth2_request = server_of(request), await read_oauth2_request(request)
+    record(request, "backchannel_authentication", oauth2_request.items)
+    name = BACKCHANNEL_AUTHENTICATION
     return to_response(
         request, await off_loop(token_endpoint_response, server, name, oauth2_request)
     )
