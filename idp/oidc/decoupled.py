@@ -130,17 +130,12 @@ class PolledGrant(grants.BaseGrant, grants.TokenEndpointMixin):  # type: ignore[
         handles.forget(handle)
 
     def _finished(self, handle: str, polled: Polled) -> Interaction:
-        """The request's interaction, taken once the citizen has decided; else the poll's error."""
+        """The request's interaction, taken once the citizen has decided; else the poll's error.
+        A decided request is answered whenever it is asked (a ping-mode client fetches its tokens
+        at once); only a poll that would be pending is held to the interval."""
         now = self.server.clock.now()
         if now >= polled.expires_at:
             raise ExpiredTokenError()
-        if now < polled.next_poll:
-            polled.interval += SLOW_DOWN_STEP
-            polled.next_poll = now + polled.interval
-            self.handles().save(handle, polled, now)
-            raise SlowDownError()
-        polled.next_poll = now + polled.interval
-        self.handles().save(handle, polled, now)
         interaction = self.server.interactions.details(polled.uid)
         if interaction is None:
             raise ExpiredTokenError()
@@ -148,11 +143,22 @@ class PolledGrant(grants.BaseGrant, grants.TokenEndpointMixin):  # type: ignore[
             self.server.interactions.discard(interaction.uid)
             raise AccessDeniedError(_refusal(interaction))
         if not self._decided(interaction):
+            self._pace(handle, polled, now)
             raise AuthorizationPendingError()
         taken: Interaction | None = self.server.interactions.take(interaction.uid)
         if taken is None:
             raise InvalidGrantError(f"The '{self.HANDLE}' was already used.")
         return taken
+
+    def _pace(self, handle: str, polled: Polled, now: float) -> None:
+        """A pending poll sooner than the interval is ``slow_down``, and the interval grows."""
+        too_soon = now < polled.next_poll
+        if too_soon:
+            polled.interval += SLOW_DOWN_STEP
+        polled.next_poll = now + polled.interval
+        self.handles().save(handle, polled, now)
+        if too_soon:
+            raise SlowDownError()
 
     def _decided(self, interaction: Interaction) -> bool:
         """Logged in at the level asked, and the scopes consented (now, or remembered before)."""

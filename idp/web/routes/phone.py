@@ -10,6 +10,7 @@ from fastapi import Request
 from starlette.responses import Response
 
 from idp.oidc.answer import Answer
+from idp.oidc.ciba import notify
 from idp.oidc.server import AuthorizationServer
 from idp.phone import app as phone_app
 from idp.phone.app import PHONE_COOKIE
@@ -103,7 +104,7 @@ async def phone_decide(request: Request, request_id: str) -> Response:
     ip = client_address(request)
     return await _answer(
         request,
-        lambda server, app: phone_app.decide(server, app, request_id[:64], fields, ip, None),
+        lambda server, app: phone_app.decide(server, app, request_id[:64], fields, ip, notify),
     )
 
 

@@ -22,6 +22,7 @@ from idp.citizen.changes import InvalidChangeError
 from idp.citizen.changes import NoSuchCitizenError
 from idp.citizen.changes import citizen_view
 from idp.login.headless import pin_of
+from idp.oidc.ciba import notify
 from idp.phone import approvals
 from idp.phone.devices import NotActivated
 from idp.phone.devices import activate
@@ -267,7 +268,7 @@ async def answer_request(
     ticked = None if body.scopes is None else tuple(body.scopes)
     answered = approvals.Answered(body.approval, body.passcode, body.face, ticked)
     server, pin = sandbox.server, _pin(who)
-    outcome, back = await off_loop(phones.answer, server, pin, request_id, answered, None)
+    outcome, back = await off_loop(phones.answer, server, pin, request_id, answered, notify)
     return {"outcome": outcome, "return_to": back}
 
 
