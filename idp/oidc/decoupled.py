@@ -46,6 +46,9 @@ from idp.state.store import StateStore
 POLLED = "polled:"
 SLOW_DOWN_STEP = 5
 """Seconds added to the interval after each ``slow_down`` (RFC 8628 §3.5; CIBA Core §11)."""
+EXPIRED_KEPT = 300
+"""Seconds a handle is kept past its expiry, so that a poll then is told ``expired_token`` (RFC 8628
+§3.5, CIBA Core §11) rather than ``invalid_grant`` for a handle never issued."""
 
 
 @dataclass
@@ -78,7 +81,7 @@ class PolledRequests:
         return None if data is None else Polled(**data)
 
     def save(self, handle: str, polled: Polled, now: float) -> None:
-        ttl = max(1, int(polled.expires_at - now))
+        ttl = max(1, int(polled.expires_at - now)) + EXPIRED_KEPT
         self.store.put(self.prefix + handle, vars(polled), ttl)
 
     def forget(self, handle: str) -> None:
@@ -174,7 +177,8 @@ class PolledGrant(grants.BaseGrant, grants.TokenEndpointMixin):  # type: ignore[
         record = {
             "client_id": client.client_id,
             "redirect_uri": None,
-            "scope": granted_scope(interaction.scope, user),
+            # the scopes consented: the interaction's parameters, narrowed by a partial consent
+            "scope": granted_scope(interaction.parameters.get("scope", interaction.scope), user),
             "nonce": None,
             "claims": interaction.parameters.get("claims"),
             "user": user.as_json(),

@@ -12,6 +12,7 @@ from idp.oidc.catalogue import SCOPE_CLAIMS
 from idp.oidc.catalogue import TRUST_FRAMEWORK
 from idp.oidc.catalogue import VERIFIABLE_CLAIMS
 from idp.oidc.client_auth import ASSERTION_SIGNING_ALGORITHMS
+from idp.oidc.device_flow import DEVICE_CODE_GRANT
 from idp.oidc.encryption import CONTENT_ENCRYPTIONS
 from idp.oidc.encryption import ENCRYPTION_ALGORITHMS
 from idp.oidc.grants import RESPONSE_MODES
@@ -33,12 +34,18 @@ def provider_metadata(issuer: str, registration: bool = False) -> dict[str, Any]
         "issuer": issuer,
         "authorization_endpoint": f"{issuer}/authorize",
         "token_endpoint": f"{issuer}/token",
+        "device_authorization_endpoint": f"{issuer}/device_authorization",
         "userinfo_endpoint": f"{issuer}/userinfo",
         "jwks_uri": f"{issuer}/jwks",
         "scopes_supported": ["openid", *SCOPE_CLAIMS],
         "response_types_supported": ["code"],
         "response_modes_supported": list(RESPONSE_MODES),
-        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "grant_types_supported": [
+            "authorization_code",
+            "refresh_token",
+            "client_credentials",
+            DEVICE_CODE_GRANT,
+        ],
         "subject_types_supported": ["public", "pairwise"],
         "id_token_signing_alg_values_supported": list(SIGNING_ALGORITHMS),
         "token_endpoint_auth_methods_supported": [

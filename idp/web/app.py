@@ -45,6 +45,7 @@ from idp.web import errors
 from idp.web.cors import Cors
 from idp.web.page_headers import PageHeaders
 from idp.web.routes import account
+from idp.web.routes import device
 from idp.web.routes import interaction
 from idp.web.routes import protocol
 from idp.web.routes import sandbox
@@ -74,6 +75,7 @@ ROUTERS = (  # the routes of every complete flow first: the router tries them in
     protocol.pages,
     protocol.api,
     interaction.router,
+    device.router,
     account.router,
     sandbox.api,
     sandbox.pages,
