@@ -8,8 +8,9 @@ methods, grant and response types, scopes, subject types, ACR values, signing an
 ``jwks`` (public keys only, not with ``jwks_uri``). This module adds what they leave open: the JSON type
 of every field (:func:`check_types`) and the redirect URI rules (:func:`check_redirect_uris`: absolute,
 ``https`` or ``http`` on a loopback host, no fragment). :func:`check_file_entry` applies them all to an
-entry of the clients file, which also knows ``claims_profile``, refuses fields nobody would read, and
-needs ``redirect_uris`` only from a client of the authorization code grant.
+entry of the clients file, which also knows ``claims_profile`` and refuses fields nobody would read.
+Both need ``redirect_uris`` only from a client of the authorization code grant (:func:`redirect_based`):
+a device client (RFC 8628) or a service has none.
 """
 
 import json
@@ -185,7 +186,7 @@ def check_file_entry(metadata: dict[str, Any]) -> None:
         raise ValueError(f"claims_profile must be one of {', '.join(CLAIMS_PROFILES)}")
     try:
         check_types(metadata)
-        if metadata.get("redirect_uris") or _redirect_based(metadata):
+        if metadata.get("redirect_uris") or redirect_based(metadata):
             check_redirect_uris(metadata.get("redirect_uris"), "redirect_uris")
         check_redirect_uris(metadata.get("post_logout_redirect_uris"), "post_logout_redirect_uris")
     except OAuth2Error as exc:
@@ -193,8 +194,9 @@ def check_file_entry(metadata: dict[str, Any]) -> None:
     check_claims(metadata, provider_metadata(_ISSUER))
 
 
-def _redirect_based(metadata: dict[str, Any]) -> bool:
-    """Whether the client runs the authorization code grant (the file's default, with refresh)."""
+def redirect_based(metadata: dict[str, Any]) -> bool:
+    """Whether the client runs the authorization code grant (the default of the file and of RFC 7591
+    §2): only then are ``redirect_uris`` required (a device or service client has none)."""
     return "authorization_code" in metadata.get("grant_types", ["authorization_code"])
 
 

@@ -5,8 +5,8 @@ Off unless ``VNEID_REGISTRATION_ENABLED``; the caller presents the initial acces
 (``VNEID_REGISTRATION_TOKEN``) as a Bearer token (RFC 7591 §3, a wrong or missing one is 401
 ``invalid_token``). The metadata passes the checks of :mod:`idp.oidc.client_metadata`, which the
 clients file's entries pass too: Authlib's metadata claims against the discovery document (auth methods,
-grant and response types, scopes, signing and encryption algorithms), ``redirect_uris`` required here,
-absolute, ``https`` or ``http`` on a loopback host, no fragment (→ ``invalid_redirect_uri``), and the
+grant and response types, scopes, signing and encryption algorithms), ``redirect_uris`` required of an
+authorization code client (not of a device or service client, RFC 8628), absolute, ``https`` or ``http`` on a loopback host, no fragment (→ ``invalid_redirect_uri``), and the
 JSON types of every field (→ ``invalid_client_metadata``). A secret
 is issued only to ``client_secret_basic`` / ``client_secret_post`` clients, returned once, stored hashed;
 the client lands in the database (:mod:`idp.oidc.registered_clients`) and works at once.
@@ -24,6 +24,7 @@ from idp.oidc.client_metadata import CLAIMS_CLASSES
 from idp.oidc.client_metadata import SECRET_METHODS
 from idp.oidc.client_metadata import check_redirect_uris
 from idp.oidc.client_metadata import check_types
+from idp.oidc.client_metadata import redirect_based
 from idp.oidc.clients import Client
 from idp.oidc.encryption import DEFAULT_ENC
 from idp.oidc.metadata import provider_metadata
@@ -57,7 +58,8 @@ class RegistrationEndpoint(ClientRegistrationEndpoint):  # type: ignore[misc]
         if not data:
             raise InvalidRequestError("The body must be a JSON object of client metadata.")
         check_types(data)
-        check_redirect_uris(data.get("redirect_uris"), "redirect_uris")
+        if data.get("redirect_uris") or redirect_based(data):
+            check_redirect_uris(data.get("redirect_uris"), "redirect_uris")
         check_redirect_uris(data.get("post_logout_redirect_uris", []), "post_logout_redirect_uris")
         metadata: dict[str, Any] = super().extract_client_metadata(request)
         metadata.setdefault("scope", "openid")

@@ -78,7 +78,9 @@ class VneidMock:
 
     def register_client(self, **metadata: Any) -> Client:
         """A new client (RFC 7591), ``client_secret_basic`` with every supported scope unless told otherwise;
-        ``token_endpoint_auth_method="private_key_jwt"`` gets a fresh P-256 key registered."""
+        ``token_endpoint_auth_method="private_key_jwt"`` gets a fresh P-256 key registered. Without
+        ``authorization_code`` in ``grant_types`` (a device client, RFC 8628) no redirect URI is
+        registered unless given (``redirect_uri`` is then empty)."""
         private_key = None
         document: dict[str, Any] = {
             "redirect_uris": [DEFAULT_REDIRECT_URI],
@@ -86,6 +88,8 @@ class VneidMock:
             "grant_types": ["authorization_code", "refresh_token"],
             **metadata,
         }
+        if "authorization_code" not in document["grant_types"] and "redirect_uris" not in metadata:
+            del document["redirect_uris"]  # a device (RFC 8628) or service client redirects nowhere
         if document.get("token_endpoint_auth_method") == "private_key_jwt" and not (
             "jwks" in document or "jwks_uri" in document
         ):
@@ -95,7 +99,7 @@ class VneidMock:
         registered = self._call("POST", "/register", document)
         return Client(
             registered["client_id"],
-            registered["redirect_uris"][0],
+            (registered.get("redirect_uris") or [""])[0],
             registered,
             registered.get("client_secret"),
             private_key,

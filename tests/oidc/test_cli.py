@@ -394,3 +394,18 @@ def _redeem(provider: TestClient, client_id: str, **authentication: Any) -> str:
     response = provider.post("/token", data=data, **authentication)
     assert response.status_code == 200, response.text
     return str(response.json()["id_token"])
+
+
+def test_clients_add_registers_a_device_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--grant-type urn:ietf:params:oauth:grant-type:device_code``, no redirect URI (RFC 8628)."""
+    path = tmp_path / "c.json"
+    monkeypatch.setenv("VNEID_CLIENTS_FILE", str(path))
+    grant = "urn:ietf:params:oauth:grant-type:device_code"
+    options = ["--grant-type", grant, "--auth-method", "none", "--scope", "openid"]
+    added = CliRunner().invoke(app, ["clients", "add", "tv", *options])
+    assert added.exit_code == 0, added.output
+    client = load_clients(path)["tv"]
+    assert client.check_grant_type(grant)
+    assert "redirect_uris" not in client.metadata
