@@ -385,8 +385,9 @@ def clients_add(
         typer.Option(
             metavar="GRANT",
             show_default=False,
-            help="grant_types (repeat): authorization_code, refresh_token, client_credentials "
-            "(unset: authorization_code and refresh_token).",
+            help="grant_types (repeat): authorization_code, refresh_token, client_credentials, "
+            "urn:ietf:params:oauth:grant-type:device_code (unset: authorization_code and "
+            "refresh_token).",
         ),
     ] = None,
     name: Annotated[

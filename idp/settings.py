@@ -89,6 +89,10 @@ class IdPSettings(BaseSettings):
     """Seconds a citizen has to finish login and consent."""
     qr_ttl: int = 120
     """Seconds a login page's QR code lives (single-use: the first phone to scan it claims it)."""
+    device_code_ttl: int = 600
+    """Seconds a device authorization's ``device_code`` and ``user_code`` live (RFC 8628 §3.2)."""
+    user_code_rate_per_ip: int = 5
+    """Wrong user codes per client IP per login rate window on ``/device`` before 429 (RFC 8628 §5.1)."""
 
     session_cookie: str = "vneid_session"
     """Name of the HttpOnly, SameSite=Lax single sign-on session cookie."""

@@ -17,7 +17,8 @@
   reads first (a right secret included: once full, the window refuses until it ends). Both are shared
   exactly as widely as the sessions are, as Redis-backed limiters are: nothing written to the database
   per attempt. When an address opens a new window (its first failure in it), failure counters older
-  than any window or lockout are deleted.
+  than any window or lockout are deleted. The device flow's wrong user codes are counted the same way,
+  per address only (:func:`count_address_failure`; RFC 8628 §5.1).
 
 Every function here is told the time (``now``, the provider's clock: :class:`idp.state.clock.Clock`)
 by its caller; none reads a clock.
@@ -145,9 +146,30 @@ def count_failed_attempt(
             connection.execute(_FORGET_STALE, {"stale": stale, "now": now})
 
 
+def address_retry_after(store: StateStore, kind: str, ip: str, window: int, *, now: float) -> int:
+    """Seconds until ``ip`` may try ``kind`` again (its window is full), or 0 when it may now."""
+    number, ttl = _window_of(window, now)
+    return ttl if store.get(_full_key(kind, ip, number)) is not None else 0
+
+
+def count_address_failure(
+    store: StateStore, kind: str, ip: str, limit: int, window: int, *, now: float
+) -> None:
+    """Count one failed attempt of ``kind`` (``device``: a wrong user code) from ``ip``; the one that
+    reaches ``limit`` marks the window full (the state store only: no database row per attempt)."""
+    number, ttl = _window_of(window, now)
+    if store.incr(f"rate:{kind}:{ip[:64]}:{number}", ttl) >= limit:
+        store.put(_full_key(kind, ip, number), {}, ttl)
+
+
+def _window_of(window: int, now: float) -> tuple[int, int]:
+    """The number of the ``window``-second window ``now`` is in and the seconds to its end."""
+    return int(now // window), window - int(now % window)
+
+
 def _window(limits: Limits, now: float) -> tuple[int, int]:
     """The number of the window ``now`` is in and the seconds to its end."""
-    return int(now // limits.window), limits.window - int(now % limits.window)
+    return _window_of(limits.window, now)
 
 
 def _full_key(kind: str, value: str, window: int) -> str:

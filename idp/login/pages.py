@@ -1,5 +1,6 @@
 """The pages of the interaction's first step and of its edges (trang đăng nhập): the login form, the
-error page, the too-many-attempts page, the logout confirmation and the logged-out page, as
+error page, the too-many-attempts page, the end of a device request, the logout confirmation and the
+logged-out page, as
 :class:`~idp.oidc.answer.View` values that the web layer renders from its templates.
 
 Every page of an interaction says who is asking and what for (:class:`Asking`: the client's name, the
@@ -99,6 +100,12 @@ def error_view(
 def expired_view(lang: str | None = None) -> View:
     """The interaction is unknown, expired, finished, or another browser's."""
     return error_view("invalid_request", "The interaction expired or is unknown.", "expired", lang)
+
+
+def device_done_view(refused: bool, shown: Shown) -> View:
+    """The end of a device request (RFC 8628) in the browser: there is no client to redirect to, so
+    the citizen is told to return to their device, or that the request was refused."""
+    return View("device_done.html", {"refused": refused}, shown.lang, shown.display)
 
 
 def logout_confirm_view(action: str, csrf: str) -> View:

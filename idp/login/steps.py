@@ -3,8 +3,9 @@ next_step`), and the answer to the client once the interaction is finished.
 
 The login form, the next missing factor, an ending page (unmet requirements, refused citizen), the
 consent page, or the answer itself: the authorization response (a 303 after a form, the client's
-``redirect_uri`` with the code or the error, or its ``form_post`` page), or the account page's
-``return_to``. The request that starts the interaction (the authorization endpoint, the account page) is
+``redirect_uri`` with the code or the error, or its ``form_post`` page), the account page's
+``return_to``, or, for a device request (RFC 8628), a page telling the citizen to return to the
+device. The request that starts the interaction (the authorization endpoint, the account page) is
 answered with its first page, with the browser's binding cookie, as Keycloak's authorization endpoint
 answers with its login form; every form is answered with a 303: to the client once the interaction is
 finished, else to the interaction's page (Post/Redirect/Get, :func:`after_form`).
@@ -19,6 +20,7 @@ from idp.login.factor_pages import face_view
 from idp.login.factor_pages import otp_view
 from idp.login.factor_pages import passcode_view
 from idp.login.pages import Asking
+from idp.login.pages import device_done_view
 from idp.login.pages import error_view
 from idp.login.pages import login_view
 from idp.login.progress import Step
@@ -242,12 +244,27 @@ def answer_interaction(
 ) -> Answer:
     """The answer to the authorization request of a finished ``interaction``, taken first so that
     of two answers (two tabs, a double click) only one is given; a 303 after a form."""
+    if interaction.decoupled:
+        return _return_to_device(server, interaction, browser)
     binding = interaction.binding or ""
     taken = server.interactions.take_for_browser(interaction.uid, binding)
     if taken is None:
         return gone()
     session = session_of(server.sessions, taken)
     return answer_outcome(server, resume(server, taken, session), session, browser)
+
+
+def _return_to_device(
+    server: AuthorizationServer, interaction: Interaction, browser: LoginSession | None
+) -> Answer:
+    """A polled request (RFC 8628) has no redirect to answer: the browser is told to return to its
+    device, whose poll takes the interaction (:class:`idp.oidc.decoupled.PolledGrant`); the browser
+    keeps the session its login opened."""
+    answer = page(device_done_view(interaction.outcome is not None, shown(interaction)))
+    session = session_of(server.sessions, interaction)
+    if session is not None and (browser is None or browser.sid != session.sid):
+        answer.with_cookie(session_cookie(server.settings, session.sid))
+    return answer
 
 
 def answer_outcome(

@@ -157,9 +157,9 @@ class UnmetAuthenticationRequirementsError(OAuth2Error):  # type: ignore[misc]
 
 
 def _requirement(data: dict[str, str], scopes: list[str], client: Client) -> Requirement:
-    defaults = client.metadata.get("default_acr_values") or []
-    default_acr = [v for v in defaults if isinstance(v, str)] if isinstance(defaults, list) else []
-    return requirement_of(data.get("acr_values"), data.get("claims"), scopes, default_acr)
+    return requirement_of(
+        data.get("acr_values"), data.get("claims"), scopes, client.default_acr_values
+    )
 
 
 def _meets(session: LoginSession | None, needed: Requirement) -> bool:

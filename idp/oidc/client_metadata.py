@@ -12,7 +12,8 @@ of every field (:func:`check_types`), ``application_type`` (:func:`application_t
 ``native``, RFC 8252 §7's private-use scheme, claimed ``https`` or loopback IP; never a fragment).
 :func:`check_file_entry` applies them all to an entry of the clients file, which also knows
 ``claims_profile``, refuses fields nobody would read, and needs ``redirect_uris`` only from a client of
-the authorization code grant.
+the authorization code grant (:func:`redirect_based`): a device client (RFC 8628), a back-channel
+(CIBA) or a service client has none.
 """
 
 import json
@@ -204,7 +205,7 @@ def check_file_entry(metadata: dict[str, Any]) -> None:
     try:
         check_types(metadata)
         kind = application_type_of(metadata)
-        if metadata.get("redirect_uris") or _redirect_based(metadata):
+        if metadata.get("redirect_uris") or redirect_based(metadata):
             check_redirect_uris(metadata.get("redirect_uris"), "redirect_uris", kind)
         check_redirect_uris(
             metadata.get("post_logout_redirect_uris"), "post_logout_redirect_uris", kind
@@ -214,8 +215,9 @@ def check_file_entry(metadata: dict[str, Any]) -> None:
     check_claims(metadata, provider_metadata(_ISSUER))
 
 
-def _redirect_based(metadata: dict[str, Any]) -> bool:
-    """Whether the client runs the authorization code grant (the file's default, with refresh)."""
+def redirect_based(metadata: dict[str, Any]) -> bool:
+    """Whether the client runs the authorization code grant (the default of the file and of RFC 7591
+    §2): only then are ``redirect_uris`` required (a device or service client has none)."""
     return "authorization_code" in metadata.get("grant_types", ["authorization_code"])
 
 

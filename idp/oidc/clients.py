@@ -76,6 +76,12 @@ class Client(ClientMixin):  # type: ignore[misc]
         """``web`` (the default) or ``native`` (OpenID Connect Dynamic Client Registration 1.0 §2)."""
         return str(self.metadata.get("application_type", WEB))
 
+    @property
+    def default_acr_values(self) -> list[str]:
+        """The registered ``default_acr_values`` (Registration 1.0 §2), strings only."""
+        defaults = self.metadata.get("default_acr_values") or []
+        return [v for v in defaults if isinstance(v, str)] if isinstance(defaults, list) else []
+
     def get_client_id(self) -> str:
         return self.client_id
 

@@ -183,7 +183,8 @@ class PolledGrant(grants.BaseGrant, grants.TokenEndpointMixin):  # type: ignore[
         record = {
             "client_id": client.client_id,
             "redirect_uri": None,
-            "scope": granted_scope(interaction.scope, user),
+            # the scopes consented: the interaction's parameters, narrowed by a partial consent
+            "scope": granted_scope(interaction.parameters.get("scope", interaction.scope), user),
             "nonce": None,
             "claims": interaction.parameters.get("claims"),
             "user": user.as_json(),

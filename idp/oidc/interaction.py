@@ -37,6 +37,7 @@ from idp.state.consents import remember
 from idp.state.store import StateStore
 
 INTERACTION = "interaction:"
+BOUND = "interaction-bound:"
 DENIED = "denied"
 UNMET = "unmet"
 
@@ -217,6 +218,19 @@ class Interactions:
             interaction.outcome, interaction.reason = DENIED, result.reason
         self.save(interaction)
         return session
+
+    def bind_browser(self, interaction: Interaction, sid: str | None) -> Interaction | None:
+        """Bind a browserless interaction (a device request) to the browser that claimed it, which
+        goes on with its session ``sid`` (if any); once only: None when another browser (or a
+        double click) bound it first. The binding cookie then guards its pages as for any other."""
+        if interaction.binding is not None:
+            return None
+        ttl = max(1, int(interaction.expires_at - self.clock.now()))
+        if not self.store.add(BOUND + interaction.uid, {}, ttl):
+            return None
+        interaction.binding, interaction.sid = secrets.token_urlsafe(24), sid
+        self.save(interaction)
+        return interaction
 
     def take(self, uid: str) -> Interaction | None:
         """The finished interaction of a polled request, taken once to be answered (of two polls

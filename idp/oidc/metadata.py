@@ -14,6 +14,7 @@ from idp.oidc.catalogue import VERIFIABLE_CLAIMS
 from idp.oidc.ciba_metadata import DELIVERY_MODES
 from idp.oidc.ciba_metadata import GRANT_TYPE as CIBA_GRANT_TYPE
 from idp.oidc.client_auth import ASSERTION_SIGNING_ALGORITHMS
+from idp.oidc.device_flow import DEVICE_CODE_GRANT
 from idp.oidc.encryption import CONTENT_ENCRYPTIONS
 from idp.oidc.encryption import ENCRYPTION_ALGORITHMS
 from idp.oidc.grants import RESPONSE_MODES
@@ -35,6 +36,7 @@ def provider_metadata(issuer: str, registration: bool = False) -> dict[str, Any]
         "issuer": issuer,
         "authorization_endpoint": f"{issuer}/authorize",
         "token_endpoint": f"{issuer}/token",
+        "device_authorization_endpoint": f"{issuer}/device_authorization",
         "userinfo_endpoint": f"{issuer}/userinfo",
         "jwks_uri": f"{issuer}/jwks",
         "scopes_supported": ["openid", *SCOPE_CLAIMS],
@@ -45,6 +47,7 @@ def provider_metadata(issuer: str, registration: bool = False) -> dict[str, Any]
             "refresh_token",
             "client_credentials",
             CIBA_GRANT_TYPE,
+            DEVICE_CODE_GRANT,
         ],
         "subject_types_supported": ["public", "pairwise"],
         "id_token_signing_alg_values_supported": list(SIGNING_ALGORITHMS),

@@ -6,7 +6,8 @@ Off unless ``VNEID_REGISTRATION_ENABLED``; the caller presents the initial acces
 ``invalid_token``). The metadata passes the checks of :mod:`idp.oidc.client_metadata`, which the
 clients file's entries pass too: Authlib's metadata claims against the discovery document (auth methods,
 grant and response types, scopes, signing and encryption algorithms), ``application_type`` ``web`` (the
-default) or ``native`` (→ ``invalid_client_metadata``), ``redirect_uris`` required here and of the
+default) or ``native`` (→ ``invalid_client_metadata``), ``redirect_uris`` required of an authorization code client (not of a
+device, back-channel or service client) and of the
 shapes that type allows (:mod:`idp.oidc.redirect_uris`: ``https`` or ``http`` on a loopback host for
 ``web``, RFC 8252 §7's private-use scheme, claimed ``https`` or loopback IP for ``native``; no fragment;
 → ``invalid_redirect_uri``), and the JSON types of every field (→ ``invalid_client_metadata``). A secret
@@ -22,12 +23,12 @@ from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6750 import InvalidTokenError
 from authlib.oauth2.rfc7591 import ClientRegistrationEndpoint
 
-from idp.oidc.ciba_metadata import is_ciba_only
 from idp.oidc.client_metadata import CLAIMS_CLASSES
 from idp.oidc.client_metadata import SECRET_METHODS
 from idp.oidc.client_metadata import application_type_of
 from idp.oidc.client_metadata import check_redirect_uris
 from idp.oidc.client_metadata import check_types
+from idp.oidc.client_metadata import redirect_based
 from idp.oidc.clients import Client
 from idp.oidc.encryption import DEFAULT_ENC
 from idp.oidc.metadata import provider_metadata
@@ -62,7 +63,7 @@ class RegistrationEndpoint(ClientRegistrationEndpoint):  # type: ignore[misc]
             raise InvalidRequestError("The body must be a JSON object of client metadata.")
         check_types(data)
         kind = application_type_of(data)
-        if data.get("redirect_uris") or not is_ciba_only(data):  # a CIBA client has no redirects
+        if data.get("redirect_uris") or redirect_based(data):  # device, CIBA clients: none
             check_redirect_uris(data.get("redirect_uris"), "redirect_uris", kind)
         check_redirect_uris(
             data.get("post_logout_redirect_uris"), "post_logout_redirect_uris", kind

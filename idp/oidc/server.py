@@ -29,6 +29,8 @@ from idp.oidc.client_auth import PrivateKeyJWTAuthentication
 from idp.oidc.client_keys import ClientKeys
 from idp.oidc.clients import Client
 from idp.oidc.clients import load_clients
+from idp.oidc.device_flow import DeviceAuthorizationEndpoint
+from idp.oidc.device_flow import DeviceCodeGrant
 from idp.oidc.disclosure import audit_disclosure
 from idp.oidc.disclosure import id_token_claims
 from idp.oidc.error_text import describable
@@ -141,11 +143,13 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         self.register_grant(RefreshTokenGrant)
         self.register_grant(ClientCredentialsGrant)
         self.register_grant(CibaGrant, [IDToken(self)])  # CIBA Core §10-11 (idp.oidc.ciba)
+        self.register_grant(DeviceCodeGrant, [IDToken(self)])
         self.register_endpoint(RevocationEndpoint)
         self.register_endpoint(IntrospectionEndpoint)
         self.register_endpoint(EndSessionEndpoint)
         self.register_endpoint(RegistrationEndpoint(self))
         self.register_endpoint(BackchannelAuthenticationEndpoint)
+        self.register_endpoint(DeviceAuthorizationEndpoint)
 
     def query_client(self, client_id: str) -> Client | None:
         return self.clients.get(client_id) or self.registered_clients.get(client_id)

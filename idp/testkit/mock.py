@@ -25,7 +25,6 @@ from joserfc.jwk import ECKey
 from joserfc.jwk import KeySet
 
 from idp.testkit.citizens import Citizens
-from idp.testkit.clients import CIBA_GRANT_TYPE
 from idp.testkit.clients import DEFAULT_REDIRECT_URI
 from idp.testkit.clients import Client
 from idp.testkit.flow import Flow
@@ -82,16 +81,16 @@ class VneidMock:
 
     def register_client(self, **metadata: Any) -> Client:
         """A new client (RFC 7591), ``client_secret_basic`` with every supported scope unless told otherwise;
-        ``token_endpoint_auth_method="private_key_jwt"`` gets a fresh P-256 key registered. A CIBA-only
-        client (``grant_types=[CIBA_GRANT_TYPE]``, ``backchannel_token_delivery_mode="poll"``) gets
-        no ``redirect_uris`` (its ``redirect_uri`` is empty)."""
+        ``token_endpoint_auth_method="private_key_jwt"`` gets a fresh P-256 key registered. Without
+        ``authorization_code`` in ``grant_types`` (a device client, RFC 8628; a back-channel client,
+        CIBA) no redirect URI is registered unless given (``redirect_uri`` is then empty)."""
         private_key = None
         document: dict[str, Any] = {
             "scope": " ".join(self.metadata["scopes_supported"]),
             "grant_types": ["authorization_code", "refresh_token"],
             **metadata,
         }
-        if not set(document["grant_types"]) <= {CIBA_GRANT_TYPE, "refresh_token"}:
+        if "authorization_code" in document["grant_types"]:
             document.setdefault("redirect_uris", [DEFAULT_REDIRECT_URI])
         if document.get("token_endpoint_auth_method") == "private_key_jwt" and not (
             "jwks" in document or "jwks_uri" in document
@@ -102,7 +101,7 @@ class VneidMock:
         registered = self._call("POST", "/register", document)
         return Client(
             registered["client_id"],
-            registered.get("redirect_uris", [""])[0],
+            (registered.get("redirect_uris") or [""])[0],
             registered,
             registered.get("client_secret"),
             private_key,

@@ -30,8 +30,14 @@ class ClientAuthentication(BaseModel):
 
 
 class TokenRequest(ClientAuthentication):
-    grant_type: Literal["authorization_code", "refresh_token", "client_credentials"]
+    grant_type: Literal[
+        "authorization_code",
+        "refresh_token",
+        "client_credentials",
+        "urn:ietf:params:oauth:grant-type:device_code",
+    ]
     code: str | None = None
+    device_code: str | None = None
     redirect_uri: str | None = None
     code_verifier: str | None = None
     refresh_token: str | None = None
@@ -47,6 +53,24 @@ class TokenResponse(BaseModel):
     refresh_token: str | None = None
     id_token: str | None = None
     scope: str | None = None
+
+
+class DeviceAuthorizationRequest(ClientAuthentication):
+    """RFC 8628 §3.1 (``acr_values`` as at the authorization endpoint)."""
+
+    scope: str | None = None
+    acr_values: str | None = None
+
+
+class DeviceAuthorization(BaseModel):
+    """RFC 8628 §3.2."""
+
+    device_code: str
+    user_code: str
+    verification_uri: str
+    verification_uri_complete: str
+    expires_in: int
+    interval: int
 
 
 class TokenParameters(ClientAuthentication):

@@ -45,6 +45,7 @@ from idp.web import errors
 from idp.web.cors import Cors
 from idp.web.page_headers import PageHeaders
 from idp.web.routes import account
+from idp.web.routes import device
 from idp.web.routes import interaction
 from idp.web.routes import phone
 from idp.web.routes import protocol
@@ -75,6 +76,7 @@ ROUTERS = (  # the routes of every complete flow first: the router tries them in
     protocol.pages,
     protocol.api,
     interaction.router,
+    device.router,
     account.router,
     phone.router,
     sandbox.api,

@@ -115,7 +115,9 @@ def test_five_wrong_passwords_lock_even_the_right_one_for_15_minutes(fresh: Test
 
 
 def _strip(html: str) -> str:
-    """The page without what differs between two requests (the interaction's id and CSRF token)."""
+    """The page without what differs between two requests (the interaction's id and CSRF token, and
+    its QR code, which carries a new request each time)."""
+    html = re.sub(r'<section class="qr-login".*?</section>', "", html, flags=re.S)
     return re.sub(r"/interaction/[\w-]+", "", html.replace(csrf_of(html), ""))
 
 

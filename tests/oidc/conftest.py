@@ -19,6 +19,7 @@ from sqlalchemy import delete
 
 from idp.login.sms_inbox import e164
 from idp.oidc.clients import add_client
+from idp.oidc.device_flow import DEVICE_CODE_GRANT
 from idp.population_db.database import connect
 from idp.population_db.personas import PERSONAS
 from idp.population_db.seeding import seed_population
@@ -115,6 +116,15 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
     )
     found["dvcqg"] = add_client(
         clients, "dvcqg", {**common, "scope": "openid profile identity", "claims_profile": "dvcqg"}
+    )
+    device = {"grant_types": [DEVICE_CODE_GRANT], "token_endpoint_auth_method": "none"}
+    tv = {**device, "scope": "openid profile", "client_name": "Ti vi phòng khách"}
+    add_client(clients, "tv", {**tv, "client_name#en": "Living-room TV"})  # RFC 8628, public
+    add_client(clients, "tv-other", tv)
+    found["stb"] = add_client(
+        clients,
+        "stb",
+        {"grant_types": [DEVICE_CODE_GRANT, "refresh_token"], "scope": "openid profile"},
     )
     settings = IdPSettings(
         database_url=url,

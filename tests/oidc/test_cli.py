@@ -428,3 +428,18 @@ def test_a_native_client_from_the_command_line_logs_in_on_any_loopback_port(
             data |= {"redirect_uri": used, "code_verifier": verifier, "client_id": "app"}
             response = provider.post("/token", data=data)
             assert response.status_code == 200, response.text
+
+
+def test_clients_add_registers_a_device_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--grant-type urn:ietf:params:oauth:grant-type:device_code``, no redirect URI (RFC 8628)."""
+    path = tmp_path / "c.json"
+    monkeypatch.setenv("VNEID_CLIENTS_FILE", str(path))
+    grant = "urn:ietf:params:oauth:grant-type:device_code"
+    options = ["--grant-type", grant, "--auth-method", "none", "--scope", "openid"]
+    added = CliRunner().invoke(app, ["clients", "add", "tv", *options])
+    assert added.exit_code == 0, added.output
+    client = load_clients(path)["tv"]
+    assert client.check_grant_type(grant)
+    assert "redirect_uris" not in client.metadata

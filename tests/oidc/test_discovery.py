@@ -14,6 +14,14 @@ def test_openid_configuration_advertises_what_is_supported(client: TestClient) -
     assert document["jwks_uri"] == f"{ISSUER}/jwks"
 
 
+def test_the_device_flow_is_advertised(client: TestClient) -> None:
+    """RFC 8628 §4: the device authorization endpoint, and the grant type once."""
+    document = client.get("/.well-known/openid-configuration").json()
+    assert document["device_authorization_endpoint"] == f"{ISSUER}/device_authorization"
+    grant = "urn:ietf:params:oauth:grant-type:device_code"
+    assert document["grant_types_supported"].count(grant) == 1
+
+
 def test_rfc8414_document_is_the_same(client: TestClient) -> None:
     assert (
         client.get("/.well-known/oauth-authorization-server").json()

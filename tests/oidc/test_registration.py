@@ -197,3 +197,20 @@ def test_encryption_without_enc_registers_the_supported_a256gcm(registrar: TestC
     algorithms = ["RSA-OAEP-256", "A256GCM"]
     decrypted = jwe.decrypt_compact(tokens.json()["id_token"], key, algorithms=algorithms)
     assert decrypted.headers()["enc"] == "A256GCM"
+
+
+def test_a_device_client_needs_no_redirect_uris(registrar: TestClient) -> None:
+    """RFC 8628: a device client redirects nowhere; an authorization code client still must."""
+    device = {
+        "grant_types": ["urn:ietf:params:oauth:grant-type:device_code"],
+        "token_endpoint_auth_method": "none",
+        "scope": "openid profile",
+    }
+    response = registrar.post("/register", json=device, headers=BEARER)
+    assert response.status_code == 201, response.text
+    client_id = response.json()["client_id"]
+    started = registrar.post("/device_authorization", data={"client_id": client_id})
+    assert started.status_code == 200, started.text
+    code_client = {"grant_types": ["authorization_code"], "scope": "openid"}
+    refused = registrar.post("/register", json=code_client, headers=BEARER)
+    assert refused.json()["error"] == "invalid_redirect_uri"

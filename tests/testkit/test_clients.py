@@ -2,6 +2,7 @@
 client_secret_post, private_key_jwt with a key the kit made, and a public client with PKCE only; the
 recorded token request shows which."""
 
+import httpx
 import pytest
 
 from idp.testkit.launch import free_port
@@ -56,3 +57,16 @@ def test_a_native_app_logs_in_on_the_port_it_was_given(vneid: VneidMock) -> None
     vneid.login("level1-only", client=client, acr="LoA1", redirect_uri=used)
     (sent,) = vneid.requests_to("token", client)
     assert sent["parameters"]["redirect_uri"] == [used]
+
+
+def test_a_device_client_registers_without_a_redirect_uri(vneid: VneidMock) -> None:
+    """``register_client(grant_types=[device_code])``: a device client (RFC 8628) that can start a
+    device authorization at once."""
+    grant = "urn:ietf:params:oauth:grant-type:device_code"
+    client = vneid.register_client(grant_types=[grant], token_endpoint_auth_method="none")
+    assert client.redirect_uri == ""
+    assert client.metadata["grant_types"] == [grant]
+    endpoint = vneid.metadata["device_authorization_endpoint"]
+    started = httpx.post(endpoint, data={"client_id": client.client_id, "scope": "openid"})
+    assert started.status_code == 200, started.text
+    assert started.json()["verification_uri"] == f"{vneid.issuer}/device"

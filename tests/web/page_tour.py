@@ -1,6 +1,7 @@
 """Every page of the provider, reached as a browser reaches it, in a chosen language: the pages of an
 interaction (login, SMS code, passcode, face match, consent, the endings, the too-many-attempts
-notice), the front page, the SMS inbox, the account page, logout, the error pages (a bad authorization
+notice), the device flow's pages (the code, a wrong one, too many, the confirmation, done, refused),
+the front page, the SMS inbox, the account page, logout, the error pages (a bad authorization
 request, an unknown page, a method the page does not take, an expired interaction) and the form_post
 page. Shared by the page-header test and the page-reading test."""
 
@@ -14,6 +15,7 @@ from tests.oidc.conftest import PASSWORD
 from tests.oidc.conftest import PIN
 from tests.oidc.conftest import REDIRECT
 from tests.oidc.conftest import auth_params
+from tests.oidc.conftest import complete
 from tests.oidc.conftest import csrf_of
 from tests.oidc.conftest import first_page
 from tests.oidc.conftest import follow
@@ -117,6 +119,31 @@ def _phone_approved(client: TestClient, lang: str) -> Response:
     return client.post(action.group(1), data={**data, "face": "match"})
 
 
+def _device_confirmation(client: TestClient, lang: str) -> Response:
+    response = client.post("/device_authorization", data={"client_id": "tv", "scope": "openid"})
+    assert response.status_code == 200, response.text
+    return client.get("/device", params={"user_code": response.json()["user_code"], "lang": lang})
+
+
+def _device_answer(client: TestClient, lang: str, decision: str) -> Response:
+    """The browser's last page of a device request: the confirmation answered, then (confirmed)
+    the login and the consent."""
+    page = _device_confirmation(client, lang)
+    code = re.search(r'name="user_code" value="([^"]+)"', page.text)
+    token = re.search(r'name="token" value="([^"]+)"', page.text)
+    assert code is not None
+    assert token is not None
+    data = {"user_code": code.group(1), "token": token.group(1), "decision": decision}
+    response = client.post("/device/confirm", data=data)
+    return complete(client, response) if decision == "confirm" else response
+
+
+def _device_wrong_codes(client: TestClient, lang: str, times: int) -> Response:
+    for _ in range(times - 1):
+        client.post("/device", params={"lang": lang}, data={"user_code": "BCDF-GHJK"})
+    return client.post("/device", params={"lang": lang}, data={"user_code": "BCDF-GHJK"})
+
+
 PAGES: dict[str, Page] = {
     "front": lambda client, lang: client.get("/", params={"lang": lang}),
     "sms-inbox": lambda client, lang: client.get("/sandbox/sms", params={"lang": lang}),
@@ -158,4 +185,10 @@ PAGES: dict[str, Page] = {
         _phone_approved(client, lang),
         client.get("/phone/history", params={"lang": lang}),
     )[1],
+    "device-entry": lambda client, lang: client.get("/device", params={"lang": lang}),
+    "device-wrong-code": lambda client, lang: _device_wrong_codes(client, lang, 1),
+    "device-too-many": lambda client, lang: _device_wrong_codes(client, lang, 6),
+    "device-confirmation": _device_confirmation,
+    "device-done": lambda client, lang: _device_answer(client, lang, "confirm"),
+    "device-refused": lambda client, lang: _device_answer(client, lang, "deny"),
 }

@@ -24,6 +24,7 @@ from idp.oidc.answer import page
 from idp.oidc.answer import redirect
 from idp.oidc.authorization import authorize
 from idp.oidc.ciba import ENDPOINT_NAME as BACKCHANNEL_AUTHENTICATION
+from idp.oidc.device_flow import DeviceAuthorizationEndpoint
 from idp.oidc.error_page import ErrorPage
 from idp.oidc.introspection import IntrospectionEndpoint
 from idp.oidc.logout import ConfirmLogout
@@ -46,6 +47,8 @@ from idp.web.api_models import USERINFO_ANSWERS
 from idp.web.api_models import BackchannelAuthentication
 from idp.web.api_models import BackchannelRequest
 from idp.web.api_models import ClientMetadata
+from idp.web.api_models import DeviceAuthorization
+from idp.web.api_models import DeviceAuthorizationRequest
 from idp.web.api_models import Introspection
 from idp.web.api_models import RegisteredClient
 from idp.web.api_models import TokenParameters
@@ -138,6 +141,21 @@ def _userinfo(server: AuthorizationServer, authorization: str | None, form: Form
     except OAuth2Error as error:
         answer: Answer = server.handle_error_response(None, error)
         return answer
+
+
+@api.post(
+    "/device_authorization",
+    openapi_extra=body(DeviceAuthorizationRequest),
+    responses={200: {"model": DeviceAuthorization}, **errors(400, 401, 413, 503)},
+)
+async def device_authorization(request: Request) -> Response:
+    """RFC 8628 §3.1: a device asks for a user code (:mod:`idp.oidc.device_flow`)."""
+    server, oauth2_request = server_of(request), await read_oauth2_request(request)
+    record(request, "device_authorization", oauth2_request.items)
+    name = DeviceAuthorizationEndpoint.ENDPOINT_NAME
+    return to_response(
+        request, await off_loop(token_endpoint_response, server, name, oauth2_request)
+    )
 
 
 @api.post(
