@@ -174,6 +174,19 @@ def find_by_user_code(server: "AuthorizationServer", user_code: str) -> Interact
     return interaction
 
 
+def claim_by_user_code(server: "AuthorizationServer", user_code: str) -> Interaction | None:
+    """The live device interaction of ``user_code``, claimed: the code is taken (once, of a phone
+    and a browser racing, one gets it) and leads nowhere any more; None when it is unknown,
+    expired or claimed already."""
+    code = normalised(user_code)
+    found = server.store.take(USER_CODE + code) if code else None
+    uid = found.get("uid") if found else None
+    interaction = server.interactions.details(uid) if isinstance(uid, str) else None
+    if interaction is None or interaction.decoupled != DEVICE:
+        return None
+    return interaction
+
+
 def forget_user_code(server: "AuthorizationServer", user_code: str) -> None:
     """The request was claimed: its user code leads nowhere any more."""
     if code := normalised(user_code):

@@ -27,6 +27,7 @@ from idp.oidc.answer import Cookie
 from idp.oidc.answer import View
 from idp.oidc.answer import page
 from idp.oidc.answer import redirect
+from idp.oidc.device_flow import claim_by_user_code
 from idp.oidc.disclosure import claims_context
 from idp.oidc.interaction import same_token
 from idp.oidc.server import AuthorizationServer
@@ -169,14 +170,48 @@ def request_id_of(link: str) -> str:
     return (query.get("r") or [link.strip()])[0][:64]
 
 
-def scan(server: AuthorizationServer, app: Opened, request_id: str) -> Answer:
-    """The phone scanned a login's QR code: the request becomes this citizen's, once."""
+def user_code_of(link: str) -> str | None:
+    """The user code of a device's ``verification_uri_complete`` (``/device?user_code=…``)."""
+    try:
+        parts = urlsplit(link.strip())
+        query = parse_qs(parts.query)
+    except ValueError:
+        return None
+    codes = query.get("user_code")
+    return codes[0][:16] if parts.path.endswith("/device") and codes else None
+
+
+def claim_link(server: AuthorizationServer, pin: str, link: str) -> str | None:
+    """Scan a link on ``pin``'s phone: a login's QR code (its request, claimed once) or a device's
+    ``verification_uri_complete`` (RFC 8628 §3.3.1: the device request, claimed from its user code,
+    waits on this phone); the request id, or None when it is unknown, expired or claimed already."""
+    now = server.clock.now()
+    if (user_code := user_code_of(link)) is not None:
+        interaction = claim_by_user_code(server, user_code)
+        if interaction is None:
+            return None
+        return phone_requests.open_request(
+            server.engine,
+            uid=interaction.uid,
+            kind="device",
+            client_id=interaction.client_id,
+            pin=pin,
+            expires_at=interaction.expires_at,
+            at=now,
+        )
+    request_id = request_id_of(link)
+    found = phone_requests.find(server.engine, request_id)
+    if found is not None and found.pin == pin and found.live(now):
+        return request_id  # this phone scanned it already
+    return request_id if phone_requests.claim(server.engine, request_id, pin, now=now) else None
+
+
+def scan(server: AuthorizationServer, app: Opened, link: str) -> Answer:
+    """The phone scanned a QR code: its request becomes this citizen's, once."""
     if app.pin is None:
         return redirect(HOME)
-    found = phone_requests.find(server.engine, request_id)
-    if found is not None and found.pin == app.pin and found.live(server.clock.now()):
-        return redirect(f"{HOME}/requests/{request_id}")
-    if not phone_requests.claim(server.engine, request_id, app.pin, now=server.clock.now()):
+    request_id = claim_link(server, app.pin, link)
+    if request_id is None:
         return scan_screen(server, app, "phone.scan_refused")
     return redirect(f"{HOME}/requests/{request_id}")
 

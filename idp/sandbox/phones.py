@@ -24,7 +24,7 @@ from idp.oidc.requests import parse_parameters
 from idp.oidc.server import AuthorizationServer
 from idp.phone import approvals
 from idp.phone.app import DECIDED
-from idp.phone.app import request_id_of
+from idp.phone.app import claim_link
 from idp.phone.app_links import return_to_app
 from idp.phone.app_links import start
 from idp.state import phone_requests
@@ -59,11 +59,10 @@ def described(server: AuthorizationServer, request: Request) -> dict[str, Any] |
 
 
 def scan(server: AuthorizationServer, pin: str, link: str) -> dict[str, Any] | None:
-    """Scan a QR code's link (or a request id): the request, now this citizen's; None when it is
-    unknown, expired, or another phone scanned it first."""
-    request_id = request_id_of(link)
-    now = server.clock.now()
-    if not phone_requests.claim(server.engine, request_id, pin, now=now):
+    """Scan a QR code's link (a login's, a device's ``verification_uri_complete``, or a request
+    id): the request, now this citizen's; None when it is unknown, expired, or claimed already."""
+    request_id = claim_link(server, pin, link)
+    if request_id is None:
         return None
     found = phone_requests.find(server.engine, request_id)
     return None if found is None else described(server, found)

@@ -5,6 +5,7 @@ the approval screen shows."""
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
 from idp.testkit.flow import Flow
@@ -89,3 +90,28 @@ def test_an_app_link_on_the_phone_returns_to_the_app_with_a_code(vneid: VneidMoc
     assert answer["state"] == [flow.state]
     tokens = vneid.redeem(answer["code"][0], client=client, flow=flow)
     assert tokens.id_token_claims["acr"] == "LoA4"
+
+
+def test_a_kiosk_code_scanned_by_the_phone_is_approved_there(vneid: VneidMock) -> None:
+    device = "urn:ietf:params:oauth:grant-type:device_code"
+    kiosk = vneid.register_client(grant_types=[device], token_endpoint_auth_method="none")
+    started = httpx.post(
+        vneid.metadata["device_authorization_endpoint"],
+        data={"client_id": kiosk.client_id, "scope": "openid profile"},
+    ).json()
+    phone = vneid.phone("level2-full")
+    request = phone.scan(started["verification_uri_complete"])
+    assert request["kind"] == "device"
+    with pytest.raises(TokenError):  # the same code cannot be claimed twice
+        vneid.phone("level2-spouse").scan(started["verification_uri_complete"])
+    assert phone.approve(request) == "approved"
+    tokens = httpx.post(
+        f"{vneid.issuer}/token",
+        data={
+            "grant_type": device,
+            "device_code": started["device_code"],
+            "client_id": kiosk.client_id,
+        },
+    )
+    assert tokens.status_code == 200, tokens.text
+    assert tokens.json()["scope"] == "openid profile"

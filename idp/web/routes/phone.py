@@ -77,10 +77,10 @@ async def phone_close(request: Request) -> Response:
 @router.api_route("/phone/scan", methods=["GET", "HEAD"])
 async def phone_scan(request: Request, r: str = "", link: str = "") -> Response:
     """``r``: the request a QR code carries (its link opened on the phone); ``link``: a pasted link."""
-    request_id = r[:64] or phone_app.request_id_of(link[:2048])
-    if not request_id:
+    scanned = r[:64] or link[:2048]
+    if not scanned:
         return await _answer(request, phone_app.scan_screen)
-    return await _answer(request, lambda server, app: phone_app.scan(server, app, request_id))
+    return await _answer(request, lambda server, app: phone_app.scan(server, app, scanned))
 
 
 @router.api_route("/phone/requests/{request_id}", methods=["GET", "HEAD"])
