@@ -22,6 +22,8 @@ from sqlalchemy import Engine
 
 from idp.oidc.answer import Answer
 from idp.oidc.answer import from_authlib
+from idp.oidc.biometric_share import ShareInitEndpoint
+from idp.oidc.biometric_share import ShareTransactionEndpoint
 from idp.oidc.ciba import BackchannelAuthenticationEndpoint
 from idp.oidc.ciba import CibaGrant
 from idp.oidc.claims_request import ClaimsParameter
@@ -149,6 +151,8 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         self.register_endpoint(EndSessionEndpoint)
         self.register_endpoint(RegistrationEndpoint(self))
         self.register_endpoint(BackchannelAuthenticationEndpoint)
+        self.register_endpoint(ShareInitEndpoint)  # the banks' app-to-app sharing
+        self.register_endpoint(ShareTransactionEndpoint)
         self.register_endpoint(DeviceAuthorizationEndpoint)
 
     def query_client(self, client_id: str) -> Client | None:

@@ -32,7 +32,7 @@ from idp.oidc.disclosure import claims_context
 from idp.oidc.interaction import same_token
 from idp.oidc.server import AuthorizationServer
 from idp.phone import approvals
-from idp.phone.app_links import return_to_app
+from idp.phone.app_links import returned
 from idp.phone.devices import NotActivated
 from idp.phone.devices import app_holder
 from idp.phone.devices import simulated_key
@@ -100,6 +100,8 @@ def open_as(server: AuthorizationServer, app: Opened, csrf: str, who: str) -> An
     if pin is None or isinstance(holder, NotActivated):
         reason = holder.reason if isinstance(holder, NotActivated) else "no_account"
         return page(View("phone/open.html", _open_values(app, f"phone.refused_{reason}")), 403)
+    if holder[0] >= 2:  # the app on this phone holds the bound device's key from now on
+        simulated_key(server, pin)
     _keep(server, Opened(app.token, pin, app.csrf))
     return redirect(HOME)
 
@@ -266,7 +268,7 @@ def decide(
     outcome = approvals.answer(server, request_id, answered, ip, finished)
     if outcome in NOT_ACCEPTED:
         return request_screen(server, app, request_id, f"phone.{outcome}", NOT_ACCEPTED[outcome])
-    back = return_to_app(server, found) if outcome in DECIDED else None
+    back = returned(server, found, outcome) if outcome in DECIDED else None
     return back or page(View("phone/outcome.html", {"outcome": outcome}))
 
 

@@ -8,16 +8,22 @@ it, as app links and universal links do. The request is decided as every other o
 claimed https URI or a private-use scheme, RFC 8252 §7 — PKCE); its interaction becomes an ``app``
 request of the citizen whose app it is, shown on the approval screen. Once the citizen approves (or
 refuses), the app answers the authorization request itself: the client's ``redirect_uri`` with the code
-(or the error), which takes the citizen back to the relying party's app.
+(or the error), which takes the citizen back to the relying party's app. A bank's sharing transaction
+(:mod:`idp.oidc.biometric_share`) is opened the same way (``/phone/share/{transactionId}``) and returns
+to the bank's app with the ``consentId``.
 """
 
 from idp.login.pages import error_view
 from idp.oidc.answer import Answer
+from idp.oidc.answer import View
 from idp.oidc.answer import page
 from idp.oidc.answer import redirect
 from idp.oidc.authorization import Interact
 from idp.oidc.authorization import authorize
 from idp.oidc.authorization import resume
+from idp.oidc.biometric_share import SHARE
+from idp.oidc.biometric_share import request_of
+from idp.oidc.biometric_share import return_to_bank
 from idp.oidc.error_page import ErrorPage
 from idp.oidc.requests import ItemsRequest
 from idp.oidc.server import AuthorizationServer
@@ -51,6 +57,25 @@ def start(server: AuthorizationServer, pin: str, started: Interact) -> str:
         expires_at=interaction.expires_at,
         at=server.clock.now(),
     )
+
+
+def returned(server: AuthorizationServer, request: Request, outcome: str) -> Answer | None:
+    """Where the VNeID app takes the citizen once they decided a request another app handed over:
+    the relying party's ``redirect_uri`` (an app link) or the bank's ``return_uri`` (a sharing
+    transaction, :mod:`idp.oidc.biometric_share`); None for any other request."""
+    if request.kind == SHARE:
+        location = return_to_bank(server, request.id, outcome == phone_requests.APPROVED)
+        return None if location is None else redirect(location)
+    return return_to_app(server, request)
+
+
+def open_transaction(server: AuthorizationServer, pin: str, transaction: str) -> Answer:
+    """A bank's app link to a sharing transaction, opened in ``pin``'s app: its approval screen,
+    unless the transaction is unknown or another citizen's."""
+    found = request_of(server, transaction)
+    if found is None or found[1] != pin:
+        return page(View("phone/outcome.html", {"outcome": "not_found"}), 404)
+    return redirect(f"/phone/requests/{found[0]}")
 
 
 def return_to_app(server: AuthorizationServer, request: Request) -> Answer | None:

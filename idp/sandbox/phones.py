@@ -25,7 +25,7 @@ from idp.oidc.server import AuthorizationServer
 from idp.phone import approvals
 from idp.phone.app import DECIDED
 from idp.phone.app import claim_link
-from idp.phone.app_links import return_to_app
+from idp.phone.app_links import returned
 from idp.phone.app_links import start
 from idp.state import phone_requests
 from idp.state.phone_requests import Request
@@ -99,5 +99,5 @@ def answer(
     if found is None or found.pin != pin:
         return "not_found", None
     outcome = approvals.answer(server, request_id, answered, "sandbox", finished)
-    back = return_to_app(server, found) if outcome in DECIDED else None
+    back = returned(server, found, outcome) if outcome in DECIDED else None
     return outcome, None if back is None else back.header("Location")

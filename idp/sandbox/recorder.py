@@ -18,7 +18,7 @@ from idp.sandbox.owners import token_request_client
 KEPT = 1000
 REDACTED = "[redacted]"
 SECRET_PARAMETERS = frozenset(
-    {"client_secret", "client_notification_token"}
+    {"client_secret", "client_notification_token", "consentId"}
 )  # CIBA ping credential
 
 

@@ -4,7 +4,7 @@ decision in the VNeID app.
 Each row asks one citizen to approve or refuse one interaction (:mod:`idp.oidc.interaction`): a QR code
 shown on a login page (``qr``: no citizen until a phone scans it, which claims it, once), a back-channel
 request (``ciba``, OpenID Connect CIBA Core 1.0), a device-flow request (``device``, RFC 8628) or a
-mobile app's hand-over (``app``). The row carries a server ``nonce`` that the phone signs into its
+mobile app's hand-over (``app``) or a bank's sharing transaction (``share``). The row carries a server ``nonce`` that the phone signs into its
 approval; each signed answer spends the nonce (:func:`spend_nonce`), so an approval is never accepted
 twice, and the request is decided once (:func:`decide`, a conditional update: of two decisions racing,
 on one replica or several, one wins). Rows stay as the citizen's history of approvals. Times are the
@@ -28,7 +28,7 @@ PENDING = "pending"
 APPROVED = "approved"
 REFUSED = "refused"
 UNMET = "unmet"
-KINDS = ("qr", "ciba", "device", "app")
+KINDS = ("qr", "ciba", "device", "app", "share")
 
 
 class PhoneRequest(SQLModel, table=True):

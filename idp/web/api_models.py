@@ -100,6 +100,33 @@ class BackchannelAuthentication(BaseModel):
     interval: int
 
 
+class ShareInit(ClientAuthentication):
+    """A bank's sharing transaction (idp.oidc.biometric_share)."""
+
+    pin: str
+    return_uri: str
+    scope: str | None = None
+    purpose: str | None = None
+
+
+class ShareStarted(BaseModel):
+    transactionId: str  # noqa: N815 (the banks' API's names)
+    expiresIn: int  # noqa: N815
+    appLink: str  # noqa: N815
+
+
+class ShareFetch(ClientAuthentication):
+    transactionId: str  # noqa: N815
+    consentId: str  # noqa: N815
+
+
+class ShareResult(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    transactionId: str  # noqa: N815
+    faceMatch: dict[str, Any]  # noqa: N815
+    citizen: dict[str, Any]
+
+
 class Introspection(BaseModel):
     """RFC 7662 §2.2."""
 

@@ -115,3 +115,23 @@ def test_a_kiosk_code_scanned_by_the_phone_is_approved_there(vneid: VneidMock) -
     )
     assert tokens.status_code == 200, tokens.text
     assert tokens.json()["scope"] == "openid profile"
+
+
+def test_a_bank_sharing_transaction_on_the_scripted_phone(vneid: VneidMock) -> None:
+    bank = vneid.register_client(redirect_uris=["https://bank.example/vneid-return"])
+    phone = vneid.phone("level2-full")
+    auth = (bank.client_id, bank.client_secret or "")
+    form = {"pin": "001088999001", "return_uri": bank.redirect_uri, "scope": "openid profile"}
+    started = httpx.post(f"{vneid.issuer}/api/biometric-share/init", data=form, auth=auth).json()
+    (request,) = [r for r in phone.pending() if r["kind"] == "share"]
+    assert phone.approve(request) == "approved"
+    assert phone.returned_to is not None
+    back = parse_qs(urlsplit(phone.returned_to).query)
+    assert back["transactionId"] == [started["transactionId"]]
+    fetched = httpx.post(
+        f"{vneid.issuer}/api/biometric-share/transaction",
+        data={"transactionId": started["transactionId"], "consentId": back["consentId"][0]},
+        auth=auth,
+    )
+    assert fetched.status_code == 200, fetched.text
+    assert fetched.json()["citizen"]["name"]

@@ -16,6 +16,7 @@ from idp.phone import app as phone_app
 from idp.phone.app import PHONE_COOKIE
 from idp.phone.app import Opened
 from idp.phone.app_links import open_app_link
+from idp.phone.app_links import open_transaction
 from idp.web.blocking import off_loop
 from idp.web.deps import client_address
 from idp.web.deps import server_of
@@ -59,6 +60,18 @@ async def phone_app_link(request: Request) -> Response:
         return open_app_link(server, app.pin, oauth2_request)
 
     return await _answer(request, opened_link)
+
+
+@router.api_route("/phone/share/{transaction}", methods=["GET", "HEAD"])
+async def phone_share(request: Request, transaction: str) -> Response:
+    """A bank's app link to a sharing transaction: its approval screen in the opened app."""
+
+    def opened_transaction(server: AuthorizationServer, app: Opened) -> Answer:
+        if app.pin is None:
+            return phone_app.home(server, app, "phone.open_first")
+        return open_transaction(server, app.pin, transaction[:64])
+
+    return await _answer(request, opened_transaction)
 
 
 @router.post("/phone/open")

@@ -23,6 +23,8 @@ from idp.oidc.answer import Cookie
 from idp.oidc.answer import page
 from idp.oidc.answer import redirect
 from idp.oidc.authorization import authorize
+from idp.oidc.biometric_share import FETCH as SHARE_FETCH
+from idp.oidc.biometric_share import INIT as SHARE_INIT
 from idp.oidc.ciba import ENDPOINT_NAME as BACKCHANNEL_AUTHENTICATION
 from idp.oidc.device_flow import DeviceAuthorizationEndpoint
 from idp.oidc.error_page import ErrorPage
@@ -51,6 +53,10 @@ from idp.web.api_models import DeviceAuthorization
 from idp.web.api_models import DeviceAuthorizationRequest
 from idp.web.api_models import Introspection
 from idp.web.api_models import RegisteredClient
+from idp.web.api_models import ShareFetch
+from idp.web.api_models import ShareInit
+from idp.web.api_models import ShareResult
+from idp.web.api_models import ShareStarted
 from idp.web.api_models import TokenParameters
 from idp.web.api_models import TokenRequest
 from idp.web.api_models import TokenResponse
@@ -193,9 +199,32 @@ async def introspect(request: Request) -> Response:
 )
 async def backchannel_authentication(request: Request) -> Response:
     """OpenID Connect CIBA Core 1.0 §7 (idp.oidc.ciba)."""
+    return await _endpoint(request, "backchannel_authentication", BACKCHANNEL_AUTHENTICATION)
+
+
+@api.post(
+    "/api/biometric-share/init",
+    openapi_extra=body(ShareInit),
+    responses={200: {"model": ShareStarted}, **errors(400, 401, 413, 503)},
+)
+async def share_init(request: Request) -> Response:
+    """A bank's app-to-app sharing transaction for a customer's PIN (idp.oidc.biometric_share)."""
+    return await _endpoint(request, "biometric_share_init", SHARE_INIT)
+
+
+@api.post(
+    "/api/biometric-share/transaction",
+    openapi_extra=body(ShareFetch),
+    responses={200: {"model": ShareResult}, **errors(400, 401, 413, 503)},
+)
+async def share_transaction(request: Request) -> Response:
+    """The face match and the data consented to, once the citizen approved in the app."""
+    return await _endpoint(request, "biometric_share_transaction", SHARE_FETCH)
+
+
+async def _endpoint(request: Request, recorded: str, name: str) -> Response:
     server, oauth2_request = server_of(request), await read_oauth2_request(request)
-    record(request, "backchannel_authentication", oauth2_request.items)
-    name = BACKCHANNEL_AUTHENTICATION
+    record(request, recorded, oauth2_request.items)
     return to_response(
         request, await off_loop(token_endpoint_response, server, name, oauth2_request)
     )
