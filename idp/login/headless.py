@@ -12,8 +12,9 @@ typing: each step writes the audit row its page writes (with the ``acr`` it reac
 and the factors that give the session its ``amr``; a citizen the pages would stop is stopped the same
 way. A PIN with no account, an unknown one, and a locked-out password are refused alike
 (``access_denied``), as the login form answers them alike; a locked account or a deceased citizen is
-refused with ``access_denied``; a level the account cannot reach, or an SMS code for a citizen with no
-phone, ends with ``unmet_authentication_requirements`` (OpenID Connect Core §3.1.2.6). A locked-out SMS
+refused with ``access_denied``; a level the account cannot reach, an SMS code for a citizen with no
+phone, or ``LoA4`` (only an approval on the phone reaches it: :mod:`idp.phone`), ends with
+``unmet_authentication_requirements`` (OpenID Connect Core §3.1.2.6). A locked-out SMS
 code or passcode is refused too. The answer is the authorization response itself, a redirect to the
 client's ``redirect_uri`` with the code or the error.
 """
@@ -90,6 +91,9 @@ def _log_in(
             return session
         if step.kind == "unmet":
             server.interactions.finish(interaction, Unmet(step.reason))
+            return None
+        if step.kind == "phone":  # LoA4 comes only from an approval on the bound phone
+            server.interactions.finish(interaction, Unmet("phone_only"))
             return None
         session = _factor(server, interaction, session, step.kind, has_phone)
     return None

@@ -19,7 +19,6 @@ unregistered ``redirect_uri``) is an :class:`~idp.oidc.error_page.ErrorPage`, an
 """
 
 import re
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,13 +37,13 @@ from idp.oidc.answer import Answer
 from idp.oidc.assurance import Requirement
 from idp.oidc.assurance import requirement_of
 from idp.oidc.clients import Client
+from idp.oidc.decoupled import end_user
 from idp.oidc.error_page import ErrorPage
 from idp.oidc.id_token_hint import hinted_subject
 from idp.oidc.injection import InjectedError
 from idp.oidc.interaction import DENIED
 from idp.oidc.interaction import UNMET
 from idp.oidc.interaction import Interaction
-from idp.oidc.models import EndUser
 from idp.oidc.requests import ItemsRequest
 from idp.oidc.response_mode import error_response
 from idp.oidc.server import AuthorizationServer
@@ -107,7 +106,8 @@ def authorize(
                 server, request, client, session, needs_login, needed, "consent" in prompts
             )
             return Interact(started, session)
-        user = _end_user(server, session, client)
+        assert session is not None  # needs_login is true without one
+        user = end_user(server, session, client)
         answer: Answer = server.create_authorization_response(request, user, grant)
         return answer
     except OAuth2Error as error:
@@ -257,21 +257,6 @@ def _consented(
     """Whether the citizen's remembered consent covers every scope asked for (:mod:`idp.state.consents`)."""
     scopes = scope_to_list(request.scope) or []
     return session is not None and covers(server.engine, session.pin, client.client_id, scopes)
-
-
-def _end_user(server: AuthorizationServer, session: LoginSession | None, client: Client) -> EndUser:
-    assert session is not None
-    secret = server.settings.subject_secret.get_secret_value()
-    return EndUser(
-        pin=session.pin,
-        sub=subject_for(session.pin, secret, client.sector),
-        grant_id=secrets.token_urlsafe(24),
-        sid=session.sid,
-        auth_time=session.auth_time,
-        acr=session.acr,
-        amr=session.amr,
-        account_level=session.account_level,
-    )
 
 
 def _start_interaction(

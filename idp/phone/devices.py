@@ -43,17 +43,25 @@ def app_holder(server: AuthorizationServer, pin: str) -> tuple[int, str | None] 
     return record.account.level, record.account.device_id
 
 
-def activate(
-    server: AuthorizationServer, pin: str, public_jwk: dict[str, Any]
-) -> BoundKey | NotActivated:
-    """Bind a device's public ES256 key (a P-256 JWK, no private part) to the citizen's level-2
-    account, replacing the device bound before."""
+def bound_device_id(server: AuthorizationServer, pin: str) -> str | NotActivated:
+    """The device id a citizen's app may bind a key under: a level-2 account's, or why not."""
     holder = app_holder(server, pin)
     if isinstance(holder, NotActivated):
         return holder
     level, device_id = holder
     if level < 2 or device_id is None:
         return NotActivated("level1")
+    return device_id
+
+
+def activate(
+    server: AuthorizationServer, pin: str, public_jwk: dict[str, Any]
+) -> BoundKey | NotActivated:
+    """Bind a device's public ES256 key (a P-256 JWK, no private part) to the citizen's level-2
+    account, replacing the device bound before."""
+    device_id = bound_device_id(server, pin)
+    if isinstance(device_id, NotActivated):
+        return device_id
     try:
         key = ECKey.import_key(public_jwk)
     except (JoseError, ValueError, TypeError, KeyError):
@@ -71,12 +79,9 @@ def activate(
 def simulated_key(server: AuthorizationServer, pin: str) -> tuple[ECKey, str] | NotActivated:
     """The key of the provider's simulated phone for this citizen, and its device id: made and bound
     on first use, made again (a new phone) when the bound key is not its own."""
-    holder = app_holder(server, pin)
-    if isinstance(holder, NotActivated):
-        return holder
-    level, device_id = holder
-    if level < 2 or device_id is None:
-        return NotActivated("level1")
+    device_id = bound_device_id(server, pin)
+    if isinstance(device_id, NotActivated):
+        return device_id
     kept = server.store.get(SIMULATED_KEY + pin)
     bound = bound_key(server.engine, pin)
     if kept is not None and bound is not None and bound.public_jwk.get("x") == kept.get("x"):

@@ -94,6 +94,8 @@ def test_a_pin_works_like_its_persona(sandboxed: TestClient, env: Env) -> None:
         ("999999999999", "LoA1", "access_denied"),
         ("not-a-persona", "LoA1", "access_denied"),
         ("level1-only", "LoA3", "unmet_authentication_requirements"),
+        # LoA4 appears only after an approval on the phone: never from a headless login
+        ("level2-full", "LoA4", "unmet_authentication_requirements"),
     ],
 )
 def test_the_citizens_the_pages_stop_are_stopped(

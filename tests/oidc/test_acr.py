@@ -84,4 +84,4 @@ def test_level2_scope_needs_a_level2_identity(client: TestClient, env: Env) -> N
 
 def test_discovery_lists_the_levels(client: TestClient) -> None:
     document = client.get("/.well-known/openid-configuration").json()
-    assert document["acr_values_supported"] == ["LoA1", "LoA2", "LoA3"]
+    assert document["acr_values_supported"] == ["LoA1", "LoA2", "LoA3", "LoA4"]

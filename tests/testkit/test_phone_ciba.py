@@ -2,34 +2,19 @@
 its binding message, the approval pings the client's notification endpoint (ping mode) and the poll
 gets tokens at LoA4."""
 
-import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from http.server import HTTPServer
 from typing import Any
-from typing import ClassVar
 
 import httpx
 import pytest
 
 from idp.testkit.launch import free_port
 from idp.testkit.mock import VneidMock
+from tests.oidc.test_ciba import _Receiver
 
 CIBA = "urn:openid:params:grant-type:ciba"
-
-
-class _Receiver(BaseHTTPRequestHandler):
-    received: ClassVar[list[tuple[str, dict[str, Any]]]] = []
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.received.append((self.headers["Authorization"], body))
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet."""
 
 
 @pytest.fixture
