@@ -52,10 +52,10 @@ def start_at_counter(
     http: httpx.Client, bank: str, pin: str, operation: str = "open_account"
 ) -> httpx.Response:
     """The teller's form, filled and sent: the answer (the waiting page's redirect, or the form)."""
-    form = http.get(f"{bank}/counter")
+    form = http.get(f"{bank}/counter", follow_redirects=True)
     assert form.status_code == 200, form.text
     data = {"csrf": csrf_of(form.text), "pin": pin, "operation": operation}
-    return http.post(f"{bank}/counter", data=data)
+    return http.post(f"{bank}/counter", data=data, follow_redirects=True)
 
 
 def binding_message_of(page: httpx.Response) -> str:
