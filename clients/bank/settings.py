@@ -1,9 +1,12 @@
 """The bank's settings (environment prefix ``BANK_``); registered at the provider as ``bank``
-(``private_key_jwt``, ``jwks_uri``, encrypted ID tokens)."""
+(``private_key_jwt``, ``jwks_uri``, encrypted ID tokens) and, for the teller counter, as
+``bank-counter`` (OpenID Connect CIBA Core 1.0, poll mode, ``client_secret_basic``)."""
 
 from pathlib import Path
 from typing import ClassVar
 
+from pydantic import Field
+from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from clients.rp.settings import AuthMethod
@@ -35,3 +38,19 @@ class BankSettings(RPSettings):
 
     pending_transfer_ttl: int = 600
     """Seconds a transfer waits for its fresh authentication before it is dropped."""
+
+    counter_client_id: str = "bank-counter"
+    """The teller counter's client at the provider: a CIBA client in poll mode, separate from the
+    bank's web client because it authenticates customers standing at a counter, not in a browser."""
+
+    counter_client_secret: SecretStr = SecretStr("bank-counter-sandbox-secret")
+    """The counter client's secret (``client_secret_basic``); the default is the sandbox's."""
+
+    counter_scope: str = "openid profile identity"
+    """What the counter asks for: the customer's name and personal identification number."""
+
+    counter_number: int = Field(default=3, ge=1, le=99)
+    """The counter this app serves as: its binding messages read ``QUAY-<number> <4 digits>``."""
+
+    counter_request_expiry: int = Field(default=120, ge=1, le=600)
+    """Seconds the customer has to approve on their phone (CIBA ``requested_expiry``, 1–600)."""

@@ -5,7 +5,8 @@ for the page (``/inspector``, ``templates/inspector.html``) a workshop can proje
 Steps: the authorization request (OAuth 2.0 RFC 6749 §4.1.1, OpenID Connect Core §3.1.2.1) with each
 parameter explained; the callback (§4.1.2, RFC 9207 ``iss``); the token response (§4.1.4); the ID token
 (Core §2, §3.1.3.7): its JWE header when encrypted, its JWS header, claims and the result of the
-signature check; userinfo (Core §5.3); logout steps. Tokens (codes, access, refresh and ID tokens, an
+signature check; userinfo (Core §5.3); logout steps; for a back-channel authentication (CIBA Core 1.0:
+the bank's counter) the request to ``/bc-authorize`` and its answer, then the polls. Tokens (codes, access, refresh and ID tokens, an
 ``id_token_hint``) are shortened once, when a step is recorded, to their ends and their true length.
 Only the last few flows are kept. A flow's ``purpose`` is a key of the inspector's catalogue
 (``inspector.purposes.<purpose>``); its ``details`` are the values that message names (an amount).
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 
 SESSION_KEY = "inspector"
 KEEP_FLOWS = 5
-TOKEN_NAMES = ("access_token", "refresh_token", "id_token", "code", "id_token_hint")
+TOKEN_NAMES = ("access_token", "refresh_token", "id_token", "code", "id_token_hint", "auth_req_id")
 
 
 def shorten(value: str) -> str:
@@ -74,3 +75,16 @@ def record_logout(session: dict[str, Any], url: str) -> None:
 def flows_of(session: dict[str, Any]) -> list[dict[str, Any]]:
     flows: list[dict[str, Any]] = session.get(SESSION_KEY, [])
     return flows
+
+
+def start_backchannel_flow(
+    session: dict[str, Any], key: str, purpose: str, request: dict[str, Any]
+) -> None:
+    """A flow with no browser redirect (a back-channel authentication, CIBA Core §7): its first step
+    is the request the app's server sent (``endpoint``, ``auth_method``, ``parameters``, ``response``);
+    ``key`` stands for the ``state`` a redirect flow has."""
+    flows: list[dict[str, Any]] = session.setdefault(SESSION_KEY, [])
+    flow = {"state": key, "purpose": purpose, "details": {}, "started_at": time.time()}
+    flows.append({**flow, "steps": []})
+    del flows[:-KEEP_FLOWS]
+    record(session, key, "backchannel_request", request)

@@ -1,6 +1,7 @@
 """Every page of the three apps reads as its language, in Vietnamese and in English: logged out and
 logged in, the forms' results, the bank's step-up and receipts, the refusals, the error pages (404, 405,
-bad input, a forged form, a failed sign-in) and the flow inspector. Each page is read as a person reads
+bad input, a forged form, a failed sign-in), the flow inspector and the bank's teller counter (its form,
+a malformed PIN, a customer waited for, approved, refused). Each page is read as a person reads
 it (:func:`tests.page_reading.problems`): the right ``<html lang>``, no raw value (``male``, ``VN``, an
 ISO date, ``UTC``, ``None``), and on a Vietnamese page no English word."""
 
@@ -15,11 +16,17 @@ from clients.rp.catalogue import MESSAGES_DIR
 from tests.clients.conftest import APPS
 from tests.clients.conftest import Browser
 from tests.clients.conftest import Stack
+from tests.clients.counter_steps import PhoneApp
+from tests.clients.counter_steps import binding_message_of
+from tests.clients.counter_steps import start_at_counter
+from tests.clients.counter_steps import wait_for_the_end
 from tests.oidc.conftest import LEVEL1_PIN
+from tests.oidc.conftest import PIN
 from tests.page_reading import english_words
 from tests.page_reading import problems
 
 ENGLISH = english_words(MESSAGES_DIR)
+SPOUSE_PIN = "031190999002"  # another level-2 citizen with the app (the persona's wife)
 Pages = dict[str, tuple[httpx.Response, int]]
 """Each page by name: the response and the status it must have."""
 
@@ -96,6 +103,7 @@ def bank_pages(stack: Stack, lang: str) -> Pages:
         refused = browser.get(f"{bank}/transfer/confirm?error={error}")
         pages[f"refused-{error}"] = (refused, 403)
     pages["inspector"] = (browser.get(f"{bank}/inspector"), 200)
+    pages |= counter_pages(stack, browser)
     browser.close()
     assert str(pages["open"][0].url) == f"{bank}/open"
     assert str(pages["step-up"][0].url) == f"{bank}/transfer/step-up"
@@ -104,6 +112,34 @@ def bank_pages(stack: Stack, lang: str) -> Pages:
     level1 = speaking(stack, lang)
     pages["level-1-refused"] = (level1.get(f"{bank}/open", pin=LEVEL1_PIN), 400)
     level1.close()
+    return pages
+
+
+def counter_pages(stack: Stack, browser: Browser) -> Pages:
+    """The teller counter: one customer approves on their phone, another refuses (both waited for
+    together: each ends at the first poll the interval allows)."""
+    bank = stack.urls["bank"]
+    pages: Pages = {
+        "counter": (browser.get(f"{bank}/counter"), 200),
+        "counter-bad-pin": (start_at_counter(browser.http, bank, "12345"), 400),
+        "counter-no-such-visit": (browser.get(f"{bank}/counter/999999"), 404),
+    }
+    phones = {"approve": PhoneApp(stack.idp, PIN), "refuse": PhoneApp(stack.idp, SPOUSE_PIN)}
+    waiting = {
+        "approve": start_at_counter(browser.http, bank, PIN),
+        "refuse": start_at_counter(browser.http, bank, SPOUSE_PIN, "update_details"),
+    }
+    pages["counter-waiting"] = (waiting["approve"], 200)
+    for decision, phone in phones.items():
+        phone.decide(binding_message_of(waiting[decision]), decision)
+        phone.close()
+    ended = {d: wait_for_the_end(browser.http, str(page.url)) for d, page in waiting.items()}
+    pages["counter-ekyc-complete"] = (ended["approve"], 200)
+    pages["counter-refused"] = (ended["refuse"], 200)
+    pages["inspector-counter"] = (browser.get(f"{bank}/inspector"), 200)
+    assert 'id="pin-error"' in pages["counter-bad-pin"][0].text
+    assert 'class="ok"' in pages["counter-ekyc-complete"][0].text
+    assert "<code>access_denied</code>" in pages["counter-refused"][0].text
     return pages
 
 
