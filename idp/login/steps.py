@@ -26,6 +26,7 @@ from idp.login.pages import login_view
 from idp.login.progress import Step
 from idp.login.progress import binding_cookie
 from idp.login.progress import gone
+from idp.login.progress import load
 from idp.login.progress import next_step
 from idp.login.progress import safe_return_to
 from idp.login.progress import session_cookie
@@ -33,6 +34,7 @@ from idp.login.progress import session_of
 from idp.login.progress import shown
 from idp.login.progress import take_notice
 from idp.login.progress import to_step
+from idp.login.qr_login import qr_image
 from idp.login.qr_login import qr_offer
 from idp.login.sms_inbox import e164
 from idp.oidc.accounts import find_record
@@ -126,6 +128,16 @@ def _step_page(
     if step.kind != "done":
         return factor_page(server, interaction, session, step, notice)
     return consent_or_answer(server, interaction, session, browser)
+
+
+def qr_picture(server: AuthorizationServer, uid: str, binding: str) -> Answer:
+    """The login page's QR code as an SVG image, for the browser the interaction is bound to; 404
+    once it is gone (the page, shown again, has a new one)."""
+    interaction = load(server.interactions, uid, binding)
+    image = qr_image(server, interaction) if interaction is not None else None
+    if image is None:
+        return Answer(404, b"", [("Content-Type", "text/plain"), ("Cache-Control", "no-store")])
+    return Answer(200, image, [("Content-Type", "image/svg+xml"), ("Cache-Control", "no-store")])
 
 
 def asking(server: AuthorizationServer, interaction: Interaction) -> Asking:

@@ -79,8 +79,12 @@ class Interaction:
     notice_retry: int = 0
     typed_pin: str = ""
     decoupled: str = ""
-    """``ciba`` or ``device`` for a request the client polls for (no browser to answer, no
-    ``redirect_uri``); empty for an authorization request."""
+    """``ciba``, ``device`` or ``share`` for a request the client polls for (no browser to answer,
+    no ``redirect_uri``); empty for an authorization request."""
+    qr: str = ""
+    """The secret of the login page's QR code (a browser's interaction only): a phone that scans
+    ``{uid}.{qr}`` claims the login (:mod:`idp.login.qr_login`); replaced once it expires."""
+    qr_expires_at: float = 0.0
 
     @property
     def parameters(self) -> dict[str, str]:
@@ -148,7 +152,9 @@ class Interactions:
         engine: Engine,
         replace_session: SessionReplacer,
         clock: Clock,
+        qr_ttl: int = 120,
     ) -> None:
+        self.qr_ttl = qr_ttl
         self.store = store
         self.sessions = sessions
         self.ttl = ttl
@@ -173,7 +179,9 @@ class Interactions:
     ) -> Interaction:
         """A new interaction, stored; ``browser`` binds it to the browser that will get its cookie,
         ``lang`` fixes its pages' language (else ``ui_locales``, else the browser's); ``decoupled``
-        names a polled request (``ttl``: its own lifetime instead of the provider's)."""
+        names a polled request (``ttl``: its own lifetime instead of the provider's). A browser's
+        interaction gets the secret of its QR code with it (no write of its own)."""
+        now = self.clock.now()
         interaction = Interaction(
             uid=secrets.token_urlsafe(24),
             client_id=client_id,
@@ -183,11 +191,13 @@ class Interactions:
             force_consent=force_consent,
             csrf=secrets.token_urlsafe(24),
             binding=secrets.token_urlsafe(24) if browser else None,
-            expires_at=self.clock.now() + (ttl or self.ttl),
+            expires_at=now + (ttl or self.ttl),
             sid=sid,
             return_to=return_to,
             lang=lang,
             decoupled=decoupled,
+            qr=secrets.token_urlsafe(24) if browser else "",
+            qr_expires_at=now + self.qr_ttl if browser else 0.0,
         )
         self.save(interaction)
         return interaction

@@ -116,6 +116,7 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
             engine,
             lambda previous, session: replace_session(self, previous, session),
             self.clock,
+            settings.qr_ttl,
         )
         self.secret_verifier = SecretVerifier()
         self.clients = load_clients(settings.clients_file, self.secret_verifier)

@@ -20,6 +20,7 @@ from idp.citizen.wallet import wallet
 from idp.login.headless import pin_of
 from idp.login.pages import Asking
 from idp.login.pages import personas
+from idp.login.qr_login import claim_code
 from idp.login.steps import asking
 from idp.oidc.accounts import find_record
 from idp.oidc.answer import Answer
@@ -159,17 +160,17 @@ def scan_screen(server: AuthorizationServer, app: Opened, notice: str = "") -> A
         for request in phone_requests.unclaimed_codes(server.engine, now=now)
         if (shown := _shown(server, request)) is not None
     ]
-    values = {"csrf": app.csrf, "codes": codes, "notice": notice}
+    values = {"csrf": app.csrf, "codes": codes, "notice": notice}  # each code: r={uid}.{id}
     return page(View("phone/scan.html", values, switch=f"{HOME}/scan"), 400 if notice else 200)
 
 
 def request_id_of(link: str) -> str:
-    """The request id a scanned link carries (``/phone/scan?r=…``), or the link itself."""
+    """What a scanned login code's link carries (``/phone/scan?r={uid}.{secret}``), or the link."""
     try:
         query = parse_qs(urlsplit(link.strip()).query)
     except ValueError:
         return ""
-    return (query.get("r") or [link.strip()])[0][:64]
+    return (query.get("r") or [link.strip()])[0][:160]
 
 
 def user_code_of(link: str) -> str | None:
@@ -201,11 +202,12 @@ def claim_link(server: AuthorizationServer, pin: str, link: str) -> str | None:
             expires_at=interaction.expires_at,
             at=now,
         )
-    request_id = request_id_of(link)
-    found = phone_requests.find(server.engine, request_id)
+    scanned = request_id_of(link)
+    _, _, secret = scanned.partition(".")
+    found = phone_requests.find(server.engine, secret) if secret else None
     if found is not None and found.pin == pin and found.live(now):
-        return request_id  # this phone scanned it already
-    return request_id if phone_requests.claim(server.engine, request_id, pin, now=now) else None
+        return found.id  # this phone scanned it already
+    return claim_code(server, scanned, pin)
 
 
 def scan(server: AuthorizationServer, app: Opened, link: str) -> Answer:

@@ -23,6 +23,7 @@ from sqlmodel import Field
 from sqlmodel import SQLModel
 
 from idp.population_db.database import create_tables
+from idp.population_db.database import dialect_insert
 
 PENDING = "pending"
 APPROVED = "approved"
@@ -79,6 +80,38 @@ def create_phone_request_table(engine: Engine) -> None:
     create_tables(engine, [PHONE_REQUESTS])
 
 
+def new_id() -> str:
+    """A request id: unguessable (a QR code carries it)."""
+    return secrets.token_urlsafe(24)
+
+
+def open_once(
+    engine: Engine,
+    *,
+    request_id: str,
+    uid: str,
+    kind: str,
+    client_id: str | None,
+    expires_at: float,
+    at: float,
+) -> None:
+    """The request ``request_id`` for no citizen yet, unless it exists (a QR code's, opened when its
+    image is first drawn or when it is first scanned)."""
+    row = {
+        "id": request_id,
+        "uid": uid,
+        "kind": kind,
+        "client_id": client_id,
+        "pin": None,
+        "nonce": secrets.token_urlsafe(24),
+        "created_at": at,
+        "expires_at": expires_at,
+    }
+    insert = dialect_insert(engine.dialect.name)(PHONE_REQUESTS).values(**row)
+    with engine.begin() as connection:
+        connection.execute(insert.on_conflict_do_nothing(index_elements=["id"]))
+
+
 def open_request(
     engine: Engine,
     *,
@@ -91,7 +124,7 @@ def open_request(
     binding_message: str = "",
 ) -> str:
     """A new request for interaction ``uid``; its id (unguessable: a QR code carries it)."""
-    request_id = secrets.token_urlsafe(24)
+    request_id = new_id()
     row = {
         "id": request_id,
         "uid": uid,
@@ -151,21 +184,6 @@ def history_for(engine: Engine, pin: str, limit: int = 50) -> list[Request]:
     )
     with engine.connect() as connection:
         return [Request(**row._asdict()) for row in connection.execute(query)]
-
-
-def live_for_interaction(engine: Engine, uid: str, kind: str, *, now: float) -> Request | None:
-    """The interaction's unclaimed request of ``kind`` that still has a while to live (a login page
-    shown again keeps its QR code)."""
-    query = (
-        select(PHONE_REQUESTS)
-        .where(PHONE_REQUESTS.c.uid == uid, PHONE_REQUESTS.c.kind == kind)
-        .where(PHONE_REQUESTS.c.status == PENDING, PHONE_REQUESTS.c.pin.is_(None))
-        .where(PHONE_REQUESTS.c.expires_at > now)
-        .order_by(PHONE_REQUESTS.c.expires_at.desc())
-    )
-    with engine.connect() as connection:
-        row = connection.execute(query).first()
-    return None if row is None else Request(**row._asdict())
 
 
 def spend_nonce(engine: Engine, request_id: str, nonce: str) -> bool:

@@ -6,6 +6,7 @@ import re
 from fastapi.testclient import TestClient
 from joserfc.jwk import ECKey
 
+from idp.login.qr_login import claim_code
 from idp.oidc.server import AuthorizationServer
 from idp.phone import approvals
 from idp.phone.approvals import Answered
@@ -33,8 +34,9 @@ def _claimed_request(client: TestClient, pin: str = LEVEL2) -> phone_requests.Re
     found = re.search(r'id="qr-link" value="[^"]*\\?r=([^"&]+)"', html)
     assert found is not None
     server = _server(client)
-    assert phone_requests.claim(server.engine, found.group(1), pin, now=server.clock.now())
-    request = phone_requests.find(server.engine, found.group(1))
+    request_id = claim_code(server, found.group(1), pin)
+    assert request_id is not None
+    request = phone_requests.find(server.engine, request_id)
     assert request is not None
     return request
 

@@ -36,7 +36,7 @@ def test_qr_login_on_the_desktop_approved_on_the_phone(live: Live) -> None:
         desktop = browser.new_context().new_page()
         verifier, challenge = pkce()
         desktop.goto(_authorize_url(live, "l2", "openid profile eid_card", "LoA4", challenge))
-        desktop.wait_for_selector(".qr-login svg")
+        desktop.wait_for_selector(".qr-login img")
         assert desktop.locator("#password").count() == 0  # LoA4: only the phone reaches it
         _shot(desktop, "01-desktop-qr")
 

@@ -74,7 +74,9 @@ def test_a_loa4_request_shows_only_the_qr_code_and_the_phone_logs_in_at_loa4(
 ) -> None:
     page, html, verifier = _login_page(client, acr_values="LoA4")
     assert 'name="password"' not in html
-    assert "<svg" in html
+    image = client.get(f"{page}/qr.svg")  # the code, drawn for the browser that shows the page
+    assert image.headers["content-type"] == "image/svg+xml"
+    assert image.text.startswith("<svg")
     assert client.get(f"{page}/progress").json() == {"finished": False, "gone": False}
     phone = _phone(client, LEVEL2)
     scanned = _scan(phone, _qr_link(html))
@@ -94,7 +96,7 @@ def test_the_qr_code_on_an_ordinary_login_page_logs_in_too_and_untick_narrows_th
 ) -> None:
     page, html, verifier = _login_page(client, scope="openid profile phone")
     assert 'name="password"' in html
-    assert "<svg" in html
+    assert 'src="/interaction/' in html
     phone = _phone(client, LEVEL2)
     request_path = _scan(phone, _qr_link(html)).headers["location"]
     screen = phone.get(request_path)
@@ -167,3 +169,16 @@ def test_a_wrong_passcode_or_face_leaves_the_request_waiting(
     assert client.get(f"{page}/progress").json()["finished"] is False
     assert _decide(phone, request_path).status_code == 200
     assert "code" in _answered(client, page)
+
+
+def test_the_qr_image_is_only_for_its_browser_and_its_code_is_scannable(client: TestClient) -> None:
+    page, html, _ = _login_page(client)
+    other = TestClient(client.app, follow_redirects=False)
+    assert other.get(f"{page}/qr.svg").status_code == 404  # another browser: no binding cookie
+    image = client.get(f"{page}/qr.svg").text
+    assert image.count("<path") >= 1
+    assert _qr_link(html).startswith("http://testserver/phone/scan?r=")
+    phone = _phone(client, LEVEL2)
+    # the code is listed for the phone's scan screen once its image was drawn
+    listed = phone.get("/phone/scan").text
+    assert _qr_link(html).removeprefix("http://testserver").replace("&", "&amp;") in listed

@@ -14,6 +14,7 @@ from idp.login import factors
 from idp.login import login_form
 from idp.login.progress import BINDING_COOKIE
 from idp.login.progress import finished_elsewhere
+from idp.login.steps import qr_picture
 from idp.oidc.server import AuthorizationServer
 from idp.oidc.session import LoginSession
 from idp.web.blocking import off_loop
@@ -63,6 +64,14 @@ async def interaction_progress(request: Request, uid: str) -> Response:
     )
     body = {"finished": bool(finished), "gone": finished is None}
     return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/interaction/{uid}/qr.svg")
+async def interaction_qr(request: Request, uid: str) -> Response:
+    """The login page's QR code (an image, drawn only for a browser that shows it)."""
+    server = server_of(request)
+    answer = await off_loop(qr_picture, server, uid, _binding(request))
+    return to_response(request, answer)
 
 
 @router.post("/interaction/{uid}/login")

@@ -90,7 +90,7 @@ async def phone_close(request: Request) -> Response:
 @router.api_route("/phone/scan", methods=["GET", "HEAD"])
 async def phone_scan(request: Request, r: str = "", link: str = "") -> Response:
     """``r``: the request a QR code carries (its link opened on the phone); ``link``: a pasted link."""
-    scanned = r[:64] or link[:2048]
+    scanned = r[:160] or link[:2048]
     if not scanned:
         return await _answer(request, phone_app.scan_screen)
     return await _answer(request, lambda server, app: phone_app.scan(server, app, scanned))
