@@ -3,7 +3,9 @@ the tests (the device's time only, never the provider's: a poll is due once the 
 passed), the kiosk's screen in a :class:`~tests.clients.conftest.Browser`, the code it shows, and a
 citizen approving that code by typing it at the provider's ``/device`` page."""
 
+import json
 import re
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -102,3 +104,14 @@ def type_code(citizen: Browser, stack: Stack, user_code: str, decision: str = "c
     }
     bound = citizen.http.post(f"{stack.idp}/device/confirm", data=form)
     return citizen.walk(bound, pin=PIN).text
+
+
+def forge_device_code(stack: Stack, kiosk: Browser) -> None:
+    """Replace the device code the kiosk's session keeps by one the provider never issued (its
+    answer: ``invalid_grant``)."""
+    session_id = kiosk.http.cookies.get("hospital_session")
+    with sqlite3.connect(stack.tmp / "hospital.sqlite3") as db:
+        (data,) = db.execute("SELECT data FROM rp_session WHERE id = ?", (session_id,)).fetchone()
+        session = json.loads(data)
+        session["hospital_kiosk"]["request"]["device_code"] = "never-issued"
+        db.execute("UPDATE rp_session SET data = ? WHERE id = ?", (json.dumps(session), session_id))

@@ -2,9 +2,10 @@
 grant (RFC 8628) from the kiosk's side. A patient scans the kiosk's QR code with the test kit's phone
 and approves there, or types the code at ``/device`` in their own browser and logs in; the kiosk checks
 them in as the check-in page does and shows the ticket, then starts again. Refusal, expiry (the
-provider's ``expired_token`` and the kiosk's own ``expires_in``), and ``slow_down``: the kiosk keeps the
-longer interval and never polls sooner. The kiosk's clock is the test's (:mod:`tests.clients.kiosk_steps`);
-the provider's is moved only through its control API, and put back."""
+provider's ``expired_token`` and the kiosk's own ``expires_in``), an answer the kiosk cannot use, and
+``slow_down``: the kiosk keeps the longer interval and never polls sooner. The kiosk's clock is the
+test's (:mod:`tests.clients.kiosk_steps`); the provider's is moved only through its control API, and
+put back."""
 
 import re
 import sqlite3
@@ -18,6 +19,7 @@ from tests.clients.conftest import Browser
 from tests.clients.conftest import Stack
 from tests.clients.kiosk_steps import KIOSK_CLIENT
 from tests.clients.kiosk_steps import KioskClock
+from tests.clients.kiosk_steps import forge_device_code
 from tests.clients.kiosk_steps import kiosk_clock
 from tests.clients.kiosk_steps import shown
 from tests.clients.kiosk_steps import start
@@ -231,3 +233,15 @@ def test_slow_down_lengthens_the_interval_for_good(
     assert "Đang chờ bạn xác nhận" in later.text
     assert "mỗi 10 giây" in later.text  # still the longer interval
     assert shown(later.text).refresh == 10
+
+
+def test_an_answer_the_kiosk_cannot_use_is_a_failure_with_its_code(
+    stack: Stack, kiosk: Browser, clock: KioskClock
+) -> None:
+    start(kiosk, stack)
+    forge_device_code(stack, kiosk)
+    clock.advance(5)
+    failed = kiosk.get(f"{stack.urls['hospital']}/kiosk")
+    assert 'data-outcome="failed"' in failed.text, failed.text
+    assert "<code>invalid_grant</code>" in failed.text
+    assert "Chưa tiếp đón được" in failed.text
