@@ -1,7 +1,8 @@
 """The hospital kiosk in a real browser (Playwright driving Debian's Chromium, headless) with two pages
 on the servers of ``stack``: the kiosk's screen (a landscape kiosk) and the patient's phone (phone-sized)
 running the simulated VNeID app at ``/phone``. The patient touches a department, the phone "scans" the
-kiosk's QR code by pasting the link it carries (``verification_uri_complete``), approves with the
+kiosk's QR code by pasting the link it carries (``verification_uri_complete``, which the sandbox kiosk
+also shows under the code), approves with the
 passcode and the face; the kiosk's screen, refreshing by itself, polls and shows the ticket; then the
 next patient's start. Every step is saved as ``test-artifacts/browser/hospital-kiosk/NN-step.png``.
 If Chromium cannot start, the test fails: it is never skipped."""
@@ -79,8 +80,9 @@ def test_the_kiosk_code_scanned_and_approved_on_the_phone(chromium: Browser, sta
         kiosk.wait_for_selector("#user-code")
         assert kiosk.locator("figure.kiosk-qr svg path").count() >= 1
         user_code = kiosk.inner_text("#user-code")
-        link = kiosk.get_attribute("figure.kiosk-qr", "data-link")
+        link = kiosk.inner_text("#sandbox-link code")  # shown under the QR code, to copy
         assert link == f"{stack.idp}/device?user_code={user_code}"
+        assert kiosk.get_attribute("figure.kiosk-qr", "data-link") == link
         shots.take(kiosk, "kiosk-code")
 
         _open_phone(phone, stack, shots)
