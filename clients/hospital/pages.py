@@ -8,16 +8,16 @@ RP-initiated logout (``id_token_hint``, the registered ``post_logout_redirect_ur
 VNeID session, so the next patient starts clean; the ticket is shown once, after the logout."""
 
 from typing import Annotated
-from typing import Any
 from typing import Literal
 
 from fastapi import APIRouter
 from fastapi import Form
-from sqlmodel import select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
+from clients.hospital.checkins import check_in
+from clients.hospital.checkins import queue_number
 from clients.hospital.models import CheckIn
 from clients.hospital.settings import HospitalSettings
 from clients.rp.csrf import check_csrf
@@ -86,17 +86,7 @@ async def checkin(
     check_csrf(request.session, csrf)
     if login is None or not login.reaches("LoA3", account_level=2):
         return RedirectResponse("/checkin", status_code=303)
-    card: dict[str, Any] = login.claim("health_insurance") or {}
-    ticket = CheckIn(
-        sub=login.sub,
-        patient=str(login.claim("name") or ""),
-        card_number=str(card.get("card_number", "")),
-        registered_facility=str(card.get("registered_facility", "")),
-        benefit_level=str(card.get("benefit_level", "")),
-        department=department,
-    )
-    db.add(ticket)
-    db.commit()
+    ticket = check_in(db, login, department)
     request.session[PRINTED] = ticket.id
     return await rp.logout_redirect(request, then="/ticket")
 
@@ -108,6 +98,4 @@ def ticket_page(request: Request, db: DatabaseDep) -> Response:
     ticket = db.get(CheckIn, ticket_id) if isinstance(ticket_id, int) else None
     if ticket is None:
         return RedirectResponse("/", status_code=303)
-    same_day = db.exec(select(CheckIn).where(CheckIn.department == ticket.department)).all()
-    number = [t.id for t in same_day].index(ticket.id) + 1
-    return render(request, "hospital/ticket.html", ticket=ticket, number=number)
+    return render(request, "hospital/ticket.html", ticket=ticket, number=queue_number(db, ticket))

@@ -1,5 +1,6 @@
 """The hospital's settings (environment prefix ``HOSPITAL_``); registered at the provider as
-``hospital``, a public client (``token_endpoint_auth_method`` ``none``)."""
+``hospital``, a public client (``token_endpoint_auth_method`` ``none``), and its self-service kiosk
+(``/kiosk``) as ``hospital-kiosk``, a public device client (RFC 8628)."""
 
 from typing import ClassVar
 
@@ -20,3 +21,9 @@ class HospitalSettings(RPSettings):
     scope: str = "openid profile identity health_insurance"
     acr_values: str = "LoA3"
     database_url: str = "sqlite:///var/hospital.sqlite3"
+    kiosk_client_id: str = "hospital-kiosk"
+    """The kiosk's own client: the device authorization grant, no secret (a kiosk keeps none)."""
+    kiosk_scope: str = "openid profile health_insurance"
+    """What the ticket needs: the patient's name and BHYT card (``health_insurance`` is a level-2
+    scope, so the kiosk asks for ``acr_values`` LoA3 as the check-in page does); no ``identity``,
+    since the kiosk prints no personal identification number."""

@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import delete
 
 from clients.bank.app import create_app as create_bank
@@ -36,6 +37,8 @@ from tests.servers import free_port
 
 APPS = ("portal", "bank", "hospital")
 DEMO_PORTS = {"portal": 8001, "bank": 8002, "hospital": 8003}
+SANDBOX_TOKEN = "clients-sandbox-token"
+"""The provider's control API token: the test kit's phone (``VneidMock(stack.idp, SANDBOX_TOKEN)``)."""
 
 
 @dataclass
@@ -45,6 +48,8 @@ class Stack:
     database_url: str
     idp_keys: Path
     tmp: Path
+    apps: dict[str, FastAPI]
+    """The apps a test reaches into: the hospital's (its kiosk's clock)."""
 
 
 @pytest.fixture(scope="session")
@@ -70,6 +75,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         login_rate_per_ip=1_000_000,
         login_rate_per_account=1_000_000,
         access_log=False,
+        sandbox_api=True,
+        sandbox_token=SANDBOX_TOKEN,
     )
     served = [Served(create_idp(settings), port=ports["idp"])]
     served.append(
@@ -97,19 +104,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             port=ports["bank"],
         )
     )
-    served.append(
-        Served(
-            create_hospital(
-                HospitalSettings(
-                    issuer=issuer,
-                    base_url=urls["hospital"],
-                    database_url=f"sqlite:///{root / 'hospital.sqlite3'}",
-                )
-            ),
-            port=ports["hospital"],
+    hospital = create_hospital(
+        HospitalSettings(
+            issuer=issuer,
+            base_url=urls["hospital"],
+            database_url=f"sqlite:///{root / 'hospital.sqlite3'}",
         )
     )
-    yield Stack(issuer, urls, database_url, root / "idp-keys", root)
+    served.append(Served(hospital, port=ports["hospital"]))
+    yield Stack(issuer, urls, database_url, root / "idp-keys", root, {"hospital": hospital})
     for server in reversed(served):
         server.stop()
 

@@ -1,9 +1,9 @@
 """Every page of the three apps reads as its language, in Vietnamese and in English: logged out and
 logged in, the forms' results, the bank's step-up and receipts, the refusals, the error pages (404, 405,
-bad input, a forged form, a failed sign-in), the flow inspector and the bank's teller counter (its form,
-a malformed PIN, a customer waited for, approved, refused). Each page is read as a person reads
-it (:func:`tests.page_reading.problems`): the right ``<html lang>``, no raw value (``male``, ``VN``, an
-ISO date, ``UTC``, ``None``), and on a Vietnamese page no English word."""
+bad input, a forged form, a failed sign-in), the flow inspector, the bank's teller counter (its form,
+a malformed PIN, a customer waited for, approved, refused) and the hospital kiosk's screens. Each page
+is read as a person reads it (:func:`tests.page_reading.problems`): the right ``<html lang>``, no raw
+value (``male``, ``VN``, an ISO date, ``UTC``, ``None``), and on a Vietnamese page no English word."""
 
 import sqlite3
 from collections.abc import Callable
@@ -13,13 +13,17 @@ import pytest
 
 from clients.rp.catalogue import LANGUAGES
 from clients.rp.catalogue import MESSAGES_DIR
+from idp.testkit.mock import VneidMock
+from tests.clients import kiosk_steps
 from tests.clients.conftest import APPS
+from tests.clients.conftest import SANDBOX_TOKEN
 from tests.clients.conftest import Browser
 from tests.clients.conftest import Stack
 from tests.clients.counter_steps import PhoneApp
 from tests.clients.counter_steps import binding_message_of
 from tests.clients.counter_steps import start_at_counter
 from tests.clients.counter_steps import wait_for_the_end
+from tests.clients.kiosk_steps import kiosk_clock
 from tests.oidc.conftest import LEVEL1_PIN
 from tests.oidc.conftest import PIN
 from tests.page_reading import english_words
@@ -160,6 +164,43 @@ def hospital_pages(stack: Stack, lang: str) -> Pages:
     assert 'href="/checkin/share-card"' in pages["card-not-shared"][0].text
     assert 'href="/checkin/share-card"' not in pages["card"][0].text
     assert str(pages["ticket"][0].url) == f"{hospital}/ticket"
+    return pages | kiosk_pages(stack, lang)
+
+
+def kiosk_pages(stack: Stack, lang: str) -> Pages:
+    """The kiosk's screens: start, waiting (pending, slowed down), the ticket of a patient approved on
+    the phone, and the refused, expired and failed screens."""
+    hospital, kiosk = stack.urls["hospital"], speaking(stack, lang)
+    vneid, phone_of = VneidMock(stack.idp, SANDBOX_TOKEN), "level2-full"
+    with kiosk_clock(stack) as clock:
+        pages: Pages = {"kiosk-start": (kiosk.get(f"{hospital}/kiosk"), 200)}
+        pages["kiosk-waiting"] = (kiosk_steps.start(kiosk, stack), 200)
+        clock.advance(5)
+        kiosk.get(f"{hospital}/kiosk")
+        clock.advance(5)
+        pages["kiosk-slowed"] = (kiosk.get(f"{hospital}/kiosk"), 200)
+        phone = vneid.phone(phone_of)
+        phone.approve(phone.scan(kiosk_steps.shown(pages["kiosk-waiting"][0].text).link))
+        clock.advance(10)
+        pages["kiosk-ticket"] = (kiosk.get(f"{hospital}/kiosk"), 200)
+        kiosk.get(f"{hospital}/kiosk/next")
+        phone.refuse(phone.scan(kiosk_steps.shown(kiosk_steps.start(kiosk, stack).text).link))
+        clock.advance(5)
+        pages["kiosk-refused"] = (kiosk.get(f"{hospital}/kiosk"), 200)
+        kiosk.get(f"{hospital}/kiosk/next")
+        kiosk_steps.start(kiosk, stack)
+        clock.advance(600)
+        pages["kiosk-expired"] = (kiosk.get(f"{hospital}/kiosk"), 200)
+        kiosk.get(f"{hospital}/kiosk/next")
+        kiosk_steps.start(kiosk, stack)
+        kiosk_steps.forge_device_code(stack, kiosk)
+        clock.advance(5)
+        pages["kiosk-failed"] = (kiosk.get(f"{hospital}/kiosk"), 200)
+    kiosk.close()
+    vneid.close()
+    for outcome in ("refused", "expired", "failed"):
+        assert f'data-outcome="{outcome}"' in pages[f"kiosk-{outcome}"][0].text, outcome
+    assert 'id="queue-number"' in pages["kiosk-ticket"][0].text
     return pages
 
 

@@ -1,5 +1,6 @@
 """The front page links to the sample apps: the clients of the shipped clients file that registered a
-``client_uri`` (the portal, the bank, the hospital), each under its name in the page's language."""
+``client_uri`` (the portal, the bank, the hospital and its kiosk), each under its name in the page's
+language."""
 
 from fastapi.testclient import TestClient
 
@@ -13,6 +14,10 @@ APPS = {
     "http://127.0.0.1:8001/": ("Cổng Dịch vụ công quốc gia", "National Public Service Portal"),
     "http://127.0.0.1:8002/": ("Ngân hàng Mẫu", "Sample Bank"),
     "http://127.0.0.1:8003/": ("Bệnh viện Mẫu", "Sample Hospital"),
+    "http://127.0.0.1:8003/kiosk": (
+        "Bệnh viện Mẫu — ki-ốt tự phục vụ",
+        "Sample Hospital — self-service",
+    ),
 }
 
 
