@@ -12,6 +12,7 @@ answers the client (:func:`idp.login.steps.current_page`).
 """
 
 import hmac
+import io
 from dataclasses import dataclass
 
 import segno
@@ -52,8 +53,9 @@ def qr_offer(server: AuthorizationServer, interaction: Interaction) -> QrOffer:
 def qr_svg(text: str) -> bytes:
     """An SVG QR code of ``text`` (error correction M, 4 pixels a module, quiet zone kept)."""
     code = segno.make(text, error="m", micro=False)
-    svg: str = code.svg_inline(scale=4, dark="#111", light="#fff", omitsize=False)
-    return svg.encode()
+    image = io.BytesIO()  # a document of its own (with its namespace), not inline SVG
+    code.save(image, kind="svg", scale=4, dark="#111", light="#fff", xmldecl=False)
+    return image.getvalue()
 
 
 def qr_image(server: AuthorizationServer, interaction: Interaction) -> bytes | None:

@@ -7,11 +7,14 @@ passcode and the face; the kiosk's screen, refreshing by itself, polls and shows
 next patient's start. Every step is saved as ``test-artifacts/browser/hospital-kiosk/NN-step.png``.
 If Chromium cannot start, the test fails: it is never skipped."""
 
+import io
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import Browser
 from playwright.sync_api import Page
 from playwright.sync_api import ViewportSize
@@ -83,6 +86,8 @@ def test_the_kiosk_code_scanned_and_approved_on_the_phone(chromium: Browser, sta
         link = kiosk.inner_text("#sandbox-link code")  # shown under the QR code, to copy
         assert link == f"{stack.idp}/device?user_code={user_code}"
         assert kiosk.get_attribute("figure.kiosk-qr", "data-link") == link
+        drawn = Image.open(io.BytesIO(kiosk.locator("figure.kiosk-qr svg").screenshot()))
+        assert [found.text for found in zxingcpp.read_barcodes(drawn)] == [link]  # a real QR code
         shots.take(kiosk, "kiosk-code")
 
         _open_phone(phone, stack, shots)

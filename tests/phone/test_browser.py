@@ -4,8 +4,11 @@ scans the code from the list of codes shown, approves with the passcode and the 
 polling, goes on to the relying party by itself, whose code gives an ID token at LoA4. Screenshots of
 every step go to ``test-artifacts/browser/phone/``. If the browser cannot start, the test fails."""
 
+import io
 from pathlib import Path
 
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import Page
 from playwright.sync_api import ViewportSize
 from playwright.sync_api import sync_playwright
@@ -36,9 +39,15 @@ def test_qr_login_on_the_desktop_approved_on_the_phone(live: Live) -> None:
         desktop = browser.new_context().new_page()
         verifier, challenge = pkce()
         desktop.goto(_authorize_url(live, "l2", "openid profile eid_card", "LoA4", challenge))
-        desktop.wait_for_selector(".qr-login img")
+        desktop.wait_for_load_state("load")  # the QR code's image loaded
         assert desktop.locator("#password").count() == 0  # LoA4: only the phone reaches it
         _shot(desktop, "01-desktop-qr")
+        # the code on the screen is a real QR code: an independent decoder reads the link in it
+        shot = desktop.locator(".qr-login img").screenshot()
+        (ARTIFACTS / "qr.png").write_bytes(shot)
+        drawn = Image.open(io.BytesIO(shot))
+        decoded = [found.text for found in zxingcpp.read_barcodes(drawn)]
+        assert decoded == [desktop.input_value("#qr-link")]
 
         phone = browser.new_context(viewport=PHONE_SIZE, is_mobile=True).new_page()
         phone.goto(f"{live.issuer}/phone")
