@@ -48,12 +48,15 @@ HOME = "/phone"
 
 @dataclass(frozen=True)
 class Opened:
-    """The app in this browser: its ``token`` (the cookie), the citizen (None: not opened yet) and the
-    CSRF token of its forms."""
+    """The app in this browser: its ``token`` (the cookie), the citizen (None: not opened yet), the
+    CSRF token of its forms, and a message for the next showing of a request's screen (after a form
+    that did not go through: Post/Redirect/Get) with the status that screen answers with."""
 
     token: str
     pin: str | None
     csrf: str
+    notice: str = ""
+    notice_status: int = 200
 
 
 @dataclass(frozen=True)
@@ -70,11 +73,13 @@ def opened(server: AuthorizationServer, token: str | None) -> Opened | None:
     data = server.store.get(OPENED + token[:64]) if token else None
     if token is None or data is None:
         return None
-    return Opened(token, data.get("pin"), str(data["csrf"]))
+    notice, status = str(data.get("notice", "")), int(data.get("notice_status", 200))
+    return Opened(token, data.get("pin"), str(data["csrf"]), notice, status)
 
 
 def _keep(server: AuthorizationServer, app: Opened) -> None:
-    server.store.put(OPENED + app.token, {"pin": app.pin, "csrf": app.csrf}, OPENED_TTL)
+    kept = {"pin": app.pin, "csrf": app.csrf, "notice": app.notice}
+    server.store.put(OPENED + app.token, kept | {"notice_status": app.notice_status}, OPENED_TTL)
 
 
 def app_of(server: AuthorizationServer, token: str | None) -> tuple[Opened, Cookie | None]:
@@ -220,12 +225,14 @@ def scan(server: AuthorizationServer, app: Opened, link: str) -> Answer:
     return redirect(f"{HOME}/requests/{request_id}")
 
 
-def request_screen(
-    server: AuthorizationServer, app: Opened, request_id: str, notice: str = "", status: int = 200
-) -> Answer:
-    """The approval screen: who asks, what for, at which level, each data item."""
+def request_screen(server: AuthorizationServer, app: Opened, request_id: str) -> Answer:
+    """The approval screen: who asks, what for, at which level, each data item; the message of the
+    last answer that did not go through, once, with its status."""
     if app.pin is None:
         return redirect(HOME)
+    notice, status = app.notice, app.notice_status
+    if notice:
+        _keep(server, Opened(app.token, app.pin, app.csrf))
     found = phone_requests.find(server.engine, request_id)
     if found is None or found.pin != app.pin or not found.live(server.clock.now()):
         return page(View("phone/outcome.html", {"outcome": "expired"}), 404)
@@ -268,10 +275,22 @@ def decide(
     signed = _signed(server, app.pin, found, decision)
     answered = approvals.Answered(signed, passcode, face, ticked)
     outcome = approvals.answer(server, request_id, answered, ip, finished)
-    if outcome in NOT_ACCEPTED:
-        return request_screen(server, app, request_id, f"phone.{outcome}", NOT_ACCEPTED[outcome])
+    if outcome in NOT_ACCEPTED:  # the screen again, with why (Post/Redirect/Get)
+        status = NOT_ACCEPTED[outcome]
+        _keep(server, Opened(app.token, app.pin, app.csrf, f"phone.{outcome}", status))
+        return redirect(f"{HOME}/requests/{request_id}")
     back = returned(server, found, outcome) if outcome in DECIDED else None
-    return back or page(View("phone/outcome.html", {"outcome": outcome}))
+    return back or redirect(f"{HOME}/outcome/{outcome}")
+
+
+OUTCOMES = ("approved", "refused", "unmet", "expired", "decided", "not_found", "locked")
+
+
+def outcome_screen(outcome: str) -> Answer:
+    """What became of the last answer (after its form's redirect)."""
+    if outcome not in OUTCOMES:
+        return page(View("phone/outcome.html", {"outcome": "not_found"}), 404)
+    return page(View("phone/outcome.html", {"outcome": outcome}))
 
 
 def _signed(server: AuthorizationServer, pin: str, request: Request, decision: str) -> str:

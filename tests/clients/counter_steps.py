@@ -43,7 +43,9 @@ class PhoneApp:
         assert binding_message in screen.text  # the phone shows the code the counter shows
         scopes = re.findall(r'name="scope" value="([^"]+)"', screen.text)
         data = {"csrf": csrf_of(screen.text), "decision": decision, "passcode": PASSCODE}
-        answer = self.http.post(path, data={**data, "face": "match", "scope": scopes})
+        answered = self.http.post(path, data={**data, "face": "match", "scope": scopes})
+        assert answered.status_code == 303, answered.text  # Post/Redirect/Get: to the outcome
+        answer = self.http.get(answered.headers["location"])
         assert answer.status_code == 200, answer.text
         return answer
 

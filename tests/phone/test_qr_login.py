@@ -58,7 +58,13 @@ def _decide(phone: TestClient, request_path: str, **fields: Any) -> Any:
     ticked = re.findall(r'name="scope" value="([^"]+)"', screen.text)
     data: dict[str, Any] = {"csrf": csrf_of(screen.text), "decision": "approve"}
     data |= {"passcode": PASSCODE, "face": "match", "scope": ticked, **fields}
-    return phone.post(request_path, data=data)
+    return _shown(phone, phone.post(request_path, data=data))
+
+
+def _shown(phone: TestClient, answered: Any) -> Any:
+    """The phone's screen after a form: every answer is a 303 (Post/Redirect/Get), followed."""
+    assert answered.status_code == 303, answered.text
+    return phone.get(answered.headers["location"])
 
 
 def _answered(client: TestClient, page: str) -> dict[str, str]:
@@ -101,7 +107,9 @@ def test_the_qr_code_on_an_ordinary_login_page_logs_in_too_and_untick_narrows_th
     request_path = _scan(phone, _qr_link(html)).headers["location"]
     screen = phone.get(request_path)
     data = {"csrf": csrf_of(screen.text), "decision": "approve", "passcode": PASSCODE}
-    outcome = phone.post(request_path, data={**data, "face": "match", "scope": ["profile"]})
+    outcome = _shown(
+        phone, phone.post(request_path, data={**data, "face": "match", "scope": ["profile"]})
+    )
     assert outcome.status_code == 200
     params = _answered(client, page)
     response = client.post(

@@ -116,7 +116,7 @@ def _phone_approved(client: TestClient, lang: str) -> Response:
     action = re.search(r'<form method="post" action="(/phone/requests/[^"]+)"', screen.text)
     assert action is not None
     data = {"csrf": csrf_of(screen.text), "decision": "approve", "passcode": "246810"}
-    return client.post(action.group(1), data={**data, "face": "match"})
+    return follow(client, client.post(action.group(1), data={**data, "face": "match"}))
 
 
 def _device_confirmation(client: TestClient, lang: str) -> Response:

@@ -121,6 +121,11 @@ async def phone_decide(request: Request, request_id: str) -> Response:
     )
 
 
+@router.api_route("/phone/outcome/{outcome}", methods=["GET", "HEAD"])
+async def phone_outcome(request: Request, outcome: str) -> Response:
+    return await _answer(request, lambda server, app: phone_app.outcome_screen(outcome[:20]))
+
+
 @router.api_route("/phone/history", methods=["GET", "HEAD"])
 async def phone_history(request: Request) -> Response:
     return await _answer(request, phone_app.history)
