@@ -30,6 +30,7 @@ from joserfc.errors import JoseError
 
 from clients.rp import id_tokens
 from clients.rp.relying_party import LoginError
+from clients.rp.relying_party import discovered
 from clients.rp.settings import RPSettings
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -118,11 +119,7 @@ class DeviceClient:
         )
 
     async def metadata(self) -> dict[str, Any]:
-        try:
-            metadata: dict[str, Any] = await self.client.load_server_metadata()
-        except (httpx.HTTPError, ValueError) as exc:
-            raise LoginError("temporarily_unavailable", f"VNeID discovery: {exc}", 502) from None
-        return metadata
+        return await discovered(self.client)
 
     async def start(self, acr_values: str, ui_locales: str) -> DeviceRequest:
         """A new device authorization (§3.1); raises :class:`LoginError` when it is refused."""

@@ -108,11 +108,7 @@ class RelyingParty:
         return self.logins.current(request.scope[SESSION_ID_SCOPE_KEY])
 
     async def metadata(self) -> dict[str, Any]:
-        try:
-            metadata: dict[str, Any] = await self.client.load_server_metadata()
-        except (httpx.HTTPError, ValueError) as exc:
-            raise LoginError("temporarily_unavailable", f"VNeID discovery: {exc}", 502) from None
-        return metadata
+        return await discovered(self.client)
 
     async def provider_jwks(self, force: bool = False) -> dict[str, Any]:
         await self.metadata()
@@ -393,3 +389,13 @@ def _local_path(path: str) -> str:
     if not path.startswith("/") or path.startswith("//") or "\\" in path:
         return "/"
     return path
+
+
+async def discovered(client: Any) -> dict[str, Any]:
+    """The provider's discovery document, as an Authlib client loaded it (once); an unreachable
+    provider is a :class:`LoginError` (502)."""
+    try:
+        metadata: dict[str, Any] = await client.load_server_metadata()
+    except (httpx.HTTPError, ValueError) as exc:
+        raise LoginError("temporarily_unavailable", f"VNeID discovery: {exc}", 502) from None
+    return metadata

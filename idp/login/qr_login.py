@@ -15,8 +15,6 @@ import hmac
 import io
 from dataclasses import dataclass
 
-import segno
-
 from idp.oidc.interaction import Interaction
 from idp.oidc.server import AuthorizationServer
 from idp.state import phone_requests
@@ -52,6 +50,8 @@ def qr_offer(server: AuthorizationServer, interaction: Interaction) -> QrOffer:
 
 def qr_svg(text: str) -> bytes:
     """An SVG QR code of ``text`` (error correction M, 4 pixels a module, quiet zone kept)."""
+    import segno  # here: a twentieth of a second at start-up, only for the browsers that show a page
+
     code = segno.make(text, error="m", micro=False)
     image = io.BytesIO()  # a document of its own (with its namespace), not inline SVG
     code.save(image, kind="svg", scale=4, dark="#111", light="#fff", xmldecl=False)

@@ -104,16 +104,9 @@ def start(
     """The transaction's interaction, its phone request (for a citizen who can approve), and its
     record; the ``transactionId``."""
     params = [["scope", scope], *([["purpose", purpose]] if purpose else [])]
-    interaction = server.interactions.start(
-        client_id=client.client_id,
-        scope=scope,
-        params=params,
-        requirement=Requirement("LoA4", level2=True),
-        force_consent=True,
-        sid=None,
-        browser=False,
-        decoupled=SHARE,
-        ttl=EXPIRES_IN,
+    need = Requirement("LoA4", level2=True)
+    interaction = server.interactions.start_polled(
+        SHARE, client.client_id, scope, params, need, EXPIRES_IN, force_consent=True
     )
     now, transaction = server.clock.now(), secrets.token_urlsafe(24)
     request_id = ""

@@ -240,16 +240,8 @@ def start(
     requirement = requirement_of(form.get("acr_values"), None, scope.split(), default_acr)
     params = [[name, form[name]] for name in KEPT_PARAMETERS if name in form]
     params = [[name, scope if name == "scope" else value] for name, value in params]
-    interaction = server.interactions.start(
-        client_id=client.client_id,
-        scope=scope,
-        params=params,
-        requirement=requirement,
-        force_consent=False,
-        sid=None,
-        browser=False,
-        decoupled=KIND,
-        ttl=expiry,
+    interaction = server.interactions.start_polled(
+        KIND, client.client_id, scope, params, requirement, expiry
     )
     now = server.clock.now()
     expires_at = interaction.expires_at

@@ -111,17 +111,9 @@ class DeviceAuthorizationEndpoint(_DeviceAuthorizationEndpoint):  # type: ignore
         needed = requirement_of(acr_values, None, scope.split(), client.default_acr_values)
         params = [["client_id", client.client_id], ["scope", scope]]
         params += [[name, str(data[name])] for name in KEPT_PARAMETERS if name in data]
-        return self.server.interactions.start(
-            client_id=client.client_id,
-            scope=scope,
-            params=params,
-            requirement=needed,
-            force_consent=False,
-            sid=None,
-            browser=False,
-            decoupled=DEVICE,
-            ttl=self.server.settings.device_code_ttl,
-        )
+        ttl = self.server.settings.device_code_ttl
+        interactions = self.server.interactions
+        return interactions.start_polled(DEVICE, client.client_id, scope, params, needed, ttl)
 
 
 def allowed_scope(client: Client, scope: str | None) -> str:

@@ -202,6 +202,30 @@ class Interactions:
         self.save(interaction)
         return interaction
 
+    def start_polled(
+        self,
+        kind: str,
+        client_id: str,
+        scope: str,
+        params: list[list[str]],
+        requirement: Requirement,
+        ttl: int,
+        force_consent: bool = False,
+    ) -> Interaction:
+        """A new interaction of a request the client polls for (``kind``: ``ciba``, ``device``,
+        ``share``), living ``ttl`` seconds: no browser, no session to go on with."""
+        return self.start(
+            client_id=client_id,
+            scope=scope,
+            params=params,
+            requirement=requirement,
+            force_consent=force_consent,
+            sid=None,
+            browser=False,
+            decoupled=kind,
+            ttl=ttl,
+        )
+
     def details(self, uid: str) -> Interaction | None:
         """The live interaction ``uid``, or None."""
         data = self.store.get(INTERACTION + uid)

@@ -156,11 +156,8 @@ def _userinfo(server: AuthorizationServer, authorization: str | None, form: Form
 )
 async def device_authorization(request: Request) -> Response:
     """RFC 8628 §3.1: a device asks for a user code (:mod:`idp.oidc.device_flow`)."""
-    server, oauth2_request = server_of(request), await read_oauth2_request(request)
-    record(request, "device_authorization", oauth2_request.items)
-    name = DeviceAuthorizationEndpoint.ENDPOINT_NAME
-    return to_response(
-        request, await off_loop(token_endpoint_response, server, name, oauth2_request)
+    return await _endpoint(
+        request, "device_authorization", DeviceAuthorizationEndpoint.ENDPOINT_NAME
     )
 
 
@@ -170,12 +167,7 @@ async def device_authorization(request: Request) -> Response:
     responses={200: {"description": "revoked, or unknown"}, **errors(400, 401, 413, 503)},
 )
 async def revoke(request: Request) -> Response:
-    server, oauth2_request = server_of(request), await read_oauth2_request(request)
-    record(request, "revocation", oauth2_request.items)
-    name = RevocationEndpoint.ENDPOINT_NAME
-    return to_response(
-        request, await off_loop(token_endpoint_response, server, name, oauth2_request)
-    )
+    return await _endpoint(request, "revocation", RevocationEndpoint.ENDPOINT_NAME)
 
 
 @api.post(
@@ -184,12 +176,7 @@ async def revoke(request: Request) -> Response:
     responses={200: {"model": Introspection}, **errors(400, 401, 413, 503)},
 )
 async def introspect(request: Request) -> Response:
-    server, oauth2_request = server_of(request), await read_oauth2_request(request)
-    record(request, "introspection", oauth2_request.items)
-    name = IntrospectionEndpoint.ENDPOINT_NAME
-    return to_response(
-        request, await off_loop(token_endpoint_response, server, name, oauth2_request)
-    )
+    return await _endpoint(request, "introspection", IntrospectionEndpoint.ENDPOINT_NAME)
 
 
 @api.post(
@@ -223,6 +210,7 @@ async def share_transaction(request: Request) -> Response:
 
 
 async def _endpoint(request: Request, recorded: str, name: str) -> Response:
+    """A form-encoded endpoint of the core (Authlib's ``name``), its request recorded as ``recorded``."""
     server, oauth2_request = server_of(request), await read_oauth2_request(request)
     record(request, recorded, oauth2_request.items)
     return to_response(
