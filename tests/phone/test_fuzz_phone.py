@@ -20,19 +20,21 @@ from tests.fuzz_strategies import values
 from tests.oidc.conftest import PASSCODE
 from tests.oidc.conftest import auth_params
 from tests.oidc.conftest import csrf_of
-from tests.phone.test_qr_login import LEVEL2
 from tests.phone.test_qr_login import _login_page
 from tests.phone.test_qr_login import _phone
 from tests.phone.test_qr_login import _qr_link
 from tests.phone.test_qr_login import _scan
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+FUZZED = "031190999002"
+"""The citizen whose phone is fuzzed: wrong passcodes lock her passcode for a while, so not the
+citizen the other phone tests approve as (the provider's database is shared by the session)."""
 
 
 def _waiting_request(client: TestClient) -> tuple[TestClient, str]:
-    """A phone opened as LEVEL2 and the path of a request it scanned."""
+    """A phone opened as the fuzzed citizen and the path of a request it scanned."""
     _, html, _ = _login_page(client)
-    phone = _phone(client, LEVEL2)
+    phone = _phone(client, FUZZED)
     return phone, _scan(phone, _qr_link(html)).headers["location"]
 
 
@@ -54,7 +56,7 @@ def test_fuzzed_phone_forms_never_answer_a_server_error(
     answered = phone.post(request_path, content=raw_query(form), headers=FORM)
     note("answer", answered)
     assert_not_server_error(answered)
-    who: Any = data.draw(mutated({"csrf": valid["csrf"], "who": LEVEL2}), label="open")
+    who: Any = data.draw(mutated({"csrf": valid["csrf"], "who": FUZZED}), label="open")
     assert_not_server_error(phone.post("/phone/open", content=raw_query(who), headers=FORM))
     link = data.draw(values("http://testserver/phone/scan?r=a.b", request_path), label="link")[
         :4000
@@ -70,7 +72,7 @@ def test_fuzzed_phone_forms_never_answer_a_server_error(
 def test_fuzzed_app_links_never_answer_a_server_error(
     client: TestClient, data: st.DataObject
 ) -> None:
-    phone = _phone(client, LEVEL2)
+    phone = _phone(client, FUZZED)
     items: Any = data.draw(mutated(auth_params(code_challenge="x" * 43)), label="app link")
     answered = phone.get(f"/phone/authorize?{raw_query(items)}")
     note("app link", answered)
