@@ -28,6 +28,9 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from idp.chip.export import chip_document
+from idp.chip.holders import current_chip
+from idp.chip.rendering import chip_card
 from idp.oidc.clients import Client
 from idp.oidc.clients import add_client
 from idp.oidc.clients import load_clients
@@ -64,6 +67,10 @@ keys_app = typer.Typer(help="The provider's signing keys (keys/).", no_args_is_h
 app.add_typer(keys_app, name="keys")
 clients_app = typer.Typer(help="The registered clients (the clients file).", no_args_is_help=True)
 app.add_typer(clients_app, name="clients")
+cards_app = typer.Typer(
+    help="The chips of the identity cards (ICAO 9303 files, synthetic).", no_args_is_help=True
+)
+app.add_typer(cards_app, name="cards")
 
 
 def _stdout() -> Console:
@@ -249,6 +256,36 @@ def validate(
             _stdout().print(f"invalid: {reason}", highlight=False)
         raise typer.Exit(1)
     _stdout().print(f"{pin} is a valid PIN.")
+
+
+@cards_app.command("show")
+def cards_show(
+    pin: str,
+    database: DatabaseOption = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON with every file's bytes in base64.")
+    ] = False,
+) -> None:
+    """Print the chip of the card numbered PIN: its files, MRZ, access key and printed QR string."""
+    settings = IdPSettings()
+    with _failures():
+        reasons = validate_pin(pin)
+        if reasons:
+            raise CliError(f"{pin!r} is not a valid PIN: {'; '.join(reasons)}")
+        with _engine(database).connect() as connection:
+            chip = current_chip(
+                connection,
+                pin,
+                settings.subject_secret.get_secret_value(),
+                settings.chip_seed.get_secret_value(),
+            )
+        if chip is None:
+            raise CliError(f"no identity card numbered {pin}")
+    document = chip_document(chip, settings.chip_seed.get_secret_value())
+    if as_json:
+        _stdout().print_json(json.dumps(document, ensure_ascii=False))
+        return
+    _stdout().print(chip_card(document))
 
 
 @app.command()

@@ -69,6 +69,10 @@ class IdPSettings(BaseSettings):
     subject_secret: SecretStr = SecretStr("vneid-mock sandbox subject secret")
     """HMAC key that turns a PIN into the opaque ``sub``; changing it changes every ``sub``."""
 
+    chip_seed: SecretStr = SecretStr("vneid-mock sandbox card authority")
+    """Seed of the sandbox's country signing CA, Document Signer and chip keys: the same seed signs the same
+    chips, byte for byte. Public by default (these are never real keys); another seed is another CA."""
+
     code_ttl: int = 60
     """Seconds an authorization code stays redeemable (at most 60)."""
 

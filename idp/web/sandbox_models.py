@@ -92,6 +92,24 @@ class Citizen(BaseModel):
     deceased_on: str | None
 
 
+class CardChip(BaseModel):
+    """A card's chip (:func:`idp.chip.export.chip_document`)."""
+
+    card_number: str
+    document_number: str
+    name: str
+    birth_date: str
+    issued_on: str
+    expires_on: str | None
+    application_id: str
+    access_key: str = Field(description="The MRZ information that opens the chip.")
+    mrz: list[str]
+    qr: str = Field(description="The string of the QR code printed on the card.")
+    files: dict[str, str] = Field(description="Each file's bytes, standard base64.")
+    sha256: dict[str, str]
+    csca_pem: str = Field(description="The country signing CA's certificate.")
+
+
 class MintRequest(_Strict):
     kind: Literal["access_token", "id_token", "logout_token"] = "access_token"
     claims: dict[str, Any] = Field(

@@ -2,6 +2,7 @@
 endpoint's answers, its bad input refused with RFC 6749 JSON (schemathesis, positive and negative: no
 5xx), citizen changes undone by a reset and a refused change writing nothing."""
 
+import base64
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +32,9 @@ from tests.oidc.conftest import forget_consents
 __all__ = ["client", "env", "forget_consents"]  # the provider fixtures of tests/oidc
 TOKEN = "sandbox-api-token"
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
-SANDBOX_PATHS = r"^/sandbox/(scenarios|clock|requests|citizens/.*|tokens|keys/rotate|reset)$"
+SANDBOX_PATHS = (
+    r"^/sandbox/(scenarios|clock|requests|citizens/.*|cards/.*|tokens|keys/rotate|reset)$"
+)
 
 
 def _settings(env: Env) -> Any:
@@ -133,6 +136,25 @@ def test_a_refused_change_writes_nothing(sandboxed: TestClient, body: dict[str, 
 def test_an_unknown_citizen_is_404(sandboxed: TestClient) -> None:
     assert sandboxed.get("/sandbox/citizens/000000000000", headers=BEARER).status_code == 404
     assert sandboxed.get("/sandbox/citizens/nobody", headers=BEARER).status_code == 404
+
+
+def test_a_card_gives_its_chip_files_and_the_ca_the_site_publishes(sandboxed: TestClient) -> None:
+    card = sandboxed.get("/sandbox/cards/level2-full", headers=BEARER).json()
+    assert card["card_number"] == PIN and card["document_number"] == PIN[-9:]
+    assert list(card["files"]) == ["EF.COM", "DG1", "DG2", "DG13", "DG14", "DG15", "EF.SOD"]
+    dg1 = base64.b64decode(card["files"]["DG1"])
+    assert dg1.endswith("".join(card["mrz"]).encode()) and card["mrz"][0].startswith("IDVNM")
+    assert card["qr"].startswith(f"{PIN}|") and card["access_key"].startswith(PIN[-9:])
+    published = sandboxed.get("/pki/csca.pem")
+    assert published.headers["content-type"] == "application/x-pem-file"
+    assert published.text == card["csca_pem"] and "BEGIN CERTIFICATE" in published.text
+    again = sandboxed.get(f"/sandbox/cards/{PIN}", headers=BEARER).json()
+    assert again == card  # built on demand, the same bytes every time
+
+
+def test_a_citizen_without_a_card_has_no_chip(sandboxed: TestClient) -> None:
+    assert sandboxed.get("/sandbox/cards/000000000000", headers=BEARER).status_code == 404
+    assert sandboxed.get("/sandbox/cards/nobody", headers=BEARER).status_code == 404
 
 
 def test_a_minted_token_verifies_with_the_published_keys(sandboxed: TestClient) -> None:

@@ -18,6 +18,8 @@ from fastapi import Request
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from idp.chip.export import chip_document
+from idp.chip.holders import current_chip
 from idp.citizen.changes import InvalidChangeError
 from idp.citizen.changes import NoSuchCitizenError
 from idp.citizen.changes import citizen_view
@@ -40,6 +42,7 @@ from idp.web.errors import ApiRoute
 from idp.web.sandbox_models import Activated
 from idp.web.sandbox_models import Activation
 from idp.web.sandbox_models import AppLink
+from idp.web.sandbox_models import CardChip
 from idp.web.sandbox_models import Citizen
 from idp.web.sandbox_models import CitizenChanges
 from idp.web.sandbox_models import ClockChange
@@ -187,6 +190,24 @@ async def change_citizen(sandbox: SandboxDep, who: Who, body: CitizenChanges) ->
         raise HTTPException(404, "No citizen has this PIN.") from None
     except InvalidChangeError as error:
         raise HTTPException(400, str(error)) from None
+
+
+@api.get("/cards/{who}", response_model=CardChip)
+async def card(sandbox: SandboxDep, who: Who) -> dict[str, Any]:
+    """The chip of a citizen's identity card: every file's bytes, the CA, the MRZ and the QR string."""
+    settings = sandbox.server.settings
+    seed = settings.chip_seed.get_secret_value()
+    secret = settings.subject_secret.get_secret_value()
+
+    def read(pin: str) -> dict[str, Any] | None:
+        with sandbox.server.engine.connect() as connection:
+            chip = current_chip(connection, pin, secret, seed)
+        return None if chip is None else chip_document(chip, seed)
+
+    document = await off_loop(read, _pin(who))
+    if document is None:
+        raise HTTPException(404, "This citizen has no identity card.")
+    return document
 
 
 @api.post("/tokens", status_code=201, response_model=Minted)

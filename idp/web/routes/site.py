@@ -1,5 +1,5 @@
 """The site around the protocol: the front page for people, the health endpoint for monitors, the
-synthetic portraits (the ``picture`` claim), and the discovery document and JWKS, which
+synthetic portraits (the ``picture`` claim), the country signing CA of the cards' chips, and the discovery document and JWKS, which
 :mod:`idp.web.static_documents` serves from prepared bytes ahead of the router (these routes answer the
 same, and document them). HEAD wherever GET is safe (RFC 9110 §9.1)."""
 
@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from idp.chip.pki import authority
 from idp.login.home import home_view
 from idp.oidc.answer import page
 from idp.oidc.portraits import is_portrait_id
@@ -83,6 +84,16 @@ async def portrait(identifier: str) -> Response:
         raise HTTPException(404, "No such portrait.")
     headers = {"Cache-Control": "public, max-age=86400"}
     return Response(portrait_svg(identifier), media_type="image/svg+xml", headers=headers)
+
+
+@pages.api_route("/pki/csca.pem", methods=["GET", "HEAD"])
+async def country_signing_ca(request: Request) -> Response:
+    """The sandbox's country signing CA certificate (PEM), the trust anchor of passive authentication
+    (:mod:`idp.chip.pki`): what a reader or a verifier checks a chip's Document Signer against."""
+    seed = server_of(request).settings.chip_seed.get_secret_value()
+    pem = await off_loop(lambda: authority(seed).csca_pem)
+    headers = {"Cache-Control": "public, max-age=3600"}
+    return Response(pem, media_type="application/x-pem-file", headers=headers)
 
 
 def _document(request: Request, name: str) -> Response:
