@@ -37,22 +37,12 @@ from idp.chip.holders import load_holder
 from idp.chip.pki import authority
 from idp.population_db.database import connect
 from idp.settings import IdPSettings
-from tests.clients.conftest import SANDBOX_TOKEN
+from tests.clients.card_steps import card_of
 from tests.clients.conftest import Stack
 from tests.oidc.conftest import PIN
 
 NOW = datetime.datetime.now(datetime.UTC)
 SPOUSE_PIN = "031190999002"
-
-
-def card_of(stack: Stack, who: str) -> dict[str, Any]:
-    """The sandbox's document of ``who``'s card: its files (base64) and the CSCA."""
-    answer = httpx.get(
-        f"{stack.idp}/sandbox/cards/{who}", headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"}
-    )
-    assert answer.status_code == 200, answer.text
-    card: dict[str, Any] = answer.json()
-    return card
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +134,9 @@ def test_another_country_signing_ca_is_refused(files: dict[str, bytes]) -> None:
     found = check_files(files, stranger, NOW)
     assert not found.valid
     assert not found.chain
-    assert found.reasons[0] == "the Document Signer was not issued by the trusted country signing CA"
+    assert (
+        found.reasons[0] == "the Document Signer was not issued by the trusted country signing CA"
+    )
 
 
 def test_a_certificate_out_of_its_validity_is_refused(
@@ -204,7 +196,8 @@ def test_active_authentication_with_the_apps_challenge(chips: dict[str, Any]) ->
 
 def test_base64_files_from_a_reader_are_checked(card: dict[str, Any]) -> None:
     assert set(decoded_files(card["files"])) == set(FILE_NAMES)
-    for sent in ({}, [], {"DG99": "AA=="}, {"DG1": "not base64!"}, {"DG1": 5}):
+    refused: list[object] = [{}, [], {"DG99": "AA=="}, {"DG1": "not base64!"}, {"DG1": 5}]
+    for sent in refused:
         with pytest.raises(ChipFileError):
             decoded_files(sent)
 
