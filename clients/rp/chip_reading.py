@@ -195,13 +195,9 @@ class CardDesk:
         try:
             answer, passive, active, photo = await self._checks(record, check, files)
         except (ReaderError, VerificationError) as error:
+            reason = _failure(error)
             finish(
-                db,
-                check,
-                FAILED,
-                error=error.error,
-                reasons=["unreachable"],
-                details=[error.description],
+                db, check, FAILED, error=error.error, reasons=[reason], details=[error.description]
             )
             return
         except TrustAnchorError as error:
@@ -258,7 +254,12 @@ class CardDesk:
             "camera",
             {"check": check.id, "size": len(photo), "sha256": hashlib.sha256(photo).hexdigest()},
         )
-        _, token_response, fetched = await self.verifier.token()
+        try:
+            _, token_response, fetched = await self.verifier.token()
+        except VerificationError as error:
+            refused = {"error": error.error, "error_description": error.description}
+            record("service_token", await self._token_step(refused))
+            raise
         if fetched:
             record("service_token", await self._token_step(token_response))
         answer = await self.verifier.verify(files, challenge, signature, photo)
@@ -312,6 +313,13 @@ class CardDesk:
             "status_code": answer.status_code,
             "response": answer.body,
         }
+
+
+def _failure(error: ReaderError | VerificationError) -> str:
+    """Why a check could not be finished, in the words of ``chip.reasons``."""
+    if error.error == "temporarily_unavailable":
+        return "unreachable"
+    return "reader_failed" if isinstance(error, ReaderError) else "service_refused"
 
 
 class Recorder:

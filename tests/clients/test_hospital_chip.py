@@ -80,14 +80,14 @@ def test_a_patient_checks_in_with_the_chip_card(stack: Stack, browser: Browser) 
     assert portrait.headers["content-type"] == "image/jpeg"
 
     printed = browser.post(
-        f"{str(waiting.url)}/ticket", {"csrf": csrf_of(read.text), "department": "nhi"}
+        f"{waiting.url!s}/ticket", {"csrf": csrf_of(read.text), "department": "nhi"}
     )
     assert str(printed.url) == f"{hospital}/ticket"
     assert 'id="queue-number"' in printed.text
     assert NAME in printed.text
     assert "Khám dịch vụ (tự chi trả)" in printed.text
     again = browser.http.post(
-        f"{str(waiting.url)}/ticket", data={"csrf": csrf_of(read.text), "department": "nhi"}
+        f"{waiting.url!s}/ticket", data={"csrf": csrf_of(read.text), "department": "nhi"}
     )
     assert again.status_code == 409  # one card reading, one ticket
 
