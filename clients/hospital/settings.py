@@ -31,10 +31,10 @@ class HospitalSettings(RPSettings):
     scope, so the kiosk asks for ``acr_values`` LoA3 as the check-in page does); no ``identity``,
     since the kiosk prints no personal identification number."""
 
-    card_client_id: str = "hospital-cards"
+    card_client_id: str = "hospital-verification"
     """The hospital's server as a client of the card verification service: a confidential client
     (the client credentials grant needs one, RFC 6749 §4.4), kept apart from the public ``hospital``
     client of the browsers' logins."""
 
-    card_client_secret: SecretStr = SecretStr("hospital-cards-sandbox-secret")
+    card_client_secret: SecretStr = SecretStr("hospital-verification-sandbox-secret")
     """Its secret (``client_secret_basic``); the default is the sandbox's."""

@@ -107,7 +107,7 @@ def verdict(passive: PassiveCheck, active: ActiveCheck, answer: Answer) -> Verdi
     face = body.get("face_match")
     if not isinstance(face, dict):
         reasons.append("no_face_match")
-    elif face.get("matched") is not True and status != "mismatch":
+    elif face.get("matched") is not True:
         reasons.append("face_mismatch")
     return Verdict(reasons, details)
 

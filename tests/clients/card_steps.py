@@ -1,10 +1,13 @@
 """Steps the chip card tests share: the card of a citizen as the provider's sandbox API describes it (its
 access key as an operator types it from the card), a scripted tap on the provider's simulated reader
 (``POST /api/card-reader/sessions/{id}/tap``, as the reader's page does), the reader of an app's
-waiting page, and the app's page reloaded until the card was read."""
+waiting page, and the app's page reloaded until the card was read; a citizen's card revoked or renewed
+through the sandbox API (``PATCH /sandbox/citizens/{who}``), put back as it was afterwards."""
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html import unescape
 from typing import Any
 
@@ -15,13 +18,12 @@ from tests.clients.conftest import Stack
 
 READER_LINK = re.compile(r'id="reader-link" href="([^"]+)"')
 NO_EXPIRY = "<<<<<<"
+SANDBOX = {"Authorization": f"Bearer {SANDBOX_TOKEN}"}
 
 
 def card_of(stack: Stack, who: str) -> dict[str, Any]:
     """The sandbox's document of ``who``'s card (files, MRZ, dates, the CSCA)."""
-    answer = httpx.get(
-        f"{stack.idp}/sandbox/cards/{who}", headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"}
-    )
+    answer = httpx.get(f"{stack.idp}/sandbox/cards/{who}", headers=SANDBOX)
     assert answer.status_code == 200, answer.text
     card: dict[str, Any] = answer.json()
     return card
@@ -40,6 +42,26 @@ def access_key(stack: Stack, who: str) -> dict[str, str]:
 
 def _yymmdd(iso: str) -> str:
     return iso[2:4] + iso[5:7] + iso[8:10]
+
+
+def change_card(stack: Stack, who: str, card: dict[str, Any]) -> None:
+    """``card`` as ``PATCH /sandbox/citizens/{who}`` takes it: an action, or a card as it was."""
+    changed = httpx.patch(
+        f"{stack.idp}/sandbox/citizens/{who}", json={"card": card}, headers=SANDBOX
+    )
+    assert changed.status_code == 200, changed.text
+
+
+@contextmanager
+def card_kept(stack: Stack, who: str) -> Iterator[None]:
+    """``who``'s card is put back as it was when the block ends (revoked or renewed inside)."""
+    shown = httpx.get(f"{stack.idp}/sandbox/citizens/{who}", headers=SANDBOX)
+    assert shown.status_code == 200, shown.text
+    card = shown.json()["card"]
+    try:
+        yield
+    finally:
+        change_card(stack, who, card)
 
 
 def reader_of(page: httpx.Response) -> str:

@@ -59,7 +59,7 @@ def test_a_genuine_card_with_its_holder_is_accepted() -> None:
             GOOD_PASSIVE,
             GOOD_ACTIVE,
             answer("mismatch", face_match={"score": 0.2, "threshold": 0.8, "matched": False}),
-            ["status_mismatch"],
+            ["status_mismatch", "face_mismatch"],
         ),
         (GOOD_PASSIVE, GOOD_ACTIVE, answer(face_match=None), ["no_face_match"]),
         (
