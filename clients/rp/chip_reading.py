@@ -13,9 +13,8 @@ each step written to the flow inspector:
 6. the camera's photo;
 7. the verification service, with a client-credentials token (:mod:`clients.rp.card_verification`).
 
-The card is accepted only if the app's own checks hold, the service answers ``valid`` and the face at
-the camera matched the card's portrait; else it is refused with every reason. A reader or a service
-that cannot be reached ends the check as failed, with its error code. The reader session is closed
+The card is accepted or refused by :func:`clients.rp.card_verdict.verdict`. A reader or a service that
+cannot be reached ends the check as failed, with its error code. The reader session is closed
 once the card was read.
 """
 
@@ -23,8 +22,6 @@ import base64
 import datetime
 import hashlib
 import time
-from dataclasses import dataclass
-from dataclasses import field
 from typing import Any
 
 from sqlmodel import Session
@@ -34,11 +31,10 @@ from clients.rp import inspector
 from clients.rp.active_auth import ActiveCheck
 from clients.rp.active_auth import check_answer
 from clients.rp.active_auth import new_challenge
-from clients.rp.card_checks import ACCEPTED
 from clients.rp.card_checks import CANCELLED
 from clients.rp.card_checks import EXPIRED
 from clients.rp.card_checks import FAILED
-from clients.rp.card_checks import REFUSED
+from clients.rp.card_checks import READING
 from clients.rp.card_checks import WAITING
 from clients.rp.card_checks import CardCheck
 from clients.rp.card_checks import claim
@@ -46,6 +42,7 @@ from clients.rp.card_checks import finish
 from clients.rp.card_checks import open_check
 from clients.rp.card_reader import CardReader
 from clients.rp.card_reader import ReaderError
+from clients.rp.card_verdict import verdict
 from clients.rp.card_verification import SCOPE
 from clients.rp.card_verification import Answer
 from clients.rp.card_verification import CardVerifier
@@ -58,58 +55,11 @@ from clients.rp.chip_files import decoded_files
 from clients.rp.chip_files import describe
 from clients.rp.chip_files import dg13_fields
 from clients.rp.chip_files import holder_facts
+from clients.rp.relying_party import LoginError
 from clients.rp.relying_party import RelyingParty
 from clients.rp.trust_anchor import Anchor
 from clients.rp.trust_anchor import TrustAnchor
 from clients.rp.trust_anchor import TrustAnchorError
-
-STATUSES = ("valid", "not_genuine", "revoked", "replaced", "expired", "mismatch")
-"""The verification service's verdicts on a card; anything else is ``status_other``."""
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The app's decision: accepted when no reason stands against the card."""
-
-    reasons: list[str] = field(default_factory=list)
-    details: list[str] = field(default_factory=list)
-    error: str = ""
-    """Set when the check could not be finished (the service refused the request itself)."""
-
-    @property
-    def status(self) -> str:
-        if self.error:
-            return FAILED
-        return REFUSED if self.reasons else ACCEPTED
-
-
-def verdict(passive: PassiveCheck, active: ActiveCheck, answer: Answer) -> Verdict:
-    """What the app decides from its own checks and the service's answer."""
-    reasons, details = [], []
-    if not passive.valid:
-        reasons.append("passive_invalid")
-        details += passive.reasons
-    if not active.valid:
-        reasons.append("active_invalid")
-        details.append(active.reason)
-    body = answer.body
-    if answer.status_code == 404 and body.get("error") == "unknown_card":
-        return Verdict(
-            [*reasons, "unknown_card"], [*details, str(body.get("error_description", ""))]
-        )
-    if answer.status_code != 200:
-        error = str(body.get("error") or f"http_{answer.status_code}")
-        return Verdict(["service_refused"], [str(body.get("error_description", ""))], error)
-    status = str(body.get("status", ""))
-    if status != "valid":
-        reasons.append(f"status_{status}" if status in STATUSES else "status_other")
-        details += [str(reason) for reason in body.get("reasons") or []]
-    face = body.get("face_match")
-    if not isinstance(face, dict):
-        reasons.append("no_face_match")
-    elif face.get("matched") is not True:
-        reasons.append("face_mismatch")
-    return Verdict(reasons, details)
 
 
 class CardDesk:
@@ -126,7 +76,10 @@ class CardDesk:
         )
 
     async def _token_endpoint(self) -> str:
-        return str((await self.rp.metadata())["token_endpoint"])
+        try:
+            return str((await self.rp.metadata())["token_endpoint"])
+        except LoginError as error:
+            raise VerificationError(error.error, error.description) from None
 
     async def open(
         self, request: Request, db: Session, purpose: str, label: str, context: dict[str, Any]
@@ -147,6 +100,9 @@ class CardDesk:
 
     async def advance(self, request: Request, db: Session, check: CardCheck) -> None:
         """Ask the reader once, and read the card if it is there; ``check`` is saved as it stands."""
+        if check.status == READING and time.time() >= check.expires_at:
+            # the reading was cut short (the app stopped meanwhile): nobody will finish it
+            _fail(db, check, "interrupted", "unreachable", "The reading did not finish.")
         if check.status != WAITING:
             return
         if time.time() >= check.expires_at:
@@ -178,41 +134,21 @@ class CardDesk:
         try:
             files = decoded_files(state.get("files"))
         except ChipFileError as error:
-            finish(
-                db,
-                check,
-                FAILED,
-                error="unreadable_card",
-                reasons=["unreadable"],
-                details=[str(error)],
-            )
+            _fail(db, check, "unreadable_card", "unreadable", str(error))
             return
         shown = [describe(name, files[name]) for name in FILE_NAMES if name in files]
-        record(
-            "card_read",
-            {"check": check.id, "application_id": state.get("application_id", ""), "files": shown},
-        )
+        application = state.get("application_id", "")
+        record("card_read", {"check": check.id, "application_id": application, "files": shown})
         try:
             answer, passive, active, photo = await self._checks(record, check, files)
         except (ReaderError, VerificationError) as error:
-            reason = _failure(error)
-            finish(
-                db, check, FAILED, error=error.error, reasons=[reason], details=[error.description]
-            )
+            _fail(db, check, error.error, _failure(error), error.description)
             return
         except TrustAnchorError as error:
-            finish(
-                db,
-                check,
-                FAILED,
-                error="temporarily_unavailable",
-                reasons=["unreachable"],
-                details=[str(error)],
-            )
+            _fail(db, check, "temporarily_unavailable", "unreachable", str(error))
             return
         decided = verdict(passive, active, answer)
-        body = answer.body
-        face = body.get("face_match")
+        face = answer.body.get("face_match")
         finish(
             db,
             check,
@@ -220,9 +156,9 @@ class CardDesk:
             reasons=decided.reasons,
             details=[d for d in decided.details if d],
             error=decided.error,
-            service_status=str(body.get("status", "")),
+            service_status=str(answer.body.get("status", "")),
             face=face if isinstance(face, dict) else {},
-            verification_id=str(body.get("verification_id", "")),
+            verification_id=str(answer.body.get("verification_id", "")),
             holder=_holder(files),
             files={name: base64.b64encode(data).decode("ascii") for name, data in files.items()},
             photo=base64.b64encode(photo).decode("ascii"),
@@ -313,6 +249,11 @@ class CardDesk:
             "status_code": answer.status_code,
             "response": answer.body,
         }
+
+
+def _fail(db: Session, check: CardCheck, error: str, reason: str, detail: str) -> None:
+    """The check ends as failed: ``error``, the reason in the words of ``chip.reasons``."""
+    finish(db, check, FAILED, error=error, reasons=[reason], details=[detail])
 
 
 def _failure(error: ReaderError | VerificationError) -> str:

@@ -1,4 +1,4 @@
-"""The apps' decision on a chip card (``clients/rp/chip_reading.verdict``): accepted only when the app's
+"""The apps' decision on a chip card (``clients/rp/card_verdict.py``): accepted only when the app's
 own passive and active authentication hold, the verification service answers ``valid`` and the face at
 the camera matched; otherwise every reason, in the words of ``chip.reasons``; a request the service
 did not take ends the check as failed, with its error code."""
@@ -9,13 +9,13 @@ import pytest
 
 from clients.rp.active_auth import ECDSA_PLAIN_SHA256
 from clients.rp.active_auth import ActiveCheck
+from clients.rp.card_verdict import STATUSES
+from clients.rp.card_verdict import verdict
 from clients.rp.card_verification import Answer
 from clients.rp.catalogue import LANGUAGES
 from clients.rp.catalogue import catalogue
 from clients.rp.chip_check import GroupHash
 from clients.rp.chip_check import PassiveCheck
-from clients.rp.chip_reading import STATUSES
-from clients.rp.chip_reading import verdict
 
 GOOD_PASSIVE = PassiveCheck(
     "CN=DS", "CN=CSCA", True, True, "sha256", [GroupHash("DG1", "ab", "ab")]
