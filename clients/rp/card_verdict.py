@@ -56,7 +56,7 @@ def verdict(passive: PassiveCheck, active: ActiveCheck, answer: Answer) -> Verdi
     status = str(body.get("status", ""))
     if status != "valid":
         reasons.append(f"status_{status}" if status in STATUSES else "status_other")
-        details += [str(reason) for reason in body.get("reasons") or []]
+    details += [str(reason) for reason in body.get("reasons") or []]
     face = body.get("face_match")
     if not isinstance(face, dict):
         reasons.append("no_face_match")

@@ -196,8 +196,8 @@ class CardDesk:
             refused = {"error": error.error, "error_description": error.description}
             record("service_token", await self._token_step(refused))
             raise
-        if fetched:
-            record("service_token", await self._token_step(token_response))
+        step = await self._token_step(token_response)
+        record("service_token", step if fetched else {**step, "reused": True})
         answer = await self.verifier.verify(files, challenge, signature, photo)
         record(
             "card_verification", self._verification_step(files, challenge, signature, photo, answer)
