@@ -5,12 +5,17 @@ checks the signature itself, takes the camera's photo and asks the card verifica
 
 A wrong access key leaves the reader waiting; an impostor at the camera is refused; an accepted card
 prints one ticket (self-paying: the chip holds no BHYT card); the inspector shows every step; the
-reader is closed once read, or when the check is cancelled; a check is only its browser's."""
+reader is closed once read, or when the check is cancelled; a check is only its browser's; bad input
+to every new page is answered without a 5xx."""
 
 import re
+from urllib.parse import quote
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from tests.clients.card_steps import card_kept
 from tests.clients.card_steps import change_card
@@ -204,3 +209,30 @@ def test_the_kiosk_refuses_an_impostor_and_starts_again(stack: Stack, browser: B
     assert outcome_of(refused) == "card_refused"
     assert 'content="30;url=/kiosk/next"' in refused.text
     assert 'action="/kiosk/start"' in browser.get(f"{hospital}/kiosk/next").text
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    department=st.text(max_size=20),
+    check_id=st.text(max_size=80),
+    csrf=st.sampled_from(["ok", "forged", ""]),
+)
+def test_the_hospitals_card_endpoints_never_fail_on_bad_input(
+    stack: Stack, department: str, check_id: str, csrf: str
+) -> None:
+    hospital = stack.urls["hospital"]
+    with httpx.Client(timeout=20) as http:
+        token = csrf_of(http.get(f"{hospital}/").text) if csrf == "ok" else csrf
+        quoted = quote(check_id, safe="") or "x"
+        form = {"csrf": token, "department": department}
+        for answered in (
+            http.post(f"{hospital}/kiosk/chip", data=form),
+            http.get(f"{hospital}/kiosk"),
+            http.post(f"{hospital}/kiosk/chip/continue", data=form),
+            http.get(f"{hospital}/checkin/chip/{quoted}"),
+            http.post(f"{hospital}/checkin/chip/{quoted}/ticket", data=form),
+            http.post(f"{hospital}/checkin/chip/{quoted}/continue", data=form),
+            http.get(f"{hospital}/card-checks/{quoted}/camera.jpg"),
+            http.post(f"{hospital}/kiosk/chip/cancel", data=form),
+        ):
+            assert answered.status_code < 500, (answered.request.url, answered.text)
