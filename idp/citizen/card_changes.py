@@ -81,8 +81,8 @@ def change_card(
         _set(connection, pin, value)
     else:
         raise InvalidCardChangeError(
-            'card must be {"action": "renew"}, {"action": "revoke", "reason": …} or a card '
-            "with generation, issued_on, expires_on, issued_by and revoked"
+            "card must be an action (renew; revoke with a reason) or a card with generation, "
+            "issued_on, expires_on, issued_by and revoked"
         )
 
 
