@@ -1,21 +1,22 @@
-"""Active Authentication: the chip's answer verifies with DG15's key, another chip's does not, and a
-DG15 that holds no key this verifier can use is :class:`MalformedFileError` (a damaged algorithm or
-curve identifier among them)."""
+"""Active Authentication's DG15 damaged: a key that refuses the chip's answer, or
+:class:`MalformedFileError` when it holds no key a verifier can use (a damaged algorithm or curve
+identifier among them), never another error."""
 
 import pytest
+from sqlalchemy import Engine
 
 from idp.chip.active_auth import verify_answer
 from idp.chip.card import Chip
 from idp.chip.lds import MalformedFileError
+from tests.chip.conftest import HOLDER
+from tests.chip.conftest import chip_of
 
 CHALLENGE = b"\x01\x02\x03\x04\x05\x06\x07\x08"
 
 
-def test_the_chip_answers_and_a_copy_cannot(chip: Chip) -> None:
-    answer = chip.internal_authenticate(CHALLENGE)
-    assert verify_answer(chip.files["DG15"], CHALLENGE, answer)
-    assert not verify_answer(chip.files["DG15"], b"\x00" * 8, answer)
-    assert not verify_answer(chip.files["DG15"], CHALLENGE, answer[:-1])
+@pytest.fixture
+def chip(sqlite_cards: Engine) -> Chip:
+    return chip_of(sqlite_cards, HOLDER)
 
 
 def test_every_flipped_byte_of_dg15_is_a_key_or_malformed(chip: Chip) -> None:
