@@ -20,6 +20,7 @@ THRESHOLD = 0.95
 _SIZE = (50, 65)
 _TOLERANCE = 30
 MAX_IMAGE_BYTES = 2_000_000
+MAX_PIXELS = 4000 * 4000
 
 
 class UnreadableImageError(ValueError):
@@ -43,10 +44,19 @@ def _pixels(data: bytes) -> NDArray[np.float64]:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in ("JPEG", "PNG"):
                 raise UnreadableImageError("the image must be a JPEG or a PNG")
+            # The size is read from the header: a small file may declare a picture that would take
+            # gigabytes once decoded (Pillow only refuses those past about 89 million pixels).
+            if image.width * image.height > MAX_PIXELS:
+                raise UnreadableImageError("the image is larger than 4000 x 4000 pixels")
             small = image.convert("RGB").resize(_SIZE, Image.Resampling.BOX)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
         raise UnreadableImageError("the bytes are not a readable image") from error
     return np.asarray(small, dtype=np.float64)
+
+
+def check_image(data: bytes) -> None:
+    """Raise :class:`UnreadableImageError` unless :func:`compare_faces` can read ``data``."""
+    _pixels(data)
 
 
 def compare_faces(live: bytes, portrait: bytes) -> FaceMatch:

@@ -1,5 +1,6 @@
 """The simulated face match: a camera's photos of the card holder match the card's portrait; photos of
-other citizens do not; the answer is the same every time; bad images are refused."""
+other citizens do not; the answer is the same every time; bad images are refused, a picture too large
+to decode before any pixel is."""
 
 import io
 
@@ -8,6 +9,7 @@ from PIL import Image
 
 from idp.chip.face_match import THRESHOLD
 from idp.chip.face_match import UnreadableImageError
+from idp.chip.face_match import check_image
 from idp.chip.face_match import compare_faces
 from idp.chip.portrait import live_photo
 from idp.chip.portrait import portrait_id
@@ -57,3 +59,17 @@ def test_a_gif_is_refused() -> None:
     Image.new("RGB", (10, 10)).save(out, format="GIF")
     with pytest.raises(UnreadableImageError, match="JPEG or a PNG"):
         compare_faces(out.getvalue(), portrait_jpeg(IDS[0]))
+
+
+def _blank_png(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("1", (width, height)).save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def test_a_small_file_declaring_a_huge_picture_is_refused_before_decoding() -> None:
+    huge = _blank_png(8000, 8000)  # 64 million pixels, under Pillow's own limit, in a few KiB
+    assert len(huge) < 100_000
+    with pytest.raises(UnreadableImageError, match="4000 x 4000"):
+        check_image(huge)
+    check_image(_blank_png(4000, 4000))

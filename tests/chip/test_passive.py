@@ -1,6 +1,6 @@
 """The provider's own passive authentication (:mod:`idp.chip.passive`, what the verification service
 runs) agrees with the independent verifier, names what failed, and reads any bytes without an error
-other than :class:`MalformedFileError`."""
+other than :class:`MalformedFileError`, every byte of EF.SOD flipped in turn among them."""
 
 import base64
 import contextlib
@@ -121,3 +121,25 @@ def test_the_files_travel_as_base64(sqlite_cards: Engine) -> None:
     files = chip_of(sqlite_cards, HOLDER).files
     again = {k: base64.b64decode(base64.b64encode(v)) for k, v in files.items()}
     assert passive_authentication(again, TRUSTED, NOW).valid
+
+
+def test_no_flipped_byte_of_the_security_object_breaks_the_check(sqlite_cards: Engine) -> None:
+    """Every byte of EF.SOD flipped, one at a time: an answer (valid or not, with reasons) or
+    :class:`MalformedFileError`, never another exception or a warning (a certificate whose serial is
+    not positive, an X.509 version that does not exist, a key off its curve or on an unknown one)."""
+    files = dict(chip_of(sqlite_cards, HOLDER).files)
+    sod = files["EF.SOD"]
+    outcomes = {"valid": 0, "invalid": 0, "malformed": 0}
+    for position in range(len(sod)):
+        for mask in (0x01, 0x80):
+            damaged = bytearray(sod)
+            damaged[position] ^= mask
+            try:
+                found = passive_authentication(files | {"EF.SOD": bytes(damaged)}, TRUSTED, NOW)
+            except MalformedFileError:
+                outcomes["malformed"] += 1
+                continue
+            outcomes["valid" if found.valid else "invalid"] += 1
+            assert found.valid == (found.reasons == [])
+    assert outcomes["invalid"] > 500  # most damage is caught by the checks themselves
+    assert outcomes["malformed"] > 500
