@@ -236,10 +236,13 @@ def tap_card(
     person = card_reader.citizen_name(server, face) if face.strip() else None
     if face.strip() and person is None:
         return _after(server, reader_id, Refused.NO_SUCH_PERSON)
-    subject = person[0] if person else None
-    return _after(
-        server, reader_id, card_reader.place(server, reader_id, checked.chosen, key, subject)
+    placed = card_reader.place(
+        server, reader_id, checked.chosen, key, person[0] if person else None
     )
+    if placed == Refused.WRONG_KEY:  # the last key the reader takes says so at once
+        after = card_reader.readers(server).find(reader_id)
+        placed = Refused.LOCKED if after is not None and after.locked else placed
+    return _after(server, reader_id, placed)
 
 
 def change_face(
