@@ -201,7 +201,7 @@ def internal_authenticate(
 def photo(server: AuthorizationServer, reader_id: str) -> bytes | Refused:
     """The camera's photo (JPEG) of the person in front of it; each photo a new shot."""
     counted = readers(server).change(
-        reader_id, lambda reader: replace(reader, shots=reader.shots + 1)
+        reader_id, lambda r: replace(r, shots=r.shots + 1) if r.card is not None else r
     )
     if counted is None:
         return Refused.GONE
