@@ -228,8 +228,8 @@ def tap_card(
     checked = _checked(server, reader_id, browser, csrf)
     if isinstance(checked, Answer):
         return checked
-    if checked.chosen is None:
-        return _after(server, reader_id, Refused.NO_CARD)
+    if checked.card is not None or checked.chosen is None:
+        return _after(server, reader_id, Refused.OCCUPIED if checked.card else Refused.NO_CARD)
     key = typed_key(number, birth, expiry)
     if key is None:
         return _after(server, reader_id, BAD_KEY)

@@ -55,6 +55,13 @@ def test_a_new_reader_waits_for_a_card_and_lists_the_personas(client: TestClient
     assert "HttpOnly" in page.headers["set-cookie"]
 
 
+def test_the_label_a_kiosk_gives_is_shown_as_text(client: TestClient) -> None:
+    reader_id = open_reader(client, '<script>alert(1)</script> "Quầy" 3')
+    page = client.get(f"/card-reader/{reader_id}").text
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &#34;Quầy&#34; 3" in page
+
+
 def test_a_chosen_card_is_shown_as_printed_with_the_key_form(client: TestClient) -> None:
     reader_id = _chosen(client, "level2-full")
     page = client.get(f"/card-reader/{reader_id}", params={"lang": "en"})
