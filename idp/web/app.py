@@ -46,6 +46,7 @@ from idp.web import errors
 from idp.web.cors import Cors
 from idp.web.page_headers import PageHeaders
 from idp.web.routes import account
+from idp.web.routes import card_reader
 from idp.web.routes import card_verification
 from idp.web.routes import device
 from idp.web.routes import interaction
@@ -81,6 +82,8 @@ ROUTERS = (  # the routes of every complete flow first: the router tries them in
     device.router,
     account.router,
     phone.router,
+    card_reader.api,
+    card_reader.pages,
     card_verification.api,
     sandbox.api,
     sandbox.pages,
