@@ -415,7 +415,12 @@ def clients_add(
         ),
     ] = None,
     scope: Annotated[
-        str, typer.Option(metavar="SCOPES", help="scope: the scopes the client may ask for.")
+        str,
+        typer.Option(
+            metavar="SCOPES",
+            help="scope: the scopes the client may ask for (card_verification: the card "
+            "verification service, with --grant-type client_credentials).",
+        ),
     ] = ("openid profile"),
     grant_type: Annotated[
         list[str] | None,

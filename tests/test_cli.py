@@ -1,5 +1,7 @@
 """The ``vneid-mock`` command line, including its errors: one line, non-zero exit, never a traceback."""
 
+import base64
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -84,6 +86,38 @@ def test_show_an_invalid_pin(database: str) -> None:
 def test_show_an_unknown_pin(database: str) -> None:
     result = runner.invoke(app, ["population", "show", "001088000000", "--database", database])
     _assert_one_line_error(result, "no citizen with PIN 001088000000")
+
+
+def test_cards_show_prints_the_chip(database: str) -> None:
+    result = runner.invoke(app, ["cards", "show", "001088999001", "--database", database])
+    assert result.exit_code == 0, result.output
+    for text in ("Nguyễn Văn Bình", "IDVNM088999001", "NGUYEN<<VAN<BINH", "A0000002471001",
+                 "EF.SOD", "DG13", "088999001"):  # fmt: skip
+        assert text in result.output, text
+
+
+def test_cards_show_json_gives_every_file_and_the_ca(database: str) -> None:
+    result = runner.invoke(app, ["cards", "show", "001088999001", "--json", "--database", database])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert list(document["files"]) == ["EF.COM", "DG1", "DG2", "DG13", "DG14", "DG15", "EF.SOD"]
+    dg1 = base64.b64decode(document["files"]["DG1"])
+    assert dg1[-90:].decode() == "".join(document["mrz"])
+    assert hashlib.sha256(dg1).hexdigest() == document["sha256"]["DG1"]
+    assert document["csca_pem"].startswith("-----BEGIN CERTIFICATE-----")
+    assert document["qr"].split("|")[:3] == [
+        "001088999001",
+        document["qr"].split("|")[1],
+        "Nguyễn Văn Bình",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pin", "message"), [("12345", "is not a valid PIN"), ("001088000000", "no identity card")]
+)
+def test_cards_show_refuses_a_pin_without_a_card(database: str, pin: str, message: str) -> None:
+    result = runner.invoke(app, ["cards", "show", pin, "--database", database])
+    _assert_one_line_error(result, message)
 
 
 def test_stats_json(database: str) -> None:

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from asn1crypto import core
 from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -68,7 +69,7 @@ def public_key_of(dg15_file: bytes) -> ec.EllipticCurvePublicKey:
     """The Active Authentication key a DG15 file publishes."""
     try:
         key = serialization.load_der_public_key(unwrap(dg15_file, "DG15"))
-    except ValueError as error:
+    except (ValueError, UnsupportedAlgorithm) as error:  # a curve or algorithm it does not know
         raise MalformedFileError(f"DG15 is not a public key: {error}") from None
     if not isinstance(key, ec.EllipticCurvePublicKey):
         raise MalformedFileError("DG15's key is not an elliptic-curve key")

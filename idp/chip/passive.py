@@ -19,6 +19,7 @@ from dataclasses import field
 from asn1crypto import cms
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -55,7 +56,13 @@ def _signer_certificate(signed: cms.SignedData) -> x509.Certificate:
     certificates = [c.chosen for c in signed["certificates"] or [] if c.name == "certificate"]
     if len(certificates) != 1 or len(signed["signer_infos"]) != 1:
         raise MalformedFileError("EF.SOD must carry one Document Signer certificate and one signer")
-    return x509.load_der_x509_certificate(certificates[0].dump())
+    # cryptography still loads a certificate whose serial is not positive, with a warning only
+    if certificates[0]["tbs_certificate"]["serial_number"].native <= 0:
+        raise MalformedFileError("the serial number is not positive (RFC 5280 section 4.1.2.2)")
+    try:
+        return x509.load_der_x509_certificate(certificates[0].dump())
+    except x509.InvalidVersion as error:
+        raise MalformedFileError(str(error)) from None
 
 
 def _chain(
@@ -87,7 +94,10 @@ def _signature(signed: cms.SignedData, signer: x509.Certificate) -> str | None:
     digest = attributes.get("message_digest")
     if digest is None or digest.native != hashlib.sha256(content).digest():
         return "the signed message digest is not the digest of the LDS security object"
-    key = signer.public_key()
+    try:
+        key = signer.public_key()
+    except (ValueError, UnsupportedAlgorithm):  # a point off the curve, a curve it does not know
+        return "the Document Signer's public key cannot be read"
     if not isinstance(key, ec.EllipticCurvePublicKey):
         return "the Document Signer's key is not an elliptic-curve key"
     try:

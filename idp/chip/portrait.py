@@ -14,6 +14,7 @@ import io
 import random
 from dataclasses import dataclass
 
+import numpy as np
 from PIL import Image
 from PIL import ImageDraw
 from PIL import ImageEnhance
@@ -125,5 +126,7 @@ def live_photo(identifier: str, shot: int) -> bytes:
     rng = random.Random(f"{identifier}:{shot}")
     image = _draw(features(identifier), rng.randint(-1, 1), rng.randint(-1, 1))
     image = ImageEnhance.Brightness(image).enhance(rng.uniform(0.93, 1.07))
-    noise = Image.effect_noise((WIDTH, HEIGHT), rng.uniform(6, 14)).convert("RGB")
-    return _jpeg(Image.blend(image, noise, 0.05))
+    # sensor noise from the shot's own generator (Pillow's effect_noise is not seeded)
+    noise = np.random.default_rng(rng.getrandbits(64)).normal(0.0, 6.0, (HEIGHT, WIDTH, 3))
+    noisy = np.clip(np.asarray(image, dtype=np.float64) + noise, 0, 255).astype(np.uint8)
+    return _jpeg(Image.fromarray(noisy, "RGB"))

@@ -4,7 +4,8 @@ and the withdrawal of consent it offers (PRODUCT.md "Consent and disclosure").
 Needs the single sign-on session (cookie); without one the citizen logs in through an interaction that
 returns here (the web layer starts it). The page (``account.html``) shows the citizen's documents as the
 VNeID app's wallet does (:mod:`idp.citizen.wallet`: level-2 documents only for a level-2 account, never
-biometrics), every service they share with and their disclosure history (:mod:`idp.citizen.sharing`).
+biometrics), every service they share with, their disclosure history and the verifications of their
+chip card (:mod:`idp.citizen.sharing`).
 
 Withdrawing is two steps, each its own request: a confirmation page (``account_withdraw.html``, a GET) that
 says what stops being shared, and its form (a POST carrying a CSRF token bound to the session: an HMAC of
@@ -19,6 +20,7 @@ import hmac
 from urllib.parse import quote
 
 from idp.citizen.sharing import Service
+from idp.citizen.sharing import card_checks
 from idp.citizen.sharing import history
 from idp.citizen.sharing import service
 from idp.citizen.sharing import shared_with
@@ -92,6 +94,7 @@ def account_view(
         "wallet": shown,
         "sharing": sharing(server, session.pin),
         "history": history(server, session.pin),
+        "card_checks": card_checks(server, session.pin),
         "withdrawn": withdrawn,
     }
     return View("account.html", values, switch=ACCOUNT)

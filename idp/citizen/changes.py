@@ -1,5 +1,6 @@
 """Changes to a citizen's record (thay đổi thông tin công dân): lock or unlock the VNeID account, set
-its level, change the phone or the permanent address, record a death, and read the record back.
+its level, change the phone or the permanent address, record a death, renew or revoke the identity card
+(:mod:`idp.citizen.card_changes`), and read the record back.
 
 The one place the provider changes a citizen: the sandbox's control API and the test kit call it, and
 identity events (a phone changed, a death recorded) will be emitted from here. Each change is checked
@@ -10,6 +11,7 @@ so that a change can be undone by applying them.
 """
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,6 +21,9 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from idp.citizen.card_changes import InvalidCardChangeError
+from idp.citizen.card_changes import card_state
+from idp.citizen.card_changes import change_card
 from idp.population_db.codes import AccountStatus
 from idp.population_db.codes import LockReason
 from idp.population_db.codes import ResidenceKind
@@ -28,7 +33,7 @@ from idp.population_db.models import VneidAccount
 from idp.population_db.models import table_of
 from idp.population_db.units import load_units
 
-FIELDS = ("account_status", "account_level", "phone_number", "address", "deceased_on")
+FIELDS = ("account_status", "account_level", "phone_number", "address", "deceased_on", "card")
 _PHONE = re.compile(r"0[0-9]{9}")
 _CITIZEN = table_of(Citizen)
 _ACCOUNT = table_of(VneidAccount)
@@ -51,18 +56,33 @@ def citizen_view(engine: Engine, pin: str) -> Values:
         return _current(connection, pin)
 
 
-def change_citizen(engine: Engine, pin: str, changes: Values) -> Values:
-    """Apply ``changes`` (fields of :data:`FIELDS`) to the citizen; the values they replaced."""
+@dataclass(frozen=True)
+class _Change:
+    """One change in progress: its transaction, the citizen, their record before it, and the
+    provider's day in Vietnam (a renewed card is issued that day)."""
+
+    connection: Connection
+    pin: str
+    before: Values
+    today: date
+
+
+def change_citizen(engine: Engine, pin: str, changes: Values, *, today: date) -> Values:
+    """Apply ``changes`` (fields of :data:`FIELDS`) to the citizen on the provider's day ``today``
+    (:meth:`idp.state.clock.Clock.today`); the values they replaced."""
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise InvalidChangeError(f"unknown field(s): {', '.join(sorted(unknown))}")
     try:
         with engine.begin() as connection:
             before = _current(connection, pin)
+            change = _Change(connection, pin, before, today)
             for field, value in changes.items():
-                _APPLY[field](connection, pin, before, value)
+                _APPLY[field](change, value)
     except IntegrityError:
         raise InvalidChangeError("the phone number belongs to another citizen") from None
+    except InvalidCardChangeError as error:
+        raise InvalidChangeError(str(error)) from None
     return {field: before[field] for field in changes}
 
 
@@ -93,34 +113,37 @@ def _current(connection: Connection, pin: str) -> Values:
         "phone_number": citizen.phone_number,
         "address": address,
         "deceased_on": citizen.deceased_on.isoformat() if citizen.deceased_on else None,
+        "card": card_state(connection, pin),
     }
 
 
-def _account_status(connection: Connection, pin: str, before: Values, value: Any) -> None:
-    if before["account_status"] is None:
+def _account_status(change: _Change, value: Any) -> None:
+    if change.before["account_status"] is None:
         raise InvalidChangeError("the citizen has no VNeID account")
     if value not in (AccountStatus.ACTIVE.value, AccountStatus.LOCKED.value):
         raise InvalidChangeError("account_status must be active or locked")
     reason = LockReason.POLICE.value if value == AccountStatus.LOCKED.value else None
-    statement = update(_ACCOUNT).where(_ACCOUNT.c.pin == pin)
-    connection.execute(statement.values(status=value, lock_reason=reason))
+    statement = update(_ACCOUNT).where(_ACCOUNT.c.pin == change.pin)
+    change.connection.execute(statement.values(status=value, lock_reason=reason))
 
 
-def _account_level(connection: Connection, pin: str, before: Values, value: Any) -> None:
-    if before["account_level"] is None:
+def _account_level(change: _Change, value: Any) -> None:
+    if change.before["account_level"] is None:
         raise InvalidChangeError("the citizen has no VNeID account")
     if value not in (1, 2) or isinstance(value, bool):
         raise InvalidChangeError("account_level must be 1 or 2")
-    connection.execute(update(_ACCOUNT).where(_ACCOUNT.c.pin == pin).values(level=value))
+    statement = update(_ACCOUNT).where(_ACCOUNT.c.pin == change.pin)
+    change.connection.execute(statement.values(level=value))
 
 
-def _phone_number(connection: Connection, pin: str, before: Values, value: Any) -> None:
+def _phone_number(change: _Change, value: Any) -> None:
     if value is not None and not (isinstance(value, str) and _PHONE.fullmatch(value)):
         raise InvalidChangeError("phone_number must be ten digits starting with 0, or null")
-    connection.execute(update(_CITIZEN).where(_CITIZEN.c.pin == pin).values(phone_number=value))
+    statement = update(_CITIZEN).where(_CITIZEN.c.pin == change.pin)
+    change.connection.execute(statement.values(phone_number=value))
 
 
-def _address(connection: Connection, pin: str, before: Values, value: Any) -> None:
+def _address(change: _Change, value: Any) -> None:
     if not isinstance(value, dict) or set(value) != {
         "province_code",
         "ward_code",
@@ -135,17 +158,17 @@ def _address(connection: Connection, pin: str, before: Values, value: Any) -> No
         raise InvalidChangeError("address.ward_code is not in address.province_code")
     if not isinstance(street, str) or not 1 <= len(street) <= 120:
         raise InvalidChangeError("address.street_address must be 1 to 120 characters")
-    if before["address"] is None:
+    if change.before["address"] is None:
         raise InvalidChangeError("the citizen has no permanent residence to change")
     statement = update(_RESIDENCE).where(
-        _RESIDENCE.c.pin == pin, _RESIDENCE.c.kind == ResidenceKind.PERMANENT.value
+        _RESIDENCE.c.pin == change.pin, _RESIDENCE.c.kind == ResidenceKind.PERMANENT.value
     )
-    connection.execute(
+    change.connection.execute(
         statement.values(province_code=province, ward_code=ward, street_address=street)
     )
 
 
-def _deceased_on(connection: Connection, pin: str, before: Values, value: Any) -> None:
+def _deceased_on(change: _Change, value: Any) -> None:
     day: date | None = None
     if value is not None:
         try:
@@ -154,7 +177,12 @@ def _deceased_on(connection: Connection, pin: str, before: Values, value: Any) -
             day = None
         if day is None:
             raise InvalidChangeError("deceased_on must be a date (YYYY-MM-DD) or null")
-    connection.execute(update(_CITIZEN).where(_CITIZEN.c.pin == pin).values(deceased_on=day))
+    statement = update(_CITIZEN).where(_CITIZEN.c.pin == change.pin)
+    change.connection.execute(statement.values(deceased_on=day))
+
+
+def _card(change: _Change, value: Any) -> None:
+    change_card(change.connection, change.pin, change.before["card"], value, change.today)
 
 
 _APPLY = {
@@ -163,4 +191,5 @@ _APPLY = {
     "phone_number": _phone_number,
     "address": _address,
     "deceased_on": _deceased_on,
+    "card": _card,
 }

@@ -1,6 +1,8 @@
 """What a citizen shares (chia sẻ thông tin) and has shared, as the account page lists it: the services
-they consented to (:mod:`idp.state.consents`), and every disclosure the audit log recorded
-(:mod:`idp.state.audit`; PRODUCT.md "Consent and disclosure").
+they consented to (:mod:`idp.state.consents`), every disclosure the audit log recorded
+(:mod:`idp.state.audit`; PRODUCT.md "Consent and disclosure"), and every verification of their chip
+card by a licensed service (:mod:`idp.citizen.card_verification`), which tells it what state the card
+is in.
 
 A service is named by what the provider has registered for it (``client_name``, and ``client_name#en``
 for the English page: RFC 7591 §2.2), never by anything a request carries, so no link can make the page
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 
 from idp.oidc.catalogue import SCOPES
 from idp.oidc.server import AuthorizationServer
+from idp.state.audit import CARD_VERIFICATION
 from idp.state.audit import DISCLOSURE
 from idp.state.audit import events_for
 from idp.state.consents import ClientConsent
@@ -65,6 +68,16 @@ class Disclosure:
     acr: str | None
 
 
+@dataclass(frozen=True)
+class CardCheck:
+    """One verification of the citizen's card: when (Unix time), by whom, and what the service was
+    told (a status of :mod:`idp.citizen.card_verification`, or the error it was answered)."""
+
+    at: float
+    service: Service
+    outcome: str
+
+
 def service(server: AuthorizationServer, client_id: str) -> Service:
     """The client ``client_id`` as registered today."""
     client = server.query_client(client_id)
@@ -100,6 +113,18 @@ def history(server: AuthorizationServer, pin: str) -> list[Disclosure]:
         if client_id not in names:
             names[client_id] = service(server, client_id)
         found.append(Disclosure(event.at, names[client_id], facts(event.claims), event.acr))
+    return found
+
+
+def card_checks(server: AuthorizationServer, pin: str) -> list[CardCheck]:
+    """The verifications of the citizen's card, newest first."""
+    names: dict[str, Service] = {}
+    found = []
+    for event in events_for(server.engine, pin, CARD_VERIFICATION):
+        client_id = event.client_id or ""
+        if client_id not in names:
+            names[client_id] = service(server, client_id)
+        found.append(CardCheck(event.at, names[client_id], event.outcome))
     return found
 
 

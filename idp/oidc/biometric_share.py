@@ -45,6 +45,7 @@ from idp.oidc.interaction import UNMET
 from idp.oidc.interaction import Interaction
 from idp.oidc.interaction import same_token
 from idp.oidc.requests import ItemsRequest
+from idp.oidc.service_scopes import refuse_service_scopes
 from idp.state.phone_requests import open_request
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ class ShareInitEndpoint(Endpoint):  # type: ignore[misc]
 
 
 def _scope(client: Client, scope: str | None) -> str:
+    refuse_service_scopes(scope)
     scopes = ["openid", *[s for s in (scope or "openid profile").split() if s != "openid"]]
     if client.get_allowed_scope(" ".join(scopes)) != " ".join(scopes):
         raise InvalidScopeError("The scope holds a value not registered for this client.")

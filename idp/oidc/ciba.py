@@ -59,6 +59,7 @@ from idp.oidc.grants import CONFIDENTIAL_METHODS
 from idp.oidc.interaction import Interaction
 from idp.oidc.keys import SIGNING_ALGORITHMS
 from idp.oidc.requests import ItemsRequest
+from idp.oidc.service_scopes import refuse_service_scopes
 from idp.oidc.untrusted_input import MALFORMED
 from idp.state.device_keys import bound_key
 from idp.state.grant_index import pin_of_subject
@@ -129,6 +130,7 @@ def _scope(client: Client, scope: str | None) -> str:
     """The requested scope: with ``openid`` (§7.1), every value registered for the client."""
     if not scope:
         raise InvalidRequestError("Missing 'scope'.")
+    refuse_service_scopes(scope)
     scopes = scope.split()
     if "openid" not in scopes:
         raise InvalidScopeError("The scope must contain 'openid'.")

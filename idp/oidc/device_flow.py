@@ -39,6 +39,7 @@ from idp.oidc.decoupled import PolledRequests
 from idp.oidc.grants import CONFIDENTIAL_METHODS
 from idp.oidc.interaction import Interaction
 from idp.oidc.requests import ItemsRequest
+from idp.oidc.service_scopes import refuse_service_scopes
 from idp.state.store import StateStore
 
 if TYPE_CHECKING:
@@ -118,7 +119,8 @@ class DeviceAuthorizationEndpoint(_DeviceAuthorizationEndpoint):  # type: ignore
 
 def allowed_scope(client: Client, scope: str | None) -> str:
     """The scope asked (``openid`` when none is), each once; ``invalid_scope`` for any scope the
-    client is not registered for."""
+    client is not registered for, and for a service's scope (:mod:`idp.oidc.service_scopes`)."""
+    refuse_service_scopes(scope)
     requested = list(dict.fromkeys(scope_to_list(scope) or ["openid"]))
     allowed = set(scope_to_list(client.get_allowed_scope(" ".join(requested))) or [])
     if not set(requested) <= allowed:

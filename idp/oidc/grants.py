@@ -1,5 +1,6 @@
 """Authlib grants and extensions, filled in with our store: code (+ PKCE S256, + OpenID Connect),
-refresh token (rotation with reuse detection), client credentials. The ID token honours the ``claims``
+refresh token (rotation with reuse detection), client credentials (which alone gives a service scope:
+:mod:`idp.oidc.service_scopes`). The ID token honours the ``claims``
 parameter (:mod:`idp.oidc.claims_request`), carries level-2 scopes only for level-2 identities, is
 audited as a disclosure (:mod:`idp.oidc.disclosure`), is encrypted on request
 (:mod:`idp.oidc.encryption`), and a nonce is accepted once per client while the ID token carrying it
@@ -38,6 +39,7 @@ from idp.oidc.keys import Key
 from idp.oidc.models import AuthorizationCode
 from idp.oidc.models import EndUser
 from idp.oidc.models import RefreshToken
+from idp.oidc.service_scopes import check_licence
 from idp.oidc.ui_locales import spoken
 
 CONFIDENTIAL_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
@@ -255,4 +257,10 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
 
 
 class ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]
+    """RFC 6749 §4.4, for confidential clients; the one grant that gives a service scope, to a client
+    registered for it (:mod:`idp.oidc.service_scopes`)."""
+
     TOKEN_ENDPOINT_AUTH_METHODS = CONFIDENTIAL_METHODS
+
+    def validate_requested_scope(self) -> None:
+        check_licence(self.request.client, self.request.payload.scope)

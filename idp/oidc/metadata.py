@@ -21,6 +21,7 @@ from idp.oidc.grants import RESPONSE_MODES
 from idp.oidc.introspection import IntrospectionEndpoint
 from idp.oidc.keys import SIGNING_ALGORITHMS
 from idp.oidc.revocation import RevocationEndpoint
+from idp.oidc.service_scopes import SERVICE_SCOPES
 
 ACR_VALUES = list(LEVEL_FACTORS)
 """The authentication levels a citizen can reach here (LoA4 comes with the simulated phone app)."""
@@ -39,7 +40,8 @@ def provider_metadata(issuer: str, registration: bool = False) -> dict[str, Any]
         "device_authorization_endpoint": f"{issuer}/device_authorization",
         "userinfo_endpoint": f"{issuer}/userinfo",
         "jwks_uri": f"{issuer}/jwks",
-        "scopes_supported": ["openid", *SCOPE_CLAIMS],
+        # the data a citizen shares, then the services' licences (client credentials only)
+        "scopes_supported": ["openid", *SCOPE_CLAIMS, *SERVICE_SCOPES],
         "response_types_supported": ["code"],
         "response_modes_supported": list(RESPONSE_MODES),
         "grant_types_supported": [

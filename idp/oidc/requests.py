@@ -120,5 +120,5 @@ def parse_parameters(raw: bytes, where: str) -> Items:
     return items
 
 
-def too_large() -> InvalidRequestError:
-    return InvalidRequestError(f"The body exceeds {MAX_BODY} bytes.", status_code=413)
+def too_large(limit: int = MAX_BODY) -> InvalidRequestError:
+    return InvalidRequestError(f"The body exceeds {limit} bytes.", status_code=413)

@@ -55,6 +55,7 @@ from idp.oidc.presented_client import check_single_method
 from idp.oidc.registered_clients import RegisteredClients
 from idp.oidc.registration import RegistrationEndpoint
 from idp.oidc.revocation import RevocationEndpoint
+from idp.oidc.service_scopes import refuse_service_scopes
 from idp.oidc.session import SessionStore
 from idp.oidc.token_stores import Grants
 from idp.oidc.token_stores import ReplayCache
@@ -228,6 +229,12 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
             default: str | None = client.get_default_redirect_uri()
             return default
         return requested if client.check_redirect_uri(requested) else None
+
+    def validate_requested_scope(self, scope: str | None) -> None:
+        """Authlib's hook for the scope an authorization request asks for: a service scope is a
+        client's licence, which a citizen never grants (:mod:`idp.oidc.service_scopes`); the client
+        credentials grant checks its own."""
+        refuse_service_scopes(scope)
 
     def get_token_grant(self, request: OAuth2Request) -> Any:
         """Authlib's choice of grant; an unsupported ``grant_type`` is described without echoing it

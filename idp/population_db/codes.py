@@ -96,6 +96,20 @@ class CardGeneration(StrEnum):
         }[self.value]
 
 
+class RevocationReason(StrEnum):
+    """Why a card stopped being valid before its expiry (thẻ căn cước bị hủy): reported lost by its
+    holder (báo mất), damaged (hư hỏng), or withdrawn by the police (thu hồi, Law on Identification
+    Art. 25: a card issued wrongly, Vietnamese nationality lost)."""
+
+    LOST = "lost"
+    DAMAGED = "damaged"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def vietnamese(self) -> str:
+        return {"lost": "Báo mất", "damaged": "Hư hỏng", "withdrawn": "Bị thu hồi"}[self.value]
+
+
 class AccountStatus(StrEnum):
     """Trạng thái tài khoản định danh điện tử."""
 

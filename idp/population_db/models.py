@@ -2,8 +2,9 @@
 
 Follows the person record of the domain reference (§9.1). One row of :class:`Citizen` is the identity core
 (danh tính); the linked records hang off the PIN: residences (cư trú), the household (hộ gia đình), the
-identity card (thẻ căn cước), social and health insurance (BHXH/BHYT), driving licences (giấy phép lái xe),
-vehicle registrations (đăng ký xe) and the VNeID account (tài khoản định danh điện tử).
+identity card (thẻ căn cước) and the cards revoked before their expiry, social and health insurance
+(BHXH/BHYT), driving licences (giấy phép lái xe), vehicle registrations (đăng ký xe) and the VNeID
+account (tài khoản định danh điện tử).
 
 Enumerated values are stored as the English identifiers of :mod:`idp.population_db.codes`.
 """
@@ -86,6 +87,17 @@ class IdentityCard(SQLModel, table=True):
     issued_by: str = Field(max_length=80)
 
 
+class CardRevocation(SQLModel, table=True):
+    """Thẻ căn cước bị hủy: one card that stopped being valid before its expiry, named by its number
+    (the PIN) and its issue date, so that a card issued later to the same citizen is not revoked with it.
+    Its reason is one of :class:`idp.population_db.codes.RevocationReason`."""
+
+    pin: str = Field(primary_key=True, max_length=12)
+    issued_on: date = Field(primary_key=True)
+    reason: str = Field(max_length=12)
+    revoked_on: date
+
+
 class SocialInsurance(SQLModel, table=True):
     """Bảo hiểm xã hội / y tế: the social-insurance code and, when insured, the 15-character BHYT card."""
 
@@ -148,6 +160,7 @@ POPULATION_MODELS: tuple[type[SQLModel], ...] = (
     Household,
     Residence,
     IdentityCard,
+    CardRevocation,
     SocialInsurance,
     DrivingLicense,
     VehicleRegistration,

@@ -76,7 +76,7 @@ class Sandbox:
 
     def change_citizen(self, pin: str, changes: Values) -> None:
         """Change the citizen, remembering how to undo it."""
-        before = change_citizen(self.server.engine, pin, changes)
+        before = change_citizen(self.server.engine, pin, changes, today=self.clock.today())
         with self._lock:
             self._undo.append((pin, before))
 
@@ -94,7 +94,7 @@ class Sandbox:
         with self._lock:
             undo, self._undo = self._undo, []
         for pin, before in reversed(undo):
-            change_citizen(self.server.engine, pin, before)
+            change_citizen(self.server.engine, pin, before, today=self.clock.today())
         if self.server.keys.keys != self._first_keys:
             self._set_keys(self._first_keys)
         if everything:

@@ -5,8 +5,10 @@ transaction that does what the row records (a code redeemed, a failed login coun
 row and the act commit together or not at all: nothing is lost if the process dies in between. The
 citizen reads their own history on the account page; nothing here is ever updated or deleted.
 
-Kinds: ``authentication`` (outcome ``success``, ``failure``, ``lockout``, ``refused``) and ``disclosure``
-(outcome ``released``; ``claims`` lists the claim names that left, never their values). A row's time,
+Kinds: ``authentication`` (outcome ``success``, ``failure``, ``lockout``, ``refused``), ``disclosure``
+(outcome ``released``; ``claims`` lists the claim names that left, never their values) and
+``card_verification`` (a call of the card verification service: outcome the status it answered, or the
+error; ``pin`` the card's number when it was read; ``detail`` the verification's id). A row's time,
 ``at``, is the provider's clock's (:class:`idp.state.clock.Clock`), given by the caller.
 """
 
@@ -26,6 +28,7 @@ from idp.population_db.database import create_tables
 
 AUTHENTICATION = "authentication"
 DISCLOSURE = "disclosure"
+CARD_VERIFICATION = "card_verification"
 
 
 class AuditEvent(SQLModel, table=True):

@@ -13,7 +13,12 @@ state store, a moved clock does not expire them earlier.
 import threading
 import time
 from datetime import UTC
+from datetime import date
 from datetime import datetime
+from zoneinfo import ZoneInfo
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+"""Vietnam's time (UTC+7 all year): the day a record of the population database is dated by."""
 
 
 class Clock:
@@ -32,6 +37,10 @@ class Clock:
     def moment(self) -> datetime:
         """Now, as an aware UTC datetime."""
         return datetime.fromtimestamp(self.now(), UTC)
+
+    def today(self) -> date:
+        """Today in Vietnam: the day a card issued now is dated, and the day its validity is judged."""
+        return self.moment().astimezone(VIETNAM).date()
 
     @property
     def frozen(self) -> bool:

@@ -6,8 +6,9 @@ Everything goes over HTTP, as an application's own requests do: clients are regi
 (RFC 7591), :meth:`VneidMock.login` runs the authorization-code flow with PKCE (RFC 7636, S256) and
 finishes it headlessly (the sandbox token in ``Authorization``, the citizen in ``login_hint``), then
 redeems the code, checks the ID token as a relying party must (:mod:`idp.testkit.tokens`) and reads
-userinfo. The clock, scenarios, recorded requests, citizens, minted tokens, keys and reset are the
-sandbox's control API (``/sandbox/``).
+userinfo. The clock, scenarios, recorded requests, citizens, cards, minted tokens, keys and reset are
+the sandbox's control API (``/sandbox/``); a card reader is the provider's card reader API
+(``/api/card-reader/``, :mod:`idp.testkit.card_reader`).
 """
 
 import re
@@ -24,6 +25,7 @@ from joserfc import jwt
 from joserfc.jwk import ECKey
 from joserfc.jwk import KeySet
 
+from idp.testkit.card_reader import CardReader
 from idp.testkit.citizens import Citizens
 from idp.testkit.clients import DEFAULT_REDIRECT_URI
 from idp.testkit.clients import Client
@@ -39,7 +41,7 @@ from idp.testkit.tokens import Tokens
 from idp.testkit.tokens import check_same_subject
 from idp.testkit.tokens import verify_id_token
 
-__all__ = ["Client", "VneidMock"]
+__all__ = ["CardReader", "Client", "VneidMock"]
 
 
 @dataclass
@@ -366,6 +368,17 @@ class VneidMock:
         """A scripted phone app for ``who`` (a persona key or a PIN), activated with its own key
         unless ``activated`` is False (a second, unbound device)."""
         return Phone(self._call, who, activated)
+
+    def card(self, who: str) -> dict[str, Any]:
+        """The chip of ``who``'s identity card (a persona key or a PIN): every file in base64, the
+        MRZ, the access key, the printed QR string and the country signing CA (``/sandbox/cards``)."""
+        found: dict[str, Any] = self._call("GET", f"/sandbox/cards/{who}")
+        return found
+
+    def card_reader(self, label: str | None = None) -> CardReader:
+        """A new simulated card reader (``label``: shown on its page), driven over the provider's
+        card reader API as a kiosk's software drives it; ``tap(who)`` puts a card on it."""
+        return CardReader.open(self._http, self.issuer, self.card, label)
 
     def rotate_keys(self) -> list[str]:
         """New signing keys at once (the old stay published); their ids."""

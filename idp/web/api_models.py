@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 from pydantic import ConfigDict
+from pydantic import Field
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -191,6 +192,68 @@ class Health(BaseModel):
     population: int | None
 
 
+class CardFiles(BaseModel):
+    """The chip's files as read, each in standard base64 (ICAO 9303 Part 10)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    ef_sod: str = Field(alias="EF.SOD")
+    dg1: str = Field(alias="DG1")
+    dg13: str = Field(alias="DG13")
+    dg2: str | None = Field(None, alias="DG2")
+    dg14: str | None = Field(None, alias="DG14")
+    dg15: str | None = Field(None, alias="DG15")
+    ef_com: str | None = Field(None, alias="EF.COM")
+
+
+class ActiveAuthenticationExchange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    challenge: str = Field(description="The 8 random bytes sent to the chip, base64.")
+    signature: str = Field(description="The chip's INTERNAL AUTHENTICATE answer, base64.")
+
+
+class CardPresentation(BaseModel):
+    """What a verifier read from a chip card (idp.citizen.card_presentation)."""
+
+    model_config = ConfigDict(extra="forbid")
+    files: CardFiles
+    active_authentication: ActiveAuthenticationExchange | None = None
+    face_image: str | None = Field(None, description="A live photo, JPEG or PNG, base64.")
+
+
+class PassiveAuthenticationResult(BaseModel):
+    valid: bool
+    signer: str
+    chain: bool
+    signature: bool
+    data_groups: dict[str, bool]
+
+
+class ActiveAuthenticationResult(BaseModel):
+    performed: bool
+    valid: bool | None
+
+
+class FaceMatchResult(BaseModel):
+    score: float
+    threshold: float
+    matched: bool
+
+
+class CardVerification(BaseModel):
+    """The answer of the card verification service (docs/card-verification.md)."""
+
+    status: Literal["valid", "not_genuine", "revoked", "replaced", "expired", "mismatch"]
+    reasons: list[str]
+    card_number: str | None
+    issued_on: str | None
+    expires_on: str | None
+    passive_authentication: PassiveAuthenticationResult
+    active_authentication: ActiveAuthenticationResult
+    face_match: FaceMatchResult | None
+    verification_id: str
+    checked_at: str
+
+
 MEANING = {
     400: "invalid_request and the other RFC 6749 §5.2 errors",
     401: "client authentication or the bearer token failed",
@@ -220,4 +283,16 @@ USERINFO_ANSWERS: dict[int | str, dict[str, Any]] = {
         "content": {"application/jwt": {"schema": {"type": "string"}}},
     },
     **errors(400, 401, 403, 413),
+}
+
+
+CARD_VERIFICATION_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {"model": CardVerification, "description": "the status of the card, with its reasons"},
+    **errors(400, 401, 503),
+    403: {"model": OAuthError, "description": "the token was not issued for card_verification"},
+    404: {
+        "model": OAuthError,
+        "description": "unknown_card: no card of the database has its number",
+    },
+    413: {"model": OAuthError, "description": "the body exceeds 1 MiB"},
 }

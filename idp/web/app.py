@@ -31,6 +31,7 @@ from idp.oidc.log_redaction import redact_grant_logs
 from idp.oidc.metadata import metadata_bytes
 from idp.oidc.server import AuthorizationServer
 from idp.population_db.database import connect
+from idp.population_db.revocations import create_revocation_table
 from idp.sandbox.control import Sandbox
 from idp.settings import IdPSettings
 from idp.state.audit import create_audit_table
@@ -45,6 +46,8 @@ from idp.web import errors
 from idp.web.cors import Cors
 from idp.web.page_headers import PageHeaders
 from idp.web.routes import account
+from idp.web.routes import card_reader
+from idp.web.routes import card_verification
 from idp.web.routes import device
 from idp.web.routes import interaction
 from idp.web.routes import phone
@@ -79,6 +82,9 @@ ROUTERS = (  # the routes of every complete flow first: the router tries them in
     device.router,
     account.router,
     phone.router,
+    card_reader.api,
+    card_reader.pages,
+    card_verification.api,
     sandbox.api,
     sandbox.pages,
     sandbox_control.api,
@@ -126,6 +132,7 @@ def create_app(
         create_grant_index_table,
         create_device_key_table,
         create_phone_request_table,
+        create_revocation_table,  # a population table newer than databases seeded before it
     ):
         create_table(engine)
     warm_up()

@@ -55,6 +55,7 @@ JSON_PREFIXES = (
     "/register",
     "/.well-known",
     "/jwks",
+    "/api/",
 )
 UNAVAILABLE = "The population database is unreachable or not seeded (vneid-mock population seed)."
 

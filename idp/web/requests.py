@@ -1,5 +1,5 @@
 """Reading an HTTP request for the protocol core: the body (at most :data:`~idp.oidc.requests.MAX_BODY`
-bytes, 413 beyond), the query and an urlencoded form as items, a JSON body, with the limits of
+bytes unless the endpoint allows more, 413 beyond), the query and an urlencoded form as items, a JSON body, with the limits of
 :mod:`idp.oidc.requests`. The body is read once, here, so that Authlib's synchronous code never awaits.
 """
 
@@ -24,16 +24,16 @@ def media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-async def read_body(request: Request) -> bytes:
-    """The body, refused with 413 beyond MAX_BODY bytes."""
+async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
+    """The body, refused with 413 beyond ``limit`` bytes (MAX_BODY unless an endpoint takes more)."""
     length = request.headers.get("content-length", "0")
-    if not length.isascii() or not length.isdigit() or int(length) > MAX_BODY:
-        raise too_large()
+    if not length.isascii() or not length.isdigit() or int(length) > limit:
+        raise too_large(limit)
     body = b""
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_BODY:
-            raise too_large()
+        if len(body) > limit:
+            raise too_large(limit)
     return body
 
 

@@ -14,9 +14,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from idp.login.headless import headless_authorize
+from idp.oidc.access_tokens import bearer_token
 from idp.oidc.requests import MAX_PARAMETER
 from idp.oidc.requests import ItemsRequest
-from idp.oidc.userinfo import bearer_token
 from idp.sandbox.catalogue import JWKS
 from idp.sandbox.catalogue import TOKEN
 from idp.sandbox.catalogue import USERINFO

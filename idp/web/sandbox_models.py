@@ -72,6 +72,38 @@ class Address(_Strict):
     street_address: str = Field(max_length=120)
 
 
+Reason = Literal["lost", "damaged", "withdrawn"]
+
+
+class CardRenewal(_Strict):
+    """A new card issued today (the provider's day in Vietnam)."""
+
+    action: Literal["renew"]
+
+
+class CardRevocation(_Strict):
+    """The current card stops being valid today: reported lost, damaged, or withdrawn."""
+
+    action: Literal["revoke"]
+    reason: Reason
+
+
+class Revoked(_Strict):
+    reason: Reason
+    revoked_on: str = Field(max_length=10, description="YYYY-MM-DD.")
+
+
+class CardState(_Strict):
+    """A card as ``GET /sandbox/citizens/{who}`` shows it: the card is set to it exactly (how a reset
+    puts a renewed or revoked card back)."""
+
+    generation: Literal["cccd_chip", "can_cuoc"]
+    issued_on: str = Field(max_length=10, description="YYYY-MM-DD.")
+    expires_on: str | None = Field(max_length=10, description="YYYY-MM-DD, or null: for life.")
+    issued_by: str = Field(max_length=80)
+    revoked: Revoked | None
+
+
 class CitizenChanges(_Strict):
     """Only the fields given are changed; ``null`` clears the phone or the date of death."""
 
@@ -80,6 +112,10 @@ class CitizenChanges(_Strict):
     phone_number: str | None = Field(None, max_length=10)
     address: Address | None = None
     deceased_on: str | None = Field(None, max_length=10, description="YYYY-MM-DD, or null.")
+    card: CardRenewal | CardRevocation | CardState | None = Field(
+        None,
+        description="Renew the identity card, revoke it, or set it (docs/card-verification.md).",
+    )
 
 
 class Citizen(BaseModel):
@@ -90,6 +126,10 @@ class Citizen(BaseModel):
     phone_number: str | None
     address: dict[str, Any] | None
     deceased_on: str | None
+    card: dict[str, Any] | None = Field(
+        description="generation, issued_on, expires_on, issued_by, revoked (null or reason and "
+        "revoked_on); null without a card."
+    )
 
 
 class CardChip(BaseModel):

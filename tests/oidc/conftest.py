@@ -83,6 +83,16 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
         "svc": add_client(
             clients, "svc", {"grant_types": ["client_credentials"], "scope": "openid"}
         ),
+        "verifier": add_client(  # licensed for the card verification service
+            clients,
+            "verifier",
+            {
+                "grant_types": ["client_credentials"],
+                "scope": "card_verification",
+                "client_name": "Cơ quan xác thực (thử nghiệm)",
+                "client_name#en": "Verifying agency (test)",
+            },
+        ),
     }
     # as a hand-edited clients file could say; `clients add` and registration refuse it
     _hand_edit(clients, "ps-at", access_token_signed_response_alg="PS256")

@@ -357,6 +357,15 @@ def test_ping_after_refusal_and_unreachable_endpoint(client: TestClient, ciba_en
 # --- §13 errors ---------------------------------------------------------------------------------
 
 
+def test_a_service_scope_is_never_asked_of_a_citizen(client: TestClient, ciba_env: Ciba) -> None:
+    """``card_verification`` is a client's licence (idp.oidc.service_scopes), whatever the client is
+    registered for."""
+    response = bc_authorize(client, ciba_env, scope="openid card_verification")
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_scope"
+    assert "client credentials grant" in response.json()["error_description"]
+
+
 @pytest.mark.parametrize(
     ("params", "error"),
     [

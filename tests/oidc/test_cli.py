@@ -151,6 +151,12 @@ def test_unset_options_stay_out_of_the_entry(clients_file: Path) -> None:
     }
 
 
+def test_a_client_is_licensed_for_card_verification(clients_file: Path) -> None:
+    options = ["clients", "add", "agency", "--grant-type", "client_credentials"]
+    _ok(CliRunner().invoke(app, [*options, "--scope", "card_verification"]))
+    assert load_clients(clients_file)["agency"].metadata["scope"] == "card_verification"
+
+
 def test_a_client_credentials_client_needs_no_redirect_uri(clients_file: Path) -> None:
     options = ["clients", "add", "svc", "--grant-type", "client_credentials", "--scope", "openid"]
     _ok(CliRunner().invoke(app, options))

@@ -214,3 +214,17 @@ def test_a_device_client_needs_no_redirect_uris(registrar: TestClient) -> None:
     code_client = {"grant_types": ["authorization_code"], "scope": "openid"}
     refused = registrar.post("/register", json=code_client, headers=BEARER)
     assert refused.json()["error"] == "invalid_redirect_uri"
+
+
+def test_a_registered_client_can_be_licensed_for_card_verification(registrar: TestClient) -> None:
+    """A service scope registers like any other (idp.oidc.service_scopes): the client credentials
+    grant then gives it."""
+    licensed = {"grant_types": ["client_credentials"], "scope": "card_verification"}
+    response = registrar.post("/register", json=licensed, headers=BEARER)
+    assert response.status_code == 201, response.text
+    registered = response.json()
+    data = {"grant_type": "client_credentials", "scope": "card_verification"}
+    auth = (registered["client_id"], registered["client_secret"])
+    token = registrar.post("/token", data=data, auth=auth)
+    assert token.status_code == 200, token.text
+    assert token.json()["scope"] == "card_verification"

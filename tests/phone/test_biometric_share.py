@@ -96,6 +96,14 @@ def test_bad_input_is_refused_with_its_error(
     assert refused.json()["error"] == error
 
 
+def test_a_service_scope_is_never_shared(client: TestClient, env: Env) -> None:
+    """``card_verification`` is a client's licence (idp.oidc.service_scopes), never a citizen's."""
+    refused = _init(client, env, scope="openid card_verification")
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "invalid_scope"
+    assert "client credentials grant" in refused.json()["error_description"]
+
+
 def test_client_authentication_is_required(client: TestClient) -> None:
     data = {"pin": LEVEL2, "return_uri": REDIRECT}
     refused = client.post("/api/biometric-share/init", data=data)

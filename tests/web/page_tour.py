@@ -1,9 +1,11 @@
 """Every page of the provider, reached as a browser reaches it, in a chosen language: the pages of an
 interaction (login, SMS code, passcode, face match, consent, the endings, the too-many-attempts
 notice), the device flow's pages (the code, a wrong one, too many, the confirmation, done, refused),
-the front page, the SMS inbox, the account page, logout, the error pages (a bad authorization
-request, an unknown page, a method the page does not take, an expired interaction) and the form_post
-page. Shared by the page-header test and the page-reading test."""
+the front page, the SMS inbox, the account page, logout, the card reader's screens (waiting, a card
+placed, a wrong key, too many, the chip open, an impostor at the camera, a reader that is gone), the
+error pages (a bad authorization request, an unknown page, a method the page does not take, an
+expired interaction) and the form_post page. Shared by the page-header test and the page-reading
+test."""
 
 import re
 from collections.abc import Callable
@@ -119,6 +121,24 @@ def _phone_approved(client: TestClient, lang: str) -> Response:
     return follow(client, client.post(action.group(1), data={**data, "face": "match"}))
 
 
+def _card_reader(client: TestClient, lang: str, *steps: tuple[str, dict[str, str]]) -> Response:
+    """A card reader opened by a kiosk, its page's forms posted in order (``steps``: the form's
+    action and fields), then its page."""
+    opened = client.post("/api/card-reader/sessions", json={"label": "Quầy giao dịch số 3"})
+    assert opened.status_code == 201, opened.text
+    page = f"/card-reader/{opened.json()['reader_id']}"
+    csrf = csrf_of(client.get(page).text)
+    for action, fields in steps:
+        assert client.post(f"{page}/{action}", data={"csrf": csrf, **fields}).status_code == 303
+    return client.get(page, params={"lang": lang})
+
+
+CARD = ("card", {"who": PIN})
+WRONG_KEY = ("tap", {"card_number": PIN, "birth_date": "010101", "expiry_date": "280315"})
+RIGHT_KEY = ("tap", {"card_number": PIN, "birth_date": "15/03/1988", "expiry_date": "280315"})
+IMPOSTOR = ("face", {"face": "031190999002"})
+
+
 def _device_confirmation(client: TestClient, lang: str) -> Response:
     response = client.post("/device_authorization", data={"client_id": "tv", "scope": "openid"})
     assert response.status_code == 200, response.text
@@ -185,6 +205,17 @@ PAGES: dict[str, Page] = {
         _phone_approved(client, lang),
         client.get("/phone/history", params={"lang": lang}),
     )[1],
+    "card-reader-waiting": lambda client, lang: _card_reader(client, lang),
+    "card-reader-card": lambda client, lang: _card_reader(client, lang, CARD),
+    "card-reader-wrong-key": lambda client, lang: _card_reader(client, lang, CARD, WRONG_KEY),
+    "card-reader-locked": lambda client, lang: _card_reader(client, lang, CARD, *[WRONG_KEY] * 5),
+    "card-reader-open": lambda client, lang: _card_reader(client, lang, CARD, RIGHT_KEY),
+    "card-reader-impostor": lambda client, lang: _card_reader(
+        client, lang, CARD, RIGHT_KEY, IMPOSTOR
+    ),
+    "card-reader-gone": lambda client, lang: client.get(
+        "/card-reader/no-such-reader", params={"lang": lang}
+    ),
     "device-entry": lambda client, lang: client.get("/device", params={"lang": lang}),
     "device-wrong-code": lambda client, lang: _device_wrong_codes(client, lang, 1),
     "device-too-many": lambda client, lang: _device_wrong_codes(client, lang, 6),

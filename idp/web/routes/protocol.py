@@ -18,6 +18,7 @@ from idp.login.pages import error_view
 from idp.login.pages import logged_out_view
 from idp.login.pages import logout_confirm_view
 from idp.login.steps import answer_outcome
+from idp.oidc.access_tokens import bearer_token
 from idp.oidc.answer import Answer
 from idp.oidc.answer import Cookie
 from idp.oidc.answer import page
@@ -41,7 +42,6 @@ from idp.oidc.requests import ItemsRequest
 from idp.oidc.revocation import RevocationEndpoint
 from idp.oidc.server import AuthorizationServer
 from idp.oidc.ui_locales import spoken
-from idp.oidc.userinfo import bearer_token
 from idp.oidc.userinfo import userinfo_response
 from idp.web.api_models import BEARER
 from idp.web.api_models import JSON

@@ -9,6 +9,7 @@ Bearer token (RFC 6750 §2.1; a missing or wrong one is 401 ``invalid_token``). 
 from typing import Annotated
 from typing import Any
 
+from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6750 import InvalidTokenError
 from fastapi import APIRouter
 from fastapi import Depends
@@ -25,6 +26,7 @@ from idp.citizen.changes import NoSuchCitizenError
 from idp.citizen.changes import citizen_view
 from idp.login.headless import pin_of
 from idp.oidc.ciba import notify
+from idp.oidc.error_text import describable
 from idp.phone import approvals
 from idp.phone.devices import NotActivated
 from idp.phone.devices import activate
@@ -189,7 +191,9 @@ async def change_citizen(sandbox: SandboxDep, who: Who, body: CitizenChanges) ->
     except NoSuchCitizenError:
         raise HTTPException(404, "No citizen has this PIN.") from None
     except InvalidChangeError as error:
-        raise HTTPException(400, str(error)) from None
+        # as invalid_request with its reason: the error policy words every HTTPException 400 as a
+        # body that could not be read
+        raise InvalidRequestError(describable(str(error), 200)) from None
 
 
 @api.get("/cards/{who}", response_model=CardChip)
