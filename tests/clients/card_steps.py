@@ -13,11 +13,11 @@ from typing import Any
 
 import httpx
 
+from idp.testkit.card_reader import access_key_of
 from tests.clients.conftest import SANDBOX_TOKEN
 from tests.clients.conftest import Stack
 
 READER_LINK = re.compile(r'id="reader-link" href="([^"]+)"')
-NO_EXPIRY = "<<<<<<"
 SANDBOX = {"Authorization": f"Bearer {SANDBOX_TOKEN}"}
 
 
@@ -31,17 +31,7 @@ def card_of(stack: Stack, who: str) -> dict[str, Any]:
 
 def access_key(stack: Stack, who: str) -> dict[str, str]:
     """The access key of ``who``'s card: its number, birth date and expiry date (``YYMMDD``)."""
-    card = card_of(stack, who)
-    expires = card["expires_on"]
-    return {
-        "card_number": card["card_number"],
-        "birth_date": _yymmdd(card["birth_date"]),
-        "expiry_date": _yymmdd(expires) if expires else NO_EXPIRY,
-    }
-
-
-def _yymmdd(iso: str) -> str:
-    return iso[2:4] + iso[5:7] + iso[8:10]
+    return access_key_of(card_of(stack, who))
 
 
 def change_card(stack: Stack, who: str, card: dict[str, Any]) -> None:
