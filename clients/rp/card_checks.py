@@ -46,7 +46,7 @@ class CardCheck(SQLModel, table=True):
     status: str = WAITING
     """``waiting``, ``reading``, then ``accepted``, ``refused``, ``failed``, ``expired``, ``cancelled``."""
     reasons: list[Any] = Field(default_factory=list, sa_column=Column(JSON))
-    """Why the card was refused or the check failed: codes (their words: ``chip.reasons.<code>``)."""
+    """Why the card was refused or the check failed: codes, each with its words in ``chip.reasons``."""
     details: list[Any] = Field(default_factory=list, sa_column=Column(JSON))
     """The technical reasons, as the app's checks and the service gave them."""
     error: str = ""
