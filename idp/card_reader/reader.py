@@ -1,8 +1,8 @@
 """What a card reader does (thao tác của đầu đọc thẻ), for its page and its API alike: open, take a card
 and its access key, show what it reads, answer INTERNAL AUTHENTICATE, take a photo, let the card go.
 
-A card is named by a persona key or a PIN; its chip is built from the card holder's data in the population
-database when it is placed (:func:`idp.chip.holders.load_holder`) and opens only with its access key
+A card is named by a persona key or a PIN; its chip is built from the card holder's data as the card says
+it when it is placed (:func:`idp.chip.holders.card_holder`) and opens only with its access key
 (ICAO 9303 Part 11 §4.3, :meth:`idp.chip.card.Chip.opens_with`). Every wrong key is counted; after
 :data:`~idp.state.card_readers.MAX_WRONG_KEYS` the reader takes no key until the card is removed. The
 chip the reader reads is the one made from the data kept when the card was placed, rebuilt on every
@@ -21,7 +21,7 @@ from idp.chip.card import FILE_ORDER
 from idp.chip.card import CardHolder
 from idp.chip.card import Chip
 from idp.chip.card import build_chip
-from idp.chip.holders import load_holder
+from idp.chip.holders import card_holder
 from idp.chip.portrait import live_photo
 from idp.chip.portrait import portrait_id
 from idp.login.headless import pin_of
@@ -64,13 +64,13 @@ def open_reader(server: AuthorizationServer, label: str) -> Reader:
 
 
 def holder_of(server: AuthorizationServer, who: str) -> CardHolder | None:
-    """The holder of the card of ``who`` (a persona key or a PIN) as the database holds them now."""
+    """The holder of the card of ``who`` (a persona key or a PIN) as the card says."""
     pin = pin_of(who.strip())
     if pin is None:
         return None
     secret = server.settings.subject_secret.get_secret_value()
     with server.engine.connect() as connection:
-        return load_holder(connection, pin, secret)
+        return card_holder(connection, pin, secret)
 
 
 def citizen_name(server: AuthorizationServer, who: str) -> tuple[str, str] | None:

@@ -1,8 +1,11 @@
-"""The card holder's data as the population database holds it now (dữ liệu chủ thẻ trong CSDLQG về dân
-cư): what a chip made today would say, and what a verifier compares a presented chip with.
+"""The card holder's data (dữ liệu chủ thẻ): as the population database holds it now, which is what a
+chip made today would say and what a verifier compares a presented chip with (:func:`load_holder`); and
+as the card in the citizen's hands says it (:func:`card_holder`), which stays what it was when the card
+was made: the first change to the record after that keeps the card's data first (:func:`keep_card_data`).
 """
 
 import hashlib
+from dataclasses import asdict
 from datetime import date
 
 from sqlalchemy import Connection
@@ -12,6 +15,8 @@ from idp.chip.card import CardHolder
 from idp.chip.card import Chip
 from idp.chip.card import build_chip
 from idp.chip.portrait import portrait_id
+from idp.population_db.chip_personalisation import keep_personalisation
+from idp.population_db.chip_personalisation import personalisation_of
 from idp.population_db.codes import CardGeneration
 from idp.population_db.codes import ResidenceKind
 from idp.population_db.models import Citizen
@@ -99,7 +104,35 @@ def load_holder(connection: Connection, pin: str, portrait_secret: str) -> CardH
     )
 
 
+_KEPT = "photo"
+
+
+def keep_card_data(connection: Connection, pin: str) -> None:
+    """Before a change to the record that the chip shows (the residence): keep what the chip of the
+    citizen's current card says, unless it is kept already. In the caller's transaction."""
+    holder = load_holder(connection, pin, "")
+    if holder is None:
+        return
+    data = {k: v.isoformat() if isinstance(v, date) else v for k, v in asdict(holder).items()}
+    data[_KEPT] = data.pop("portrait_id") is not None
+    keep_personalisation(connection, pin, holder.issued_on, data)
+
+
+def card_holder(connection: Connection, pin: str, portrait_secret: str) -> CardHolder | None:
+    """The holder as the card the citizen holds says: the data kept for it, or else the record's."""
+    holder = load_holder(connection, pin, portrait_secret)
+    if holder is None:
+        return None
+    kept = personalisation_of(connection, pin, holder.issued_on)
+    if kept is None:
+        return holder
+    photo = kept.pop(_KEPT)
+    for field in ("birth_date", "issued_on", "expires_on"):
+        kept[field] = date.fromisoformat(kept[field]) if kept[field] else None
+    return CardHolder(**kept, portrait_id=holder.portrait_id if photo else None)
+
+
 def current_chip(connection: Connection, pin: str, portrait_secret: str, seed: str) -> Chip | None:
     """The chip of the card the citizen holds now; None for a PIN without a card."""
-    holder = load_holder(connection, pin, portrait_secret)
+    holder = card_holder(connection, pin, portrait_secret)
     return None if holder is None else build_chip(holder, seed)

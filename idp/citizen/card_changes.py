@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from idp.population_db.cards import card_expiry
+from idp.population_db.chip_personalisation import forget_personalisation
 from idp.population_db.codes import CardGeneration
 from idp.population_db.codes import RevocationReason
 from idp.population_db.models import Citizen
@@ -106,6 +107,7 @@ def _renew(connection: Connection, pin: str, current: Card, today: date) -> None
         "issued_by": generation.issuing_authority,
     }
     connection.execute(update(_CARD).where(_CARD.c.pin == pin).values(values))
+    forget_personalisation(connection, pin, today)
 
 
 def _revoke(connection: Connection, pin: str, current: Card, reason: Any, today: date) -> None:

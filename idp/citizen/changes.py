@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from idp.chip.holders import keep_card_data
 from idp.citizen.card_changes import InvalidCardChangeError
 from idp.citizen.card_changes import card_state
 from idp.citizen.card_changes import change_card
@@ -160,6 +161,9 @@ def _address(change: _Change, value: Any) -> None:
         raise InvalidChangeError("address.street_address must be 1 to 120 characters")
     if change.before["address"] is None:
         raise InvalidChangeError("the citizen has no permanent residence to change")
+    keep_card_data(
+        change.connection, change.pin
+    )  # the card's chip keeps the residence it was made with
     statement = update(_RESIDENCE).where(
         _RESIDENCE.c.pin == change.pin, _RESIDENCE.c.kind == ResidenceKind.PERMANENT.value
     )

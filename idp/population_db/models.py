@@ -98,6 +98,16 @@ class CardRevocation(SQLModel, table=True):
     revoked_on: date
 
 
+class ChipPersonalisation(SQLModel, table=True):
+    """Dữ liệu cá thể hóa chip: what was written on a card's chip when it was made, kept once the
+    citizen's record changes after the card was issued (a chip is never rewritten; a new card is).
+    ``data`` is JSON of :class:`idp.chip.card.CardHolder`'s printed fields."""
+
+    pin: str = Field(primary_key=True, max_length=12)
+    issued_on: date = Field(primary_key=True)
+    data: str
+
+
 class SocialInsurance(SQLModel, table=True):
     """Bảo hiểm xã hội / y tế: the social-insurance code and, when insured, the 15-character BHYT card."""
 
@@ -161,6 +171,7 @@ POPULATION_MODELS: tuple[type[SQLModel], ...] = (
     Residence,
     IdentityCard,
     CardRevocation,
+    ChipPersonalisation,
     SocialInsurance,
     DrivingLicense,
     VehicleRegistration,

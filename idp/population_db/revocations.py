@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from idp.population_db.database import create_tables
 from idp.population_db.models import CardRevocation
+from idp.population_db.models import ChipPersonalisation
 from idp.population_db.models import table_of
 
 REVOCATIONS = table_of(CardRevocation)
@@ -31,8 +32,9 @@ class Revocation:
 
 
 def create_revocation_table(engine: Engine) -> None:
-    """The table, unless it exists: a provider may start on a database seeded before it existed."""
-    create_tables(engine, [REVOCATIONS])
+    """The cards' tables newer than the population (revocations, chips' personalisation data), unless
+    they exist: a provider may start on a database seeded before they existed."""
+    create_tables(engine, [REVOCATIONS, table_of(ChipPersonalisation)])
 
 
 def revocation_of(connection: Connection, pin: str, issued_on: date) -> Revocation | None:

@@ -301,16 +301,23 @@ def test_a_card_without_a_photo_is_read_and_the_camera_still_photographs_the_chi
 def test_the_card_on_the_reader_keeps_what_it_said_when_it_was_placed(
     populated: TestClient,
 ) -> None:
-    """A change to the citizen's record after the tap is not on the card: a verifier compares."""
+    """A change to the citizen's record after the card was made is not on the card, whether it is on
+    the reader or tapped again (a chip is never rewritten): a verifier compares. A new card has it."""
     reader_id = opened_with(populated, SPOUSE)
     before = files(populated, reader_id)
     address = {"province_code": 1, "ward_code": 4, "street_address": "Số 1 Tràng Tiền"}
-    engine = server_of(populated).engine
-    undo = change_citizen(engine, SPOUSE, {"address": address})
+    server = server_of(populated)
+    undo = change_citizen(server.engine, SPOUSE, {"address": address}, today=server.clock.today())
     try:
         assert files(populated, reader_id) == before
         assert not read_dg13(before["DG13"])[9].startswith("Số 1 Tràng Tiền")
-        now = files(populated, opened_with(populated, SPOUSE))
-        assert read_dg13(now["DG13"])[9].startswith("Số 1 Tràng Tiền")
+        again = files(populated, opened_with(populated, SPOUSE))
+        assert again == before
+        renewed = change_citizen(
+            server.engine, SPOUSE, {"card": {"action": "renew"}}, today=server.clock.today()
+        )
+        undo |= renewed
+        new_card = files(populated, opened_with(populated, SPOUSE))
+        assert read_dg13(new_card["DG13"])[9].startswith("Số 1 Tràng Tiền")
     finally:
-        change_citizen(engine, SPOUSE, undo)
+        change_citizen(server.engine, SPOUSE, undo, today=server.clock.today())

@@ -11,6 +11,7 @@ from idp.chip.card import build_chip
 from idp.chip.holders import LAST_CMND_BIRTH_YEAR
 from idp.chip.holders import load_holder
 from idp.chip.pki import DEFAULT_SEED
+from idp.citizen.changes import change_citizen
 from tests.chip import independent
 from tests.chip.conftest import HOLDER
 from tests.chip.conftest import PORTRAIT_SECRET
@@ -110,3 +111,31 @@ def test_the_access_key_opens_only_its_chip(sqlite_cards: Engine) -> None:
 def test_a_pin_without_a_card(sqlite_cards: Engine) -> None:
     with sqlite_cards.connect() as connection:
         assert load_holder(connection, "000000000000", PORTRAIT_SECRET) is None
+
+
+def test_the_card_keeps_its_data_when_the_record_changes(cards_db: Engine) -> None:
+    """A chip is never rewritten: after the residence changes, the card in the citizen's hands still
+    says the old one, the record (what a verifier compares with) the new one; a new card says it."""
+    pin = "031190999002"
+    today = date(2026, 12, 6)
+    before = chip_of(cards_db, pin)
+    moved = {"province_code": 1, "ward_code": 4, "street_address": "Số 1 Tràng Tiền"}
+    undo = change_citizen(cards_db, pin, {"address": moved}, today=today)
+    try:
+        assert chip_of(cards_db, pin).files == before.files
+        with cards_db.connect() as connection:
+            record = load_holder(connection, pin, PORTRAIT_SECRET)
+        assert record is not None
+        assert record.residence.startswith("Số 1 Tràng Tiền")
+        again = {"province_code": 1, "ward_code": 4, "street_address": "Số 2 Tràng Tiền"}
+        undo_again = change_citizen(cards_db, pin, {"address": again}, today=today)
+        assert chip_of(cards_db, pin).files == before.files  # the first data kept stays
+        change_citizen(cards_db, pin, undo_again, today=today)
+        undo |= change_citizen(cards_db, pin, {"card": {"action": "renew"}}, today=today)
+        renewed = chip_of(cards_db, pin)
+        assert renewed.holder.issued_on == today
+        assert lds.read_dg13(renewed.files["DG13"])[9].startswith("Số 1 Tràng Tiền")
+        assert renewed.holder.portrait_id == before.holder.portrait_id
+    finally:
+        change_citizen(cards_db, pin, undo, today=today)
+    assert chip_of(cards_db, pin).files == before.files

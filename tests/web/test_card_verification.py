@@ -318,6 +318,19 @@ def test_a_card_printed_before_a_move_is_a_mismatch(
     assert "Tràng Tiền" not in str(answer)  # the database's values are never given
 
 
+def test_the_card_read_after_a_move_still_says_the_old_residence(
+    provider: TestClient, token: str
+) -> None:
+    """The chip is never rewritten: the card as the sandbox (or a reader) reads it after the move is
+    still the old one, and out of date against the record."""
+    address = {"province_code": 1, "ward_code": 4, "street_address": "Số 2 Tràng Tiền"}
+    change(provider, PIN, address=address)
+    card = provider.get(f"/sandbox/cards/{PIN}", headers=CONTROL).json()
+    response = verify(provider, token, {"files": card["files"]})
+    assert response.json()["status"] == "mismatch"
+    assert "Tràng Tiền" not in base64.b64decode(card["files"]["DG13"]).decode("utf-8", "replace")
+
+
 # The face
 
 
