@@ -2,7 +2,8 @@
 access key as an operator types it from the card), a scripted tap on the provider's simulated reader
 (``POST /api/card-reader/sessions/{id}/tap``, as the reader's page does), the reader of an app's
 waiting page, and the app's page reloaded until the card was read; a citizen's card revoked or renewed
-through the sandbox API (``PATCH /sandbox/citizens/{who}``), put back as it was afterwards."""
+or their address changed through the sandbox API (``PATCH /sandbox/citizens/{who}``), put back as they
+were afterwards."""
 
 import re
 import time
@@ -34,24 +35,25 @@ def access_key(stack: Stack, who: str) -> dict[str, str]:
     return access_key_of(card_of(stack, who))
 
 
-def change_card(stack: Stack, who: str, card: dict[str, Any]) -> None:
-    """``card`` as ``PATCH /sandbox/citizens/{who}`` takes it: an action, or a card as it was."""
-    changed = httpx.patch(
-        f"{stack.idp}/sandbox/citizens/{who}", json={"card": card}, headers=SANDBOX
-    )
+def change_citizen(stack: Stack, who: str, **changes: Any) -> None:
+    """``PATCH /sandbox/citizens/{who}``: a ``card`` (an action, or a card as it was), an
+    ``address``."""
+    changed = httpx.patch(f"{stack.idp}/sandbox/citizens/{who}", json=changes, headers=SANDBOX)
     assert changed.status_code == 200, changed.text
 
 
 @contextmanager
-def card_kept(stack: Stack, who: str) -> Iterator[None]:
-    """``who``'s card is put back as it was when the block ends (revoked or renewed inside)."""
+def citizen_kept(stack: Stack, who: str) -> Iterator[dict[str, Any]]:
+    """``who``'s card and address are put back as they were when the block ends; the citizen as
+    they were."""
     shown = httpx.get(f"{stack.idp}/sandbox/citizens/{who}", headers=SANDBOX)
     assert shown.status_code == 200, shown.text
-    card = shown.json()["card"]
+    before: dict[str, Any] = shown.json()
+    address = {k: before["address"][k] for k in ("province_code", "ward_code", "street_address")}
     try:
-        yield
+        yield before
     finally:
-        change_card(stack, who, card)
+        change_citizen(stack, who, card=before["card"], address=address)
 
 
 def reader_of(page: httpx.Response) -> str:

@@ -17,8 +17,8 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from tests.clients.card_steps import card_kept
-from tests.clients.card_steps import change_card
+from tests.clients.card_steps import change_citizen
+from tests.clients.card_steps import citizen_kept
 from tests.clients.card_steps import outcome_of
 from tests.clients.card_steps import reader_of
 from tests.clients.card_steps import reader_state
@@ -122,31 +122,34 @@ def test_an_impostor_at_the_camera_is_refused(stack: Stack, browser: Browser) ->
 
 
 EXPIRED_PIN = "034064999007"  # his card expired on his 60th birthday
+ADDRESS = ("province_code", "ward_code", "street_address")
 
 
-@pytest.mark.parametrize("change", ["revoke", "renew_after_tap", "expired"])
+@pytest.mark.parametrize("change", ["revoked", "replaced", "expired", "mismatch"])
 def test_a_card_that_is_no_longer_valid_is_refused(
     stack: Stack, browser: Browser, change: str
 ) -> None:
     """Revoked (reported lost) before the tap; replaced by a new card while on the reader (the
-    reader keeps the card as it was placed); or past its expiry."""
+    reader keeps the card as it was placed); past its expiry; or out of date (the citizen moved:
+    the chip still says the old residence)."""
     who = EXPIRED_PIN if change == "expired" else PIN
-    with card_kept(stack, who):
-        if change == "revoke":
-            change_card(stack, who, {"action": "revoke", "reason": "lost"})
+    with citizen_kept(stack, who) as before:
+        if change == "revoked":
+            change_citizen(stack, who, card={"action": "revoke", "reason": "lost"})
+        if change == "mismatch":
+            moved = {**before["address"], "street_address": "Số 99 Hàng Đào"}
+            change_citizen(stack, who, address={k: moved[k] for k in ADDRESS})
         waiting = start_at_desk(browser, stack)
         assert tap(stack, reader_of(waiting), who).status_code == 200
-        if change == "renew_after_tap":
-            change_card(stack, who, {"action": "renew"})
+        if change == "replaced":
+            change_citizen(stack, who, card={"action": "renew"})
         read = wait_for_outcome(browser.http, str(waiting.url))
-    status = {"revoke": "revoked", "renew_after_tap": "replaced", "expired": "expired"}[change]
     assert outcome_of(read) == "refused"
-    assert reasons_of(read) == [f"status_{status}"]
+    assert reasons_of(read) == [f"status_{change}"]
     flow = browser.inspector("hospital")[-1]
-    verified = next(s["data"] for s in flow["steps"] if s["step"] == "card_verification")  # type: ignore[attr-defined]
-    assert verified["response"]["status"] == status
-    passive = next(s["data"] for s in flow["steps"] if s["step"] == "passive_authentication")  # type: ignore[attr-defined]
-    assert passive["valid"] is True  # a genuine chip: the card itself is no longer valid
+    steps = {s["step"]: s["data"] for s in flow["steps"]}  # type: ignore[attr-defined]
+    assert steps["card_verification"]["response"]["status"] == change
+    assert steps["passive_authentication"]["valid"] is True  # genuine: only no longer valid
 
 
 def test_cancelling_closes_the_reader(stack: Stack, browser: Browser) -> None:
