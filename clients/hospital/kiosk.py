@@ -26,13 +26,18 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
+from clients.hospital import kiosk_chip
 from clients.hospital.checkins import check_in
-from clients.hospital.checkins import queue_number
-from clients.hospital.models import CheckIn
+from clients.hospital.kiosk_screens import ENDED_SECONDS
+from clients.hospital.kiosk_screens import KIOSK
+from clients.hospital.kiosk_screens import NEXT
+from clients.hospital.kiosk_screens import start_again
+from clients.hospital.kiosk_screens import ticket_screen
 from clients.hospital.pages import BHYT_SCOPE
 from clients.hospital.pages import DEPARTMENTS
 from clients.hospital.pages import Department
 from clients.hospital.settings import HospitalSettings
+from clients.rp.card_pages import CardDeskDep
 from clients.rp.catalogue import catalogue
 from clients.rp.csrf import check_csrf
 from clients.rp.deps import CsrfField
@@ -45,13 +50,6 @@ from clients.rp.logins import Login
 from clients.rp.rendering import render
 
 router = APIRouter()
-KIOSK = "hospital_kiosk"
-"""The session key of what the kiosk's screen shows."""
-TICKET_SECONDS = 20
-"""How long the ticket stays on the screen before the next patient's start."""
-ENDED_SECONDS = 30
-"""How long a refusal or an expiry stays on the screen."""
-NEXT = "/kiosk/next"
 
 
 def device_client(settings: HospitalSettings) -> DeviceClient:
@@ -65,13 +63,16 @@ def _device(request: Request) -> DeviceClient:
 
 
 @router.get("/kiosk")
-async def kiosk(request: Request, db: DatabaseDep) -> Response:
-    """The screen as it is now: start, waiting (polling once if it is time), ended, or the ticket."""
+async def kiosk(request: Request, db: DatabaseDep, desk: CardDeskDep) -> Response:
+    """The screen as it is now: start, waiting (polling once if it is time), ended, the ticket, or
+    the chip card's screens."""
     screen = request.session.get(KIOSK)
     if not isinstance(screen, dict):
         return render(request, "hospital/kiosk/start.html", departments=DEPARTMENTS)
+    if screen.get("screen") == "chip":
+        return await kiosk_chip.chip_screen(request, db, desk, screen)
     if screen.get("screen") == "ticket":
-        return _ticket_screen(request, db, screen)
+        return ticket_screen(request, db, screen)
     if screen.get("screen") == "ended":
         return _ended_screen(request, screen)
     return await _waiting_screen(request, db, screen)
@@ -95,17 +96,18 @@ async def start(
 
 
 @router.get(NEXT)
-def next_patient(request: Request) -> Response:
-    """Back to the start screen: the last ticket or refusal is gone, a pending code abandoned."""
-    request.session.pop(KIOSK, None)
-    return RedirectResponse("/kiosk", status_code=303)
+async def next_patient(request: Request, db: DatabaseDep, desk: CardDeskDep) -> Response:
+    """Back to the start screen: the last ticket or refusal is gone, a pending code abandoned, a
+    reader waiting for a card closed."""
+    await kiosk_chip.abandon(request, db, desk)
+    return start_again(request)
 
 
 async def _waiting_screen(request: Request, db: DatabaseDep, screen: dict[str, Any]) -> Response:
     device = _device(request)
     pending = DeviceRequest.from_json(screen.get("request"))
     if pending is None:
-        return next_patient(request)
+        return start_again(request)
     poll = await device.poll(pending)
     if poll.outcome == "approved":
         return _checked_in(request, db, screen, poll)
@@ -143,7 +145,7 @@ def _checked_in(request: Request, db: DatabaseDep, screen: dict[str, Any], poll:
     ticket = check_in(db, patient, str(screen["department"]))
     shared = BHYT_SCOPE in poll.scope.split()
     request.session[KIOSK] = {"screen": "ticket", "ticket": ticket.id, "shared": shared}
-    return _ticket_screen(request, db, request.session[KIOSK])
+    return ticket_screen(request, db, request.session[KIOSK])
 
 
 def _end(request: Request, screen: dict[str, Any], outcome: str, error: str) -> Response:
@@ -164,22 +166,6 @@ def _ended_screen(request: Request, screen: dict[str, Any]) -> Response:
         outcome=outcome if outcome in ("refused", "expired") else "failed",
         error=str(screen.get("error") or ""),
         refresh=ENDED_SECONDS,
-        refresh_to=NEXT,
-    )
-
-
-def _ticket_screen(request: Request, db: DatabaseDep, screen: dict[str, Any]) -> Response:
-    ticket_id = screen.get("ticket")
-    ticket = db.get(CheckIn, ticket_id) if isinstance(ticket_id, int) else None
-    if ticket is None:
-        return next_patient(request)
-    return render(
-        request,
-        "hospital/kiosk/ticket.html",
-        ticket=ticket,
-        number=queue_number(db, ticket),
-        shared=bool(screen.get("shared")),
-        refresh=TICKET_SECONDS,
         refresh_to=NEXT,
     )
 

@@ -30,6 +30,8 @@ from clients.rp.rendering import render
 router = APIRouter()
 BHYT_SCOPE = "health_insurance"
 PRINTED = "hospital_printed_ticket"
+PRINTED_BY_CARD = "hospital_printed_by_card"
+"""Set when the printed ticket came from a chip card: nobody was logged in, nobody logged out."""
 Department = Literal["noi", "nhi", "mat"]
 DEPARTMENTS: tuple[Department, ...] = ("noi", "nhi", "mat")
 """Internal medicine, paediatrics, ophthalmology (their names: ``hospital.departments.*``)."""
@@ -95,7 +97,9 @@ async def checkin(
 def ticket_page(request: Request, db: DatabaseDep) -> Response:
     """The ticket just printed, shown once (the next patient at the kiosk does not see it)."""
     ticket_id = request.session.pop(PRINTED, None)
+    by_card = bool(request.session.pop(PRINTED_BY_CARD, False))
     ticket = db.get(CheckIn, ticket_id) if isinstance(ticket_id, int) else None
     if ticket is None:
         return RedirectResponse("/", status_code=303)
-    return render(request, "hospital/ticket.html", ticket=ticket, number=queue_number(db, ticket))
+    number = queue_number(db, ticket)
+    return render(request, "hospital/ticket.html", ticket=ticket, number=number, by_card=by_card)

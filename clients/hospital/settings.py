@@ -1,9 +1,12 @@
 """The hospital's settings (environment prefix ``HOSPITAL_``); registered at the provider as
 ``hospital``, a public client (``token_endpoint_auth_method`` ``none``), and its self-service kiosk
-(``/kiosk``) as ``hospital-kiosk``, a public device client (RFC 8628)."""
+(``/kiosk``) as ``hospital-kiosk``, a public device client (RFC 8628). The check-in desk and the kiosk
+read chip identity cards and ask the provider's card verification service about them as
+``card_client_id`` (the client credentials grant, scope ``card_verification``)."""
 
 from typing import ClassVar
 
+from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from clients.rp.settings import AuthMethod
@@ -27,3 +30,11 @@ class HospitalSettings(RPSettings):
     """What the ticket needs: the patient's name and BHYT card (``health_insurance`` is a level-2
     scope, so the kiosk asks for ``acr_values`` LoA3 as the check-in page does); no ``identity``,
     since the kiosk prints no personal identification number."""
+
+    card_client_id: str = "hospital-verification"
+    """The hospital's server as a client of the card verification service: a confidential client
+    (the client credentials grant needs one, RFC 6749 §4.4), kept apart from the public ``hospital``
+    client of the browsers' logins."""
+
+    card_client_secret: SecretStr = SecretStr("hospital-verification-sandbox-secret")
+    """Its secret (``client_secret_basic``); the default is the sandbox's."""

@@ -6,7 +6,10 @@ Steps: the authorization request (OAuth 2.0 RFC 6749 §4.1.1, OpenID Connect Cor
 parameter explained; the callback (§4.1.2, RFC 9207 ``iss``); the token response (§4.1.4); the ID token
 (Core §2, §3.1.3.7): its JWE header when encrypted, its JWS header, claims and the result of the
 signature check; userinfo (Core §5.3); logout steps; for a back-channel authentication (CIBA Core 1.0:
-the bank's counter) the request to ``/bc-authorize`` and its answer, then the polls. Tokens (codes, access, refresh and ID tokens, an
+the bank's counter) the request to ``/bc-authorize`` and its answer, then the polls; for a chip card
+on a reader (:mod:`clients.rp.chip_reading`) the reader session, each file read, the Active
+Authentication, the app's own passive authentication, the camera's photo, the service's token and
+answer. Tokens (codes, access, refresh and ID tokens, an
 ``id_token_hint``) are shortened once, when a step is recorded, to their ends and their true length.
 Only the last few flows are kept. A flow's ``purpose`` is a key of the inspector's catalogue
 (``inspector.purposes.<purpose>``); its ``details`` are the values that message names (an amount).
@@ -77,14 +80,24 @@ def flows_of(session: dict[str, Any]) -> list[dict[str, Any]]:
     return flows
 
 
+def start_server_flow(
+    session: dict[str, Any],
+    key: str,
+    purpose: str,
+    details: dict[str, int | str] | None = None,
+) -> None:
+    """A flow with no browser redirect (a back-channel authentication, a card placed on a reader),
+    with no step yet; ``key`` stands for the ``state`` a redirect flow has."""
+    flows: list[dict[str, Any]] = session.setdefault(SESSION_KEY, [])
+    flow = {"state": key, "purpose": purpose, "details": details or {}, "started_at": time.time()}
+    flows.append({**flow, "steps": []})
+    del flows[:-KEEP_FLOWS]
+
+
 def start_backchannel_flow(
     session: dict[str, Any], key: str, purpose: str, request: dict[str, Any]
 ) -> None:
-    """A flow with no browser redirect (a back-channel authentication, CIBA Core §7): its first step
-    is the request the app's server sent (``endpoint``, ``auth_method``, ``parameters``, ``response``);
-    ``key`` stands for the ``state`` a redirect flow has."""
-    flows: list[dict[str, Any]] = session.setdefault(SESSION_KEY, [])
-    flow = {"state": key, "purpose": purpose, "details": {}, "started_at": time.time()}
-    flows.append({**flow, "steps": []})
-    del flows[:-KEEP_FLOWS]
+    """A back-channel authentication (CIBA Core §7): its first step is the request the app's server
+    sent (``endpoint``, ``auth_method``, ``parameters``, ``response``)."""
+    start_server_flow(session, key, purpose)
     record(session, key, "backchannel_request", request)

@@ -6,7 +6,8 @@ and the refusal paths. Every step is saved as ``test-artifacts/browser/<scenario
 
 Then every page of every app, in Vietnamese and in English, pictured whole as
 ``test-artifacts/screenshots/clients/<app>-<page>.<lang>.png`` and read as its language in the
-browser's own document (:func:`tests.page_reading.problems`).
+browser's own document (:func:`tests.page_reading.problems`); the tour reads a chip identity card at
+the hospital and at the bank's counter too (tapped on the provider's reader by its API).
 
 One browser for the module, one fresh context (cookie jar) per test. If Chromium cannot start, the
 tests fail: they are never skipped."""
@@ -27,6 +28,7 @@ from playwright.sync_api import sync_playwright
 
 from clients.rp.catalogue import LANGUAGES
 from clients.rp.catalogue import MESSAGES_DIR
+from tests.clients import card_steps
 from tests.clients.conftest import APPS
 from tests.clients.conftest import Stack
 from tests.oidc.conftest import LEVEL1_PIN
@@ -594,6 +596,9 @@ def _bank_pages(tab: Tab) -> None:
     tab.goto(f"{bank}/transfer/confirm?error=another_citizen")
     assert tab.status == 403
     tab.picture("bank", "refused")
+    tab.goto(f"{bank}/counter")
+    tab.click("#counter-chip button[type=submit]")
+    _card_read(tab, "bank", "counter-chip")
     tab.goto(f"{bank}/inspector")
     tab.picture("bank", "inspector")
     tab.click(LOGOUT_BUTTON)
@@ -603,6 +608,17 @@ def _bank_pages(tab: Tab) -> None:
     tab.answer_vneid(pin=LEVEL1_PIN)
     assert tab.status == 400
     tab.picture("bank", "level-1-refused")
+
+
+def _card_read(tab: Tab, app: str, name: str) -> None:
+    """An app waiting for a chip card (pictured as ``<name>-waiting``); the card tapped on the
+    provider's reader by its API; the app's page, reloaded by itself, with the accepted card."""
+    tab.page.wait_for_selector("#card-status")
+    tab.picture(app, f"{name}-waiting")
+    reader = str(tab.page.get_attribute("#reader-link", "href")).rsplit("/", 1)[1]
+    assert card_steps.tap(tab.stack, reader, PIN).status_code == 200
+    tab.page.wait_for_selector("#card-outcome[data-outcome=accepted]")
+    tab.picture(app, f"{name}-accepted")
 
 
 def _hospital_pages(tab: Tab) -> None:
@@ -622,6 +638,13 @@ def _hospital_pages(tab: Tab) -> None:
     tab.click("form[action='/checkin'] button[type=submit]")
     assert tab.at(f"{hospital}/ticket"), tab.page.url
     tab.picture("hospital", "ticket")
+    tab.goto(f"{hospital}/")
+    tab.click("#chip-checkin")
+    _card_read(tab, "hospital", "chip")
+    tab.page.select_option("#department", "mat")
+    tab.click("form[action$='/ticket'] button[type=submit]")
+    assert tab.at(f"{hospital}/ticket"), tab.page.url
+    tab.picture("hospital", "chip-ticket")
     tab.goto(f"{hospital}/inspector")
     tab.picture("hospital", "inspector")
     tab.goto(f"{hospital}/no-such-page")
@@ -639,9 +662,13 @@ PAGES = {
     "bank": (
         _bank_pages,
         "home open account-new receipt step-up receipt-after-step-up account insufficient-balance "
-        "no-such-receipt refused inspector logged-out level-1-refused",
+        "no-such-receipt refused counter-chip-waiting counter-chip-accepted inspector logged-out "
+        "level-1-refused",
     ),
-    "hospital": (_hospital_pages, "home card-not-shared card ticket inspector not-found"),
+    "hospital": (
+        _hospital_pages,
+        "home card-not-shared card ticket chip-waiting chip-accepted chip-ticket inspector not-found",
+    ),
 }
 
 

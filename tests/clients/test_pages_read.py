@@ -1,8 +1,9 @@
 """Every page of the three apps reads as its language, in Vietnamese and in English: logged out and
 logged in, the forms' results, the bank's step-up and receipts, the refusals, the error pages (404, 405,
 bad input, a forged form, a failed sign-in), the flow inspector, the bank's teller counter (its form,
-a malformed PIN, a customer waited for, approved, refused) and the hospital kiosk's screens. Each page
-is read as a person reads it (:func:`tests.page_reading.problems`): the right ``<html lang>``, no raw
+a malformed PIN, a customer waited for, approved, refused; eKYC with the chip identity card), the
+hospital kiosk's screens, and the hospital's check-in and kiosk with the chip identity card (waiting,
+accepted, the ticket, refused, cancelled). Each page is read as a person reads it (:func:`tests.page_reading.problems`): the right ``<html lang>``, no raw
 value (``male``, ``VN``, an ISO date, ``UTC``, ``None``), and on a Vietnamese page no English word."""
 
 import sqlite3
@@ -14,6 +15,7 @@ import pytest
 from clients.rp.catalogue import LANGUAGES
 from clients.rp.catalogue import MESSAGES_DIR
 from idp.testkit.mock import VneidMock
+from tests.clients import card_steps
 from tests.clients import kiosk_steps
 from tests.clients.conftest import APPS
 from tests.clients.conftest import SANDBOX_TOKEN
@@ -26,6 +28,7 @@ from tests.clients.counter_steps import wait_for_the_end
 from tests.clients.kiosk_steps import kiosk_clock
 from tests.oidc.conftest import LEVEL1_PIN
 from tests.oidc.conftest import PIN
+from tests.oidc.conftest import csrf_of
 from tests.page_reading import english_words
 from tests.page_reading import problems
 
@@ -108,6 +111,7 @@ def bank_pages(stack: Stack, lang: str) -> Pages:
         pages[f"refused-{error}"] = (refused, 403)
     pages["inspector"] = (browser.get(f"{bank}/inspector"), 200)
     pages |= counter_pages(stack, browser)
+    pages |= counter_chip_pages(stack, browser)
     browser.close()
     assert str(pages["open"][0].url) == f"{bank}/open"
     assert str(pages["step-up"][0].url) == f"{bank}/transfer/step-up"
@@ -147,6 +151,31 @@ def counter_pages(stack: Stack, browser: Browser) -> Pages:
     return pages
 
 
+def counter_chip_pages(stack: Stack, browser: Browser) -> Pages:
+    """eKYC with the chip card at the counter: waiting for the card, complete, an impostor refused,
+    and the inspector of the last."""
+    bank = stack.urls["bank"]
+    pages: Pages = {}
+    for outcome, face in (("complete", None), ("refused", SPOUSE_PIN)):
+        form = browser.get(f"{bank}/counter")
+        waiting = browser.post(
+            f"{bank}/counter/chip", {"csrf": csrf_of(form.text), "operation": "open_account"}
+        )
+        pages["counter-chip-waiting"] = (waiting, 200)
+        assert (
+            card_steps.tap(stack, card_steps.reader_of(waiting), PIN, face=face).status_code == 200
+        )
+        pages[f"counter-chip-{outcome}"] = (
+            card_steps.wait_for_outcome(browser.http, str(waiting.url)),
+            200,
+        )
+    pages["inspector-counter-chip"] = (browser.get(f"{bank}/inspector"), 200)
+    pages["no-such-card-check"] = (browser.get(f"{bank}/counter/chip/{'x' * 32}"), 404)
+    assert 'data-outcome="accepted"' in pages["counter-chip-complete"][0].text
+    assert 'data-reason="face_mismatch"' in pages["counter-chip-refused"][0].text
+    return pages
+
+
 def hospital_pages(stack: Stack, lang: str) -> Pages:
     """A patient who first keeps the BHYT card back (at consent), then shares it."""
     hospital = stack.urls["hospital"]
@@ -164,7 +193,69 @@ def hospital_pages(stack: Stack, lang: str) -> Pages:
     assert 'href="/checkin/share-card"' in pages["card-not-shared"][0].text
     assert 'href="/checkin/share-card"' not in pages["card"][0].text
     assert str(pages["ticket"][0].url) == f"{hospital}/ticket"
-    return pages | kiosk_pages(stack, lang)
+    return (
+        pages
+        | chip_checkin_pages(stack, lang)
+        | kiosk_pages(stack, lang)
+        | kiosk_chip_pages(stack, lang)
+    )
+
+
+def chip_checkin_pages(stack: Stack, lang: str) -> Pages:
+    """Check-in with the chip card at the desk: waiting, accepted, its ticket, an impostor refused, a
+    cancelled reading, and the inspector with the card's steps."""
+    hospital, browser = stack.urls["hospital"], speaking(stack, lang)
+    pages: Pages = {}
+    for outcome, face in (("accepted", None), ("refused", SPOUSE_PIN)):
+        home = browser.get(f"{hospital}/")
+        waiting = browser.post(f"{hospital}/checkin/chip", {"csrf": csrf_of(home.text)})
+        pages["chip-waiting"] = (waiting, 200)
+        assert (
+            card_steps.tap(stack, card_steps.reader_of(waiting), PIN, face=face).status_code == 200
+        )
+        pages[f"chip-{outcome}"] = (
+            card_steps.wait_for_outcome(browser.http, str(waiting.url)),
+            200,
+        )
+    accepted = pages["chip-accepted"][0]
+    form = {"csrf": csrf_of(accepted.text), "department": "noi"}
+    pages["chip-ticket"] = (browser.post(f"{accepted.url}/ticket", form), 200)
+    pages["chip-used"] = (browser.http.post(f"{accepted.url}/ticket", data=form), 409)
+    home = browser.get(f"{hospital}/")
+    cancelled = browser.post(f"{hospital}/checkin/chip", {"csrf": csrf_of(home.text)})
+    browser.post(f"{cancelled.url}/cancel", {"csrf": csrf_of(home.text)})
+    pages["chip-cancelled"] = (browser.get(str(cancelled.url)), 200)
+    pages["inspector-chip"] = (browser.get(f"{hospital}/inspector"), 200)
+    pages["no-such-card-check"] = (
+        browser.get(f"{hospital}/card-checks/{'x' * 32}/camera.jpg"),
+        404,
+    )
+    browser.close()
+    assert 'data-outcome="cancelled"' in pages["chip-cancelled"][0].text
+    assert 'data-step="passive_authentication"' in pages["inspector-chip"][0].text
+    return pages
+
+
+def kiosk_chip_pages(stack: Stack, lang: str) -> Pages:
+    """The kiosk with the chip card: waiting for it, the ticket, an impostor refused."""
+    hospital, kiosk = stack.urls["hospital"], speaking(stack, lang)
+    pages: Pages = {}
+    for outcome, face in (("ticket", None), ("refused", SPOUSE_PIN)):
+        start = kiosk.get(f"{hospital}/kiosk/next")
+        data = {"csrf": csrf_of(start.text), "department": "nhi"}
+        waiting = kiosk.post(f"{hospital}/kiosk/chip", data)
+        pages["kiosk-chip-waiting"] = (waiting, 200)
+        assert (
+            card_steps.tap(stack, card_steps.reader_of(waiting), PIN, face=face).status_code == 200
+        )
+        pages[f"kiosk-chip-{outcome}"] = (
+            card_steps.wait_for_outcome(kiosk.http, f"{hospital}/kiosk"),
+            200,
+        )
+    kiosk.close()
+    assert 'id="queue-number"' in pages["kiosk-chip-ticket"][0].text
+    assert 'data-outcome="card_refused"' in pages["kiosk-chip-refused"][0].text
+    return pages
 
 
 def kiosk_pages(stack: Stack, lang: str) -> Pages:
