@@ -20,6 +20,7 @@ from clients.bank.counter import OPERATIONS
 from clients.bank.settings import BankSettings
 from clients.rp.card_pages import CardDeskDep
 from clients.rp.card_pages import CheckId
+from clients.rp.card_pages import add_waiting_forms
 from clients.rp.card_pages import owned
 from clients.rp.card_pages import reader_label
 from clients.rp.card_pages import start_check
@@ -71,17 +72,4 @@ async def check_page(
     )
 
 
-@router.post("/counter/chip/{check_id}/continue")
-def continue_(request: Request, db: DatabaseDep, check_id: CheckId, csrf: CsrfField) -> Response:
-    """The waiting page again (which asks the reader), for a browser that does not reload itself."""
-    check_csrf(request.session, csrf)
-    return RedirectResponse(_page(owned(request, db, check_id).id), status_code=303)
-
-
-@router.post("/counter/chip/{check_id}/cancel")
-async def cancel(
-    request: Request, db: DatabaseDep, desk: CardDeskDep, check_id: CheckId, csrf: CsrfField
-) -> Response:
-    check_csrf(request.session, csrf)
-    await desk.cancel(db, owned(request, db, check_id))
-    return RedirectResponse("/counter", status_code=303)
+add_waiting_forms(router, "/counter/chip", "/counter")

@@ -1,22 +1,29 @@
 """What the pages of a card reading share (the hospital's check-in and kiosk, the bank's counter): the
 app's :class:`~clients.rp.chip_reading.CardDesk`, opening a check (a reader that cannot be opened is
-the error page), a check of this browser by its id, and the values of the waiting screen."""
+the error page), a check of this browser by its id, the values of the waiting screen and its two
+forms."""
 
 import math
 import time
 from typing import Annotated
 from typing import Any
 
+from fastapi import APIRouter
 from fastapi import Depends
 from fastapi import Path
 from sqlmodel import Session
 from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.responses import Response
 
 from clients.rp.card_checks import CardCheck
 from clients.rp.card_checks import owned_check
 from clients.rp.card_reader import ReaderError
 from clients.rp.catalogue import catalogue
 from clients.rp.chip_reading import CardDesk
+from clients.rp.csrf import check_csrf
+from clients.rp.deps import CsrfField
+from clients.rp.deps import DatabaseDep
 from clients.rp.errors import PageError
 from clients.rp.language import language_of
 
@@ -63,3 +70,24 @@ def waiting_values(check: CardCheck) -> dict[str, Any]:
         "refresh": REFRESH,
         "minutes": max(1, math.ceil((check.expires_at - time.time()) / 60)),
     }
+
+
+def add_waiting_forms(router: APIRouter, page: str, home: str) -> None:
+    """The waiting page's two forms, for the checks at ``page/{id}``: ``continue`` shows the page again
+    (which asks the reader), for a browser that does not reload itself; ``cancel`` closes the reader
+    and goes back ``home``."""
+
+    @router.post(page + "/{check_id}/continue")
+    def continue_(
+        request: Request, db: DatabaseDep, check_id: CheckId, csrf: CsrfField
+    ) -> Response:
+        check_csrf(request.session, csrf)
+        return RedirectResponse(f"{page}/{owned(request, db, check_id).id}", status_code=303)
+
+    @router.post(page + "/{check_id}/cancel")
+    async def cancel(
+        request: Request, db: DatabaseDep, desk: CardDeskDep, check_id: CheckId, csrf: CsrfField
+    ) -> Response:
+        check_csrf(request.session, csrf)
+        await desk.cancel(db, owned(request, db, check_id))
+        return RedirectResponse(home, status_code=303)

@@ -11,6 +11,7 @@ photographs the person in front of it (:func:`idp.chip.portrait.live_photo`), th
 another citizen was named: every citizen has a face, whether or not their card has a photo.
 """
 
+from collections.abc import Callable
 from dataclasses import replace
 from enum import StrEnum
 
@@ -115,60 +116,66 @@ def place(
     """Put ``holder``'s card on the reader and open its chip with ``key``; ``face`` (a PIN) stands
     in front of the camera, else the card holder. A wrong key leaves the card on the reader unopened."""
     opens = chip_of(server, holder).opens_with(key.card_number, key.birth_date, key.expiry_date)
-    refused: list[Refused] = []
 
-    def tapped(reader: Reader) -> Reader:
-        refused.clear()  # the change runs again when another process changed the reader first
+    def tapped(reader: Reader) -> tuple[Reader, Refused | None]:
         if reader.card is not None:
-            refused.append(Refused.OCCUPIED)
-            return reader
+            return reader, Refused.OCCUPIED
         if reader.locked:
-            refused.append(Refused.LOCKED)
-            return reader
+            return reader, Refused.LOCKED
         if not opens:
-            refused.append(Refused.WRONG_KEY)
-            return replace(reader, chosen=holder, wrong_keys=reader.wrong_keys + 1)
+            return replace(
+                reader, chosen=holder, wrong_keys=reader.wrong_keys + 1
+            ), Refused.WRONG_KEY
         on_reader = OnReader(holder, face or holder.pin)
-        return replace(reader, chosen=None, card=on_reader, wrong_keys=0)
+        return replace(reader, chosen=None, card=on_reader, wrong_keys=0), None
 
-    changed = readers(server).change(reader_id, tapped)
-    if changed is None:
-        return Refused.GONE
-    return refused[0] if refused else changed
+    return _change(server, reader_id, tapped)
 
 
 def choose(server: AuthorizationServer, reader_id: str, holder: CardHolder) -> Reader | Refused:
     """Put ``holder``'s card on the reader, its key not given yet (the page's first step)."""
-    refused: list[Refused] = []
 
-    def chosen(reader: Reader) -> Reader:
-        refused.clear()
-        if reader.card is not None or reader.locked:
-            refused.append(Refused.OCCUPIED if reader.card is not None else Refused.LOCKED)
-            return reader
-        return replace(reader, chosen=holder)
+    def chosen(reader: Reader) -> tuple[Reader, Refused | None]:
+        if reader.card is not None:
+            return reader, Refused.OCCUPIED
+        if reader.locked:
+            return reader, Refused.LOCKED
+        return replace(reader, chosen=holder), None
 
-    changed = readers(server).change(reader_id, chosen)
-    if changed is None:
-        return Refused.GONE
-    return refused[0] if refused else changed
+    return _change(server, reader_id, chosen)
 
 
 def face_at_camera(server: AuthorizationServer, reader_id: str, pin: str) -> Reader | Refused:
     """Someone else (``pin``) stands in front of the camera of a reader with an opened card."""
+
+    def faced(reader: Reader) -> tuple[Reader, Refused | None]:
+        if reader.card is None:
+            return reader, Refused.NO_CARD
+        return replace(reader, card=replace(reader.card, face=pin)), None
+
+    return _change(server, reader_id, faced)
+
+
+def _change(
+    server: AuthorizationServer,
+    reader_id: str,
+    step: Callable[[Reader], tuple[Reader, Refused | None]],
+) -> Reader | Refused:
+    """Apply ``step`` to the reader atomically: the reader it makes is kept (a wrong key is counted
+    though refused); the answer is the refusal it gave, or the reader."""
     refused: list[Refused] = []
 
-    def faced(reader: Reader) -> Reader:
-        refused.clear()
-        if reader.card is None:
-            refused.append(Refused.NO_CARD)
-            return reader
-        return replace(reader, card=replace(reader.card, face=pin))
+    def changed(reader: Reader) -> Reader:
+        refused.clear()  # the change runs again when another process changed the reader first
+        after, refusal = step(reader)
+        if refusal is not None:
+            refused.append(refusal)
+        return after
 
-    changed = readers(server).change(reader_id, faced)
-    if changed is None:
+    kept = readers(server).change(reader_id, changed)
+    if kept is None:
         return Refused.GONE
-    return refused[0] if refused else changed
+    return refused[0] if refused else kept
 
 
 def remove(server: AuthorizationServer, reader_id: str) -> Reader | None:

@@ -132,12 +132,9 @@ def printed_qr(holder: CardHolder) -> str:
     )
 
 
-@lru_cache(maxsize=512)
-def build_chip(holder: CardHolder, seed: str) -> Chip:
-    """The chip of ``holder``'s card, signed by the authority of ``seed``."""
-    signer = authority(seed)
-    key = derive_key(seed, f"chip:{holder.pin}:{holder.issued_on.isoformat()}")
-    mrz = td1(
+def holder_mrz(holder: CardHolder) -> tuple[str, str, str]:
+    """The three lines of the MRZ of ``holder``'s card."""
+    return td1(
         MrzFields(
             holder.pin,
             holder.birth_date,
@@ -148,6 +145,14 @@ def build_chip(holder: CardHolder, seed: str) -> Chip:
             holder.given_name,
         )
     )
+
+
+@lru_cache(maxsize=512)
+def build_chip(holder: CardHolder, seed: str) -> Chip:
+    """The chip of ``holder``'s card, signed by the authority of ``seed``."""
+    signer = authority(seed)
+    key = derive_key(seed, f"chip:{holder.pin}:{holder.issued_on.isoformat()}")
+    mrz = holder_mrz(holder)
     groups: dict[str, bytes] = {"DG1": lds.dg1(mrz)}
     if holder.portrait_id is not None:
         groups["DG2"] = lds.dg2(portrait_jpeg(holder.portrait_id), WIDTH, HEIGHT)

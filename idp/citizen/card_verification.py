@@ -44,14 +44,13 @@ from sqlalchemy import select
 from idp.chip.active_auth import verify_answer
 from idp.chip.card import CardHolder
 from idp.chip.card import dg13_values
+from idp.chip.card import holder_mrz
 from idp.chip.face_match import FaceMatch
 from idp.chip.face_match import UnreadableImageError
 from idp.chip.face_match import compare_faces
 from idp.chip.holders import load_holder
 from idp.chip.lds import DG13_FIELDS
 from idp.chip.lds import MalformedFileError
-from idp.chip.mrz import MrzFields
-from idp.chip.mrz import td1
 from idp.chip.passive import PassiveAuthentication
 from idp.chip.passive import passive_authentication
 from idp.chip.pki import authority
@@ -259,18 +258,7 @@ def _differences(presented: Presentation, holder: CardHolder) -> list[str]:
         for number in sorted(set(now) | set(chip))
         if now.get(number) != chip.get(number)
     ]
-    mrz = td1(
-        MrzFields(
-            holder.pin,
-            holder.birth_date,
-            holder.sex,
-            holder.expires_on,
-            holder.family_name,
-            holder.middle_name,
-            holder.given_name,
-        )
-    )
-    if presented.mrz != "".join(mrz):
+    if presented.mrz != "".join(holder_mrz(holder)):
         reasons.append("DG1, the MRZ (vùng đọc máy), differs from the population database")
     return reasons
 
