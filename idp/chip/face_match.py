@@ -10,11 +10,11 @@ Deterministic: the same two images always give the same score.
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from numpy.typing import NDArray
-from PIL import Image
-from PIL import UnidentifiedImageError
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 THRESHOLD = 0.95
 _SIZE = (50, 65)
@@ -37,7 +37,12 @@ class FaceMatch:
         return self.score >= self.threshold
 
 
-def _pixels(data: bytes) -> NDArray[np.float64]:
+def _pixels(data: bytes) -> "NDArray[np.float64]":
+    # NumPy and Pillow are imported at the first comparison, not at start-up (0.1 s)
+    import numpy as np
+    from PIL import Image
+    from PIL import UnidentifiedImageError
+
     if len(data) > MAX_IMAGE_BYTES:
         raise UnreadableImageError("the image is larger than 2 MB")
     try:
@@ -61,6 +66,8 @@ def check_image(data: bytes) -> None:
 
 def compare_faces(live: bytes, portrait: bytes) -> FaceMatch:
     """The score of ``live`` against ``portrait``; raises :class:`UnreadableImageError` for bad bytes."""
+    import numpy as np
+
     a, b = _pixels(live), _pixels(portrait)
     a = a * (b.mean() / max(a.mean(), 1.0))
     agree = np.abs(a - b).max(axis=2) <= _TOLERANCE

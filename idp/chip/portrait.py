@@ -13,11 +13,10 @@ import hmac
 import io
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from PIL import Image
-from PIL import ImageDraw
-from PIL import ImageEnhance
+if TYPE_CHECKING:
+    from PIL import Image
 
 _SKIN = ("#f1c27d", "#e0ac69", "#c68642", "#8d5524", "#ffdbac", "#d1a37a")
 _HAIR = ("#2b1b0e", "#1c1c1c", "#4a3222", "#6b4e31", "#3b3024", "#9a9a9a")
@@ -86,7 +85,11 @@ def portrait_svg(identifier: str) -> str:
     )
 
 
-def _draw(f: Features, dx: int = 0, dy: int = 0) -> Image.Image:
+def _draw(f: Features, dx: int = 0, dy: int = 0) -> "Image.Image":
+    # Pillow (and NumPy below) are imported when a picture is first drawn, not at start-up (0.1 s)
+    from PIL import Image
+    from PIL import ImageDraw
+
     image = Image.new("RGB", (WIDTH, HEIGHT), f.background)
     pen = ImageDraw.Draw(image)
 
@@ -109,7 +112,7 @@ def _draw(f: Features, dx: int = 0, dy: int = 0) -> Image.Image:
     return image
 
 
-def _jpeg(image: Image.Image) -> bytes:
+def _jpeg(image: "Image.Image") -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=85, optimize=False)
     return out.getvalue()
@@ -123,6 +126,10 @@ def portrait_jpeg(identifier: str) -> bytes:
 def live_photo(identifier: str, shot: int) -> bytes:
     """A camera's photo of the person ``identifier`` draws: the drawing moved a little, lit differently and
     with sensor noise, all chosen by ``shot`` (the same shot gives the same bytes)."""
+    import numpy as np
+    from PIL import Image
+    from PIL import ImageEnhance
+
     rng = random.Random(f"{identifier}:{shot}")
     image = _draw(features(identifier), rng.randint(-1, 1), rng.randint(-1, 1))
     image = ImageEnhance.Brightness(image).enhance(rng.uniform(0.93, 1.07))
