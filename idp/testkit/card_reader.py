@@ -68,6 +68,25 @@ class CardReader:
         _raise_for(response)
         return cls(http, issuer, card, response.json())
 
+    @classmethod
+    def attach(
+        cls,
+        http: httpx.Client,
+        issuer: str,
+        card: Callable[[str], dict[str, Any]],
+        reader_id: str,
+    ) -> "CardReader":
+        """The reader ``reader_id`` that something else opened (a kiosk's or a counter's software, whose
+        page links to it): taps go to it as a person would on its page."""
+        response = http.get(f"{issuer}{API}/{reader_id}")
+        _raise_for(response)
+        opened = {
+            "reader_id": reader_id,
+            "reader_url": f"{issuer}/card-reader/{reader_id}",
+            "expires_in": response.json()["expires_in"],
+        }
+        return cls(http, issuer, card, opened)
+
     def tap(
         self,
         who: str,

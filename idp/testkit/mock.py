@@ -375,9 +375,13 @@ class VneidMock:
         found: dict[str, Any] = self._call("GET", f"/sandbox/cards/{who}")
         return found
 
-    def card_reader(self, label: str | None = None) -> CardReader:
+    def card_reader(self, label: str | None = None, *, reader_id: str | None = None) -> CardReader:
         """A new simulated card reader (``label``: shown on its page), driven over the provider's
-        card reader API as a kiosk's software drives it; ``tap(who)`` puts a card on it."""
+        card reader API as a kiosk's software drives it; ``tap(who)`` puts a card on it. With
+        ``reader_id``: the reader an app under test opened (the id at the end of its ``reader_url``),
+        to tap a card on it."""
+        if reader_id is not None:
+            return CardReader.attach(self._http, self.issuer, self.card, reader_id)
         return CardReader.open(self._http, self.issuer, self.card, label)
 
     def rotate_keys(self) -> list[str]:

@@ -82,3 +82,20 @@ def test_an_impostor_at_the_camera(vneid: VneidMock) -> None:
         reader.camera()
     assert (nobody.value.status, nobody.value.error) == (409, "no_card")
     reader.close()
+
+
+def test_a_reader_an_app_opened_is_tapped_by_its_id(vneid: VneidMock) -> None:
+    """A kiosk under test opens its own reader (here over the API, as the kiosk's software does); the
+    test taps a card on it by the id its page links to."""
+    opened = httpx.post(f"{vneid.issuer}/api/card-reader/sessions", json={"label": "Kiosk 2"})
+    reader_id = opened.json()["reader_id"]
+    reader = vneid.card_reader(reader_id=reader_id)
+    assert reader.reader_url == opened.json()["reader_url"]
+    reader.tap("level2-full")
+    state = httpx.get(f"{vneid.issuer}/api/card-reader/sessions/{reader_id}").json()
+    assert state["status"] == "card_present"
+    assert state["label"] == "Kiosk 2"
+    reader.close()
+    with pytest.raises(CardReaderError) as gone:
+        vneid.card_reader(reader_id=reader_id)
+    assert gone.value.status == 404
