@@ -25,6 +25,7 @@ from idp.citizen.sharing import history
 from idp.citizen.sharing import service
 from idp.citizen.sharing import shared_with
 from idp.citizen.sharing import sharing
+from idp.citizen.wallet import card_revocation
 from idp.citizen.wallet import wallet
 from idp.citizen.withdrawal import withdraw_consent
 from idp.oidc.accounts import find_record
@@ -86,7 +87,10 @@ def account_view(
     account = None if record is None else record.account
     level = session.account_level if account is None else account.level
     now = server.clock.moment()
-    shown = None if record is None else wallet(record, claims_context(server), level, now=now)
+    shown = None
+    if record is not None:
+        revoked = card_revocation(server.engine, record)
+        shown = wallet(record, claims_context(server), level, now=now, card_revoked=revoked)
     values = {
         "pin": session.pin,
         "level": level,

@@ -22,11 +22,14 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Engine
+
 from idp.oidc.catalogue import SCOPES
 from idp.oidc.catalogue import SCOPES_BY_NAME
 from idp.oidc.claims import ClaimsContext
 from idp.oidc.claims import all_claims
 from idp.population_db.lookup import CitizenRecord
+from idp.population_db.revocations import revocation_of
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -83,6 +86,8 @@ class IdentityCard:
     birth_registration: str
     origin: Place
     residence: Place | None
+    revoked: str | None = None
+    """Why the card was revoked (a :class:`~idp.population_db.codes.RevocationReason` value), if it was."""
 
 
 @dataclass(frozen=True)
@@ -168,10 +173,16 @@ class Wallet:
 
 
 def wallet(
-    record: CitizenRecord, context: ClaimsContext, account_level: int, *, now: datetime
+    record: CitizenRecord,
+    context: ClaimsContext,
+    account_level: int,
+    *,
+    now: datetime,
+    card_revoked: str | None = None,
 ) -> Wallet:
     """The cards of ``record`` that an account of ``account_level`` shows ``now`` (an aware time,
-    the provider's clock's: documents expire on the day it is in Vietnam)."""
+    the provider's clock's: documents expire on the day it is in Vietnam); ``card_revoked``: why the
+    identity card was revoked (:func:`card_revocation`), if it was."""
     shown = {s.name for s in SCOPES if s.name != "openid" and s.level <= account_level}
     claims = {
         scope: values for scope, values in all_claims(record, context).items() if scope in shown
@@ -182,7 +193,7 @@ def wallet(
         person=_person(claims["identity"]),
         contact=_contact(claims),
         background=_background(claims.get("eid_card")),
-        card=_card(claims.get("eid_card", {}).get("eid_card"), residence, today),
+        card=_card(claims.get("eid_card", {}).get("eid_card"), residence, today, card_revoked),
         residence=tuple((kind, _place(place)) for kind, place in residence.items()),
         household=_household(claims.get("household", {}).get("household")),
         insurance=_insurance(claims.get("health_insurance", {}).get("health_insurance"), today),
@@ -245,8 +256,20 @@ def _place(values: dict[str, Any]) -> Place:
     )
 
 
+def card_revocation(engine: Engine, record: CitizenRecord) -> str | None:
+    """Why the citizen's current identity card was revoked, if it was (its reason's code)."""
+    if record.card is None:
+        return None
+    with engine.connect() as connection:
+        revoked = revocation_of(connection, record.citizen.pin, record.card.issued_on)
+    return None if revoked is None else revoked.reason
+
+
 def _card(
-    values: dict[str, Any] | None, residence: dict[str, dict[str, Any]], today: date
+    values: dict[str, Any] | None,
+    residence: dict[str, dict[str, Any]],
+    today: date,
+    revoked: str | None = None,
 ) -> IdentityCard | None:
     if values is None:
         return None
@@ -262,6 +285,7 @@ def _card(
         birth_registration=values["place_of_birth_registration"]["province"],
         origin=_place(values["place_of_origin"]),
         residence=None if lives is None else _place(lives),
+        revoked=revoked,
     )
 
 

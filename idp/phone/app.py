@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
+from idp.citizen.wallet import card_revocation
 from idp.citizen.wallet import wallet
 from idp.login.headless import pin_of
 from idp.login.pages import Asking
@@ -130,7 +131,9 @@ def home(server: AuthorizationServer, app: Opened, notice: str = "") -> Answer:
     assert record is not None
     assert record.account is not None
     level = record.account.level
-    shown = wallet(record, claims_context(server), level, now=server.clock.moment())
+    revoked = card_revocation(server.engine, record)
+    moment = server.clock.moment()
+    shown = wallet(record, claims_context(server), level, now=moment, card_revoked=revoked)
     now = server.clock.now()
     waiting = [
         _shown(server, r) for r in phone_requests.pending_for(server.engine, app.pin, now=now)

@@ -537,3 +537,19 @@ def test_the_citizen_sees_who_verified_their_card(
     else:
         assert "Verifications of my identity card" in text
         assert "Verifying agency (test) valid: the card is genuine and current" in text
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_wallet_shows_a_revoked_card(provider: TestClient, lang: str) -> None:
+    change(provider, PIN, card={"action": "revoke", "reason": "lost"})
+    page, html = first_page(provider.get("/account", params={"lang": lang}))
+    login = {"username": PIN, "password": PASSWORD, "csrf": csrf_of(html)}
+    response = provider.post(f"{page}/login", data=login)
+    assert response.status_code == 303
+    text = read(provider.get(response.headers["location"]).text)[1]
+    assert ("Đã hủy: báo mất" if lang == "vi" else "Revoked: reported lost") in text
+    assert provider.post("/sandbox/reset", json={}, headers=CONTROL).status_code == 204
+    text = read(provider.get("/account", params={"lang": lang}).text)[1]  # still logged in
+    assert PIN in text
+    assert "Đã hủy" not in text
+    assert "Revoked" not in text
