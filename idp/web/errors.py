@@ -22,6 +22,7 @@ from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
+from http import HTTPStatus
 from typing import Any
 
 from authlib.oauth2.rfc6749 import OAuth2Error
@@ -150,13 +151,19 @@ def validation_error(request: Request, error: Exception) -> Response:
     return error_answer(request, "invalid_request", describable(description, 300))
 
 
+_UNREADABLE = frozenset({HTTPStatus.BAD_REQUEST.phrase, "There was an error parsing the body"})
+
+
 def http_error(request: Request, error: Exception) -> Response:
     """FastAPI's and Starlette's own errors: 400 for a body it cannot parse, 404, 405."""
     assert isinstance(error, HTTPException)
     headers = dict(error.headers or {})
     if error.status_code == 400:
-        description = "The request body could not be read as a form."
-        return error_answer(request, "invalid_request", description, 400, headers)
+        # FastAPI's own 400 (a body it cannot parse) says so; a route's 400 keeps its reason
+        detail = str(error.detail)
+        if detail in _UNREADABLE:
+            detail = "The request body could not be read as a form."
+        return error_answer(request, "invalid_request", describable(detail, 200), 400, headers)
     if error.status_code == 404:
         return error_answer(request, "not_found", "No such page.", 404, headers)
     if error.status_code == 405:

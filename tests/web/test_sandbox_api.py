@@ -261,3 +261,26 @@ def test_a_moment_without_its_offset_is_refused(sandboxed: TestClient) -> None:
     response = sandboxed.post("/sandbox/clock", json=body, headers=BEARER)
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_request"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "reason"),
+    [
+        ("/sandbox/clock", {"action": "advance"}, "advance needs seconds."),
+        ("/sandbox/clock", {"action": "set"}, "set needs at."),
+        ("/sandbox/scenarios", {"name": "no_such_scenario"}, "no_such_scenario"),
+    ],
+)
+def test_a_refusal_says_why(
+    sandboxed: TestClient, path: str, body: dict[str, Any], reason: str
+) -> None:
+    response = sandboxed.post(path, json=body, headers=BEARER)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"] == "invalid_request"
+    assert reason in response.json()["error_description"]
+
+
+def test_a_body_that_is_not_json_is_still_unreadable(sandboxed: TestClient) -> None:
+    response = sandboxed.post("/sandbox/clock", content=b"{not json", headers=BEARER)
+    assert response.status_code in (400, 422), response.text
+    assert response.json()["error"] == "invalid_request"
