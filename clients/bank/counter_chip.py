@@ -66,9 +66,7 @@ async def check_page(
         "bank/counter_chip.html",
         check=check,
         operation=str(check.context.get("operation", OPERATIONS[0])),
-        continue_action=f"{_page(check.id)}/continue",
-        cancel_action=f"{_page(check.id)}/cancel",
-        **waiting_values(check),
+        **waiting_values(check, _page(check.id)),
     )
 
 

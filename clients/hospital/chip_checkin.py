@@ -67,9 +67,7 @@ async def check_page(
         "hospital/chip.html",
         check=check,
         departments=DEPARTMENTS,
-        continue_action=f"{_page(check.id)}/continue",
-        cancel_action=f"{_page(check.id)}/cancel",
-        **waiting_values(check),
+        **waiting_values(check, _page(check.id)),
     )
 
 

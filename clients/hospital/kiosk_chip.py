@@ -92,7 +92,7 @@ async def chip_screen(
         ticket = check_in_by_card(db, check.holder, str(screen["department"]))
         request.session[KIOSK] = {"screen": "ticket", "ticket": ticket.id, "by_card": True}
         return ticket_screen(request, db, request.session[KIOSK])
-    values: dict[str, Any] = waiting_values(check)
+    values: dict[str, Any] = waiting_values(check, "/kiosk/chip")
     if check.ended:
         values |= {"refresh": ENDED_SECONDS, "refresh_to": NEXT}
     return render(
@@ -100,7 +100,5 @@ async def chip_screen(
         "hospital/kiosk/chip.html",
         check=check,
         department=screen["department"],
-        continue_action="/kiosk/chip/continue",
-        cancel_action="/kiosk/chip/cancel",
         **values,
     )

@@ -64,11 +64,14 @@ def owned(request: Request, db: Session, check_id: str) -> CardCheck:
     return check
 
 
-def waiting_values(check: CardCheck) -> dict[str, Any]:
-    """What the waiting screen shows: when it reloads, how long the reader still waits."""
+def waiting_values(check: CardCheck, forms: str) -> dict[str, Any]:
+    """What the waiting screen shows: when it reloads, how long the reader still waits, and where its
+    two forms go (``forms/continue``, ``forms/cancel``)."""
     return {
         "refresh": REFRESH,
         "minutes": max(1, math.ceil((check.expires_at - time.time()) / 60)),
+        "continue_action": f"{forms}/continue",
+        "cancel_action": f"{forms}/cancel",
     }
 
 

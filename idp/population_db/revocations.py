@@ -3,7 +3,7 @@ expiry, since when and why (:class:`idp.population_db.codes.RevocationReason`).
 
 A card is named by its number (the PIN) and its issue date: a card issued later to the same citizen is
 another card, valid unless it is revoked in turn. The table is :class:`idp.population_db.models.CardRevocation`;
-seeding creates it empty, and :func:`create_revocation_table` adds it to a database seeded before it existed.
+seeding creates it empty, and :func:`create_card_tables` adds it to a database seeded before it existed.
 """
 
 from dataclasses import dataclass
@@ -31,7 +31,7 @@ class Revocation:
     revoked_on: date
 
 
-def create_revocation_table(engine: Engine) -> None:
+def create_card_tables(engine: Engine) -> None:
     """The cards' tables newer than the population (revocations, chips' personalisation data), unless
     they exist: a provider may start on a database seeded before they existed."""
     create_tables(engine, [REVOCATIONS, table_of(ChipPersonalisation)])

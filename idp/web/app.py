@@ -31,7 +31,7 @@ from idp.oidc.log_redaction import redact_grant_logs
 from idp.oidc.metadata import metadata_bytes
 from idp.oidc.server import AuthorizationServer
 from idp.population_db.database import connect
-from idp.population_db.revocations import create_revocation_table
+from idp.population_db.revocations import create_card_tables
 from idp.sandbox.control import Sandbox
 from idp.settings import IdPSettings
 from idp.state.audit import create_audit_table
@@ -132,7 +132,7 @@ def create_app(
         create_grant_index_table,
         create_device_key_table,
         create_phone_request_table,
-        create_revocation_table,  # a population table newer than databases seeded before it
+        create_card_tables,  # population tables newer than databases seeded before them
     ):
         create_table(engine)
     warm_up()
