@@ -1,5 +1,5 @@
 """The provider's time: the one owner of "now" (bây giờ) for tokens, codes, one-time codes, sessions,
-interactions, lockouts, consents and the audit trail.
+interactions, lockouts, consents and the audit trail, and the population's day.
 
 A :class:`Clock` is built with the provider and passed to everything that reads the time; nothing else
 calls :func:`time.time`. It follows the system clock until a test moves it: :meth:`Clock.freeze` stops
@@ -16,6 +16,8 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from idp.population_db.generator import AS_OF
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 """Vietnam's time (UTC+7 all year): the day a record of the population database is dated by."""
@@ -41,6 +43,14 @@ class Clock:
     def today(self) -> date:
         """Today in Vietnam: the day a card issued now is dated, and the day its validity is judged."""
         return self.moment().astimezone(VIETNAM).date()
+
+    def population_day(self) -> date:
+        """The population's today (ngày của dữ liệu dân cư): the generator's reference day
+        (:data:`~idp.population_db.generator.AS_OF`) moved by as many days as this clock is moved from
+        the system's. Ages, eligibility and the validity of cards are judged on it, so a population
+        seeded once ages only when a test moves the clock, never with the calendar."""
+        wall = datetime.fromtimestamp(time.time(), UTC).astimezone(VIETNAM).date()
+        return AS_OF + (self.today() - wall)
 
     @property
     def frozen(self) -> bool:
