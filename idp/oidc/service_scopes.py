@@ -1,6 +1,8 @@
 """Service scopes (phạm vi dịch vụ): a licence the provider gives a client to call one of its
-machine-to-machine services, never data a citizen shares. One so far: ``card_verification``, the chip
-card verification service (:mod:`idp.citizen.card_verification`).
+machine-to-machine services, never data a citizen shares: ``card_verification``, the chip card
+verification service (:mod:`idp.citizen.card_verification`); ``population_registration``, the
+population service that registers births and deaths (đăng ký khai sinh, khai tử); ``shared_signals``,
+the management of the client's OpenID Shared Signals stream of identity events.
 
 A client is licensed when it is registered with the scope (the clients file, ``vneid-mock clients add``
 or registration over HTTP) and with the client credentials grant (RFC 6749 §4.4), which alone grants it:
@@ -28,7 +30,9 @@ if TYPE_CHECKING:
     from idp.oidc.server import AuthorizationServer
 
 CARD_VERIFICATION = "card_verification"
-SERVICE_SCOPES = (CARD_VERIFICATION,)
+POPULATION_REGISTRATION = "population_registration"
+SHARED_SIGNALS = "shared_signals"
+SERVICE_SCOPES = (CARD_VERIFICATION, POPULATION_REGISTRATION, SHARED_SIGNALS)
 
 
 class ServiceScopeRequiredError(InsufficientScopeError):  # type: ignore[misc]
