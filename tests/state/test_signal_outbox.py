@@ -4,7 +4,6 @@ claim at once; a claim's outcome is recorded under its token only; an expired cl
 events of a paused stream wait, its control events do not; a deleted stream drops what it owed."""
 
 import time
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
@@ -38,7 +37,7 @@ CONTROL = "control"
 
 
 @pytest.fixture
-def engine(empty_database: str, engine_for: list[Engine]) -> Iterator[Engine]:
+def engine(empty_database: str, engine_for: list[Engine]) -> Engine:
     opened = open_engine(empty_database, engine_for)
     create_stream_tables(opened)
     create_outbox_table(opened)
@@ -91,7 +90,7 @@ def test_each_event_is_claimed_by_one_worker(engine: Engine) -> None:
     _add(engine, _events(40))
 
     def claim(_: int) -> set[str]:
-        _, claimed = claim_due(engine, now=time.time(), lease=30, limit=40, always=())
+        _token, claimed = claim_due(engine, now=time.time(), lease=30, limit=40, always=())
         return {event.jti for event in claimed}
 
     claims = race(claim)
