@@ -31,6 +31,7 @@ from idp.oidc.log_redaction import redact_grant_logs
 from idp.oidc.metadata import metadata_bytes
 from idp.oidc.server import AuthorizationServer
 from idp.population_db.database import connect
+from idp.population_db.registrations import create_registration_tables
 from idp.population_db.revocations import create_card_tables
 from idp.sandbox.control import Sandbox
 from idp.settings import IdPSettings
@@ -51,6 +52,7 @@ from idp.web.routes import card_verification
 from idp.web.routes import device
 from idp.web.routes import interaction
 from idp.web.routes import phone
+from idp.web.routes import population
 from idp.web.routes import protocol
 from idp.web.routes import sandbox
 from idp.web.routes import sandbox_control
@@ -85,6 +87,7 @@ ROUTERS = (  # the routes of every complete flow first: the router tries them in
     card_reader.api,
     card_reader.pages,
     card_verification.api,
+    population.api,
     sandbox.api,
     sandbox.pages,
     sandbox_control.api,
@@ -133,6 +136,7 @@ def create_app(
         create_device_key_table,
         create_phone_request_table,
         create_card_tables,  # population tables newer than databases seeded before them
+        create_registration_tables,
     ):
         create_table(engine)
     warm_up()
