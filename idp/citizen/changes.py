@@ -189,7 +189,7 @@ def _deceased_on(change: _Change, value: Any) -> None:
     # null) gives both back. Moving the date of a death already recorded changes nothing else.
     was_dead = change.before["deceased_on"] is not None
     if day is not None and not was_dead:
-        record_death(change.connection, change.pin)
+        record_death(change.connection, change.pin, change.today)
     elif day is None and was_dead:
         cancel_death(change.connection, change.pin)
 

@@ -3,8 +3,9 @@ khai tử) gives everything back.
 
 A recorded death locks the VNeID account with the reason ``deceased`` (Decree 69/2024: a dead
 holder's account is locked; the population invariant ``account-deceased``) and removes the
-permanent residence from the register (xóa đăng ký thường trú, Law on Residence 2020 Art. 24). What it
-cleared (the account's status and lock reason before, the removed residence row) is kept in
+permanent residence from the register (xóa đăng ký thường trú, Law on Residence 2020 Art. 24): the
+register keeps the row, ended (``expires_on``) on the day the death is recorded. What it cleared (the
+account's status and lock reason before, the residence's end before) is kept in
 :class:`idp.population_db.models.DeathClearance`, so that setting the date of death back to none
 restores both exactly: the sandbox undoes a death that way. Both run in the caller's transaction
 (:func:`idp.citizen.changes.change_citizen`'s).
@@ -12,6 +13,8 @@ restores both exactly: the sandbox undoes a death that way. Both run in the call
 
 import json
 from datetime import date
+from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy import delete
@@ -19,7 +22,6 @@ from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import update
 
-from idp.chip.holders import keep_card_data
 from idp.population_db.codes import AccountStatus
 from idp.population_db.codes import LockReason
 from idp.population_db.codes import ResidenceKind
@@ -33,20 +35,19 @@ _RESIDENCE = table_of(Residence)
 _PERMANENT = ResidenceKind.PERMANENT.value
 
 
-def record_death(connection: Connection, pin: str) -> None:
-    """Lock the account for the death and remove the permanent residence, keeping what was there."""
+def record_death(connection: Connection, pin: str, today: date) -> None:
+    """Lock the account for the death and end the permanent residence on ``today``, the day the
+    death is recorded, keeping what was there."""
     account = connection.execute(
         select(_ACCOUNT.c.status, _ACCOUNT.c.lock_reason).where(_ACCOUNT.c.pin == pin)
     ).one_or_none()
     home = connection.execute(
-        select(_RESIDENCE).where(_RESIDENCE.c.pin == pin, _RESIDENCE.c.kind == _PERMANENT)
+        select(_RESIDENCE.c.registered_on, _RESIDENCE.c.expires_on).where(*_permanent(pin))
     ).one_or_none()
     residence = None
     if home is not None:
-        row = home._asdict()
-        residence = json.dumps(
-            {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
-        )
+        ended = home.expires_on.isoformat() if home.expires_on else None
+        residence = json.dumps({"expires_on": ended})
     connection.execute(delete(CLEARANCES).where(CLEARANCES.c.pin == pin))
     connection.execute(
         insert(CLEARANCES).values(
@@ -63,10 +64,9 @@ def record_death(connection: Connection, pin: str) -> None:
             .values(status=AccountStatus.LOCKED.value, lock_reason=LockReason.DECEASED.value)
         )
     if home is not None:
-        keep_card_data(connection, pin)  # the card's chip keeps the residence it was made with
-        connection.execute(
-            delete(_RESIDENCE).where(_RESIDENCE.c.pin == pin, _RESIDENCE.c.kind == _PERMANENT)
-        )
+        # The register keeps the row and the day it was removed; a registration ends after it began.
+        removed = max(today, home.registered_on + timedelta(days=1))
+        connection.execute(update(_RESIDENCE).where(*_permanent(pin)).values(expires_on=removed))
 
 
 def cancel_death(connection: Connection, pin: str) -> None:
@@ -77,16 +77,21 @@ def cancel_death(connection: Connection, pin: str) -> None:
         return
     connection.execute(delete(CLEARANCES).where(CLEARANCES.c.pin == pin))
     if kept.account_status is not None:
+        # Only an account still locked for the death: a change made since (the undo of a lock
+        # applied beside the death, in the same change) is not overridden.
         connection.execute(
             update(_ACCOUNT)
-            .where(_ACCOUNT.c.pin == pin)
+            .where(_ACCOUNT.c.pin == pin, _ACCOUNT.c.lock_reason == LockReason.DECEASED.value)
             .values(status=kept.account_status, lock_reason=kept.lock_reason)
         )
     if kept.residence is not None:
-        row = json.loads(kept.residence)
-        for day in ("registered_on", "expires_on"):
-            row[day] = date.fromisoformat(row[day]) if row[day] else None
+        ended = json.loads(kept.residence)["expires_on"]
         connection.execute(
-            delete(_RESIDENCE).where(_RESIDENCE.c.pin == pin, _RESIDENCE.c.kind == _PERMANENT)
+            update(_RESIDENCE)
+            .where(*_permanent(pin))
+            .values(expires_on=date.fromisoformat(ended) if ended else None)
         )
-        connection.execute(insert(_RESIDENCE).values(row))
+
+
+def _permanent(pin: str) -> tuple[Any, ...]:
+    return (_RESIDENCE.c.pin == pin, _RESIDENCE.c.kind == _PERMANENT)

@@ -217,7 +217,7 @@ def _finish(
         "account": None
         if account is None
         else {"status": account.status, "lock_reason": account.lock_reason},
-        "permanent_residence_removed": connection.execute(
+        "permanent_residence_ended": connection.execute(
             select(CLEARANCES.c.residence).where(CLEARANCES.c.pin == pin)
         ).scalar()
         is not None,

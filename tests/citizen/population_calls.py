@@ -80,7 +80,9 @@ def service(population_settings: IdPSettings) -> Iterator[TestClient]:
         assert client.post("/sandbox/reset", json={}, headers=CONTROL).status_code == 204
 
 
-def citizen_token(client: TestClient, pin: str, acr: str = "LoA3", client_id: str = "portal") -> str:
+def citizen_token(
+    client: TestClient, pin: str, acr: str = "LoA3", client_id: str = "portal"
+) -> str:
     """The access token of a real code flow for ``pin`` at ``acr``, finished headlessly."""
     verifier = secrets.token_urlsafe(32)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
