@@ -9,8 +9,10 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from typer.testing import CliRunner
 
 from idp.citizen.births import register_birth
+from idp.cli import app
 from idp.oidc.server import AuthorizationServer
 from idp.population_db.codes import Sex
 from idp.population_db.database import connect
@@ -258,3 +260,19 @@ def test_the_population_check_stays_clean(population_settings: Any) -> None:
         assert list(check_population(engine)) == []
     finally:
         engine.dispose()
+
+
+def test_population_show_prints_the_registered_child(
+    service: TestClient, population_settings: Any
+) -> None:
+    token, father = service_token(service), citizen_token(service, FATHER)
+    answer = post(service, BIRTHS, token, birth(father)).json()
+    pin = answer["child"]["pin"]
+    database = population_settings.database_url
+    result = CliRunner().invoke(app, ["population", "show", pin, "--database", database])
+    assert result.exit_code == 0, result.output
+    for shown in (
+        "Nguyễn Minh An", FATHER, MOTHER, "0199990001", "Hàng Bạc", "Phường Hoàn Kiếm",
+        answer["health_insurance"]["card_number"], "TE", "2032-06-19",
+    ):  # fmt: skip
+        assert shown in result.output, shown
