@@ -90,7 +90,7 @@ def test_a_parent_registers_a_birth(tab: Tab, stack: Stack) -> None:
         engine.dispose()
 
     # The same form sent again (a resubmission) finds the same child.
-    form = {
+    form: dict[str, str | float | bool] = {
         "csrf": csrf, "request_id": request_id, "family_name": "Nguyễn", "middle_name": "Minh",
         "given_name": "An", "sex": "female", "birth_date": "2026-06-20", "birth_ward_code": "70",
         "other_parent_pin": SPOUSE_PIN,
