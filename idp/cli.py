@@ -198,8 +198,12 @@ def show(pin: str, database: DatabaseOption = None) -> None:
         reasons = validate_pin(pin)
         if reasons:
             raise CliError(f"{pin!r} is not a valid PIN: {'; '.join(reasons)}")
-        with _engine(database).connect() as connection:
-            record = find_citizen(connection, pin)
+        engine = _engine(database)
+        try:
+            with engine.connect() as connection:
+                record = find_citizen(connection, pin)
+        finally:
+            engine.dispose()  # a PostgreSQL connection is closed, not left to the collector
         if record is None:
             raise CliError(f"no citizen with PIN {pin}")
     _stdout().print(citizen_card(record))

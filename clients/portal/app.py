@@ -4,10 +4,17 @@ from fastapi import FastAPI
 
 from clients.portal.models import JudicialRecordRequest
 from clients.portal.pages import router
+from clients.portal.procedures import router as procedures
 from clients.portal.settings import PortalSettings
 from clients.rp import create_rp_app
+from clients.rp.population_service import PopulationService
 
 
 def create_app(settings: PortalSettings | None = None) -> FastAPI:
     settings = settings or PortalSettings()
-    return create_rp_app(settings, router, [JudicialRecordRequest])
+    app = create_rp_app(settings, router, [JudicialRecordRequest])
+    app.include_router(procedures)
+    secret = settings.client_secret.get_secret_value() if settings.client_secret else ""
+    # The portal is licensed for the population service under its own client (the clients file).
+    app.state.population = PopulationService(app.state.rp, settings.client_id, secret)
+    return app

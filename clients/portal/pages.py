@@ -37,6 +37,7 @@ class Service:
 
 SERVICES = (
     Service("judicial_record", "LoA3", "/judicial-record"),
+    Service("birth", "LoA3", "/procedures/birth"),
     Service("residence", "LoA2"),
     Service("driving_licence", "LoA2"),
     Service("track", "LoA2", "/requests", "track"),

@@ -55,8 +55,9 @@ class _Token:
 
 
 class CardVerifier:
-    """The app's client ``client_id`` of the verification service; ``token_endpoint`` is read from
-    discovery when first needed."""
+    """The app's client ``client_id`` of the verification service (or of another service licensed by
+    ``scope``: :mod:`clients.rp.population_service`); ``token_endpoint`` is read from discovery when
+    first needed."""
 
     def __init__(
         self,
@@ -65,8 +66,10 @@ class CardVerifier:
         client_secret: str,
         token_endpoint: Callable[[], Awaitable[str]],
         timeout: float,
+        scope: str = SCOPE,
     ) -> None:
         self.issuer = issuer.rstrip("/")
+        self.scope = scope
         self.client_id = client_id
         self.client_secret = client_secret
         self.token_endpoint = token_endpoint
@@ -86,7 +89,7 @@ class CardVerifier:
             client_id=self.client_id,
             client_secret=self.client_secret,
             token_endpoint_auth_method="client_secret_basic",
-            scope=SCOPE,
+            scope=self.scope,
             timeout=self.timeout,
         ) as oauth:
             try:

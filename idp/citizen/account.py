@@ -22,6 +22,7 @@ from urllib.parse import quote
 from idp.citizen.sharing import Service
 from idp.citizen.sharing import card_checks
 from idp.citizen.sharing import history
+from idp.citizen.sharing import registrations
 from idp.citizen.sharing import service
 from idp.citizen.sharing import shared_with
 from idp.citizen.sharing import sharing
@@ -99,6 +100,7 @@ def account_view(
         "sharing": sharing(server, session.pin),
         "history": history(server, session.pin),
         "card_checks": card_checks(server, session.pin),
+        "registrations": registrations(server, session.pin),
         "withdrawn": withdrawn,
     }
     return View("account.html", values, switch=ACCOUNT)

@@ -26,6 +26,8 @@ from idp.chip.holders import keep_card_data
 from idp.citizen.card_changes import InvalidCardChangeError
 from idp.citizen.card_changes import card_state
 from idp.citizen.card_changes import change_card
+from idp.citizen.death import cancel_death
+from idp.citizen.death import record_death
 from idp.population_db.codes import AccountStatus
 from idp.population_db.codes import LockReason
 from idp.population_db.codes import ResidenceKind
@@ -206,6 +208,13 @@ def _deceased_on(change: _Change, value: Any) -> None:
             raise InvalidChangeError("deceased_on must be a date (YYYY-MM-DD) or null")
     statement = update(_CITIZEN).where(_CITIZEN.c.pin == change.pin)
     change.connection.execute(statement.values(deceased_on=day))
+    # A death locks the account and removes the permanent residence; cancelling it (the undo value,
+    # null) gives both back. Moving the date of a death already recorded changes nothing else.
+    was_dead = change.before["deceased_on"] is not None
+    if day is not None and not was_dead:
+        record_death(change.connection, change.pin, change.today)
+    elif day is None and was_dead:
+        cancel_death(change.connection, change.pin)
 
 
 def _card(change: _Change, value: Any) -> None:

@@ -1,8 +1,9 @@
 """What a citizen shares (chia sẻ thông tin) and has shared, as the account page lists it: the services
 they consented to (:mod:`idp.state.consents`), every disclosure the audit log recorded
-(:mod:`idp.state.audit`; PRODUCT.md "Consent and disclosure"), and every verification of their chip
+(:mod:`idp.state.audit`; PRODUCT.md "Consent and disclosure"), every verification of their chip
 card by a licensed service (:mod:`idp.citizen.card_verification`), which tells it what state the card
-is in.
+is in, and every birth or death registration they took part in (:mod:`idp.citizen.births`,
+:mod:`idp.citizen.deaths`).
 
 A service is named by what the provider has registered for it (``client_name``, and ``client_name#en``
 for the English page: RFC 7591 §2.2), never by anything a request carries, so no link can make the page
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 
 from idp.oidc.catalogue import SCOPES
 from idp.oidc.server import AuthorizationServer
+from idp.state.audit import BIRTH_REGISTRATION
 from idp.state.audit import CARD_VERIFICATION
+from idp.state.audit import DEATH_REGISTRATION
 from idp.state.audit import DISCLOSURE
 from idp.state.audit import events_for
 from idp.state.consents import ClientConsent
@@ -125,6 +128,35 @@ def card_checks(server: AuthorizationServer, pin: str) -> list[CardCheck]:
         if client_id not in names:
             names[client_id] = service(server, client_id)
         found.append(CardCheck(event.at, names[client_id], event.outcome))
+    return found
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One birth or death registration the citizen took part in: when (Unix time), through which
+    service, the procedure (``birth_registration``, ``death_registration``), their part in it
+    (``declarant``, ``parent``, ``registered``, ``refused``) and the PIN of the child or the
+    deceased (empty for a refusal)."""
+
+    at: float
+    service: Service
+    procedure: str
+    part: str
+    pin: str
+
+
+def registrations(server: AuthorizationServer, pin: str) -> list[Registration]:
+    """The registrations of the population service the citizen took part in, newest first."""
+    names: dict[str, Service] = {}
+    found = []
+    for event in events_for(server.engine, pin):
+        if event.kind not in (BIRTH_REGISTRATION, DEATH_REGISTRATION):
+            continue
+        client_id = event.client_id or ""
+        if client_id not in names:
+            names[client_id] = service(server, client_id)
+        subject = "" if event.outcome == "refused" else event.detail
+        found.append(Registration(event.at, names[client_id], event.kind, event.outcome, subject))
     return found
 
 

@@ -158,6 +158,51 @@ class VneidAccount(SQLModel, table=True):
     """The phone a level-2 account is bound to."""
 
 
+class BirthRegistration(SQLModel, table=True):
+    """Đăng ký khai sinh: one birth registered through the population service, named by the client that
+    asked and its request's own key (a resubmitted request finds its child here). ``answer`` is the
+    JSON the service answered, given again to a resubmission; ``body_digest`` the SHA-256 of the
+    request's canonical JSON, so that the same key with another body is refused."""
+
+    client_id: str = Field(primary_key=True, max_length=100)
+    request_id: str = Field(primary_key=True, max_length=64)
+    body_digest: str = Field(max_length=64)
+    child_pin: str = Field(unique=True, max_length=12)
+    declarant_pin: str = Field(index=True, max_length=12)
+    birth_ward_code: int
+    """Nơi sinh: the 2025 commune-level unit where the child was born."""
+    registered_on: date
+    answer: str
+
+
+class DeathRegistration(SQLModel, table=True):
+    """Đăng ký khai tử: one death registered through the population service, keyed like
+    :class:`BirthRegistration`. ``undo`` is JSON of the values the death replaced
+    (:func:`idp.citizen.changes.change_citizen`'s answer), which cancel it."""
+
+    client_id: str = Field(primary_key=True, max_length=100)
+    request_id: str = Field(primary_key=True, max_length=64)
+    body_digest: str = Field(max_length=64)
+    deceased_pin: str = Field(index=True, max_length=12)
+    declarant_pin: str = Field(max_length=12)
+    died_on: date
+    registered_on: date
+    answer: str
+    undo: str
+
+
+class DeathClearance(SQLModel, table=True):
+    """What recording a death cleared: the VNeID account's state before it was locked for the death
+    and the permanent residence removed from the register (xóa đăng ký thường trú), kept so that a
+    death recorded by mistake can be cancelled (hủy việc khai tử) with everything given back."""
+
+    pin: str = Field(primary_key=True, max_length=12)
+    account_status: str | None = Field(default=None, max_length=8)
+    lock_reason: str | None = Field(default=None, max_length=16)
+    residence: str | None = None
+    """JSON of the removed permanent residence row; none when there was none."""
+
+
 class PopulationMeta(SQLModel, table=True):
     """What generated this database: seed, count and generator version, so seeding stays idempotent."""
 
@@ -176,6 +221,9 @@ POPULATION_MODELS: tuple[type[SQLModel], ...] = (
     DrivingLicense,
     VehicleRegistration,
     VneidAccount,
+    BirthRegistration,
+    DeathRegistration,
+    DeathClearance,
     PopulationMeta,
 )
 

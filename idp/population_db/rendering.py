@@ -49,6 +49,8 @@ def citizen_card(record: CitizenRecord) -> RenderableType:
         ("Tôn giáo", c.religion),
         ("Nơi đăng ký khai sinh", f"{registration.name} ({registration.pin_prefix})"),
         ("Quê quán", f"{units.ward(c.origin_ward_code).name}"),
+        ("Cha (father)", c.father_pin or "—"),
+        ("Mẹ (mother)", c.mother_pin or "—"),
         ("Tình trạng hôn nhân", MaritalStatus(c.marital_status).vietnamese),
         ("Nghề nghiệp", Occupation(c.occupation).vietnamese),
         ("Số điện thoại", c.phone_number or "—"),
@@ -97,6 +99,7 @@ def citizen_card(record: CitizenRecord) -> RenderableType:
                 [
                     ("Mã số BHXH", ins.social_insurance_code),
                     ("Thẻ BHYT", ins.bhyt_card_number or "—"),
+                    ("Đối tượng", ins.beneficiary_group or "—"),
                     ("Mức hưởng", str(ins.benefit_level or "—")),
                     ("Nơi ĐKKCB ban đầu", ins.registered_facility or "—"),
                     ("Hạn thẻ", f"{ins.valid_from} – {ins.valid_to}" if ins.valid_from else "—"),

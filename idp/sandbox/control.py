@@ -6,7 +6,8 @@ Built by the web layer when the sandbox API is on (:attr:`idp.settings.IdPSettin
 given to the protocol core as its :class:`idp.oidc.injection.Injections`. Every change a test makes is
 undone by :meth:`Sandbox.reset`: the clock runs on the system's time again, queued scenarios and
 recorded requests are dropped, changed citizens get their values back (through
-:func:`idp.citizen.changes.change_citizen`, in reverse order), and the keys are the keys the provider
+:func:`idp.citizen.changes.change_citizen`, in reverse order), births and deaths registered through
+the population service are undone (the children removed, the deaths cancelled), and the keys are the keys the provider
 started with. ``everything`` also forgets what the provider has learnt since it started, for a test
 that wants a provider of its own: the state store (sessions, interactions, codes, tokens), consents,
 the grant index, the audit trail, the lockout counters, the SMS inbox, registered clients, and the
@@ -28,6 +29,10 @@ from idp.oidc.keys import KeyRing
 from idp.oidc.keys import new_keys
 from idp.oidc.registered_clients import CLIENTS
 from idp.oidc.server import AuthorizationServer
+from idp.population_db.registrations import forget_registrations
+from idp.population_db.registrations import registered_births
+from idp.population_db.registrations import registered_deaths
+from idp.population_db.registrations import remove_citizen
 from idp.sandbox.broken_tokens import break_id_token
 from idp.sandbox.catalogue import AUTHORIZATION
 from idp.sandbox.catalogue import ID_TOKEN
@@ -121,6 +126,7 @@ class Sandbox:
         self.recorder.clear()
         with self._lock:
             undo, self._undo = self._undo, []
+        self._undo_registrations()
         for pin, before in reversed(undo):
             today = self.clock.today()
             change_citizen(
@@ -130,6 +136,27 @@ class Sandbox:
             self._set_keys(self._first_keys)
         if everything:
             self._forget()
+
+    def _undo_registrations(self) -> None:
+        """Births and deaths registered through the population service are writes of a test too:
+        each death is cancelled (newest first), each registered child removed, and the
+        registrations forgotten."""
+        engine = self.server.engine
+        with engine.connect() as connection:
+            deaths = registered_deaths(connection)
+        for pin, before in reversed(deaths):
+            if before:  # a claim whose change never happened has nothing to undo
+                change_citizen(
+                    engine,
+                    pin,
+                    before,
+                    today=self.clock.population_day(),
+                    listener=self.server.signals,
+                )
+        with engine.begin() as connection:
+            for pin in registered_births(connection):
+                remove_citizen(connection, pin)
+            forget_registrations(connection)
 
     def _set_keys(self, keys: list[Any]) -> None:
         self.server.keys.replace(keys)

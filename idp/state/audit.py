@@ -8,7 +8,11 @@ citizen reads their own history on the account page; nothing here is ever update
 Kinds: ``authentication`` (outcome ``success``, ``failure``, ``lockout``, ``refused``), ``disclosure``
 (outcome ``released``; ``claims`` lists the claim names that left, never their values) and
 ``card_verification`` (a call of the card verification service: outcome the status it answered, or the
-error; ``pin`` the card's number when it was read; ``detail`` the verification's id). A row's time,
+error; ``pin`` the card's number when it was read; ``detail`` the verification's id),
+``birth_registration`` and ``death_registration`` (the population service,
+:mod:`idp.citizen.population_service`: one row for each citizen concerned, outcome their part in it,
+``declarant``, ``parent``, ``registered`` or ``refused``; ``detail`` the PIN of the child or the
+deceased, or the refusal's codes). A row's time,
 ``at``, is the provider's clock's (:class:`idp.state.clock.Clock`), given by the caller.
 """
 
@@ -29,6 +33,8 @@ from idp.population_db.database import create_tables
 AUTHENTICATION = "authentication"
 DISCLOSURE = "disclosure"
 CARD_VERIFICATION = "card_verification"
+BIRTH_REGISTRATION = "birth_registration"
+DEATH_REGISTRATION = "death_registration"
 
 
 class AuditEvent(SQLModel, table=True):

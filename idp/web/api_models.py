@@ -296,3 +296,45 @@ CARD_VERIFICATION_ANSWERS: dict[int | str, dict[str, Any]] = {
     },
     413: {"model": OAuthError, "description": "the body exceeds 1 MiB"},
 }
+
+
+class DeclaredChild(BaseModel):
+    """The child of a birth registration (docs/population-service.md)."""
+
+    family_name: str
+    middle_name: str = ""
+    given_name: str
+    sex: Literal["male", "female"]
+    birth_date: str = Field(description="YYYY-MM-DD, on or before the population's day.")
+    birth_ward_code: int = Field(description="The 2025 commune-level unit of the place of birth.")
+
+
+class BirthDeclaration(BaseModel):
+    """A birth registration (đăng ký khai sinh)."""
+
+    request_id: str = Field(description="The client's idempotency key, 1 to 64 characters.")
+    declarant_token: str = Field(description="The declaring parent's access token (LoA3+).")
+    child: DeclaredChild
+    other_parent_pin: str | None = None
+
+
+class DeathDeclaration(BaseModel):
+    """A death registration (đăng ký khai tử)."""
+
+    request_id: str = Field(description="The client's idempotency key, 1 to 64 characters.")
+    declarant_token: str = Field(description="A relative's access token (LoA3+).")
+    deceased_pin: str
+    died_on: str = Field(description="YYYY-MM-DD, on or before the population's day.")
+
+
+POPULATION_ANSWERS: dict[int | str, dict[str, Any]] = {
+    201: {"description": "registered: the new record (docs/population-service.md)"},
+    200: {"description": "the same request_id again: the first answer"},
+    **errors(400, 401, 503),
+    403: {
+        "model": OAuthError,
+        "description": "the token was not issued for population_registration",
+    },
+    409: {"model": OAuthError, "description": "the request_id was used with another body"},
+    413: {"model": OAuthError, "description": "the body exceeds 16 KiB"},
+}

@@ -36,6 +36,7 @@ from idp.oidc.shared_signals.delivery import SetSender
 from idp.oidc.shared_signals.metadata import SSF_CONFIGURATION_PATH
 from idp.oidc.shared_signals.metadata import transmitter_metadata_bytes
 from idp.population_db.database import connect
+from idp.population_db.registrations import create_registration_tables
 from idp.population_db.revocations import create_card_tables
 from idp.sandbox.control import Sandbox
 from idp.settings import IdPSettings
@@ -58,6 +59,7 @@ from idp.web.routes import card_verification
 from idp.web.routes import device
 from idp.web.routes import interaction
 from idp.web.routes import phone
+from idp.web.routes import population
 from idp.web.routes import protocol
 from idp.web.routes import sandbox
 from idp.web.routes import sandbox_control
@@ -101,6 +103,7 @@ ROUTERS = (  # the routes of every complete flow first: the router tries them in
     card_reader.pages,
     card_verification.api,
     shared_signals.api,
+    population.api,
     sandbox.api,
     sandbox.pages,
     sandbox_control.api,
@@ -153,6 +156,7 @@ def create_app(
         create_stream_tables,
         create_outbox_table,
         create_card_tables,  # population tables newer than databases seeded before them
+        create_registration_tables,
     ):
         create_table(engine)
     warm_up()

@@ -1,0 +1,239 @@
+"""Death registration (đăng ký khai tử), ``POST /api/population/deaths``: the first of the second
+group of interconnected procedures (death registration → removal of the permanent residence → funeral
+allowance), declared online by a relative.
+
+The declarant (:mod:`idp.citizen.population_service`) must be the deceased's parent, child or spouse,
+or a member of the same household; the date of death falls on or before the population's day and not
+before the birth. The death is recorded through :func:`idp.citizen.changes.change_citizen`, the one
+place the provider changes a citizen, so that its effects follow: the VNeID account locked with the
+reason ``deceased`` and the permanent residence removed (:mod:`idp.citizen.death`), and the identity
+events a death emits.
+
+Because that change is a transaction of its own, the request's key is claimed first, in a transaction
+of its own (:class:`idp.population_db.models.DeathRegistration` with no answer yet): of two requests
+racing with the same key, one claims it and registers the death, the other waits for its answer. A
+claim whose change failed is released. The answer and the values the change replaced (which the
+sandbox's reset applies to cancel the death) are written with the audit rows, in one transaction.
+"""
+
+import json
+import time
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy import delete
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from idp.citizen.changes import change_citizen
+from idp.citizen.population_service import Call
+from idp.citizen.population_service import ConflictError
+from idp.citizen.population_service import Declarant
+from idp.citizen.population_service import FieldError
+from idp.citizen.population_service import RefusedError
+from idp.citizen.population_service import audit_refusal
+from idp.citizen.population_service import conflict
+from idp.citizen.population_service import declarant_token_pin
+from idp.citizen.population_service import earlier_answer
+from idp.citizen.population_service import iso_date
+from idp.citizen.population_service import load_declarant
+from idp.citizen.population_service import open_call
+from idp.citizen.population_service import pin_value
+from idp.citizen.population_service import refused
+from idp.citizen.population_service import writing
+from idp.oidc.answer import Answer
+from idp.oidc.answer import json_answer
+from idp.oidc.server import AuthorizationServer
+from idp.population_db.models import Citizen
+from idp.population_db.models import VneidAccount
+from idp.population_db.models import table_of
+from idp.population_db.registrations import CLEARANCES
+from idp.population_db.registrations import DEATHS
+from idp.state.audit import DEATH_REGISTRATION
+from idp.state.audit import record_event
+
+WAIT = 10.0
+"""Seconds a request waits for the answer of a racing request that claimed its key."""
+_CITIZEN = table_of(Citizen)
+_ACCOUNT = table_of(VneidAccount)
+
+
+def register_death(server: AuthorizationServer, authorization: str | None, body: bytes) -> Answer:
+    """The service's answer to one call, as :func:`idp.citizen.births.register_birth`'s."""
+    call = open_call(server, authorization, body, DEATH_REGISTRATION)
+    if isinstance(call, Answer):
+        return call
+    found = declarant_token_pin(server, call.body.get("declarant_token"), call.client)
+    try:
+        with writing(server.engine) as connection:
+            earlier = earlier_answer(connection, DEATHS, call)
+            if earlier is not None:
+                return json_answer(earlier, 200)
+            pending = _claimed(connection, call)
+            if not pending:
+                declarant, pin, died = _checked(connection, call, found)
+                _claim(connection, call, declarant, pin, died)
+    except ConflictError:
+        return conflict(call.request_id)
+    except RefusedError as error:
+        if not isinstance(found, FieldError):
+            audit_refusal(server, DEATH_REGISTRATION, call, found[0], error.errors)
+        return refused(error.errors)
+    except IntegrityError:
+        return _racing(server, call)
+    if pending:  # a request of the same key is registering the death now
+        return _racing(server, call)
+    try:
+        undo = change_citizen(
+            server.engine,
+            pin,
+            {"deceased_on": died.isoformat()},
+            today=call.today,
+            listener=server.signals,
+        )
+    except BaseException:
+        with server.engine.begin() as connection:
+            connection.execute(delete(DEATHS).where(*_key(call)))
+        raise
+    with server.engine.begin() as connection:
+        answer = _finish(connection, call, declarant, pin, died, undo)
+    return json_answer(answer, 201)
+
+
+def _claimed(connection: Connection, call: Call) -> bool:
+    return connection.execute(select(DEATHS.c.request_id).where(*_key(call))).first() is not None
+
+
+def _key(call: Call) -> tuple[Any, ...]:
+    return (DEATHS.c.client_id == call.client.client_id, DEATHS.c.request_id == call.request_id)
+
+
+def _racing(server: AuthorizationServer, call: Call) -> Answer:
+    """The answer of the request that claimed this key first, once it has one."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        try:
+            with server.engine.connect() as connection:
+                earlier = earlier_answer(connection, DEATHS, call)
+        except ConflictError:
+            return conflict(call.request_id)
+        if earlier is not None:
+            return json_answer(earlier, 200)
+        time.sleep(0.05)
+    return json_answer(
+        {"error": "temporarily_unavailable", "error_description": "Try the request again."}, 503
+    )
+
+
+def _checked(
+    connection: Connection, call: Call, found: tuple[str, str] | FieldError
+) -> tuple[Declarant, str, date]:
+    """The declarant, the deceased's PIN and the date of death; :class:`RefusedError` otherwise."""
+    errors: list[FieldError] = []
+    declarant = None
+    if isinstance(found, FieldError):
+        errors.append(found)
+    else:
+        declarant, refusals = load_declarant(connection, *found)
+        errors += refusals
+    pin = pin_value(call.body.get("deceased_pin"), "deceased_pin")
+    died = iso_date(call.body.get("died_on"), "died_on")
+    for problem in (pin, died):
+        if isinstance(problem, FieldError):
+            errors.append(problem)
+    deceased = None
+    if isinstance(pin, str):
+        deceased = connection.execute(select(_CITIZEN).where(_CITIZEN.c.pin == pin)).one_or_none()
+        errors += _deceased_errors(deceased, declarant)
+    if isinstance(died, date):
+        if died > call.today:
+            why = f"the date of death is after the population's day, {call.today}"
+            errors.append(FieldError("died_on", "in_future", why))
+        elif deceased is not None and died < deceased.birth_date:
+            errors.append(FieldError("died_on", "before_birth", "the date is before the birth"))
+    if errors:
+        raise RefusedError(errors)
+    assert declarant is not None
+    assert isinstance(pin, str)
+    assert isinstance(died, date)
+    return declarant, pin, died
+
+
+def _deceased_errors(deceased: Any, declarant: Declarant | None) -> list[FieldError]:
+    if deceased is None:
+        return [FieldError("deceased_pin", "unknown_person", "no citizen has this PIN")]
+    if deceased.deceased_on is not None:
+        why = f"a death on {deceased.deceased_on} is recorded already"
+        return [FieldError("deceased_pin", "already_deceased", why)]
+    if declarant is None:
+        return []
+    me = declarant.citizen
+    if deceased.pin == me.pin:
+        return [FieldError("deceased_pin", "same_person", "the declarant cannot declare their own")]
+    related = (
+        me.pin in (deceased.father_pin, deceased.mother_pin, deceased.spouse_pin)
+        or deceased.pin in (me.father_pin, me.mother_pin)
+        or deceased.household_number == me.household_number
+    )
+    if not related:
+        why = "the declarant is not the deceased's parent, child, spouse or household member"
+        return [FieldError("declarant", "not_relative", why)]
+    return []
+
+
+def _claim(connection: Connection, call: Call, declarant: Declarant, pin: str, died: date) -> None:
+    connection.execute(
+        insert(DEATHS).values(
+            client_id=call.client.client_id, request_id=call.request_id,
+            body_digest=call.digest, deceased_pin=pin, declarant_pin=declarant.citizen.pin,
+            died_on=died, registered_on=call.today, answer="", undo="",
+        )
+    )  # fmt: skip
+
+
+def _finish(
+    connection: Connection,
+    call: Call,
+    declarant: Declarant,
+    pin: str,
+    died: date,
+    undo: dict[str, Any],
+) -> dict[str, Any]:
+    deceased = connection.execute(select(_CITIZEN).where(_CITIZEN.c.pin == pin)).one()
+    account = connection.execute(
+        select(_ACCOUNT.c.status, _ACCOUNT.c.lock_reason).where(_ACCOUNT.c.pin == pin)
+    ).one_or_none()
+    answer = {
+        "request_id": call.request_id,
+        "registered_on": call.today.isoformat(),
+        "declarant_pin": declarant.citizen.pin,
+        "deceased": {
+            "pin": pin,
+            "full_name": " ".join(
+                p for p in (deceased.family_name, deceased.middle_name, deceased.given_name) if p
+            ),
+            "birth_date": deceased.birth_date.isoformat(),
+            "died_on": died.isoformat(),
+        },
+        "account": None
+        if account is None
+        else {"status": account.status, "lock_reason": account.lock_reason},
+        "permanent_residence_ended": connection.execute(
+            select(CLEARANCES.c.residence).where(CLEARANCES.c.pin == pin)
+        ).scalar()
+        is not None,
+    }
+    connection.execute(
+        update(DEATHS)
+        .where(*_key(call))
+        .values(answer=json.dumps(answer, ensure_ascii=False), undo=json.dumps(undo))
+    )
+    for who, part in ((declarant.citizen.pin, "declarant"), (pin, "registered")):
+        record_event(
+            connection, DEATH_REGISTRATION, part, at=call.at, pin=who,
+            client_id=call.client.client_id, detail=pin,
+        )  # fmt: skip
+    return answer
