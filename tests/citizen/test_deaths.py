@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from idp.oidc.server import AuthorizationServer
+from idp.oidc.shared_signals.event_types import ACCOUNT_DISABLED
 from idp.population_db.invariants import check_population
 from idp.state.audit import DEATH_REGISTRATION
 from idp.state.audit import events_for
@@ -102,3 +103,25 @@ def test_the_field_errors(service: TestClient) -> None:
     assert son.status_code == 201, son.text
     assert son.json()["account"] == {"status": "locked", "lock_reason": "deceased"}
     assert list(check_population(server_of(service).engine)) == []
+
+
+def test_a_registered_death_tells_the_relying_parties(service: TestClient) -> None:
+    """A death registered through the population service disables the citizen's account at every
+    client with a stream that the citizen shares with (RISC ``account-disabled``), like the sandbox's
+    change does."""
+    husband = citizen_token(service, FATHER)
+    citizen_token(service, MOTHER)  # the mother shares with the portal
+    stream_token = service_token(service, "shared_signals")
+    delivery = {"method": "urn:ietf:rfc:8935", "endpoint_url": "http://127.0.0.1:9/signals"}
+    created = service.post(
+        "/ssf/streams",
+        json={"delivery": delivery, "events_requested": [ACCOUNT_DISABLED]},
+        headers={"Authorization": f"Bearer {stream_token}"},
+    )
+    assert created.status_code == 201, created.text
+    response = post(service, DEATHS, service_token(service), death(husband))
+    assert response.status_code == 201, response.text
+    listed = service.get("/sandbox/events", params={"pin": MOTHER}, headers=CONTROL)
+    events = [e for e in listed.json()["events"] if e["client_id"] == "portal"]
+    assert [e["event_type"] for e in events] == [ACCOUNT_DISABLED]
+    assert service.post("/sandbox/reset", json={}, headers=CONTROL).status_code == 204
