@@ -75,8 +75,9 @@ class Sandbox:
         return break_id_token(taken.name, signed, self.server.keys, int(self.clock.now()))
 
     def change_citizen(self, pin: str, changes: Values) -> None:
-        """Change the citizen, remembering how to undo it."""
-        before = change_citizen(self.server.engine, pin, changes, today=self.clock.today())
+        """Change the citizen on the population's today (a renewed card is issued, a revoked one
+        revoked, that day), remembering how to undo it."""
+        before = change_citizen(self.server.engine, pin, changes, today=self.clock.population_day())
         with self._lock:
             self._undo.append((pin, before))
 
@@ -94,7 +95,7 @@ class Sandbox:
         with self._lock:
             undo, self._undo = self._undo, []
         for pin, before in reversed(undo):
-            change_citizen(self.server.engine, pin, before, today=self.clock.today())
+            change_citizen(self.server.engine, pin, before, today=self.clock.population_day())
         if self.server.keys.keys != self._first_keys:
             self._set_keys(self._first_keys)
         if everything:
