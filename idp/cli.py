@@ -36,10 +36,12 @@ from idp.oidc.clients import add_client
 from idp.oidc.clients import load_clients
 from idp.oidc.keys import ensure_keys
 from idp.oidc.keys import rotate_keys
+from idp.population_db.cards import birthday_at
 from idp.population_db.codes import Sex
 from idp.population_db.database import DatabaseURLError
 from idp.population_db.database import connect
 from idp.population_db.database import drop_schema
+from idp.population_db.generator import AS_OF
 from idp.population_db.invariants import check_population
 from idp.population_db.lookup import find_citizen
 from idp.population_db.personas import PERSONAS
@@ -209,14 +211,46 @@ def show(pin: str, database: DatabaseOption = None) -> None:
     _stdout().print(citizen_card(record))
 
 
+OnOption = Annotated[
+    str | None,
+    typer.Option(
+        "--on",
+        metavar="YYYY-MM-DD",
+        help=f"The population's today to judge on; default: the reference day {AS_OF}.",
+    ),
+]
+YearsOption = Annotated[
+    int | None,
+    typer.Option("--years", min=0, help="Judge on the reference day moved on by this many years."),
+]
+
+
+def _population_day(on: str | None, years: int | None) -> tuple[date, str]:
+    """The day ``--on`` or ``--years`` names (the reference day without either), and how to say it."""
+    if on is not None and years is not None:
+        raise CliError("give --on or --years, not both")
+    if years is not None:
+        unit = "year" if years == 1 else "years"
+        return birthday_at(AS_OF, years), f"the reference day {AS_OF} + {years} {unit}"
+    if on is None:
+        return AS_OF, "the reference day"
+    try:
+        return date.fromisoformat(on), f"the reference day is {AS_OF}"
+    except ValueError:
+        raise CliError(f"--on {on!r} is not YYYY-MM-DD") from None
+
+
 @population_app.command("stats")
 def stats(
     database: DatabaseOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    on: OnOption = None,
+    years: YearsOption = None,
 ) -> None:
     """Summarise the population: rows per table, age and sex structure, accounts, names."""
     with _failures():
-        figures = population_stats(_engine(database))
+        day, _ = _population_day(on, years)
+        figures = population_stats(_engine(database), today=day)
     if as_json:
         _stdout().print_json(json.dumps(figures.as_json(), ensure_ascii=False))
         return
@@ -225,19 +259,22 @@ def stats(
 
 
 @population_app.command("check")
-def check(database: DatabaseOption = None) -> None:
-    """Check every invariant over the whole database; exit 1 when any is violated."""
+def check(database: DatabaseOption = None, on: OnOption = None, years: YearsOption = None) -> None:
+    """Check every invariant over the whole database, as of the population's today (the reference
+    day, or the day --on or --years names); exit 1 when any is violated."""
     with _failures():
+        day, said = _population_day(on, years)
         violations = 0
-        for violation in check_population(_engine(database)):
+        for violation in check_population(_engine(database), today=day):
             violations += 1
             _stdout().print(
                 f"{violation.pin}  {violation.rule}: {violation.detail}", highlight=False
             )
+    judged = f"judged on {day} ({said})"
     if violations:
-        _stderr().print(f"[red]{violations} violation(s)[/red]")
+        _stderr().print(f"[red]{violations} violation(s)[/red], {judged}", highlight=False)
         raise typer.Exit(1)
-    _stdout().print("No violation.")
+    _stdout().print(f"No violation, {judged}.", highlight=False)
 
 
 @population_app.command("validate-pin")

@@ -120,39 +120,93 @@ def test_cards_show_refuses_a_pin_without_a_card(database: str, pin: str, messag
     _assert_one_line_error(result, message)
 
 
+def test_stats_tables(database: str) -> None:
+    result = runner.invoke(app, ["population", "stats", "--database", database])
+    assert result.exit_code == 0
+    assert "Nguyễn" in result.output
+    assert "Kinh" in result.output
+    assert "│ ages on           │ 2026-07-01 │" in result.output
+
+
 def test_stats_json(database: str) -> None:
     result = runner.invoke(app, ["population", "stats", "--json", "--database", database])
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
     assert figures["rows"]["citizen"] == 1509
     assert figures["meta"]["seed"] == "5"
+    assert figures["day"] == "2026-07-01"
 
 
-def test_stats_tables(database: str) -> None:
-    result = runner.invoke(app, ["population", "stats", "--database", database])
-    assert result.exit_code == 0
-    assert "Nguyễn" in result.output
-    assert "Kinh" in result.output
+def test_stats_count_ages_on_a_later_day(database: str) -> None:
+    def figures(*moved: str) -> dict[str, Any]:
+        result = runner.invoke(
+            app, ["population", "stats", "--json", "--database", database, *moved]
+        )
+        assert result.exit_code == 0, result.output
+        found: dict[str, Any] = json.loads(result.output)
+        return found
+
+    now, later = figures(), figures("--years", "30")
+    assert later["day"] == "2056-07-01"
+    assert figures("--on", "2056-07-01")["age_bands"] == later["age_bands"]
+    # nobody is born or dies by the calendar: thirty years on, the same people are older
+    assert sum(later["age_bands"].values()) == sum(now["age_bands"].values())
+    assert later["age_bands"]["65+"] > now["age_bands"]["65+"]
+    assert later["age_bands"]["0-14"] < now["age_bands"]["0-14"]
+    assert sum(later["adult_accounts"].values()) > sum(now["adult_accounts"].values())
 
 
 def test_check_clean(database: str) -> None:
     result = runner.invoke(app, ["population", "check", "--database", database])
     assert result.exit_code == 0, result.output
-    assert "No violation." in result.output
+    assert "No violation, judged on 2026-07-01 (the reference day)." in result.output
 
 
-def test_check_reports_violations_by_pin(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("moved", "said"),
+    [
+        (["--years", "30"], "judged on 2056-07-01 (the reference day 2026-07-01 + 30 years)"),
+        (["--on", "2036-02-29"], "judged on 2036-02-29 (the reference day is 2026-07-01)"),
+    ],
+)
+def test_check_clean_years_later(database: str, moved: list[str], said: str) -> None:
+    result = runner.invoke(app, ["population", "check", "--database", database, *moved])
+    assert result.exit_code == 0, result.output
+    assert f"No violation, {said}." in result.output
+
+
+@pytest.mark.parametrize(
+    ("moved", "message"),
+    [
+        (["--on", "2036-02-30"], "--on '2036-02-30' is not YYYY-MM-DD"),
+        (["--on", "2030-01-01", "--years", "3"], "give --on or --years, not both"),
+    ],
+)
+def test_check_refuses_a_bad_day(database: str, moved: list[str], message: str) -> None:
+    result = runner.invoke(app, ["population", "check", "--database", database, *moved])
+    _assert_one_line_error(result, message)
+
+
+def test_check_reports_a_death_after_the_day_judged(tmp_path: Path) -> None:
     import sqlite3
 
-    path = tmp_path / "bad.sqlite3"
-    runner.invoke(app, ["population", "seed", "--count", "10", "--database", f"sqlite:///{path}"])
+    path = tmp_path / "later.sqlite3"
+    url = f"sqlite:///{path}"
+    runner.invoke(app, ["population", "seed", "--count", "10", "--database", url])
     with sqlite3.connect(path) as connection:
         connection.execute(
-            "UPDATE identitycard SET expires_on = '2000-01-01' WHERE pin = '001088999001'"
+            "UPDATE citizen SET deceased_on = '2030-05-01' WHERE pin = '001088999001'"
         )
-    result = runner.invoke(app, ["population", "check", "--database", f"sqlite:///{path}"])
-    assert result.exit_code == 1
-    assert "001088999001  card-expiry" in result.output
+        connection.execute(
+            "UPDATE vneidaccount SET status = 'locked', lock_reason = 'deceased' "
+            "WHERE pin = '001088999001'"
+        )
+    early = runner.invoke(app, ["population", "check", "--years", "3", "--database", url])
+    assert early.exit_code == 1
+    assert "001088999001  death-date" in early.output
+    assert "judged on 2029-07-01" in early.output
+    later = runner.invoke(app, ["population", "check", "--years", "4", "--database", url])
+    assert later.exit_code == 0, later.output
 
 
 def test_personas_json() -> None:

@@ -87,11 +87,11 @@ def account_view(
     record = find_record(server.engine, session.pin)
     account = None if record is None else record.account
     level = session.account_level if account is None else account.level
-    now = server.clock.moment()
     shown = None
     if record is not None:
         revoked = card_revocation(server.engine, record)
-        shown = wallet(record, claims_context(server), level, now=now, card_revoked=revoked)
+        today = server.clock.population_day()
+        shown = wallet(record, claims_context(server), level, today=today, card_revoked=revoked)
     values = {
         "pin": session.pin,
         "level": level,

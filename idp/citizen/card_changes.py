@@ -8,8 +8,9 @@ A card as the changes read and write it (:func:`card_state`)::
 
 A change is one of:
 
-- ``{"action": "renew"}``: a new card issued today (the provider's day in Vietnam): generation
-  ``can_cuoc``, issued by "Bộ Công an", valid until the next renewal age
+- ``{"action": "renew"}``: a new card issued today (the population's day,
+  :meth:`idp.state.clock.Clock.population_day`): generation ``can_cuoc``, issued by "Bộ Công an",
+  valid until the next renewal age
   (:func:`idp.population_db.cards.card_expiry`). The card it replaces is no longer the current one:
   a verifier shown its chip learns that it was replaced.
 - ``{"action": "revoke", "reason": "lost" | "damaged" | "withdrawn"}``: the current card stops being

@@ -16,7 +16,7 @@ presenting the access token of its client credentials grant. The checks, in this
 3. The card's state now: ``revoked`` (this card, named by its number and issue date, was reported lost,
    damaged or withdrawn: :mod:`idp.population_db.revocations`; or its holder died, which voids a card),
    ``replaced`` (a card issued later is the current one), ``expired`` (the current card is past its
-   expiry on the provider's day in Vietnam), ``mismatch`` (DG13's fields or DG1's MRZ differ from what
+   expiry on the population's day, :meth:`idp.state.clock.Clock.population_day`), ``mismatch`` (DG13's fields or DG1's MRZ differ from what
    the database holds now: one reason per field, named in Vietnamese and English; the database's values
    are never given), else ``valid``. Every reason found is listed; the status is the first.
 4. The face, when the caller sends a live photo: compared with DG2's portrait
@@ -70,7 +70,6 @@ from idp.population_db.models import table_of
 from idp.population_db.revocations import revocation_of
 from idp.state.audit import CARD_VERIFICATION as AUDITED
 from idp.state.audit import record_event
-from idp.state.clock import VIETNAM
 
 VALID = "valid"
 NOT_GENUINE = "not_genuine"
@@ -182,7 +181,8 @@ def verify(server: AuthorizationServer, presented: Presentation, at: datetime) -
     active = _active_authentication(presented, passive)
     reasons = [*passive.reasons, *active.reasons]
     if passive.valid and active.valid is not False:
-        status, found = _state(server, presented, at.astimezone(VIETNAM).date())
+        # a card's validity is a fact of the population: judged on its day, not the calendar's
+        status, found = _state(server, presented, server.clock.population_day())
         reasons += found
     else:
         status = NOT_GENUINE

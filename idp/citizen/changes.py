@@ -74,7 +74,7 @@ def citizen_view(engine: Engine, pin: str) -> Values:
 @dataclass(frozen=True)
 class _Change:
     """One change in progress: its transaction, the citizen, their record before it, and the
-    provider's day in Vietnam (a renewed card is issued that day)."""
+    population's day (a renewed card is issued that day)."""
 
     connection: Connection
     pin: str
@@ -90,8 +90,8 @@ def change_citizen(
     today: date,
     listener: ChangeListener | None = None,
 ) -> Values:
-    """Apply ``changes`` (fields of :data:`FIELDS`) to the citizen on the provider's day ``today``
-    (:meth:`idp.state.clock.Clock.today`), telling ``listener``; the values they replaced."""
+    """Apply ``changes`` (fields of :data:`FIELDS`) to the citizen on the population's day ``today``
+    (:meth:`idp.state.clock.Clock.population_day`), telling ``listener``; the values they replaced."""
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise InvalidChangeError(f"unknown field(s): {', '.join(sorted(unknown))}")

@@ -17,10 +17,8 @@ percentage of a BHYT benefit level, and the era of a driving-licence class (the 
 
 from dataclasses import dataclass
 from datetime import date
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -30,8 +28,6 @@ from idp.oidc.claims import ClaimsContext
 from idp.oidc.claims import all_claims
 from idp.population_db.lookup import CitizenRecord
 from idp.population_db.revocations import revocation_of
-
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 BENEFIT_PERCENT = {1: 100, 2: 100, 3: 95, 4: 80, 5: 100}
 """BHYT benefit level (the card's third character) -> the share of covered costs paid, Decision
@@ -177,17 +173,16 @@ def wallet(
     context: ClaimsContext,
     account_level: int,
     *,
-    now: datetime,
+    today: date,
     card_revoked: str | None = None,
 ) -> Wallet:
-    """The cards of ``record`` that an account of ``account_level`` shows ``now`` (an aware time,
-    the provider's clock's: documents expire on the day it is in Vietnam); ``card_revoked``: why the
-    identity card was revoked (:func:`card_revocation`), if it was."""
+    """The cards of ``record`` that an account of ``account_level`` shows on ``today`` (the
+    population's day, :meth:`idp.state.clock.Clock.population_day`: documents expire on it);
+    ``card_revoked``: why the identity card was revoked (:func:`card_revocation`), if it was."""
     shown = {s.name for s in SCOPES if s.name != "openid" and s.level <= account_level}
     claims = {
         scope: values for scope, values in all_claims(record, context).items() if scope in shown
     }
-    today = now.astimezone(VIETNAM).date()
     residence = claims.get("residence", {}).get("residence", {})
     return Wallet(
         person=_person(claims["identity"]),

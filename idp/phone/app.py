@@ -132,8 +132,8 @@ def home(server: AuthorizationServer, app: Opened, notice: str = "") -> Answer:
     assert record.account is not None
     level = record.account.level
     revoked = card_revocation(server.engine, record)
-    moment = server.clock.moment()
-    shown = wallet(record, claims_context(server), level, now=moment, card_revoked=revoked)
+    today = server.clock.population_day()
+    shown = wallet(record, claims_context(server), level, today=today, card_revoked=revoked)
     now = server.clock.now()
     waiting = [
         _shown(server, r) for r in phone_requests.pending_for(server.engine, app.pin, now=now)

@@ -44,15 +44,18 @@ from idp.population_db.units import AdministrativeUnits
 from idp.population_db.units import Ward
 from idp.population_db.units import load_units
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 """Recorded in a seeded database, whose seeding resumes only under the same version.
 
 Version 2: no record of a citizen is dated before their birth (health-insurance cards of the year's
 newborns are valid from birth; a child born on :data:`AS_OF` has no card dated the day before).
+Version 3: a child who turned six in the year of :data:`AS_OF` holds a card of their new group from
+the sixth birthday (the child's card, group TE, ended the day before), not from the year's start: a
+card's group fits the age on its first day.
 """
 _STREAM_VERSION = "1"
-"""Part of each chunk's random seed. Version 2's fixes draw the same numbers in the same order, so what they
-leave alone is generated exactly as by version 1."""
+"""Part of each chunk's random seed. Versions 2 and 3's fixes draw the same numbers in the same order, so
+what they leave alone is generated exactly as by version 1."""
 CHUNK_SIZE = 10_000
 """Citizens per chunk: the unit of generation, of parallelism and of one write transaction."""
 AS_OF = date(2026, 7, 1)
@@ -519,8 +522,11 @@ class PopulationGenerator:
         )
         valid_from = max(_YEAR_START, person.born.isoformat())  # the year's newborns: from birth
         valid_to = _YEAR_END
+        sixth_birthday = birthday(person.born, 6).isoformat()
         if group == "TE":  # children's cards end the day before their sixth birthday
             valid_to = min(_YEAR_END, (birthday(person.born, 6) - timedelta(days=1)).isoformat())
+        else:  # a child who turned six this year: the new group's card follows the TE card's end
+            valid_from = max(valid_from, sixth_birthday)
         batch.insurance.append((
             person.pin, code, f"{group}{level}{province:02d}{code}", group, level, facility,
             valid_from, valid_to,

@@ -2,9 +2,17 @@
 
 :func:`check_population` streams the whole database and reports each violation with the PIN it concerns.
 Uniqueness and links are checked in SQL (anti-joins and GROUP BY); per-citizen rules in Python over one
-streamed join. Dates are judged as of the generator's :data:`~idp.population_db.generator.AS_OF`: every
-dated record of a citizen (card, account, insurance, licence, vehicle, residence) falls on or after their
-birth, and what happened to them (an issue, an activation, a registration) by their death or that day.
+streamed join.
+
+Dates are judged on a day, ``today``: the generator's reference day
+:data:`~idp.population_db.generator.AS_OF` unless the caller names another (the provider's
+:meth:`~idp.state.clock.Clock.population_day`, which moves with its clock). The rules say what stays
+true as that day moves on: every dated record of a citizen (card, account, insurance, licence, vehicle,
+residence) falls on or after their birth, and what happened to them (an issue, an activation, a
+registration, their death) by their death or ``today``. Whatever depends on an age is judged on the day
+the record was made (a card's issue, an account's activation, an insurance card's first day), never on
+``today``: a child turning 14 becomes eligible for a card, not in breach, and a card that has reached
+its expiry is expired, which is a judgement of its validity, not a fault in the data.
 """
 
 import unicodedata
@@ -92,18 +100,19 @@ _CITIZENS = text(
 )
 
 
-def check_population(engine: Engine) -> Iterator[Violation]:
-    """Every violation of every invariant in the database, PIN by PIN."""
+def check_population(engine: Engine, *, today: date = AS_OF) -> Iterator[Violation]:
+    """Every violation of every invariant in the database, PIN by PIN, judged on the day ``today``
+    (the population's today; the generator's reference day unless given)."""
     units = load_units()
     with engine.connect() as connection:
         for rule, sql in _SQL_RULES:
             for pin, detail in connection.execute(text(sql)):
                 yield Violation(str(pin), rule, str(detail))
         yield from _check_parents(connection)
-        yield from _check_citizens(connection, units)
+        yield from _check_citizens(connection, units, today)
         yield from _check_places(connection, units)
-        yield from _check_licences(connection)
-        yield from _check_registrations(connection)
+        yield from _check_licences(connection, today)
+        yield from _check_registrations(connection, today)
 
 
 MIN_PARENT_AGE = 15
@@ -131,13 +140,17 @@ def _check_parents(connection: Connection) -> Iterator[Violation]:
             )
 
 
-def _check_citizens(connection: Connection, units: AdministrativeUnits) -> Iterator[Violation]:
+def _check_citizens(
+    connection: Connection, units: AdministrativeUnits, today: date
+) -> Iterator[Violation]:
     result = connection.execution_options(yield_per=5_000).execute(_CITIZENS)
     for row in result:
-        yield from _check_citizen(tuple(row), units)
+        yield from _check_citizen(tuple(row), units, today)
 
 
-def _check_citizen(row: tuple[object, ...], units: AdministrativeUnits) -> Iterator[Violation]:
+def _check_citizen(
+    row: tuple[object, ...], units: AdministrativeUnits, today: date
+) -> Iterator[Violation]:
     (pin, family, middle, given, born_raw, sex_raw, nationality, ethnicity, registration,
      deceased_raw, phone, generation, issued_raw, expires_raw, issued_by, level, status,
      lock_reason, activated_raw, registered_by, device, bhyt, group, benefit, social, valid_from_raw,
@@ -158,8 +171,8 @@ def _check_citizen(row: tuple[object, ...], units: AdministrativeUnits) -> Itera
         if unicodedata.normalize("NFC", str(part)) != part:
             yield Violation(pin, "names-nfc", f"{part!r} is not NFC")
     deceased = _day(deceased_raw)
-    if deceased is not None and not born <= deceased <= AS_OF:
-        yield Violation(pin, "death-date", f"died {deceased}, born {born}")
+    if deceased is not None and not born <= deceased <= today:
+        yield Violation(pin, "death-date", f"died {deceased}, born {born}, judged on {today}")
     vietnamese = nationality == "VN"
     if vietnamese != (ethnicity is not None):
         yield Violation(
@@ -167,30 +180,37 @@ def _check_citizen(row: tuple[object, ...], units: AdministrativeUnits) -> Itera
         )
     if phone is not None and str(phone)[:3] not in CARRIER_PREFIXES:
         yield Violation(pin, "phone-prefix", f"{phone} has no carrier prefix")
-    age = age_on(born, AS_OF)
     issued = _day(issued_raw)
     yield from _check_card(
-        pin, born, age, vietnamese, deceased, generation, issued, expires_raw, issued_by
+        pin, born, vietnamese, deceased, generation, issued, expires_raw, issued_by, today
     )
     if level is not None:
         activated = _day(activated_raw)
         assert activated is not None
         yield from _check_account(
             pin, born, vietnamese, deceased, issued, phone, int(str(level)), str(status),
-            lock_reason, activated, registered_by, device,
+            lock_reason, activated, registered_by, device, today,
         )  # fmt: skip
     if bhyt is not None:
-        yield from _check_bhyt(pin, age, str(bhyt), str(group), benefit, str(social))
-        yield from _check_bhyt_validity(pin, born, _day(valid_from_raw), _day(valid_to_raw))
+        valid_from, valid_to = _day(valid_from_raw), _day(valid_to_raw)
+        yield from _check_bhyt(pin, str(bhyt), str(group), benefit, str(social))
+        yield from _check_bhyt_validity(pin, born, valid_from, valid_to, today)
+        if valid_from is not None:
+            yield from _check_bhyt_group(pin, born, str(group), valid_from, valid_to)
 
 
 def _check_card(
-    pin: str, born: date, age: int, vietnamese: bool, deceased: date | None,
-    generation: object, issued: date | None, expires_raw: object, issued_by: object,
+    pin: str, born: date, vietnamese: bool, deceased: date | None, generation: object,
+    issued: date | None, expires_raw: object, issued_by: object, today: date,
 ) -> Iterator[Violation]:  # fmt: skip
     if issued is None:
+        # Judged on the reference day (or on today, if that is earlier), not on today: the generator
+        # gives every living citizen aged 14 on the reference day a card, and one who turns 14
+        # after it must apply (Luật Căn cước 2023 Art. 19) and holds a card only once a procedure
+        # issues one; until then they are a citizen without a card, not a fault in the data.
+        age = age_on(born, min(today, AS_OF))
         if vietnamese and age >= 14 and deceased is None:
-            yield Violation(pin, "card-required", f"aged {age} without an identity card")
+            yield Violation(pin, "card-required", f"aged {age} on {AS_OF} without an identity card")
         return
     if not vietnamese:
         yield Violation(pin, "card-citizens-only", "a foreigner holds a Vietnamese identity card")
@@ -205,16 +225,17 @@ def _check_card(
         yield Violation(pin, "card-expiry", f"issued {issued}, expires {expires_raw}, born {born}")
     if age_on(born, issued) < 14 and issued < CAN_CUOC_FROM:
         yield Violation(pin, "card-age", "cards for children under 14 exist only since 2024-07-01")
-    if not _in_life(issued, born, deceased):
+    if not _in_life(issued, born, deceased, today):
         yield Violation(pin, "card-issue-date", f"issued {issued}, born {born}")
 
 
 def _check_account(
     pin: str, born: date, vietnamese: bool, deceased: date | None, card_issued: date | None,
     phone: object, level: int, status: str, lock_reason: object, activated: date,
-    registered_by: object, device: object,
+    registered_by: object, device: object, today: date,
 ) -> Iterator[Violation]:  # fmt: skip
-    """Decree 69/2024 Art. 7: who may hold which account, and how it was registered."""
+    """Decree 69/2024 Art. 7: who may hold which account, and how it was registered, judged at the
+    activation (a guardian-registered child who has turned 14 since keeps their account as it was)."""
     if level not in (1, 2):
         yield Violation(pin, "account-level", f"level {level}")
     if vietnamese and card_issued is None:
@@ -230,7 +251,7 @@ def _check_account(
         yield Violation(
             pin, "account-device", "level 2 accounts, and only they, are bound to a device"
         )
-    if not _in_life(activated, born, deceased):
+    if not _in_life(activated, born, deceased, today):
         yield Violation(pin, "account-activation", f"activated {activated}, born {born}")
     if deceased is not None and (
         status != AccountStatus.LOCKED.value or lock_reason != LockReason.DECEASED.value
@@ -241,28 +262,50 @@ def _check_account(
 
 
 def _check_bhyt(
-    pin: str, age: int, card: str, group: str, benefit: object, social: str
+    pin: str, card: str, group: str, benefit: object, social: str
 ) -> Iterator[Violation]:
     if len(card) != 15 or card[:2] != group or card[5:] != social or not card[3:5].isdigit():
         yield Violation(pin, "bhyt-format", f"{card} for group {group}, code {social}")
     if GROUP_LEVELS.get(group) != benefit or card[2:3] != str(benefit):
         yield Violation(pin, "bhyt-level", f"group {group} with level {benefit}")
-    if (group == "TE") != (age < 6):
-        yield Violation(pin, "bhyt-group-age", f"group {group} at age {age}")
-    if (group in ("HS",) and not 6 <= age < 19) or (group == "HT" and age < 50):
-        yield Violation(pin, "bhyt-group-age", f"group {group} at age {age}")
 
 
-def _in_life(day: date, born: date, deceased: date | None) -> bool:
-    """Whether something can have happened to a citizen on ``day``: from birth to death, or to AS_OF."""
-    return born <= day <= (deceased or AS_OF)
+CHILD_GROUP_UNTIL = 6
+"""Age at which a child's health-insurance cover as a child (group TE) ends (Luật Bảo hiểm y tế as
+amended in 2014: the card of a child under six is valid until the child is 72 months old)."""
+
+
+def _check_bhyt_group(
+    pin: str, born: date, group: str, valid_from: date, valid_to: date | None
+) -> Iterator[Violation]:
+    """The beneficiary group fits the age on the card's first day, the day it was issued for; a
+    child's (TE) card ends by the day before the sixth birthday. Ages are counted in birthdays as
+    :func:`~idp.population_db.cards.birthday_at` dates them (29 February: 28 February)."""
+    sixth_birthday = birthday_at(born, CHILD_GROUP_UNTIL)
+    child = valid_from < sixth_birthday
+    pupil = sixth_birthday <= valid_from < birthday_at(born, 19)
+    if (group == "TE") != child or (group == "HS" and not pupil):
+        yield Violation(pin, "bhyt-group-age", f"group {group} from {valid_from}, born {born}")
+    if group == "HT" and valid_from < birthday_at(born, 50):
+        yield Violation(pin, "bhyt-group-age", f"group {group} from {valid_from}, born {born}")
+    if group == "TE" and (valid_to is None or valid_to >= sixth_birthday):
+        yield Violation(
+            pin, "bhyt-child-end", f"group TE valid to {valid_to}, sixth birthday {sixth_birthday}"
+        )
+
+
+def _in_life(day: date, born: date, deceased: date | None, today: date) -> bool:
+    """Whether something can have happened to a citizen on ``day``: from birth to their death, or to
+    ``today`` for the living."""
+    return born <= day <= (deceased or today)
 
 
 def _check_bhyt_validity(
-    pin: str, born: date, valid_from: date | None, valid_to: date | None
+    pin: str, born: date, valid_from: date | None, valid_to: date | None, today: date
 ) -> Iterator[Violation]:
-    """An issued card is valid from a day between birth and AS_OF (newborns: from birth) to a later one."""
-    if valid_from is None or valid_to is None or not born <= valid_from <= min(valid_to, AS_OF):
+    """An issued card is valid from a day between birth and ``today`` (newborns: from birth) to a later
+    one; a card whose last day has passed is expired, not wrong."""
+    if valid_from is None or valid_to is None or not born <= valid_from <= min(valid_to, today):
         yield Violation(pin, "bhyt-validity", f"valid {valid_from} to {valid_to}, born {born}")
 
 
@@ -276,7 +319,7 @@ def _check_places(connection: Connection, units: AdministrativeUnits) -> Iterato
             yield Violation(str(pin), "address-units", f"ward {ward} is not in province {province}")
 
 
-def _check_licences(connection: Connection) -> Iterator[Violation]:
+def _check_licences(connection: Connection, today: date) -> Iterator[Violation]:
     sql = text(
         "SELECT l.pin, l.license_class, l.issued_on, l.expires_on, c.birth_date, c.deceased_on "
         "FROM drivinglicense l JOIN citizen c ON c.pin = l.pin"
@@ -290,7 +333,7 @@ def _check_licences(connection: Connection) -> Iterator[Violation]:
             yield Violation(str(pin), "licence-class", f"class {license_class} issued {issued}")
         if issued < birthday_at(born, 18):
             yield Violation(str(pin), "licence-age", f"licence issued {issued} before age 18")
-        if not _in_life(issued, born, _day(deceased_raw)) or (
+        if not _in_life(issued, born, _day(deceased_raw), today) or (
             expires is not None and expires <= issued
         ):
             yield Violation(
@@ -308,7 +351,7 @@ _REGISTRATIONS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 
 
-def _check_registrations(connection: Connection) -> Iterator[Violation]:
+def _check_registrations(connection: Connection, today: date) -> Iterator[Violation]:
     """Residences and vehicles are registered during their holder's life and expire after that."""
     for rule, sql in _REGISTRATIONS:
         rows = connection.execution_options(yield_per=5_000).execute(text(sql))
@@ -316,7 +359,7 @@ def _check_registrations(connection: Connection) -> Iterator[Violation]:
             registered, expires, born = _day(registered_raw), _day(expires_raw), _day(born_raw)
             assert registered is not None
             assert born is not None
-            if not _in_life(registered, born, _day(deceased_raw)) or (
+            if not _in_life(registered, born, _day(deceased_raw), today) or (
                 expires is not None and expires <= registered
             ):
                 yield Violation(

@@ -152,7 +152,7 @@ def citizen_card(record: CitizenRecord) -> RenderableType:
 
 def stats_tables(stats: PopulationStats) -> list[Table]:
     return [
-        _fields("Population", [(k, v) for k, v in stats.meta.items()]),
+        _fields("Population", [("ages on", str(stats.day)), *stats.meta.items()]),
         _fields("Rows", [(k, f"{v:,}") for k, v in stats.rows.items()]),
         _fields("Sex", [(k, f"{v:,}") for k, v in stats.sex.items()]),
         _fields("Age", [(k, f"{v:,}") for k, v in stats.age_bands.items()]),

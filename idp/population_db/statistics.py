@@ -1,14 +1,18 @@
 """Summary figures of a population: what ``vneid-mock population stats`` prints.
 
-Counted in SQL so that a million citizens are summarised in a second or two.
+Counted in SQL so that a million citizens are summarised in a second or two. Ages are counted on a
+day: the generator's reference day :data:`~idp.population_db.generator.AS_OF` unless another is
+given (the population's today of a provider whose clock was moved).
 """
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy import text
 
+from idp.population_db.cards import birthday_at
 from idp.population_db.generator import AS_OF
 from idp.population_db.rows import COLUMNS
 
@@ -17,6 +21,8 @@ _AGE_BANDS = ((0, 14), (15, 64), (65, 200))
 
 @dataclass(frozen=True, slots=True)
 class PopulationStats:
+    day: date
+    """The day ages are counted on."""
     meta: dict[str, str]
     rows: dict[str, int]
     sex: dict[str, int]
@@ -30,6 +36,7 @@ class PopulationStats:
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "day": self.day.isoformat(),
             "meta": self.meta,
             "rows": self.rows,
             "sex": self.sex,
@@ -42,9 +49,14 @@ class PopulationStats:
         }
 
 
-def population_stats(engine: Engine) -> PopulationStats:
-    """Count the rows of each table and the shape of the population."""
-    adult_born_before = AS_OF.replace(year=AS_OF.year - 14).isoformat()
+def population_stats(engine: Engine, *, today: date = AS_OF) -> PopulationStats:
+    """Count the rows of each table and the shape of the population, ages as of ``today``."""
+
+    def born_by(age: int) -> str:
+        """The last birth date of someone ``age`` or older on ``today``."""
+        return birthday_at(today, -age).isoformat()
+
+    adult_born_before = born_by(14)
     with engine.connect() as db:
 
         def pairs(sql: str, **params: object) -> list[tuple[Any, int]]:
@@ -57,8 +69,7 @@ def population_stats(engine: Engine) -> PopulationStats:
                 for table in COLUMNS}  # fmt: skip
         bands: dict[str, int] = {}
         for low, high in _AGE_BANDS:
-            youngest = AS_OF.replace(year=AS_OF.year - low).isoformat()
-            oldest = AS_OF.replace(year=AS_OF.year - high - 1).isoformat()
+            youngest, oldest = born_by(low), born_by(high + 1)
             label = f"{low}-{high}" if high < 200 else f"{low}+"
             bands[label] = int(
                 db.execute(
@@ -75,6 +86,7 @@ def population_stats(engine: Engine) -> PopulationStats:
             )
         )
         return PopulationStats(
+            day=today,
             meta=meta,
             rows=rows,
             sex=dict(pairs("SELECT sex, count(*) FROM citizen GROUP BY sex")),

@@ -91,10 +91,14 @@ class Sandbox:
         return break_id_token(taken.name, signed, self.server.keys, int(self.clock.now()))
 
     def change_citizen(self, pin: str, changes: Values) -> None:
-        """Change the citizen, remembering how to undo it."""
-        signals = self.server.signals
+        """Change the citizen on the population's today (a renewed card is issued, a revoked one
+        revoked, that day), telling the relying parties, and remembering how to undo it."""
         before = change_citizen(
-            self.server.engine, pin, changes, today=self.clock.today(), listener=signals
+            self.server.engine,
+            pin,
+            changes,
+            today=self.clock.population_day(),
+            listener=self.server.signals,
         )
         with self._lock:
             self._undo.append((pin, before))
@@ -128,9 +132,12 @@ class Sandbox:
             undo, self._undo = self._undo, []
         self._undo_registrations()
         for pin, before in reversed(undo):
-            today = self.clock.today()
             change_citizen(
-                self.server.engine, pin, before, today=today, listener=self.server.signals
+                self.server.engine,
+                pin,
+                before,
+                today=self.clock.population_day(),
+                listener=self.server.signals,
             )
         if self.server.keys.keys != self._first_keys:
             self._set_keys(self._first_keys)

@@ -3,12 +3,9 @@ services check and write the change; a reset undoes it)."""
 
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from idp.testkit.provider_clock import Call
 from idp.testkit.provider_clock import ProviderClock
-
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class Citizens:
@@ -50,6 +47,6 @@ class Citizens:
         return self.change(who, account_level=level)
 
     def mark_deceased(self, who: str, on: date | None = None) -> dict[str, Any]:
-        """Record a death ``on`` that day, else on the provider's today in Vietnam."""
-        day = on or self._clock.now().astimezone(VIETNAM).date()
+        """Record a death ``on`` that day, else on the population's today on the provider."""
+        day = on or self._clock.population_day()
         return self.change(who, deceased_on=day.isoformat())

@@ -2,6 +2,7 @@
 models: FastAPI checks requests against them (a wrong type or range is 400 ``invalid_request``) and
 describes them in the OpenAPI document."""
 
+from datetime import date
 from typing import Any
 from typing import Literal
 
@@ -64,6 +65,10 @@ class ClockState(BaseModel):
     now: float = Field(description="Seconds since the epoch.")
     iso: str
     frozen: bool
+    population_day: date = Field(
+        description="The population's today: the generator's reference day moved as far as the "
+        "clock is; ages and the validity of cards are judged on it, and procedures dated by it."
+    )
 
 
 class Address(_Strict):
@@ -76,13 +81,14 @@ Reason = Literal["lost", "damaged", "withdrawn"]
 
 
 class CardRenewal(_Strict):
-    """A new card issued today (the provider's day in Vietnam)."""
+    """A new card issued on the population's today."""
 
     action: Literal["renew"]
 
 
 class CardRevocation(_Strict):
-    """The current card stops being valid today: reported lost, damaged, or withdrawn."""
+    """The current card stops being valid on the population's today: reported lost, damaged, or
+    withdrawn."""
 
     action: Literal["revoke"]
     reason: Reason

@@ -1,10 +1,9 @@
 """The document wallet of the account page (:mod:`idp.citizen.wallet`): one card per document, the
-level-2 documents only for a level-2 account, expiry on Vietnam's calendar, the BHYT benefit level as the
+level-2 documents only for a level-2 account, expiry on the population's day, the BHYT benefit level as the
 percentage of the domain reference (Appendix C), each licence class read in its era; and the history's
 facts (:func:`idp.citizen.sharing.facts`)."""
 
-from datetime import UTC
-from datetime import datetime
+from datetime import date
 
 from sqlalchemy import Engine
 
@@ -24,14 +23,15 @@ BY_KEY = {persona.key: persona for persona in PERSONAS}
 
 
 def _wallet(
-    population: Engine, key: str, level: int | None = None, now: datetime | None = None
+    population: Engine, key: str, level: int | None = None, today: date | None = None
 ) -> Wallet:
-    """The persona's wallet ``now`` (the system's time when not given)."""
+    """The persona's wallet on ``today`` (the population's today of an unmoved clock when not
+    given: the reference day)."""
     persona = BY_KEY[key]
     record = find_record(population, persona.pin)
     assert record is not None
-    moment = now or Clock().moment()
-    return wallet(record, CONTEXT, level or persona.account_level or 1, now=moment)
+    day = today or Clock().population_day()
+    return wallet(record, CONTEXT, level or persona.account_level or 1, today=day)
 
 
 def test_a_level_two_account_has_every_document(population: Engine) -> None:
@@ -66,15 +66,23 @@ def test_each_licence_class_is_read_in_its_era(population: Engine) -> None:
     assert car.expires_on == "2035-04-02"
 
 
-def test_a_document_expires_at_the_end_of_its_day_in_vietnam(population: Engine) -> None:
-    """The car licence expires on 2035-04-02: still valid at 23:59 that day in Hà Nội (16:59 UTC),
-    expired at midnight there (17:00 UTC), though it is still the 2nd in UTC."""
-    for moment, expired in (
-        (datetime(2035, 4, 2, 16, 59, tzinfo=UTC), False),
-        (datetime(2035, 4, 2, 17, 0, tzinfo=UTC), True),
-    ):
-        _, car = _wallet(population, "level2-full", now=moment).licences
-        assert (car.expires_on, car.expired) == ("2035-04-02", expired), moment
+def test_a_document_is_valid_through_its_last_day(population: Engine) -> None:
+    """The car licence expires on 2035-04-02: valid on the population's day 2035-04-02, expired on
+    the 3rd."""
+    for today, expired in ((date(2035, 4, 2), False), (date(2035, 4, 3), True)):
+        _, car = _wallet(population, "level2-full", today=today).licences
+        assert (car.expires_on, car.expired) == ("2035-04-02", expired), today
+
+
+def test_the_identity_card_expires_on_the_populations_day(population: Engine) -> None:
+    """The level-2 persona's card (born 1988-03-15, issued 2024-09-10) runs to the 40th birthday:
+    valid on the reference day, expired ten years later, whatever the calendar says."""
+    first = _wallet(population, "level2-full").card
+    assert first is not None
+    assert (first.expires_on, first.expired) == ("2028-03-15", False)
+    later = _wallet(population, "level2-full", today=date(2036, 7, 1)).card
+    assert later is not None
+    assert (later.expires_on, later.expired) == ("2028-03-15", True)
 
 
 def test_a_level_one_account_holds_no_level_two_data(population: Engine) -> None:

@@ -112,15 +112,19 @@ def test_parallel_and_in_process_seeding_give_identical_databases(tmp_path: Path
     max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    seed=st.integers(min_value=0, max_value=2**32), count=st.integers(min_value=1, max_value=600)
+    seed=st.integers(min_value=0, max_value=2**32),
+    count=st.integers(min_value=1, max_value=600),
+    later=st.dates(min_value=AS_OF, max_value=date(2100, 12, 31)),
 )
 def test_every_invariant_holds_for_any_seed_and_count(
-    seed: int, count: int, tmp_path_factory: pytest.TempPathFactory
+    seed: int, count: int, later: date, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
+    """On the reference day and on any later day: the population's today may be moved on."""
     path = tmp_path_factory.mktemp("prop") / "p.sqlite3"
     engine = connect(f"sqlite:///{path}")
     seed_population(engine, count=count, seed=seed, password="p", passcode="1")
     assert list(check_population(engine)) == []
+    assert list(check_population(engine, today=later)) == []
     engine.dispose()
 
 

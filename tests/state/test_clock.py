@@ -5,11 +5,15 @@ entries on the clock they are given, not on the system's (Redis keeps its own: n
 import time
 from collections.abc import Iterator
 from datetime import UTC
+from datetime import date
 from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from idp.population_db.generator import AS_OF
+from idp.state.clock import VIETNAM
 from idp.state.clock import Clock
 from idp.state.store import StateStore
 from tests.conftest import opened_store
@@ -100,6 +104,37 @@ def test_two_clocks_are_independent() -> None:
     moved.freeze(AT)
     assert other.now() < AT - 3600
     assert not other.frozen
+
+
+def _wall_day() -> date:
+    return datetime.fromtimestamp(time.time(), UTC).astimezone(VIETNAM).date()
+
+
+def test_the_populations_day_is_the_reference_day_while_the_clock_follows_the_system() -> None:
+    """Not the calendar's day: a population seeded once ages only when a test moves the clock."""
+    assert Clock().population_day() == AS_OF
+
+
+def test_the_populations_day_follows_advance_set_freeze_and_reset() -> None:
+    clock = Clock()
+    clock.advance(3 * 86400)
+    assert clock.population_day() == AS_OF + timedelta(days=3)
+    clock.advance(-10 * 86400)
+    assert clock.population_day() == AS_OF - timedelta(days=7)
+    clock.freeze()
+    assert clock.population_day() == AS_OF - timedelta(days=7)
+    clock.advance(3650 * 86400)
+    assert clock.population_day() == AS_OF + timedelta(days=3643)
+    clock.set(AT)  # 2030-03-18 in Vietnam
+    assert clock.population_day() == AS_OF + (date(2030, 3, 18) - _wall_day())
+    clock.reset()
+    assert clock.population_day() == AS_OF
+
+
+def test_a_running_clock_set_to_a_moment_moves_the_populations_day_as_far() -> None:
+    clock = Clock()
+    clock.set(AT)
+    assert clock.population_day() == AS_OF + (date(2030, 3, 18) - _wall_day())
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgresql"])

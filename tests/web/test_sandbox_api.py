@@ -93,6 +93,19 @@ def test_the_clock_moves_the_provider_only(sandboxed: TestClient) -> None:
     assert reset["iso"].startswith("20")
 
 
+def test_the_clock_says_the_populations_day(sandboxed: TestClient) -> None:
+    """The reference day, moved as far as the clock: ten years of days on, and back at a reset."""
+    assert sandboxed.get("/sandbox/clock", headers=BEARER).json()["population_day"] == "2026-07-01"
+    for days in (1826, 1827):  # 3,653 days: ten years with three 29 Februaries
+        moved = sandboxed.post(
+            "/sandbox/clock", json={"action": "advance", "seconds": days * 86400}, headers=BEARER
+        ).json()
+    assert moved["population_day"] == "2036-07-01"
+    assert sandboxed.get("/sandbox/clock", headers=BEARER).json()["population_day"] == "2036-07-01"
+    reset = sandboxed.post("/sandbox/clock", json={"action": "reset"}, headers=BEARER).json()
+    assert reset["population_day"] == "2026-07-01"
+
+
 def test_a_citizen_is_changed_then_put_back_by_a_reset(sandboxed: TestClient) -> None:
     original = sandboxed.get("/sandbox/citizens/level2-full", headers=BEARER).json()
     assert original["pin"] == PIN

@@ -130,7 +130,12 @@ async def drop_scenarios(sandbox: SandboxDep) -> Response:
 
 def _clock_state(sandbox: Sandbox) -> dict[str, Any]:
     clock = sandbox.clock
-    return {"now": clock.now(), "iso": clock.moment().isoformat(), "frozen": clock.frozen}
+    return {
+        "now": clock.now(),
+        "iso": clock.moment().isoformat(),
+        "frozen": clock.frozen,
+        "population_day": clock.population_day(),
+    }
 
 
 @api.get("/clock", response_model=ClockState)
