@@ -31,11 +31,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from idp.chip.export import chip_document
 from idp.chip.holders import current_chip
 from idp.chip.rendering import chip_card
+from idp.citizen.changes import InvalidChangeError
+from idp.citizen.changes import NoSuchCitizenError
+from idp.citizen.changes import change_citizen
+from idp.citizen.changes import citizen_view
 from idp.oidc.clients import Client
 from idp.oidc.clients import add_client
 from idp.oidc.clients import load_clients
+from idp.oidc.keys import KeyRing
 from idp.oidc.keys import ensure_keys
 from idp.oidc.keys import rotate_keys
+from idp.oidc.server import AuthorizationServer
+from idp.oidc.shared_signals.emitter import CitizenSignals
 from idp.population_db.cards import birthday_at
 from idp.population_db.codes import Sex
 from idp.population_db.database import DatabaseURLError
@@ -46,13 +53,21 @@ from idp.population_db.invariants import check_population
 from idp.population_db.lookup import find_citizen
 from idp.population_db.personas import PERSONAS
 from idp.population_db.pin import validate_pin
+from idp.population_db.registrations import create_registration_tables
 from idp.population_db.rendering import citizen_card
 from idp.population_db.rendering import stats_tables
+from idp.population_db.revocations import create_card_tables
 from idp.population_db.seeding import SeedConflictError
 from idp.population_db.seeding import seed_population
 from idp.population_db.statistics import population_stats
 from idp.settings import IdPSettings
+from idp.state.clock import Clock
+from idp.state.consents import create_consent_table
+from idp.state.grant_index import create_grant_index_table
+from idp.state.memory_store import MemoryStateStore
 from idp.state.process_claim import DatabaseClaimedError
+from idp.state.signal_outbox import create_outbox_table
+from idp.state.signal_streams import create_stream_tables
 from idp.web.serving import uvicorn_options
 
 app = typer.Typer(
@@ -73,6 +88,12 @@ cards_app = typer.Typer(
     help="The chips of the identity cards (ICAO 9303 files, synthetic).", no_args_is_help=True
 )
 app.add_typer(cards_app, name="cards")
+citizens_app = typer.Typer(
+    help="Change citizens as the police and the civil-status procedures do; the relying parties "
+    "that share with them hear of it (Shared Signals).",
+    no_args_is_help=True,
+)
+app.add_typer(citizens_app, name="citizens")
 
 
 def _stdout() -> Console:
@@ -327,6 +348,88 @@ def cards_show(
         _stdout().print_json(json.dumps(document, ensure_ascii=False))
         return
     _stdout().print(chip_card(document))
+
+
+ChangesArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="CHANGES",
+        help="A JSON object of the fields to change, as the sandbox's POST /sandbox/citizens/{pin} "
+        "takes: account_status, account_level, phone_number, address, deceased_on, card.",
+    ),
+]
+
+
+@citizens_app.command("change")
+def citizens_change(
+    pin: str,
+    changes: ChangesArgument,
+    database: DatabaseOption = None,
+    on: OnOption = None,
+    years: YearsOption = None,
+) -> None:
+    """Change the citizen with this PIN on the population's today (a renewed card is issued that
+    day). The events the change owes the relying parties are written with it; a running provider
+    delivers them."""
+    with _failures():
+        values = _json_object(changes)
+        day, _ = _population_day(on, years)
+        engine = _engine(database)
+        try:
+            signals = _citizen_signals(engine)
+            before = change_citizen(engine, pin, values, today=day, listener=signals)
+            after = citizen_view(engine, pin)
+        except NoSuchCitizenError:
+            raise CliError(f"no citizen with PIN {pin}") from None
+        except InvalidChangeError as error:
+            raise CliError(str(error)) from None
+        finally:
+            engine.dispose()
+    for field, old in before.items():
+        was, now = json.dumps(old, ensure_ascii=False), json.dumps(after[field], ensure_ascii=False)
+        _stdout().print(f"{field}: {was} -> {now}", highlight=False, soft_wrap=True)
+
+
+@citizens_app.command("lock")
+def citizens_lock(pin: str, database: DatabaseOption = None) -> None:
+    """Lock the citizen's VNeID account, as the police do (the relying parties hear
+    account-disabled)."""
+    citizens_change(pin, '{"account_status": "locked"}', database)
+
+
+@citizens_app.command("unlock")
+def citizens_unlock(pin: str, database: DatabaseOption = None) -> None:
+    """Unlock the citizen's VNeID account (the relying parties hear account-enabled)."""
+    citizens_change(pin, '{"account_status": "active"}', database)
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise CliError("CHANGES is not JSON") from None
+    if not isinstance(value, dict):
+        raise CliError("CHANGES must be a JSON object")
+    return value
+
+
+def _citizen_signals(engine: Engine) -> CitizenSignals:
+    """What writes a change's identity events, as the provider would: the provider's clients, keys
+    and subject secret; its tables, for a database no provider has started on yet."""
+    for create_table in (
+        create_consent_table,
+        create_grant_index_table,
+        create_stream_tables,
+        create_outbox_table,
+        create_card_tables,
+        create_registration_tables,
+    ):
+        create_table(engine)
+    settings, clock = IdPSettings(), Clock()
+    server = AuthorizationServer(
+        settings, engine, MemoryStateStore(clock), KeyRing.load(settings.keys_dir), clock
+    )
+    return server.signals
 
 
 @app.command()
