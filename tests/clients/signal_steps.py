@@ -42,7 +42,10 @@ def stream_of(stack: Stack, app: str) -> dict[str, Any]:
         stream: dict[str, Any] = inspector_of(stack, app)["stream"]
         return stream if stream["status"] == "registered" else None
 
-    found: dict[str, Any] = wait_for(f"{app}'s stream", registered)
+    try:
+        found: dict[str, Any] = wait_for(f"{app}'s stream", registered)
+    except AssertionError as failed:
+        raise AssertionError(f"{failed}: {inspector_of(stack, app)['stream']}") from None
     return found
 
 
