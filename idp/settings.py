@@ -104,6 +104,15 @@ class IdPSettings(BaseSettings):
     backchannel_logout_timeout: float = 2.0
     """Seconds to wait for a relying party's back-channel logout endpoint before giving up on it."""
 
+    ssf_push_timeout: float = 2.0
+    """Seconds to wait for a Shared Signals receiver to answer one pushed event (RFC 8935)."""
+
+    ssf_retry_cap: float = 5.0
+    """The longest wait, in seconds, between two attempts to push an event a receiver did not take."""
+
+    ssf_poll_interval: float = 0.5
+    """Seconds between two looks at the Shared Signals outbox when no change wakes the worker."""
+
     registration_enabled: bool = False
     """Serve Dynamic Client Registration (RFC 7591) at ``/register``; off by default (then 404)."""
 

@@ -3,7 +3,7 @@ its level, change the phone or the permanent address, record a death, renew or r
 (:mod:`idp.citizen.card_changes`), and read the record back.
 
 The one place the provider changes a citizen: the sandbox's control API and the test kit call it, and
-identity events (a phone changed, a death recorded) will be emitted from here. Each change is checked
+a :class:`ChangeListener` writes the identity events of a change (Shared Signals) in its transaction. Each change is checked
 first (an unknown PIN, a level other than 1 or 2, a phone not in the national ``0xxxxxxxxx`` format or
 held by another citizen, a ward that is not in the province) and written in one transaction, so a
 refused change writes nothing. :func:`change_citizen` returns the values it replaced, in the same form,
@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from typing import Protocol
 
 from sqlalchemy import Connection
 from sqlalchemy import Engine
@@ -42,6 +43,17 @@ _RESIDENCE = table_of(Residence)
 Values = dict[str, Any]
 
 
+class ChangeListener(Protocol):
+    """Told of each change: inside its transaction (to write what must commit with it, such as the
+    Shared Signals outbox, :class:`idp.oidc.shared_signals.emitter.CitizenSignals`), and after it."""
+
+    def written(
+        self, connection: Connection, pin: str, before: Values, changes: Values
+    ) -> None: ...
+
+    def committed(self, pin: str, before: Values, changes: Values) -> None: ...
+
+
 class InvalidChangeError(ValueError):
     """A change that cannot be made; its message says why."""
 
@@ -68,9 +80,16 @@ class _Change:
     today: date
 
 
-def change_citizen(engine: Engine, pin: str, changes: Values, *, today: date) -> Values:
+def change_citizen(
+    engine: Engine,
+    pin: str,
+    changes: Values,
+    *,
+    today: date,
+    listener: ChangeListener | None = None,
+) -> Values:
     """Apply ``changes`` (fields of :data:`FIELDS`) to the citizen on the provider's day ``today``
-    (:meth:`idp.state.clock.Clock.today`); the values they replaced."""
+    (:meth:`idp.state.clock.Clock.today`), telling ``listener``; the values they replaced."""
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise InvalidChangeError(f"unknown field(s): {', '.join(sorted(unknown))}")
@@ -80,10 +99,14 @@ def change_citizen(engine: Engine, pin: str, changes: Values, *, today: date) ->
             change = _Change(connection, pin, before, today)
             for field, value in changes.items():
                 _APPLY[field](change, value)
+            if listener is not None:
+                listener.written(connection, pin, before, changes)
     except IntegrityError:
         raise InvalidChangeError("the phone number belongs to another citizen") from None
     except InvalidCardChangeError as error:
         raise InvalidChangeError(str(error)) from None
+    if listener is not None:
+        listener.committed(pin, before, changes)
     return {field: before[field] for field in changes}
 
 

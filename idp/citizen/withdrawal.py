@@ -2,7 +2,9 @@
 
 The client's remembered consent is deleted, every grant it holds for the citizen is revoked (its access
 tokens then fail at userinfo and introspection, its refresh tokens are refused: :mod:`idp.oidc.tokens`),
-and the client gets a Back-Channel Logout 1.0 logout token per session it knew (:mod:`idp.oidc.backchannel`).
+and the client gets a Back-Channel Logout 1.0 logout token per session it knew (:mod:`idp.oidc.backchannel`)
+and, if it has a Shared Signals stream, a CAEP ``session-revoked`` event, written in the transaction
+that deletes the consent (:mod:`idp.oidc.shared_signals.emitter`).
 Grants are revoked before their index rows and the consent are deleted (one transaction), so a crash
 in between leaves the withdrawal repeatable, never half-done in the permissive direction. A code redeemed
 during the withdrawal indexes its grant before checking the consent (:mod:`idp.oidc.server`): either it
@@ -33,8 +35,11 @@ def withdraw_consent(server: "AuthorizationServer", pin: str, client_id: str) ->
         deleted = connection.execute(delete(GRANTS).where(*where).returning(GRANTS.c.grant_id))
         late = set(deleted.scalars()) - {grant.grant_id for grant in grants}
         withdrawn = forget(connection, pin, client_id)
+        if withdrawn:  # its Shared Signals event commits with the withdrawal
+            server.signals.withdrawn(connection, pin, client_id)
     for grant_id in late:  # redeemed meanwhile, its consent checked before this commit
         server.grants.revoke(grant_id)
+    server.signals.wake.set()
     client = server.query_client(client_id)
     if client is None or not (withdrawn or grants):  # nothing shared: nothing to tell the client
         return

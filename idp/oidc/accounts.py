@@ -31,6 +31,13 @@ def find_record(
         return find_citizen(connection, pin, parts)
 
 
+def record_in(
+    connection: Connection, pin: str, parts: frozenset[str] = EVERY_PART
+) -> CitizenRecord | None:
+    """As :func:`find_record`, inside the caller's transaction (a change reads what it just wrote)."""
+    return find_citizen(connection, pin, parts)
+
+
 @functools.cache
 def _decoy_hash() -> str:
     return hash_secret("decoy password", "decoy")

@@ -57,6 +57,9 @@ from idp.oidc.registration import RegistrationEndpoint
 from idp.oidc.revocation import RevocationEndpoint
 from idp.oidc.service_scopes import refuse_service_scopes
 from idp.oidc.session import SessionStore
+from idp.oidc.shared_signals.delivery import Delivery
+from idp.oidc.shared_signals.delivery import HttpSetSender
+from idp.oidc.shared_signals.emitter import CitizenSignals
 from idp.oidc.token_stores import Grants
 from idp.oidc.token_stores import ReplayCache
 from idp.oidc.token_stores import RevokedAccessTokens
@@ -156,6 +159,9 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         self.register_endpoint(ShareInitEndpoint)  # the banks' app-to-app sharing
         self.register_endpoint(ShareTransactionEndpoint)
         self.register_endpoint(DeviceAuthorizationEndpoint)
+        self.signals = CitizenSignals(self)
+        """The Shared Signals events of citizens' changes (:mod:`idp.oidc.shared_signals`)."""
+        self.delivery = Delivery(self, HttpSetSender(settings.ssf_push_timeout))
 
     def query_client(self, client_id: str) -> Client | None:
         return self.clients.get(client_id) or self.registered_clients.get(client_id)

@@ -219,7 +219,10 @@ def find_citizen(
     assert isinstance(household, Household)
     others = _models(Citizen, _CITIZEN, relatives)
     residences = {r.kind: r for r in _models(Residence, _RESIDENCE, residence_rows)}
-    permanent = Address(household.province_code, household.ward_code, household.street_address)
+    # The citizen's own permanent residence row is what a move changes (idp.citizen.changes); the
+    # household's address stands for it when the row was not fetched or is missing.
+    home = residences.get(ResidenceKind.PERMANENT.value) or household
+    permanent = Address(home.province_code, home.ward_code, home.street_address)
     temporary_row = residences.get(ResidenceKind.TEMPORARY.value)
     temporary = _address(temporary_row) if temporary_row is not None else None
     current_row = residences.get(ResidenceKind.CURRENT.value)

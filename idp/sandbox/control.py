@@ -36,6 +36,9 @@ from idp.state.consents import CONSENTS
 from idp.state.device_keys import DEVICE_KEYS
 from idp.state.grant_index import GRANTS
 from idp.state.phone_requests import PHONE_REQUESTS
+from idp.state.signal_outbox import OUTBOX
+from idp.state.signal_streams import REMOVED
+from idp.state.signal_streams import STREAMS
 
 LEARNT_TABLES: tuple[Table, ...] = (
     AUDIT,
@@ -46,6 +49,9 @@ LEARNT_TABLES: tuple[Table, ...] = (
     CLIENTS,
     DEVICE_KEYS,
     PHONE_REQUESTS,
+    OUTBOX,
+    REMOVED,
+    STREAMS,
 )
 """What the provider writes as it runs, beside the population: emptied by a reset of everything."""
 KeysChanged = Callable[[KeyRing], None]
@@ -76,7 +82,10 @@ class Sandbox:
 
     def change_citizen(self, pin: str, changes: Values) -> None:
         """Change the citizen, remembering how to undo it."""
-        before = change_citizen(self.server.engine, pin, changes, today=self.clock.today())
+        signals = self.server.signals
+        before = change_citizen(
+            self.server.engine, pin, changes, today=self.clock.today(), listener=signals
+        )
         with self._lock:
             self._undo.append((pin, before))
 
@@ -94,7 +103,10 @@ class Sandbox:
         with self._lock:
             undo, self._undo = self._undo, []
         for pin, before in reversed(undo):
-            change_citizen(self.server.engine, pin, before, today=self.clock.today())
+            today = self.clock.today()
+            change_citizen(
+                self.server.engine, pin, before, today=today, listener=self.server.signals
+            )
         if self.server.keys.keys != self._first_keys:
             self._set_keys(self._first_keys)
         if everything:

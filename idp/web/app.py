@@ -8,6 +8,7 @@ around one clock (:class:`idp.state.clock.Clock`): the provider's time, which th
 server share.
 """
 
+import asyncio
 import json
 import os
 from collections.abc import AsyncIterator
@@ -30,6 +31,10 @@ from idp.oidc.keys import KeyRing
 from idp.oidc.log_redaction import redact_grant_logs
 from idp.oidc.metadata import metadata_bytes
 from idp.oidc.server import AuthorizationServer
+from idp.oidc.shared_signals.delivery import Delivery
+from idp.oidc.shared_signals.delivery import SetSender
+from idp.oidc.shared_signals.metadata import SSF_CONFIGURATION_PATH
+from idp.oidc.shared_signals.metadata import transmitter_metadata_bytes
 from idp.population_db.database import connect
 from idp.population_db.revocations import create_card_tables
 from idp.sandbox.control import Sandbox
@@ -42,6 +47,8 @@ from idp.state.grant_index import create_grant_index_table
 from idp.state.opening import open_state_store
 from idp.state.phone_requests import create_phone_request_table
 from idp.state.process_claim import claim_database
+from idp.state.signal_outbox import create_outbox_table
+from idp.state.signal_streams import create_stream_tables
 from idp.web import errors
 from idp.web.cors import Cors
 from idp.web.page_headers import PageHeaders
@@ -54,6 +61,7 @@ from idp.web.routes import phone
 from idp.web.routes import protocol
 from idp.web.routes import sandbox
 from idp.web.routes import sandbox_control
+from idp.web.routes import shared_signals
 from idp.web.routes import site
 from idp.web.routes.site import STATIC
 from idp.web.sandbox_hooks import jwks_outage
@@ -64,13 +72,20 @@ from idp.web.static_documents import jwks_document
 from idp.web.static_documents import provider_documents
 
 
-def _closing(engine: Engine) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """The app's lifespan: at shutdown, the database connections it pooled are closed."""
+def _closing(
+    engine: Engine, delivery: Delivery
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: the Shared Signals delivery worker runs while it serves; at shutdown, the
+    worker stops and the database connections it pooled are closed."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
+        delivery.start()
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(delivery.stop)  # it may be finishing a push
+            engine.dispose()
 
     return lifespan
 
@@ -85,6 +100,7 @@ ROUTERS = (  # the routes of every complete flow first: the router tries them in
     card_reader.api,
     card_reader.pages,
     card_verification.api,
+    shared_signals.api,
     sandbox.api,
     sandbox.pages,
     sandbox_control.api,
@@ -113,9 +129,11 @@ def create_app(
     settings: IdPSettings | None = None,
     logout_sender: LogoutSender | None = None,
     clock: Clock | None = None,
+    set_sender: SetSender | None = None,
 ) -> FastAPI:
-    """The application; ``logout_sender`` delivers back-channel logout tokens (httpx by default);
-    ``clock`` is the provider's time (the system's, unless a test or an embedder moves it)."""
+    """The application; ``logout_sender`` delivers back-channel logout tokens and ``set_sender``
+    Shared Signals events (httpx by default); ``clock`` is the provider's time (the system's, unless
+    a test or an embedder moves it)."""
     settings = settings or IdPSettings()
     clock = clock or Clock()
     if settings.issuer.startswith("http://"):
@@ -132,6 +150,8 @@ def create_app(
         create_grant_index_table,
         create_device_key_table,
         create_phone_request_table,
+        create_stream_tables,
+        create_outbox_table,
         create_card_tables,  # population tables newer than databases seeded before them
     ):
         create_table(engine)
@@ -139,9 +159,11 @@ def create_app(
     store = open_state_store(settings.state_store_url, settings.state_store_prefix, engine, clock)
     server = AuthorizationServer(settings, engine, store, KeyRing.load(settings.keys_dir), clock)
     server.logout_sender = logout_sender or HttpLogoutSender(settings.backchannel_logout_timeout)
+    if set_sender is not None:
+        server.delivery.sender = set_sender
     app = FastAPI(
         title="vneid-mock identity provider (SANDBOX — synthetic data)",
-        lifespan=_closing(engine),
+        lifespan=_closing(engine, server.delivery),
     )
     # No redirect from "/path/" to "/path": Starlette builds it from the Host header, which a client
     # chooses, so the provider would redirect anywhere it is told to.
@@ -149,6 +171,8 @@ def create_app(
     app.state.oauth2_server = server
     metadata = metadata_bytes(settings.issuer, settings.registration_enabled)
     documents = provider_documents(metadata, json.dumps(server.keys.public_jwks).encode())
+    ssf = transmitter_metadata_bytes(settings.issuer)
+    documents[SSF_CONFIGURATION_PATH] = Document.of(ssf, "application/json")
     app.state.documents = documents
     errors.install(app)
     for router in ROUTERS:

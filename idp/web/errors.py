@@ -57,6 +57,7 @@ JSON_PREFIXES = (
     "/.well-known",
     "/jwks",
     "/api/",
+    "/ssf/",
 )
 UNAVAILABLE = "The population database is unreachable or not seeded (vneid-mock population seed)."
 
