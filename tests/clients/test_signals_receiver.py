@@ -12,7 +12,6 @@ from joserfc.jwk import RSAKey
 from clients.rp.signal_types import EVENTS_REQUESTED
 from clients.rp.signal_types import PUSH_DELIVERY
 from clients.rp.signal_types import SESSION_REVOKED
-from tests.clients.conftest import APPS
 from tests.clients.conftest import Browser
 from tests.clients.conftest import Stack
 from tests.clients.signal_steps import push
@@ -36,7 +35,12 @@ def _provider_streams(stack: Stack) -> Any:
     return httpx.get(ssf["configuration_endpoint"], headers=headers).json()
 
 
-@pytest.mark.parametrize("app", APPS)
+CONFIDENTIAL = ("portal", "bank")
+"""The apps registered as confidential clients: the client credentials grant (RFC 6749 §4.4) is theirs
+alone, so only they can manage a stream; the hospital is a public client (PKCE, no secret)."""
+
+
+@pytest.mark.parametrize("app", CONFIDENTIAL)
 def test_each_app_registers_its_stream_and_it_is_verified(stack: Stack, app: str) -> None:
     stream = stream_of(stack, app)
     configuration = stream["configuration"]
@@ -47,6 +51,21 @@ def test_each_app_registers_its_stream_and_it_is_verified(stack: Stack, app: str
     assert stream["error"] == ""
     # the verification event the app asked for came back through the stream
     wait_for(f"{app}'s verification", lambda: _inspector_stream(stack, app)["verified_at"] > 0)
+
+
+def test_a_refused_registration_is_shown_and_not_tried_again(stack: Stack) -> None:
+    """The hospital cannot authenticate to the token endpoint for a token of its own."""
+    wait_for(
+        "the hospital's answer",
+        lambda: _inspector_stream(stack, "hospital")["status"] != "starting",
+    )
+    state = _inspector_stream(stack, "hospital")
+    assert state["status"] == "failed"
+    assert "invalid_client" in state["error"]
+    assert state["attempts"] == 1
+    page = httpx.get(f"{stack.urls['hospital']}/inspector").text
+    assert 'data-stream="failed"' in page
+    assert "invalid_client" in page
 
 
 def _inspector_stream(stack: Stack, app: str) -> dict[str, Any]:
