@@ -3,6 +3,7 @@ reports them), a SET signed with the provider's own key as the provider would si
 SET to an app the way RFC 8935 does."""
 
 import json
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable
@@ -65,7 +66,21 @@ def wait_for_event(stack: Stack, app: str, short_type: str, sub: str, after: int
         events = events_of(stack, app, short_type, sub)
         return events[0] if len(events) > after else None
 
-    return wait_for(f"{short_type} for {sub} at {app}", arrived)
+    try:
+        return wait_for(f"{short_type} for {sub} at {app}", arrived)
+    except AssertionError as failed:
+        raise AssertionError(f"{failed}; the provider's outbox: {outbox(stack, app)}") from None
+
+
+def outbox(stack: Stack, app: str) -> list[tuple[Any, ...]]:
+    """The provider's last events for ``app`` (type, status, attempts, last answer)."""
+    with sqlite3.connect(stack.database_url.removeprefix("sqlite:///")) as db:
+        rows = db.execute(
+            "SELECT event_type, status, attempts, last_status, last_answer FROM ssf_outbox"
+            " WHERE client_id = ? ORDER BY created_at DESC LIMIT 5",
+            (app,),
+        )
+        return list(rows)
 
 
 def provider_key(stack: Stack) -> RSAKey:
