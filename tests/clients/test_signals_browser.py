@@ -15,10 +15,12 @@ from tests.clients.conftest import SANDBOX_TOKEN
 from tests.clients.conftest import Stack
 from tests.clients.signal_steps import stream_of
 from tests.clients.signal_steps import wait_for_event
+from tests.clients.test_browser_flows import ENGLISH
 from tests.clients.test_browser_flows import NAME
 from tests.clients.test_browser_flows import Tab
 from tests.clients.test_browser_flows import chromium  # noqa: F401  (the module's browser)
 from tests.oidc.conftest import PIN
+from tests.page_reading import problems
 
 NEW_STREET = "Số 8 ngõ Đổi Mới"
 
@@ -53,6 +55,14 @@ def change_citizen(stack: Stack, changes: dict[str, Any]) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     changed: dict[str, Any] = response.json()
     return changed
+
+
+def read_in_both_languages(tab: Tab, url: str) -> None:
+    """The page at ``url`` reads as Vietnamese, then (switched) as English; Vietnamese again after."""
+    for lang in ("vi", "en", "vi"):
+        tab.goto(f"{url}?lang={lang}")
+        assert problems(tab.page.content(), lang, ENGLISH) == [], (url, lang)
+        tab.shot(f"{url.rsplit('/', 1)[-1] or 'home'}-{lang}")
 
 
 def sub_at(tab: Tab, app: str) -> str:
@@ -90,6 +100,9 @@ def test_bank_freezes_ekyc_while_the_identity_account_is_locked(stack: Stack, ta
         assert tab.status == 403
         assert "eKYC tạm khóa" in tab.text()
         tab.shot("ekyc-refused")
+        read_in_both_languages(tab, f"{bank}/open")
+        read_in_both_languages(tab, f"{bank}/account")
+        read_in_both_languages(tab, f"{bank}/inspector")
         tab.goto(f"{bank}/inspector")
         row = tab.page.locator("#signals tr[data-event=account_disabled]", has_text=sub).first
         assert "Tài khoản định danh bị khóa" in row.inner_text()
@@ -136,6 +149,10 @@ def test_portal_shows_the_new_address_from_vneid(stack: Stack, tab_of: Any) -> N
         assert NEW_STREET in shown.inner_text()
         assert "đã cập nhật từ VNeID lúc" in shown.inner_text()
         tab.shot("address-updated")
+        read_in_both_languages(tab, f"{portal}/")
+        tab.goto(f"{portal}/?lang=en")
+        assert "updated from VNeID at" in tab.page.inner_text("[data-address]")
+        tab.goto(f"{portal}/?lang=vi")
     finally:
         original = {key: before[key] for key in ("province_code", "ward_code", "street_address")}
         change_citizen(stack, {"address": original})
