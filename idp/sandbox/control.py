@@ -1,5 +1,6 @@
 """The sandbox's control of one provider (điều khiển sandbox): its clock, the queued scenarios, the
-requests it received, changes to citizens and to its keys, and resetting all of it.
+requests it received, changes to citizens and to its keys, the Shared Signals outbox, and resetting
+all of it.
 
 Built by the web layer when the sandbox API is on (:attr:`idp.settings.IdPSettings.sandbox_api`) and
 given to the protocol core as its :class:`idp.oidc.injection.Injections`. Every change a test makes is
@@ -8,7 +9,8 @@ recorded requests are dropped, changed citizens get their values back (through
 :func:`idp.citizen.changes.change_citizen`, in reverse order), and the keys are the keys the provider
 started with. ``everything`` also forgets what the provider has learnt since it started, for a test
 that wants a provider of its own: the state store (sessions, interactions, codes, tokens), consents,
-the grant index, the audit trail, the lockout counters, the SMS inbox and registered clients.
+the grant index, the audit trail, the lockout counters, the SMS inbox, registered clients, and the
+Shared Signals streams and outbox.
 """
 
 import threading
@@ -37,6 +39,9 @@ from idp.state.device_keys import DEVICE_KEYS
 from idp.state.grant_index import GRANTS
 from idp.state.phone_requests import PHONE_REQUESTS
 from idp.state.signal_outbox import OUTBOX
+from idp.state.signal_outbox import OutboxEvent
+from idp.state.signal_outbox import due_now
+from idp.state.signal_outbox import recent_events
 from idp.state.signal_streams import REMOVED
 from idp.state.signal_streams import STREAMS
 
@@ -88,6 +93,20 @@ class Sandbox:
         )
         with self._lock:
             self._undo.append((pin, before))
+
+    def events(
+        self, pin: str | None, client_id: str | None, status: str | None, limit: int
+    ) -> list[OutboxEvent]:
+        """The Shared Signals outbox's latest events, newest first."""
+        return recent_events(
+            self.server.engine, limit=limit, pin=pin, client_id=client_id, status=status
+        )
+
+    def deliver_events(self) -> int:
+        """Push every pending event now, without waiting for its next attempt; how many were
+        delivered."""
+        due_now(self.server.engine)
+        return self.server.delivery.deliver_due()
 
     def rotate_keys(self) -> list[str]:
         """New signing keys, first; the old ones stay published. The new keys' ids."""

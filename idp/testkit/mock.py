@@ -364,6 +364,24 @@ class VneidMock:
         query = {"endpoint": endpoint, **({"client_id": client_id} if client_id else {})}
         return list(self._call("GET", "/sandbox/requests", params=query)["requests"])
 
+    def events(
+        self,
+        who: str | None = None,
+        client: Client | str | None = None,
+        status: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The Shared Signals events the provider owes or sent, newest first: of ``who`` (a persona
+        key or a PIN), to ``client``, in ``status`` (``pending``, ``delivered``, ``failed``)."""
+        client_id = client.client_id if isinstance(client, Client) else client
+        given = {"who": who, "client_id": client_id, "status": status}
+        query = {name: value for name, value in given.items() if value is not None}
+        return list(self._call("GET", "/sandbox/events", params=query)["events"])
+
+    def deliver_events(self) -> int:
+        """Push every pending Shared Signals event now; how many were delivered."""
+        delivered: int = self._call("POST", "/sandbox/events/deliver")["delivered"]
+        return delivered
+
     def phone(self, who: str, activated: bool = True) -> Phone:
         """A scripted phone app for ``who`` (a persona key or a PIN), activated with its own key
         unless ``activated`` is False (a second, unbound device)."""

@@ -193,6 +193,31 @@ class Received(BaseModel):
     requests: list[ReceivedRequest]
 
 
+class SignalEvent(BaseModel):
+    jti: str
+    stream_id: str
+    client_id: str
+    pin: str | None
+    event_type: str
+    sub_id: dict[str, Any]
+    event: dict[str, Any]
+    txn: str
+    created_at: float
+    status: str = Field(description="pending, delivered or failed")
+    attempts: int
+    last_status: int | None
+    last_answer: str | None
+    delivered_at: float | None
+
+
+class SignalEvents(BaseModel):
+    events: list[SignalEvent]
+
+
+class Delivered(BaseModel):
+    delivered: int
+
+
 class Activation(_Strict):
     public_jwk: dict[str, Any] = Field(
         description="The phone's public ES256 key (a P-256 JWK without its private part)."

@@ -1,5 +1,6 @@
 """The sandbox's control API under ``/sandbox/`` (JSON): the clock, the scenario catalogue and queue,
-the requests received, citizens, minted tokens, key rotation and reset (:mod:`idp.sandbox`).
+the requests received, citizens, the Shared Signals outbox, minted tokens, key rotation and reset
+(:mod:`idp.sandbox`).
 
 Served only when the sandbox API is on (404 otherwise), to callers presenting the sandbox's token as a
 Bearer token (RFC 6750 §2.1; a missing or wrong one is 401 ``invalid_token``). The SMS inbox
@@ -8,6 +9,7 @@ Bearer token (RFC 6750 §2.1; a missing or wrong one is 401 ``invalid_token``). 
 
 from typing import Annotated
 from typing import Any
+from typing import Literal
 
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6750 import InvalidTokenError
@@ -36,6 +38,7 @@ from idp.sandbox.control import Sandbox
 from idp.sandbox.minting import MintRefusedError
 from idp.sandbox.minting import mint
 from idp.sandbox.scenarios import UnknownScenarioError
+from idp.state.signal_outbox import OutboxEvent
 from idp.web.api_models import errors
 from idp.web.blocking import off_loop
 from idp.web.deps import presents_token
@@ -49,6 +52,7 @@ from idp.web.sandbox_models import Citizen
 from idp.web.sandbox_models import CitizenChanges
 from idp.web.sandbox_models import ClockChange
 from idp.web.sandbox_models import ClockState
+from idp.web.sandbox_models import Delivered
 from idp.web.sandbox_models import Kids
 from idp.web.sandbox_models import Minted
 from idp.web.sandbox_models import MintRequest
@@ -62,6 +66,7 @@ from idp.web.sandbox_models import ResetRequest
 from idp.web.sandbox_models import Scan
 from idp.web.sandbox_models import ScenarioRequest
 from idp.web.sandbox_models import Scenarios
+from idp.web.sandbox_models import SignalEvents
 
 UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
     401: {"description": "the sandbox token is missing or wrong"}
@@ -169,6 +174,32 @@ async def received(
 async def forget_requests(sandbox: SandboxDep) -> Response:
     sandbox.recorder.clear()
     return Response(status_code=204)
+
+
+@api.get("/events", response_model=SignalEvents)
+async def signal_events(
+    sandbox: SandboxDep,
+    who: Annotated[str | None, Query(max_length=64)] = None,
+    client_id: Annotated[str | None, Query(max_length=200)] = None,
+    status: Annotated[Literal["pending", "delivered", "failed"] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    """The Shared Signals events the provider owes or sent, newest first (docs/shared-signals.md)."""
+    pin = None if who is None else _pin(who)
+    found = await off_loop(sandbox.events, pin, client_id, status, limit)
+    return {"events": [_signal_event(event) for event in found]}
+
+
+def _signal_event(event: OutboxEvent) -> dict[str, Any]:
+    shown = dict(vars(event))
+    shown["sub_id"], shown["event"] = shown.pop("subject"), shown.pop("payload")
+    return shown
+
+
+@api.post("/events/deliver", response_model=Delivered)
+async def deliver_events(sandbox: SandboxDep) -> dict[str, int]:
+    """Push every pending event now, whatever its next attempt's time; how many were delivered."""
+    return {"delivered": await off_loop(sandbox.deliver_events)}
 
 
 @api.get("/citizens/{who}", response_model=Citizen)
