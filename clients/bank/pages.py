@@ -4,7 +4,8 @@ threshold, or one taking the day's total above the daily threshold (:mod:`client
 on a page that says why and asks for a fresh LoA3 authentication (``max_age=0``) of the account holder:
 the request carries their ID token as ``id_token_hint`` and their PIN as ``login_hint``, and the transfer
 is refused, with no money moved, if another citizen authenticates (the provider's ``login_required``, or
-another ``sub``). Every form answers with a redirect."""
+another ``sub``). eKYC is refused, and the account page says it is frozen, while VNeID says the customer's
+identity account is disabled (:mod:`clients.bank.ekyc_holds`). Every form answers with a redirect."""
 
 import secrets
 import time
@@ -21,6 +22,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
+from clients.bank.ekyc_holds import EkycHold
+from clients.bank.ekyc_holds import hold_of
 from clients.bank.models import BankAccount
 from clients.bank.models import Transfer
 from clients.bank.settings import BankSettings
@@ -68,6 +71,9 @@ def home(request: Request, login: LoginDep, db: DatabaseDep) -> Response:
 async def open_form(request: Request, rp: RPDep, login: LoginDep, db: DatabaseDep) -> Response:
     if login is None or not login.reaches("LoA3", account_level=2):
         return await rp.authorization_redirect(request, return_to="/open", purpose="ekyc")
+    hold = hold_of(db, login.sub)
+    if hold is not None:
+        return _frozen(request, hold)
     if _account_of(db, login) is not None:
         return RedirectResponse("/account", status_code=303)
     card: dict[str, Any] = login.claim("eid_card") or {}
@@ -86,6 +92,9 @@ def open_account(
     check_csrf(request.session, csrf)
     if login is None or not login.reaches("LoA3", account_level=2):
         return RedirectResponse("/open", status_code=303)
+    hold = hold_of(db, login.sub)
+    if hold is not None:
+        return _frozen(request, hold)
     if _account_of(db, login) is None:
         card: dict[str, Any] = login.claim("eid_card") or {}
         db.add(
@@ -118,6 +127,7 @@ def account_page(request: Request, login: LoginDep, db: DatabaseDep) -> Response
         request,
         "bank/account.html",
         account=account,
+        hold=hold_of(db, account.sub),
         transfers=transfers,
         once=settings.fresh_auth_threshold,
         daily=settings.fresh_auth_daily_threshold,
@@ -264,6 +274,11 @@ def _refused(request: Request, error: str) -> Response:
     keys = (f"bank.refused.{error}", f"rp.errors.{error}", "bank.refused.default")
     reason = words.text(lang, next(key for key in keys if words.has(lang, key)))
     return render(request, "bank/refused.html", 403, reason=reason, error=error)
+
+
+def _frozen(request: Request, hold: EkycHold) -> Response:
+    """eKYC refused while VNeID says the identity account is disabled."""
+    return render(request, "bank/frozen.html", 403, hold=hold)
 
 
 def _check_balance(request: Request, account: BankAccount, amount: int) -> None:

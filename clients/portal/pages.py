@@ -1,5 +1,6 @@
 """The portal's pages: the service catalogue, the judicial-record request (step-up to a level-2 identity
-at LoA3, form pre-filled from ``eid_card``, ``residence`` and ``household``) and the citizen's requests."""
+at LoA3, form pre-filled from ``eid_card``, ``residence`` and ``household``) and the citizen's requests.
+The home page shows the signed-in citizen's address, marked when VNeID reported it changed."""
 
 from dataclasses import dataclass
 from typing import Annotated
@@ -14,6 +15,8 @@ from starlette.responses import RedirectResponse
 from starlette.responses import Response
 
 from clients.portal.models import JudicialRecordRequest
+from clients.portal.vneid_updates import address_of
+from clients.portal.vneid_updates import updated_since_login
 from clients.rp.csrf import check_csrf
 from clients.rp.deps import CsrfField
 from clients.rp.deps import DatabaseDep
@@ -45,8 +48,19 @@ SERVICES = (
 
 
 @router.get("/")
-def home(request: Request) -> Response:
-    return render(request, "portal/home.html", services=SERVICES)
+def home(request: Request, login: LoginDep, db: DatabaseDep) -> Response:
+    """The catalogue; for a signed-in citizen, their address as the portal knows it, marked when
+    VNeID reported it changed since they logged in."""
+    address = address_of(login) if login is not None else None
+    update = updated_since_login(db, login)
+    updated = update is not None and address is not None and address.claim in update.claims
+    return render(
+        request,
+        "portal/home.html",
+        services=SERVICES,
+        address=address,
+        updated_at=update.received_at if updated and update is not None else None,
+    )
 
 
 @router.get("/judicial-record")

@@ -24,6 +24,7 @@ from clients.rp.catalogue import catalogue
 from clients.rp.csrf import csrf_token
 from clients.rp.language import QUERY_PARAMETER
 from clients.rp.language import language_of
+from clients.rp.signal_types import short_name
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -48,6 +49,7 @@ def environment() -> Environment:
         relation=_relation,
         benefit=_benefit,
         as_json=_as_json,
+        signal_name=short_name,
     )
     env.globals["languages"] = LANGUAGES
     return env

@@ -1,5 +1,6 @@
 """The routes every app shares: ``/login``, ``/callback``, ``/logout``, ``/logged-out``,
-``/backchannel-logout``, ``/jwks``, ``/inspector`` and ``/favicon.ico``. Glue only: each calls one
+``/backchannel-logout``, ``/jwks``, ``/inspector`` (with the identity events received) and
+``/favicon.ico``. Glue only: each calls one
 :class:`~clients.rp.relying_party.RelyingParty` method and renders."""
 
 from typing import Annotated
@@ -21,6 +22,8 @@ from clients.rp.error_pages import error_page
 from clients.rp.errors import PageError
 from clients.rp.relying_party import LoginError
 from clients.rp.rendering import render
+from clients.rp.signals_log import recent
+from clients.rp.signals_receiver import SignalReceiver
 
 router = APIRouter()
 
@@ -85,13 +88,27 @@ def jwks(rp: RPDep) -> dict[str, Any]:
 
 @router.get("/inspector")
 def inspector_page(request: Request) -> Response:
+    """This browser's flows, then the identity events the app received (from any citizen)."""
     flows = list(reversed(inspector.flows_of(request.session)))
-    return render(request, "inspector.html", flows=flows)
+    signals: SignalReceiver = request.app.state.signals
+    return render(
+        request,
+        "inspector.html",
+        flows=flows,
+        stream=signals.registration.state,
+        events=recent(request.app.state.engine),
+    )
 
 
 @router.get("/inspector.json")
 def inspector_json(request: Request) -> dict[str, Any]:
-    return {"flows": inspector.flows_of(request.session)}
+    signals: SignalReceiver = request.app.state.signals
+    state = signals.registration.state
+    return {
+        "flows": inspector.flows_of(request.session),
+        "stream": {k: v for k, v in vars(state).items() if k != "verification_state"},
+        "events": [event.model_dump() for event in recent(request.app.state.engine)],
+    }
 
 
 @router.get("/favicon.ico", include_in_schema=False)

@@ -31,7 +31,8 @@ class RPSettings(BaseSettings):
 
     base_url: str = "http://127.0.0.1:8080"
     """Where browsers reach this app; ``/callback``, ``/logged-out``, ``/backchannel-logout`` and
-    ``/jwks`` below it are the URIs registered at the provider."""
+    ``/jwks`` below it are the URIs registered at the provider; ``/signals`` is where the app's stream
+    of identity events delivers."""
 
     host: str = "127.0.0.1"
     port: int = 8080
@@ -61,6 +62,14 @@ class RPSettings(BaseSettings):
     http_timeout: float = 5.0
     """Seconds to wait for the identity provider."""
 
+    signals: bool = True
+    """Whether the app registers its stream of identity events (OpenID Shared Signals) at start and
+    takes events at ``/signals``."""
+
+    signals_retry_cap: float = 5.0
+    """The longest pause, in seconds, between two tries to register the stream while the provider
+    cannot be reached."""
+
     @property
     def redirect_uri(self) -> str:
         return f"{self.base_url}/callback"
@@ -68,6 +77,11 @@ class RPSettings(BaseSettings):
     @property
     def post_logout_redirect_uri(self) -> str:
         return f"{self.base_url}/logged-out"
+
+    @property
+    def signals_uri(self) -> str:
+        """Where the provider pushes identity events (RFC 8935)."""
+        return f"{self.base_url}/signals"
 
     @property
     def session_cookie(self) -> str:

@@ -49,7 +49,18 @@ class Stack:
     idp_keys: Path
     tmp: Path
     apps: dict[str, FastAPI]
-    """The apps a test reaches into: the hospital's (its kiosk's clock)."""
+    """The apps a test reaches into: the hospital's (its kiosk's clock), every app's receiver of
+    identity events."""
+    servers: dict[str, Served]
+    """Each app's server, by app name: a test may stop one and serve it again (:meth:`restart`)."""
+
+    def stop(self, app: str) -> None:
+        self.servers[app].stop()
+
+    def restart(self, app: str) -> None:
+        """Serve ``app`` again on its port (its lifespan registers its stream again)."""
+        port = int(self.urls[app].rsplit(":", 1)[1])
+        self.servers[app] = Served(self.apps[app], port=port)
 
 
 @pytest.fixture(scope="session")
@@ -78,43 +89,36 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         sandbox_api=True,
         sandbox_token=SANDBOX_TOKEN,
     )
-    served = [Served(create_idp(settings), port=ports["idp"])]
-    served.append(
-        Served(
-            create_portal(
-                PortalSettings(
-                    issuer=issuer,
-                    base_url=urls["portal"],
-                    database_url=f"sqlite:///{root / 'portal.sqlite3'}",
-                )
-            ),
-            port=ports["portal"],
-        )
-    )
-    served.append(
-        Served(
-            create_bank(
-                BankSettings(
-                    issuer=issuer,
-                    base_url=urls["bank"],
-                    database_url=f"sqlite:///{root / 'bank.sqlite3'}",
-                    keys_dir=root / "bank-keys",
-                )
-            ),
-            port=ports["bank"],
-        )
-    )
-    hospital = create_hospital(
-        HospitalSettings(
-            issuer=issuer,
-            base_url=urls["hospital"],
-            database_url=f"sqlite:///{root / 'hospital.sqlite3'}",
-        )
-    )
-    served.append(Served(hospital, port=ports["hospital"]))
-    yield Stack(issuer, urls, database_url, root / "idp-keys", root, {"hospital": hospital})
-    for server in reversed(served):
+    provider = Served(create_idp(settings), port=ports["idp"])
+    apps = {
+        "portal": create_portal(
+            PortalSettings(
+                issuer=issuer,
+                base_url=urls["portal"],
+                database_url=f"sqlite:///{root / 'portal.sqlite3'}",
+            )
+        ),
+        "bank": create_bank(
+            BankSettings(
+                issuer=issuer,
+                base_url=urls["bank"],
+                database_url=f"sqlite:///{root / 'bank.sqlite3'}",
+                keys_dir=root / "bank-keys",
+            )
+        ),
+        "hospital": create_hospital(
+            HospitalSettings(
+                issuer=issuer,
+                base_url=urls["hospital"],
+                database_url=f"sqlite:///{root / 'hospital.sqlite3'}",
+            )
+        ),
+    }
+    servers = {name: Served(app, port=ports[name]) for name, app in apps.items()}
+    yield Stack(issuer, urls, database_url, root / "idp-keys", root, apps, servers)
+    for server in reversed(servers.values()):
         server.stop()
+    provider.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -50,6 +50,7 @@ def hasty_bank(stack: Stack) -> Iterator[str]:
         database_url=f"sqlite:///{stack.tmp / 'bank-hasty.sqlite3'}",
         keys_dir=stack.tmp / "bank-keys",
         counter_request_expiry=2,
+        signals=False,  # the stack's bank keeps the client's one stream of identity events
     )
     served = Served(create_bank(settings), port=port)
     yield f"http://127.0.0.1:{port}"
