@@ -1,5 +1,6 @@
 """The hospital's settings (environment prefix ``HOSPITAL_``); registered at the provider as
-``hospital``, a public client (``token_endpoint_auth_method`` ``none``), and its self-service kiosk
+``hospital``, a confidential client (``client_secret_basic``: its server holds the stream of identity
+events, which takes the client credentials grant, RFC 6749 §4.4), and its self-service kiosk
 (``/kiosk``) as ``hospital-kiosk``, a public device client (RFC 8628). The check-in desk and the kiosk
 read chip identity cards and ask the provider's card verification service about them as
 ``card_client_id`` (the client credentials grant, scope ``card_verification``)."""
@@ -20,7 +21,8 @@ class HospitalSettings(RPSettings):
     base_url: str = "http://127.0.0.1:8003"
     port: int = 8003
     client_id: str = "hospital"
-    token_endpoint_auth_method: AuthMethod = "none"
+    client_secret: SecretStr | None = SecretStr("hospital-sandbox-secret")
+    token_endpoint_auth_method: AuthMethod = "client_secret_basic"
     scope: str = "openid profile identity health_insurance"
     acr_values: str = "LoA3"
     database_url: str = "sqlite:///var/hospital.sqlite3"
@@ -33,8 +35,8 @@ class HospitalSettings(RPSettings):
 
     card_client_id: str = "hospital-verification"
     """The hospital's server as a client of the card verification service: a confidential client
-    (the client credentials grant needs one, RFC 6749 §4.4), kept apart from the public ``hospital``
-    client of the browsers' logins."""
+    (the client credentials grant needs one, RFC 6749 §4.4), kept apart from the ``hospital`` client
+    of the patients' logins, which holds no licence."""
 
     card_client_secret: SecretStr = SecretStr("hospital-verification-sandbox-secret")
     """Its secret (``client_secret_basic``); the default is the sandbox's."""

@@ -1,4 +1,4 @@
-"""The hospital kiosk end to end: a public client (PKCE, no secret) asking for identity and
+"""The hospital kiosk end to end: a confidential client with PKCE asking for identity and
 health_insurance; the BHYT card and the registered facility shown, a check-in ticket printed, then the
 patient logged out at the kiosk and at VNeID; a card the patient chose not to share, and sharing it."""
 
@@ -24,7 +24,7 @@ def test_checkin_shows_the_bhyt_card(stack: Stack, browser: Browser) -> None:
     assert "Nơi đăng ký KCB ban đầu" in card.text
     assert CHOSE_NOT_TO_SHARE not in card.text
     flow = browser.inspector("hospital")[-1]
-    assert flow["steps"][2]["data"]["auth_method"] == "none"  # type: ignore[index]
+    assert flow["steps"][2]["data"]["auth_method"] == "client_secret_basic"  # type: ignore[index]
     params = flow["steps"][0]["data"]["parameters"]  # type: ignore[index]
     assert params["code_challenge_method"] == "S256"
     assert "health_insurance" in params["scope"].split()

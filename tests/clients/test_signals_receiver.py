@@ -3,12 +3,16 @@
 wrong media type or the wrong ``Authorization`` (400 with RFC 8935's ``err``), while a repeated ``jti`` is
 acknowledged again but applied once."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 from joserfc.jwk import RSAKey
+from pydantic import SecretStr
 
+from clients.hospital.app import create_app as create_hospital
+from clients.hospital.settings import HospitalSettings
 from clients.rp.signal_types import EVENTS_REQUESTED
 from clients.rp.signal_types import PUSH_DELIVERY
 from clients.rp.signal_types import SESSION_REVOKED
@@ -18,6 +22,8 @@ from tests.clients.signal_steps import push
 from tests.clients.signal_steps import security_event
 from tests.clients.signal_steps import stream_of
 from tests.clients.signal_steps import wait_for
+from tests.servers import Served
+from tests.servers import free_port
 
 PORTAL_SECRET = "portal-sandbox-secret"
 
@@ -35,12 +41,10 @@ def _provider_streams(stack: Stack) -> Any:
     return httpx.get(ssf["configuration_endpoint"], headers=headers).json()
 
 
-CONFIDENTIAL = ("portal", "bank")
-"""The apps registered as confidential clients: the client credentials grant (RFC 6749 §4.4) is theirs
-alone, so only they can manage a stream; the hospital is a public client (PKCE, no secret)."""
+APPS = ("portal", "bank", "hospital")
 
 
-@pytest.mark.parametrize("app", CONFIDENTIAL)
+@pytest.mark.parametrize("app", APPS)
 def test_each_app_registers_its_stream_and_it_is_verified(stack: Stack, app: str) -> None:
     stream = stream_of(stack, app)
     configuration = stream["configuration"]
@@ -53,19 +57,36 @@ def test_each_app_registers_its_stream_and_it_is_verified(stack: Stack, app: str
     wait_for(f"{app}'s verification", lambda: _inspector_stream(stack, app)["verified_at"] > 0)
 
 
-def test_a_refused_registration_is_shown_and_not_tried_again(stack: Stack) -> None:
-    """The hospital cannot authenticate to the token endpoint for a token of its own."""
-    wait_for(
-        "the hospital's answer",
-        lambda: _inspector_stream(stack, "hospital")["status"] != "starting",
+@pytest.fixture
+def unlicensed_hospital(stack: Stack) -> Iterator[str]:
+    """A hospital started under its card-verification client, which holds no ``shared_signals``
+    licence: the provider refuses its stream's token (``invalid_scope``)."""
+    port = free_port()
+    settings = HospitalSettings(
+        issuer=stack.idp,
+        base_url=f"http://127.0.0.1:{port}",
+        database_url=f"sqlite:///{stack.tmp / 'hospital-unlicensed.sqlite3'}",
+        client_id="hospital-verification",
+        client_secret=SecretStr("hospital-verification-sandbox-secret"),
     )
-    state = _inspector_stream(stack, "hospital")
+    served = Served(create_hospital(settings), port=port)
+    yield f"http://127.0.0.1:{port}"
+    served.stop()
+
+
+def test_a_refused_registration_is_shown_and_not_tried_again(unlicensed_hospital: str) -> None:
+    def stream() -> dict[str, Any]:
+        found: dict[str, Any] = httpx.get(f"{unlicensed_hospital}/inspector.json").json()["stream"]
+        return found
+
+    wait_for("the hospital's answer", lambda: stream()["status"] != "starting")
+    state = stream()
     assert state["status"] == "failed"
-    assert "invalid_client" in state["error"]
+    assert "invalid_scope" in state["error"]
     assert state["attempts"] == 1
-    page = httpx.get(f"{stack.urls['hospital']}/inspector").text
+    page = httpx.get(f"{unlicensed_hospital}/inspector").text
     assert 'data-stream="failed"' in page
-    assert "invalid_client" in page
+    assert "invalid_scope" in page
 
 
 def _inspector_stream(stack: Stack, app: str) -> dict[str, Any]:
