@@ -11,7 +11,19 @@ from typer.testing import CliRunner
 from typer.testing import Result
 
 from idp.cli import app
+from idp.oidc.accounts import subject_for
+from idp.oidc.shared_signals.event_types import ACCOUNT_DISABLED
+from idp.oidc.shared_signals.event_types import ACCOUNT_ENABLED
+from idp.population_db.database import connect
 from idp.population_db.personas import PERSONAS
+from idp.settings import IdPSettings
+from idp.state.consents import create_consent_table
+from idp.state.consents import remember
+from idp.state.signal_outbox import create_outbox_table
+from idp.state.signal_outbox import recent_events
+from idp.state.signal_streams import Stream
+from idp.state.signal_streams import add_stream
+from idp.state.signal_streams import create_stream_tables
 
 runner = CliRunner()
 
@@ -292,3 +304,51 @@ def test_serve_freezes_the_start_up_objects_and_names_no_server(
     assert seen["options"]["server_header"] is False
     assert seen["options"]["port"] == 8999
     assert seen["options"]["proxy_headers"] is False  # VNEID_FORWARDED_ALLOW_IPS unset: nobody
+
+
+def test_citizens_change_writes_the_events_the_relying_parties_are_owed(tmp_path: Path) -> None:
+    """A lock from the command line goes through the citizen service with the provider's signals:
+    a client the citizen shares with, which has a stream, is owed account-disabled, named by the
+    ``sub`` it knows; a refused change writes nothing."""
+    url = f"sqlite:///{tmp_path / 'signals.sqlite3'}"
+    runner.invoke(app, ["population", "seed", "--count", "20", "--database", url])
+    pin = PERSONAS[0].pin
+    engine = connect(url)
+    for create_table in (create_consent_table, create_stream_tables, create_outbox_table):
+        create_table(engine)
+    remember(engine, pin, "portal", ["openid"], ["openid"], "LoA2", at=1.0)
+    requested = [ACCOUNT_DISABLED, ACCOUNT_ENABLED]
+    stream = Stream("s-1", "portal", "http://127.0.0.1:9/signals", None, requested, None,
+                    "enabled", None)  # fmt: skip
+    with engine.begin() as connection:
+        add_stream(connection, stream, at=1.0)
+    refused = runner.invoke(
+        app, ["citizens", "change", pin, '{"account_status": "gone"}', "--database", url]
+    )
+    _assert_one_line_error(refused, "account_status must be active or locked")
+    assert recent_events(engine, limit=10) == []
+    locked = runner.invoke(app, ["citizens", "lock", pin, "--database", url])
+    assert locked.exit_code == 0, locked.output
+    assert 'account_status: "active" -> "locked"' in locked.output
+    [event] = recent_events(engine, limit=10)
+    assert (event.client_id, event.event_type, event.status) == (
+        "portal",
+        ACCOUNT_DISABLED,
+        "pending",
+    )
+    secret = IdPSettings().subject_secret.get_secret_value()
+    assert event.subject["sub"] == subject_for(pin, secret)
+    unlocked = runner.invoke(app, ["citizens", "unlock", pin, "--database", url])
+    assert unlocked.exit_code == 0, unlocked.output
+    assert recent_events(engine, limit=1)[0].event_type == ACCOUNT_ENABLED
+    engine.dispose()
+
+
+def test_citizens_change_refuses_what_is_not_a_change(database: str) -> None:
+    pin = PERSONAS[0].pin
+    cases = (("[1]", "must be a JSON object"), ("{", "is not JSON"), ('{"x": 1}', "unknown field"))
+    for changes, message in cases:
+        result = runner.invoke(app, ["citizens", "change", pin, changes, "--database", database])
+        _assert_one_line_error(result, message)
+    unknown = runner.invoke(app, ["citizens", "lock", "001088000000", "--database", database])
+    _assert_one_line_error(unknown, "no citizen with PIN 001088000000")
