@@ -64,7 +64,7 @@ from idp.settings import IdPSettings
 from idp.state.clock import Clock
 from idp.state.consents import create_consent_table
 from idp.state.grant_index import create_grant_index_table
-from idp.state.memory_store import MemoryStateStore
+from idp.state.opening import open_state_store
 from idp.state.process_claim import DatabaseClaimedError
 from idp.state.signal_outbox import create_outbox_table
 from idp.state.signal_streams import create_stream_tables
@@ -426,9 +426,10 @@ def _citizen_signals(engine: Engine) -> CitizenSignals:
     ):
         create_table(engine)
     settings, clock = IdPSettings(), Clock()
-    server = AuthorizationServer(
-        settings, engine, MemoryStateStore(clock), KeyRing.load(settings.keys_dir), clock
-    )
+    # The provider's own state store (SQL or Redis), so that what a change revokes (a deceased
+    # citizen's grants) is revoked for the running provider too; "memory" is the provider's process's.
+    store = open_state_store(settings.state_store_url, settings.state_store_prefix, engine, clock)
+    server = AuthorizationServer(settings, engine, store, KeyRing.load(settings.keys_dir), clock)
     return server.signals
 
 

@@ -19,6 +19,8 @@ from idp.population_db.personas import PERSONAS
 from idp.settings import IdPSettings
 from idp.state.consents import create_consent_table
 from idp.state.consents import remember
+from idp.state.grant_index import create_grant_index_table
+from idp.state.grant_index import index_grant
 from idp.state.signal_outbox import create_outbox_table
 from idp.state.signal_outbox import recent_events
 from idp.state.signal_streams import Stream
@@ -352,3 +354,23 @@ def test_citizens_change_refuses_what_is_not_a_change(database: str) -> None:
         _assert_one_line_error(result, message)
     unknown = runner.invoke(app, ["citizens", "lock", "001088000000", "--database", database])
     _assert_one_line_error(unknown, "no citizen with PIN 001088000000")
+
+
+def test_citizens_change_records_a_death_and_logs_the_citizen_out(tmp_path: Path) -> None:
+    """A death from the command line tells the clients holding a grant by back-channel logout, as
+    the provider would; a receiver that cannot be reached is no error."""
+    url = f"sqlite:///{tmp_path / 'death.sqlite3'}"
+    runner.invoke(app, ["population", "seed", "--count", "20", "--database", url])
+    pin = PERSONAS[0].pin
+    engine = connect(url)
+    create_grant_index_table(engine)
+    secret = IdPSettings().subject_secret.get_secret_value()
+    with engine.begin() as connection:
+        index_grant(connection, "g-1", pin, "portal", "sid-1", subject_for(pin, secret), at=1.0)
+    engine.dispose()
+    died = runner.invoke(
+        app, ["citizens", "change", pin, '{"deceased_on": "2026-06-01"}', "--database", url]
+    )
+    assert died.exit_code == 0, died.output
+    assert 'deceased_on: null -> "2026-06-01"' in died.output
+    assert "Traceback" not in died.output

@@ -22,6 +22,8 @@ from sqlalchemy import Engine
 
 from idp.oidc.answer import Answer
 from idp.oidc.answer import from_authlib
+from idp.oidc.backchannel import HttpLogoutSender
+from idp.oidc.backchannel import LogoutSender
 from idp.oidc.biometric_share import ShareInitEndpoint
 from idp.oidc.biometric_share import ShareTransactionEndpoint
 from idp.oidc.ciba import BackchannelAuthenticationEndpoint
@@ -159,6 +161,8 @@ class AuthorizationServer(_AuthorizationServer):  # type: ignore[misc]
         self.register_endpoint(ShareInitEndpoint)  # the banks' app-to-app sharing
         self.register_endpoint(ShareTransactionEndpoint)
         self.register_endpoint(DeviceAuthorizationEndpoint)
+        self.logout_sender: LogoutSender = HttpLogoutSender(settings.backchannel_logout_timeout)
+        """Delivers Back-Channel Logout tokens (an embedder or a test may give another)."""
         self.signals = CitizenSignals(self)
         """The Shared Signals events of citizens' changes (:mod:`idp.oidc.shared_signals`)."""
         self.delivery = Delivery(self, HttpSetSender(settings.ssf_push_timeout))
