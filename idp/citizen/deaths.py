@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy import delete
+from sqlalchemy import func
 from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import update
@@ -57,6 +58,8 @@ from idp.state.audit import record_event
 
 WAIT = 10.0
 """Seconds a request waits for the answer of a racing request that claimed its key."""
+ATTEMPTS = 20
+"""Tries of one claim whose insert met a key, a deceased or a sequence number taken meanwhile."""
 _CITIZEN = table_of(Citizen)
 _ACCOUNT = table_of(VneidAccount)
 
@@ -67,25 +70,52 @@ def register_death(server: AuthorizationServer, authorization: str | None, body:
     if isinstance(call, Answer):
         return call
     found = declarant_token_pin(server, call.body.get("declarant_token"), call.client)
-    try:
-        with writing(server.engine) as connection:
-            earlier = earlier_answer(connection, DEATHS, call)
-            if earlier is not None:
-                return json_answer(earlier, 200)
-            pending = _claimed(connection, call)
-            if not pending:
-                declarant, pin, died = _checked(connection, call, found)
-                _claim(connection, call, declarant, pin, died)
-    except ConflictError:
-        return conflict(call.request_id)
-    except RefusedError as error:
-        if not isinstance(found, FieldError):
-            audit_refusal(server, DEATH_REGISTRATION, call, found[0], error.errors)
-        return refused(error.errors)
-    except IntegrityError:
-        return _racing(server, call)
+    for _ in range(ATTEMPTS):
+        try:
+            claimed = _claim_key(server, call, found)
+        except ConflictError:
+            return conflict(call.request_id)
+        except RefusedError as error:
+            if not isinstance(found, FieldError):
+                audit_refusal(server, DEATH_REGISTRATION, call, found[0], error.errors)
+            return refused(error.errors)
+        except IntegrityError:
+            continue  # this request's key, the deceased or the sequence number was taken meanwhile
+        if isinstance(claimed, Answer):
+            return claimed
+        return _record(server, call, *claimed)
+    return _unavailable()
+
+
+def _claim_key(
+    server: AuthorizationServer, call: Call, found: tuple[str, str] | FieldError
+) -> Answer | tuple[str, str, date]:
+    """The request's claim, in a transaction of its own: the declarant's PIN, the deceased's and the
+    date of death; else the answer of the request of the same key (given, or awaited), or
+    :class:`RefusedError` (a death already recorded, or registered by another request now)."""
+    with writing(server.engine) as connection:
+        earlier = earlier_answer(connection, DEATHS, call)
+        if earlier is not None:
+            return json_answer(earlier, 200)
+        if _claimed(connection, call):
+            pending = True
+        else:
+            pending = False
+            declarant, pin, died = _checked(connection, call, found)
+            if _registered(connection, pin):
+                why = "a death of this citizen is being registered by another request"
+                raise RefusedError([FieldError("deceased_pin", "already_deceased", why)])
+            _claim(connection, call, declarant.citizen.pin, pin, died)
     if pending:  # a request of the same key is registering the death now
         return _racing(server, call)
+    return declarant.citizen.pin, pin, died
+
+
+def _record(
+    server: AuthorizationServer, call: Call, declarant: str, pin: str, died: date
+) -> Answer:
+    """The death recorded through the change of a citizen, then the answer and the audit rows; a
+    claim whose change failed is released."""
     try:
         undo = change_citizen(
             server.engine,
@@ -107,25 +137,55 @@ def _claimed(connection: Connection, call: Call) -> bool:
     return connection.execute(select(DEATHS.c.request_id).where(*_key(call))).first() is not None
 
 
+def _registered(connection: Connection, pin: str) -> bool:
+    found = select(DEATHS.c.request_id).where(DEATHS.c.deceased_pin == pin)
+    return connection.execute(found).first() is not None
+
+
 def _key(call: Call) -> tuple[Any, ...]:
     return (DEATHS.c.client_id == call.client.client_id, DEATHS.c.request_id == call.request_id)
 
 
 def _racing(server: AuthorizationServer, call: Call) -> Answer:
-    """The answer of the request that claimed this key first, once it has one."""
+    """The answer of the request that claimed this key first, once it has one. A claim whose death
+    is recorded but whose answer is missing (its request failed after the change) is finished here,
+    so that a retry gets the answer."""
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
         try:
-            with server.engine.connect() as connection:
+            with writing(server.engine) as connection:
                 earlier = earlier_answer(connection, DEATHS, call)
+                if earlier is None:
+                    earlier = _finish_recorded(connection, call)
         except ConflictError:
             return conflict(call.request_id)
         if earlier is not None:
             return json_answer(earlier, 200)
         time.sleep(0.05)
+    return _unavailable()
+
+
+def _unavailable() -> Answer:
     return json_answer(
         {"error": "temporarily_unavailable", "error_description": "Try the request again."}, 503
     )
+
+
+def _finish_recorded(connection: Connection, call: Call) -> dict[str, Any] | None:
+    """The answer of this key's claim when its death is recorded already (the claiming request
+    failed after the change, or is about to answer); None while it is not."""
+    claim = connection.execute(select(DEATHS).where(*_key(call))).one_or_none()
+    if claim is None:
+        return None
+    if claim.body_digest != call.digest:
+        raise ConflictError(call.request_id)
+    recorded = connection.execute(
+        select(_CITIZEN.c.deceased_on).where(_CITIZEN.c.pin == claim.deceased_pin)
+    ).scalar()
+    if recorded != claim.died_on:
+        return None
+    undo = {"deceased_on": None}  # the claim was made for a citizen without a recorded death
+    return _finish(connection, call, claim.declarant_pin, claim.deceased_pin, claim.died_on, undo)
 
 
 def _checked(
@@ -184,12 +244,15 @@ def _deceased_errors(deceased: Any, declarant: Declarant | None) -> list[FieldEr
     return []
 
 
-def _claim(connection: Connection, call: Call, declarant: Declarant, pin: str, died: date) -> None:
+def _claim(connection: Connection, call: Call, declarant: str, pin: str, died: date) -> None:
+    """The claim, numbered after every registration before it. Its undo is known already: the death
+    is recorded for a citizen who had none, so setting none again cancels it."""
+    last = connection.execute(select(func.max(DEATHS.c.sequence))).scalar()
     connection.execute(
         insert(DEATHS).values(
-            client_id=call.client.client_id, request_id=call.request_id,
-            body_digest=call.digest, deceased_pin=pin, declarant_pin=declarant.citizen.pin,
-            died_on=died, registered_on=call.today, answer="", undo="",
+            client_id=call.client.client_id, request_id=call.request_id, sequence=(last or 0) + 1,
+            body_digest=call.digest, deceased_pin=pin, declarant_pin=declarant, died_on=died,
+            registered_on=call.today, answer="", undo=json.dumps({"deceased_on": None}),
         )
     )  # fmt: skip
 
@@ -197,11 +260,13 @@ def _claim(connection: Connection, call: Call, declarant: Declarant, pin: str, d
 def _finish(
     connection: Connection,
     call: Call,
-    declarant: Declarant,
+    declarant: str,
     pin: str,
     died: date,
     undo: dict[str, Any],
 ) -> dict[str, Any]:
+    """The answer, written on the claim with the values the change replaced and the audit rows;
+    the answer written first when another request finished the claim meanwhile."""
     deceased = connection.execute(select(_CITIZEN).where(_CITIZEN.c.pin == pin)).one()
     account = connection.execute(
         select(_ACCOUNT.c.status, _ACCOUNT.c.lock_reason).where(_ACCOUNT.c.pin == pin)
@@ -209,7 +274,7 @@ def _finish(
     answer = {
         "request_id": call.request_id,
         "registered_on": call.today.isoformat(),
-        "declarant_pin": declarant.citizen.pin,
+        "declarant_pin": declarant,
         "deceased": {
             "pin": pin,
             "full_name": " ".join(
@@ -226,12 +291,17 @@ def _finish(
         ).scalar()
         is not None,
     }
-    connection.execute(
+    written = connection.execute(
         update(DEATHS)
-        .where(*_key(call))
+        .where(*_key(call), DEATHS.c.answer == "")
         .values(answer=json.dumps(answer, ensure_ascii=False), undo=json.dumps(undo))
     )
-    for who, part in ((declarant.citizen.pin, "declarant"), (pin, "registered")):
+    if written.rowcount == 0:
+        first: dict[str, Any] = json.loads(
+            connection.execute(select(DEATHS.c.answer).where(*_key(call))).scalar_one()
+        )
+        return first
+    for who, part in ((declarant, "declarant"), (pin, "registered")):
         record_event(
             connection, DEATH_REGISTRATION, part, at=call.at, pin=who,
             client_id=call.client.client_id, detail=pin,
