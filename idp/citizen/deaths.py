@@ -3,22 +3,28 @@ group of interconnected procedures (death registration → removal of the perman
 allowance), declared online by a relative.
 
 The declarant (:mod:`idp.citizen.population_service`) must be the deceased's parent, child or spouse,
-or a member of the same household; the date of death falls on or before the population's day and not
-before the birth. The death is recorded through :func:`idp.citizen.changes.change_citizen`, the one
+or a member of the same household; the date of death falls on or before the population's day, not
+before the birth nor any dated record of the deceased (a card, an account, a residence, a vehicle, a
+licence, a BHYT card), not before a child's birth for a mother nor more than 300 days before it for a
+father, so that the population stays consistent (:func:`idp.population_db.invariants.check_population`). The death is recorded through :func:`idp.citizen.changes.change_citizen`, the one
 place the provider changes a citizen, so that its effects follow: the VNeID account locked with the
 reason ``deceased`` and the permanent residence removed (:mod:`idp.citizen.death`), and the identity
 events a death emits.
 
 Because that change is a transaction of its own, the request's key is claimed first, in a transaction
-of its own (:class:`idp.population_db.models.DeathRegistration` with no answer yet): of two requests
-racing with the same key, one claims it and registers the death, the other waits for its answer. A
-claim whose change failed is released. The answer and the values the change replaced (which the
-sandbox's reset applies to cancel the death) are written with the audit rows, in one transaction.
+of its own (:class:`idp.population_db.models.DeathRegistration` with no answer yet, and the values
+that cancel the death, which the sandbox's reset applies): of two requests racing with the same key,
+one claims it and registers the death, the other waits for its answer; the table holds one claim per
+deceased, so a request under another key is refused as the death of someone already dead. A claim
+whose change failed is released. The answer is written with the audit rows, in one transaction; a
+claim whose death is recorded but whose answer is missing (the request failed in between) is
+answered by the next request of its key.
 """
 
 import json
 import time
 from datetime import date
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -29,6 +35,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from idp.citizen.births import FATHER_GRACE
 from idp.citizen.changes import change_citizen
 from idp.citizen.population_service import Call
 from idp.citizen.population_service import ConflictError
@@ -49,6 +56,11 @@ from idp.oidc.answer import Answer
 from idp.oidc.answer import json_answer
 from idp.oidc.server import AuthorizationServer
 from idp.population_db.models import Citizen
+from idp.population_db.models import DrivingLicense
+from idp.population_db.models import IdentityCard
+from idp.population_db.models import Residence
+from idp.population_db.models import SocialInsurance
+from idp.population_db.models import VehicleRegistration
 from idp.population_db.models import VneidAccount
 from idp.population_db.models import table_of
 from idp.population_db.registrations import CLEARANCES
@@ -62,6 +74,15 @@ ATTEMPTS = 20
 """Tries of one claim whose insert met a key, a deceased or a sequence number taken meanwhile."""
 _CITIZEN = table_of(Citizen)
 _ACCOUNT = table_of(VneidAccount)
+_DATED_RECORDS = (
+    table_of(IdentityCard).c.issued_on,
+    _ACCOUNT.c.activated_on,
+    table_of(Residence).c.registered_on,
+    table_of(VehicleRegistration).c.registered_on,
+    table_of(DrivingLicense).c.issued_on,
+    table_of(SocialInsurance).c.valid_from,
+)
+"""The days a citizen's records are dated: a death falls on or after the latest."""
 
 
 def register_death(server: AuthorizationServer, authorization: str | None, body: bytes) -> Answer:
@@ -214,12 +235,43 @@ def _checked(
             errors.append(FieldError("died_on", "in_future", why))
         elif deceased is not None and died < deceased.birth_date:
             errors.append(FieldError("died_on", "before_birth", "the date is before the birth"))
+        elif deceased is not None:
+            errors += _date_errors(connection, deceased, died)
     if errors:
         raise RefusedError(errors)
     assert declarant is not None
     assert isinstance(pin, str)
     assert isinstance(died, date)
     return declarant, pin, died
+
+
+def _date_errors(connection: Connection, deceased: Any, died: date) -> list[FieldError]:
+    """A death before a record the citizen has (a card issued, an account activated, a residence or
+    a vehicle registered, a licence issued, a BHYT card valid from), before the birth of a child of
+    hers, or more than 300 days before a child of his: the population would contradict itself."""
+    latest = _latest_record(connection, deceased.pin)
+    if latest is not None and died < latest:
+        why = f"the citizen's records go on to {latest}"
+        return [FieldError("died_on", "before_records", why)]
+    for parent, grace in (
+        (_CITIZEN.c.mother_pin, timedelta(0)),
+        (_CITIZEN.c.father_pin, FATHER_GRACE),
+    ):
+        youngest = connection.execute(
+            select(func.max(_CITIZEN.c.birth_date)).where(parent == deceased.pin)
+        ).scalar()
+        if youngest is not None and died + grace < youngest:
+            why = f"a child of the citizen was born on {youngest}"
+            return [FieldError("died_on", "before_child", why)]
+    return []
+
+
+def _latest_record(connection: Connection, pin: str) -> date | None:
+    days = [
+        connection.execute(select(func.max(column)).where(column.table.c.pin == pin)).scalar()
+        for column in _DATED_RECORDS
+    ]
+    return max((day for day in days if day is not None), default=None)
 
 
 def _deceased_errors(deceased: Any, declarant: Declarant | None) -> list[FieldError]:

@@ -22,12 +22,15 @@ from idp.population_db.registrations import DEATHS as DEATH_ROWS
 from idp.population_db.registrations import registered_deaths
 from idp.state.audit import DEATH_REGISTRATION
 from idp.state.audit import events_for
+from tests.citizen.population_calls import BIRTHS
 from tests.citizen.population_calls import CONTROL
 from tests.citizen.population_calls import DEATHS
 from tests.citizen.population_calls import FATHER
 from tests.citizen.population_calls import LEVEL1
 from tests.citizen.population_calls import MOTHER
 from tests.citizen.population_calls import SON
+from tests.citizen.population_calls import birth
+from tests.citizen.population_calls import child
 from tests.citizen.population_calls import citizen_token
 from tests.citizen.population_calls import population_settings
 from tests.citizen.population_calls import post
@@ -256,3 +259,35 @@ def test_the_reset_cancels_same_day_deaths_newest_first(service: TestClient) -> 
     for pin in (MOTHER, SON):
         assert one(service, "SELECT deceased_on FROM citizen WHERE pin = :p", p=pin)[0] is None
     assert list(check_population(server_of(service).engine)) == []
+
+
+def test_a_death_before_the_citizens_records_is_refused(service: TestClient) -> None:
+    """The mother's health insurance card is valid from 2026-01-01: she cannot have died before."""
+    token, husband = service_token(service), citizen_token(service, FATHER)
+    assert codes(post(service, DEATHS, token, death(husband, died_on="2025-12-31"))) == {
+        ("died_on", "before_records")
+    }
+    assert one(service, "SELECT deceased_on FROM citizen WHERE pin = :p", p=MOTHER)[0] is None
+    assert post(service, DEATHS, token, death(husband, died_on="2026-01-01")).status_code == 201
+
+
+def test_a_parent_dies_after_the_youngest_childs_birth_or_300_days_before(
+    service: TestClient,
+) -> None:
+    """A year on, a daughter born 2027-06-20: her mother cannot have died before, her father not more
+    than 300 days before (2026-08-24)."""
+    a_year = {"action": "advance", "seconds": 365 * 86400}
+    assert service.post("/sandbox/clock", json=a_year, headers=CONTROL).is_success
+    token = service_token(service)
+    husband, wife = citizen_token(service, FATHER), citizen_token(service, MOTHER)
+    daughter = birth(husband, child=child(birth_date="2027-06-20"))
+    assert post(service, BIRTHS, token, daughter).status_code == 201
+    assert codes(post(service, DEATHS, token, death(husband, died_on="2027-06-19"))) == {
+        ("died_on", "before_child")
+    }
+    assert codes(post(service, DEATHS, token, death(wife, pin=FATHER, died_on="2026-08-23"))) == {
+        ("died_on", "before_child")
+    }
+    father = post(service, DEATHS, token, death(wife, pin=FATHER, died_on="2026-08-24"))
+    assert father.status_code == 201, father.text
+    assert list(check_population(server_of(service).engine, today=date(2027, 7, 1))) == []
