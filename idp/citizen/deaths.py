@@ -44,13 +44,13 @@ from idp.citizen.population_service import FieldError
 from idp.citizen.population_service import RefusedError
 from idp.citizen.population_service import audit_refusal
 from idp.citizen.population_service import conflict
-from idp.citizen.population_service import declarant_token_pin
 from idp.citizen.population_service import earlier_answer
 from idp.citizen.population_service import iso_date
 from idp.citizen.population_service import load_declarant
 from idp.citizen.population_service import open_call
 from idp.citizen.population_service import pin_value
 from idp.citizen.population_service import refused
+from idp.citizen.population_service import same_request
 from idp.citizen.population_service import writing
 from idp.oidc.answer import Answer
 from idp.oidc.answer import json_answer
@@ -90,7 +90,7 @@ def register_death(server: AuthorizationServer, authorization: str | None, body:
     call = open_call(server, authorization, body, DEATH_REGISTRATION)
     if isinstance(call, Answer):
         return call
-    found = declarant_token_pin(server, call.body.get("declarant_token"), call.client)
+    found = call.declarant
     for _ in range(ATTEMPTS):
         try:
             claimed = _claim_key(server, call, found)
@@ -180,6 +180,8 @@ def _racing(server: AuthorizationServer, call: Call) -> Answer:
                     earlier = _finish_recorded(connection, call)
         except ConflictError:
             return conflict(call.request_id)
+        except RefusedError as error:
+            return refused(error.errors)
         if earlier is not None:
             return json_answer(earlier, 200)
         time.sleep(0.05)
@@ -198,8 +200,7 @@ def _finish_recorded(connection: Connection, call: Call) -> dict[str, Any] | Non
     claim = connection.execute(select(DEATHS).where(*_key(call))).one_or_none()
     if claim is None:
         return None
-    if claim.body_digest != call.digest:
-        raise ConflictError(call.request_id)
+    same_request(call, claim.body_digest)
     recorded = connection.execute(
         select(_CITIZEN.c.deceased_on).where(_CITIZEN.c.pin == claim.deceased_pin)
     ).scalar()

@@ -118,6 +118,28 @@ def test_a_resubmitted_request_finds_the_same_child(service: TestClient) -> None
     assert rows(service, "SELECT count(*) FROM citizen WHERE pin = :pin", pin=pin)[0][0] == 1
 
 
+def test_a_resubmission_with_a_refreshed_token_finds_the_same_child(service: TestClient) -> None:
+    """The relying party refreshed the parent's access token before resubmitting: the same request.
+    Another citizen's token under the same key is another request; a token that names nobody is
+    refused for what it is."""
+    token = service_token(service)
+    body = birth(citizen_token(service, FATHER))
+    first = post(service, BIRTHS, token, body)
+    refreshed = post(
+        service, BIRTHS, token, {**body, "declarant_token": citizen_token(service, FATHER)}
+    )
+    assert (first.status_code, refreshed.status_code) == (201, 200)
+    assert refreshed.json() == first.json()
+    other = post(
+        service, BIRTHS, token, {**body, "declarant_token": citizen_token(service, MOTHER)}
+    )
+    assert other.status_code == 409, other.text
+    assert codes(post(service, BIRTHS, token, {**body, "declarant_token": "forged"})) == {
+        ("declarant", "invalid_token")
+    }
+    assert len(rows(service, "SELECT pin FROM citizen WHERE father_pin = :f", f=FATHER)) == 2
+
+
 def _race(server: AuthorizationServer, token: str, bodies: list[bytes]) -> list[Any]:
     answers: list[Any] = [None] * len(bodies)
     start = threading.Barrier(len(bodies))

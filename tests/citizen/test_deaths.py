@@ -291,3 +291,13 @@ def test_a_parent_dies_after_the_youngest_childs_birth_or_300_days_before(
     father = post(service, DEATHS, token, death(wife, pin=FATHER, died_on="2026-08-24"))
     assert father.status_code == 201, father.text
     assert list(check_population(server_of(service).engine, today=date(2027, 7, 1))) == []
+
+
+def test_a_resubmission_with_a_refreshed_token_is_the_same_request(service: TestClient) -> None:
+    token, wife = service_token(service), citizen_token(service, MOTHER)
+    first = post(service, DEATHS, token, death(citizen_token(service, FATHER), pin=SON))
+    refreshed = post(service, DEATHS, token, death(citizen_token(service, FATHER), pin=SON))
+    assert (first.status_code, refreshed.status_code) == (201, 200)
+    assert refreshed.json() == first.json()
+    other = post(service, DEATHS, token, death(wife, pin=SON))
+    assert other.status_code == 409, other.text
