@@ -150,7 +150,7 @@ def _record(
             connection.execute(delete(DEATHS).where(*_key(call)))
         raise
     with server.engine.begin() as connection:
-        answer = _finish(connection, call, declarant, pin, died, undo)
+        answer = _finish(connection, call, (declarant, pin, died, call.today), undo)
     return json_answer(answer, 201)
 
 
@@ -207,7 +207,8 @@ def _finish_recorded(connection: Connection, call: Call) -> dict[str, Any] | Non
     if recorded != claim.died_on:
         return None
     undo = {"deceased_on": None}  # the claim was made for a citizen without a recorded death
-    return _finish(connection, call, claim.declarant_pin, claim.deceased_pin, claim.died_on, undo)
+    registration = (claim.declarant_pin, claim.deceased_pin, claim.died_on, claim.registered_on)
+    return _finish(connection, call, registration, undo)
 
 
 def _checked(
@@ -313,20 +314,20 @@ def _claim(connection: Connection, call: Call, declarant: str, pin: str, died: d
 def _finish(
     connection: Connection,
     call: Call,
-    declarant: str,
-    pin: str,
-    died: date,
+    registration: tuple[str, str, date, date],
     undo: dict[str, Any],
 ) -> dict[str, Any]:
-    """The answer, written on the claim with the values the change replaced and the audit rows;
-    the answer written first when another request finished the claim meanwhile."""
+    """The answer of the claimed ``registration`` (the declarant's PIN, the deceased's, the date of
+    death and the day it was claimed), written on the claim with the values the change replaced and
+    the audit rows; the answer written first when another request finished the claim meanwhile."""
+    declarant, pin, died, registered_on = registration
     deceased = connection.execute(select(_CITIZEN).where(_CITIZEN.c.pin == pin)).one()
     account = connection.execute(
         select(_ACCOUNT.c.status, _ACCOUNT.c.lock_reason).where(_ACCOUNT.c.pin == pin)
     ).one_or_none()
     answer = {
         "request_id": call.request_id,
-        "registered_on": call.today.isoformat(),
+        "registered_on": registered_on.isoformat(),
         "declarant_pin": declarant,
         "deceased": {
             "pin": pin,
