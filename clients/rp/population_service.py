@@ -60,19 +60,15 @@ class PopulationService:
         with an error code of its own when no token could be had or the service is unreachable."""
         session = request.session
         inspector.start_server_flow(session, key, purpose)
-        try:
-            token, response, fetched = await self.tokens.token()
-        except VerificationError as error:
-            refused = {"error": error.error, "error_description": error.description}
-            inspector.record(session, key, "population_token", await self._token_step(refused))
-            return ServiceAnswer(503, refused)
-        step = await self._token_step(response)
-        inspector.record(
-            session, key, "population_token", step if fetched else {**step, "reused": True}
-        )
+        token = await self._token(session, key)
+        if isinstance(token, ServiceAnswer):
+            return token
         answer = await self._post(path, token, body)
         if answer.status_code == 401 and answer.body.get("error") == "invalid_token":
-            token, _, _ = await self.tokens.token(force=True)
+            # The service no longer takes the cached token (the provider restarted, say): a new one.
+            token = await self._token(session, key, force=True)
+            if isinstance(token, ServiceAnswer):
+                return token
             answer = await self._post(path, token, body)
         sent = {**body, "declarant_token": inspector.shorten(str(body.get("declarant_token")))}
         inspector.record(
@@ -83,6 +79,23 @@ class PopulationService:
              "status": answer.status_code, "response": answer.body},
         )  # fmt: skip
         return answer
+
+    async def _token(
+        self, session: dict[str, Any], key: str, force: bool = False
+    ) -> str | ServiceAnswer:
+        """The service's access token, its request recorded in the flow ``key``; a 503 answer with
+        the reason when none could be had."""
+        try:
+            token, response, fetched = await self.tokens.token(force=force)
+        except VerificationError as error:
+            refused = {"error": error.error, "error_description": error.description}
+            inspector.record(session, key, "population_token", await self._token_step(refused))
+            return ServiceAnswer(503, refused)
+        step = await self._token_step(response)
+        inspector.record(
+            session, key, "population_token", step if fetched else {**step, "reused": True}
+        )
+        return token
 
     async def _token_step(self, response: dict[str, Any]) -> dict[str, Any]:
         try:

@@ -49,7 +49,6 @@ from idp.citizen.population_service import FieldError
 from idp.citizen.population_service import RefusedError
 from idp.citizen.population_service import audit_refusal
 from idp.citizen.population_service import conflict
-from idp.citizen.population_service import declarant_token_pin
 from idp.citizen.population_service import earlier_answer
 from idp.citizen.population_service import iso_date
 from idp.citizen.population_service import load_declarant
@@ -124,7 +123,7 @@ def register_birth(server: AuthorizationServer, authorization: str | None, body:
     call = open_call(server, authorization, body, BIRTH_REGISTRATION)
     if isinstance(call, Answer):
         return call
-    found = declarant_token_pin(server, call.body.get("declarant_token"), call.client)
+    found = call.declarant
     for _ in range(ATTEMPTS):
         try:
             with writing(server.engine) as connection:

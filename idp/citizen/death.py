@@ -77,11 +77,12 @@ def cancel_death(connection: Connection, pin: str) -> None:
         return
     connection.execute(delete(CLEARANCES).where(CLEARANCES.c.pin == pin))
     if kept.account_status is not None:
-        # Only an account still locked for the death: a change made since (the undo of a lock
-        # applied beside the death, in the same change) is not overridden.
+        # Only an account still locked: one unlocked since (the undo of a lock applied beside the
+        # death, in the same change) is not overridden. Any reason: undoing an unlock made after
+        # the death locks it again as the police would, before the sandbox cancels the death.
         connection.execute(
             update(_ACCOUNT)
-            .where(_ACCOUNT.c.pin == pin, _ACCOUNT.c.lock_reason == LockReason.DECEASED.value)
+            .where(_ACCOUNT.c.pin == pin, _ACCOUNT.c.status == AccountStatus.LOCKED.value)
             .values(status=kept.account_status, lock_reason=kept.lock_reason)
         )
     if kept.residence is not None:

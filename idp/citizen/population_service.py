@@ -11,8 +11,9 @@ object with the client's own idempotency key, ``request_id``.
 Bad input is refused with 400 ``invalid_request`` and a list of field errors, each a ``field``, a
 stable ``code`` and a ``description``, so that a client can show each beside its field in its own
 words. A request whose ``request_id`` the client used before answers what that request answered (200
-instead of 201), or 409 ``invalid_request`` when its body differs. Each registration and each refusal
-of a known declarant is audited (:mod:`idp.state.audit`).
+instead of 201), or 409 ``invalid_request`` when its body or its declarant differs (the declarant's
+token may be another one of the same citizen, refreshed meanwhile). Each registration and each
+refusal of a known declarant is audited (:mod:`idp.state.audit`).
 """
 
 import hashlib
@@ -93,11 +94,13 @@ class Declarant:
 
 @dataclass(frozen=True)
 class Call:
-    """One call of a procedure: the licensed client, the parsed body, its digest, and its moment."""
+    """One call of a procedure: the licensed client, the parsed body, the declarant (their PIN and
+    ``acr``, or why ``declarant_token`` names none), the request's digest, and its moment."""
 
     client: Client
     body: dict[str, Any]
     request_id: str
+    declarant: tuple[str, str] | FieldError
     digest: str
     at: float
     today: date
@@ -150,15 +153,24 @@ def open_call(
     if not isinstance(request_id, str) or not REQUEST_ID.fullmatch(request_id):
         why = "request_id must be 1 to 64 letters, digits or . _ ~ : -"
         return refused([FieldError("request_id", "invalid", why)])
-    canonical = json.dumps(parsed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    declarant = declarant_token_pin(server, parsed.get("declarant_token"), client)
+    digest = request_digest(parsed, None if isinstance(declarant, FieldError) else declarant[0])
     today = server.clock.population_day()
-    return Call(client, parsed, request_id, digest, at, today)
+    return Call(client, parsed, request_id, declarant, digest, at, today)
+
+
+def request_digest(body: dict[str, Any], declarant_pin: str | None) -> str:
+    """The SHA-256 of what a request asks: its body's canonical JSON without ``declarant_token``
+    (the same citizen's token, refreshed by the relying party, is the same request) and the PIN of
+    the citizen who declares (another citizen's is another request)."""
+    asked = {name: value for name, value in body.items() if name != "declarant_token"}
+    canonical = json.dumps(asked, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{canonical}\n{declarant_pin or ''}".encode()).hexdigest()
 
 
 def earlier_answer(connection: Connection, table: Table, call: Call) -> dict[str, Any] | None:
     """What the client's earlier request of the same ``request_id`` was answered; None when there
-    was none; :class:`ConflictError` when its body differed."""
+    was none; an error when it was not the same request (:func:`same_request`)."""
     row = connection.execute(
         select(table.c.body_digest, table.c.answer).where(
             table.c.client_id == call.client.client_id, table.c.request_id == call.request_id
@@ -166,10 +178,19 @@ def earlier_answer(connection: Connection, table: Table, call: Call) -> dict[str
     ).one_or_none()
     if row is None or not row.answer:
         return None
-    if row.body_digest != call.digest:
-        raise ConflictError(call.request_id)
+    same_request(call, row.body_digest)
     answer: dict[str, Any] = json.loads(row.answer)
     return answer
+
+
+def same_request(call: Call, digest: str) -> None:
+    """Nothing when ``call`` asks what the request of ``digest`` under its key asked; else
+    :class:`RefusedError` when its token names no declarant (nobody to compare), or
+    :class:`ConflictError` when its body or its declarant differ."""
+    if isinstance(call.declarant, FieldError):
+        raise RefusedError([call.declarant])
+    if digest != call.digest:
+        raise ConflictError(call.request_id)
 
 
 @contextmanager

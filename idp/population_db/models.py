@@ -178,12 +178,16 @@ class BirthRegistration(SQLModel, table=True):
 class DeathRegistration(SQLModel, table=True):
     """Đăng ký khai tử: one death registered through the population service, keyed like
     :class:`BirthRegistration`. ``undo`` is JSON of the values the death replaced
-    (:func:`idp.citizen.changes.change_citizen`'s answer), which cancel it."""
+    (:func:`idp.citizen.changes.change_citizen`'s answer), which cancel it. One registration per
+    deceased: a second one for the same citizen fails on ``deceased_pin``."""
 
     client_id: str = Field(primary_key=True, max_length=100)
     request_id: str = Field(primary_key=True, max_length=64)
     body_digest: str = Field(max_length=64)
-    deceased_pin: str = Field(index=True, max_length=12)
+    sequence: int = Field(unique=True)
+    """The registration's place among all, in the order they were made (the sandbox's reset cancels
+    the newest first)."""
+    deceased_pin: str = Field(unique=True, max_length=12)
     declarant_pin: str = Field(max_length=12)
     died_on: date
     registered_on: date

@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import delete
+from sqlalchemy import inspect
 from sqlalchemy import select
 
 from idp.population_db.database import create_tables
+from idp.population_db.database import schema_lock
 from idp.population_db.models import BirthRegistration
 from idp.population_db.models import CardRevocation
 from idp.population_db.models import ChipPersonalisation
@@ -52,8 +54,21 @@ _CITIZEN_RECORDS = tuple(
 
 def create_registration_tables(engine: Engine) -> None:
     """The registrations' tables, unless they exist: a provider may start on a database seeded
-    before they existed."""
+    before they existed. A death registrations' table of the first shape (no ``sequence``, more than
+    one registration per deceased allowed) is made again when it is empty, as a reset leaves it."""
+    with schema_lock(engine) as connection:
+        if _empty_of_the_first_shape(connection):
+            DEATHS.drop(connection)
     create_tables(engine, [BIRTHS, DEATHS, CLEARANCES])
+
+
+def _empty_of_the_first_shape(connection: Connection) -> bool:
+    schema = inspect(connection)
+    if not schema.has_table(DEATHS.name):
+        return False
+    if "sequence" in {column["name"] for column in schema.get_columns(DEATHS.name)}:
+        return False
+    return connection.execute(select(DEATHS.c.request_id).limit(1)).first() is None
 
 
 def registered_births(connection: Connection) -> list[str]:
@@ -62,11 +77,12 @@ def registered_births(connection: Connection) -> list[str]:
 
 
 def registered_deaths(connection: Connection) -> list[tuple[str, dict[str, Any]]]:
-    """Each registered death, newest last: the PIN and the values its change replaced."""
+    """Each registered death in the order they were registered, newest last: the PIN and the values
+    its change replaced (none for a claim whose change never happened)."""
     rows = connection.execute(
-        select(DEATHS.c.deceased_pin, DEATHS.c.undo).order_by(DEATHS.c.registered_on)
+        select(DEATHS.c.deceased_pin, DEATHS.c.undo).order_by(DEATHS.c.sequence)
     )
-    return [(str(pin), json.loads(undo)) for pin, undo in rows]
+    return [(str(pin), json.loads(undo or "{}")) for pin, undo in rows]
 
 
 def remove_citizen(connection: Connection, pin: str) -> None:

@@ -6,8 +6,9 @@ Built by the web layer when the sandbox API is on (:attr:`idp.settings.IdPSettin
 given to the protocol core as its :class:`idp.oidc.injection.Injections`. Every change a test makes is
 undone by :meth:`Sandbox.reset`: the clock runs on the system's time again, queued scenarios and
 recorded requests are dropped, changed citizens get their values back (through
-:func:`idp.citizen.changes.change_citizen`, in reverse order), births and deaths registered through
-the population service are undone (the children removed, the deaths cancelled), and the keys are the keys the provider
+:func:`idp.citizen.changes.change_citizen`, newest change first; a citizen who no longer exists is
+passed over), then births and deaths registered through the population service are undone (the
+deaths cancelled, newest first, the children removed), and the keys are the keys the provider
 started with. ``everything`` also forgets what the provider has learnt since it started, for a test
 that wants a provider of its own: the state store (sessions, interactions, codes, tokens), consents,
 the grant index, the audit trail, the lockout counters, the SMS inbox, registered clients, and the
@@ -16,11 +17,13 @@ Shared Signals streams and outbox.
 
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy import delete
 
+from idp.citizen.changes import NoSuchCitizenError
 from idp.citizen.changes import Values
 from idp.citizen.changes import change_citizen
 from idp.login.lockout import COUNTER
@@ -130,15 +133,12 @@ class Sandbox:
         self.recorder.clear()
         with self._lock:
             undo, self._undo = self._undo, []
-        self._undo_registrations()
+        # The sandbox's own changes first, newest first, then the registrations: a change made to a
+        # registered child is undone before the child is removed, and an unlock after a registered
+        # death before the death is cancelled.
         for pin, before in reversed(undo):
-            change_citizen(
-                self.server.engine,
-                pin,
-                before,
-                today=self.clock.population_day(),
-                listener=self.server.signals,
-            )
+            self._undo_change(pin, before)
+        self._undo_registrations()
         if self.server.keys.keys != self._first_keys:
             self._set_keys(self._first_keys)
         if everything:
@@ -152,18 +152,24 @@ class Sandbox:
         with engine.connect() as connection:
             deaths = registered_deaths(connection)
         for pin, before in reversed(deaths):
-            if before:  # a claim whose change never happened has nothing to undo
-                change_citizen(
-                    engine,
-                    pin,
-                    before,
-                    today=self.clock.population_day(),
-                    listener=self.server.signals,
-                )
+            if before:  # a claim of the first shape whose change never happened has no undo
+                self._undo_change(pin, before)
         with engine.begin() as connection:
             for pin in registered_births(connection):
                 remove_citizen(connection, pin)
             forget_registrations(connection)
+
+    def _undo_change(self, pin: str, before: Values) -> None:
+        """Give the citizen ``pin`` back the values ``before``; nothing for a citizen who no longer
+        exists (a registered child removed by an earlier reset, say)."""
+        with suppress(NoSuchCitizenError):
+            change_citizen(
+                self.server.engine,
+                pin,
+                before,
+                today=self.clock.population_day(),
+                listener=self.server.signals,
+            )
 
     def _set_keys(self, keys: list[Any]) -> None:
         self.server.keys.replace(keys)

@@ -19,9 +19,11 @@ from idp.population_db.database import connect
 from idp.population_db.invariants import check_population
 from idp.population_db.pin import decode_pin
 from idp.population_db.pin import validate_pin
+from idp.population_db.registrations import remove_citizen
 from idp.state.audit import BIRTH_REGISTRATION
 from idp.state.audit import events_for
 from tests.citizen.population_calls import BIRTHS
+from tests.citizen.population_calls import CONTROL
 from tests.citizen.population_calls import DECEASED
 from tests.citizen.population_calls import FATHER
 from tests.citizen.population_calls import FOREIGNER
@@ -116,6 +118,28 @@ def test_a_resubmitted_request_finds_the_same_child(service: TestClient) -> None
     assert rows(service, "SELECT count(*) FROM citizen WHERE pin = :pin", pin=pin)[0][0] == 1
 
 
+def test_a_resubmission_with_a_refreshed_token_finds_the_same_child(service: TestClient) -> None:
+    """The relying party refreshed the parent's access token before resubmitting: the same request.
+    Another citizen's token under the same key is another request; a token that names nobody is
+    refused for what it is."""
+    token = service_token(service)
+    body = birth(citizen_token(service, FATHER))
+    first = post(service, BIRTHS, token, body)
+    refreshed = post(
+        service, BIRTHS, token, {**body, "declarant_token": citizen_token(service, FATHER)}
+    )
+    assert (first.status_code, refreshed.status_code) == (201, 200)
+    assert refreshed.json() == first.json()
+    other = post(
+        service, BIRTHS, token, {**body, "declarant_token": citizen_token(service, MOTHER)}
+    )
+    assert other.status_code == 409, other.text
+    assert codes(post(service, BIRTHS, token, {**body, "declarant_token": "forged"})) == {
+        ("declarant", "invalid_token")
+    }
+    assert len(rows(service, "SELECT pin FROM citizen WHERE father_pin = :f", f=FATHER)) == 2
+
+
 def _race(server: AuthorizationServer, token: str, bodies: list[bytes]) -> list[Any]:
     answers: list[Any] = [None] * len(bodies)
     start = threading.Barrier(len(bodies))
@@ -168,6 +192,34 @@ def test_the_reset_removes_registered_children(service: TestClient) -> None:
     )
     for table in ("citizen", "residence", "socialinsurance"):
         assert not rows(service, f"SELECT pin FROM {table} WHERE pin = :pin", pin=pin)
+    assert not rows(service, "SELECT child_pin FROM birthregistration")
+
+
+def test_the_reset_undoes_a_change_to_a_registered_child_before_removing_it(
+    service: TestClient,
+) -> None:
+    token, father = service_token(service), citizen_token(service, FATHER)
+    pin = post(service, BIRTHS, token, birth(father)).json()["child"]["pin"]
+    moved = {"province_code": 1, "ward_code": 70, "street_address": "Số 1 Tràng Tiền"}
+    changed = service.patch(f"/sandbox/citizens/{pin}", json={"address": moved}, headers=CONTROL)
+    assert changed.status_code == 200, changed.text
+    assert service.post("/sandbox/reset", json={}, headers=CONTROL).status_code == 204
+    assert not rows(service, "SELECT pin FROM citizen WHERE pin = :pin", pin=pin)
+    assert not rows(service, "SELECT pin FROM residence WHERE pin = :pin", pin=pin)
+    assert list(check_population(server_of(service).engine)) == []
+
+
+def test_the_reset_passes_over_a_changed_citizen_who_no_longer_exists(
+    service: TestClient,
+) -> None:
+    token, father = service_token(service), citizen_token(service, FATHER)
+    pin = post(service, BIRTHS, token, birth(father)).json()["child"]["pin"]
+    moved = {"province_code": 1, "ward_code": 70, "street_address": "Số 1 Tràng Tiền"}
+    changed = service.patch(f"/sandbox/citizens/{pin}", json={"address": moved}, headers=CONTROL)
+    assert changed.status_code == 200, changed.text
+    with server_of(service).engine.begin() as connection:
+        remove_citizen(connection, pin)  # gone before the reset undoes the change
+    assert service.post("/sandbox/reset", json={}, headers=CONTROL).status_code == 204
     assert not rows(service, "SELECT child_pin FROM birthregistration")
 
 
