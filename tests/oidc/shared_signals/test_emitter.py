@@ -116,7 +116,8 @@ def test_a_removed_subject_hears_nothing_until_added_back(
     subject = {"format": "iss_sub", "iss": ISSUER, "sub": public_sub()}
     body = {"stream_id": stream_id, "subject": subject}
     removed = provider.post("/ssf/streams/subjects/remove", json=body, headers=bearer(token))
-    assert removed.status_code == 200
+    assert removed.status_code == 204  # SSF §8.1.3.3
+    assert removed.content == b""
     assert change(provider, PIN, {"account_status": "locked"}).status_code == 200
     _settle(provider)
     assert env.receiver.sets("/removed") == []
