@@ -6,8 +6,11 @@ so that an ID token or a logout token can never pass for one), its ``iss`` is th
 (``invalid_issuer``), its signature verifies with a key of the provider's JWKS under an algorithm
 discovery advertises, never ``none`` nor a shared-secret one (``invalid_key``), its ``aud`` is or holds
 this client (``invalid_audience``), and it carries ``iat``, a ``jti`` and ``events`` with exactly one
-event, as the Shared Signals Framework 1.0 §4 asks, plus a ``sub_id`` subject identifier (RFC 9493)
-(``invalid_request``). Replayed ``jti`` values are the caller's concern.
+event, as the Shared Signals Framework 1.0 §4 asks, plus a ``sub_id`` subject identifier (RFC 9493),
+and neither ``sub`` nor ``exp`` (SSF 1.0 §4.1 forbids both, so that no other JWT passes for a SET)
+(``invalid_request``). ``iat`` may be any time: RFC 8417 sets no freshness rule, and the provider's
+clock may be moved ahead of the app's (the sandbox's clock); a replay is caught by its ``jti``, which
+is the caller's concern.
 """
 
 import json
@@ -16,23 +19,34 @@ from typing import Any
 
 from joserfc import jws
 from joserfc import jwt
+from joserfc.errors import InvalidClaimError
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from joserfc.jwt import JWTClaimsRegistry
 
 SET_TYPE = "secevent+jwt"
-LEEWAY = 60
-"""Seconds of clock difference tolerated for ``iat`` (a SET retried late is still good: no upper age)."""
+FORBIDDEN_CLAIMS = ("sub", "exp")
+"""Claims a SET must not carry (SSF 1.0 §4.1: no JWT `sub`, no `exp`)."""
 
 
 class SetError(ValueError):
     """The SET is refused: ``err`` is RFC 8935's code (``invalid_request``, ``invalid_key``,
-    ``invalid_issuer``, ``invalid_audience``), the message says why."""
+    ``invalid_issuer``, ``invalid_audience``, ``authentication_failed``), the message says why;
+    ``status`` is the HTTP answer (400, RFC 8935 §2.3, unless said otherwise)."""
 
-    def __init__(self, err: str, description: str) -> None:
+    def __init__(self, err: str, description: str, status: int = 400) -> None:
         super().__init__(description)
         self.err = err
         self.description = description
+        self.status = status
+
+
+class _SetClaims(JWTClaimsRegistry):
+    """joserfc's claims checks, but ``iat`` need only be a number: no time is refused for it."""
+
+    def validate_iat(self, value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InvalidClaimError("iat", "Claim 'iat' must be a NumericDate value")
 
 
 @dataclass(frozen=True)
@@ -90,8 +104,11 @@ def validate_set(
     audience = claims.get("aud")
     if audience != client_id and not (isinstance(audience, list) and client_id in audience):
         raise SetError("invalid_audience", "aud is not this app")
-    registry = JWTClaimsRegistry(
-        leeway=LEEWAY, iat={"essential": True}, jti={"essential": True}, events={"essential": True}
+    present = [name for name in FORBIDDEN_CLAIMS if name in claims]
+    if present:
+        raise SetError("invalid_request", f"a SET must not carry {', '.join(present)} (SSF §4.1)")
+    registry = _SetClaims(
+        iat={"essential": True}, jti={"essential": True}, events={"essential": True}
     )
     try:
         registry.validate(claims)

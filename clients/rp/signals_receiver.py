@@ -4,7 +4,10 @@ provider's SETs checked (:mod:`clients.rp.security_events`), recorded once each 
 
 The provider proves it is the one pushing with the ``Authorization`` value the app handed it in its
 stream's delivery (a random bearer secret the app generates when it is built, compared in constant
-time; a wrong or missing one is ``authentication_failed``). The provider's JWKS is the one the app's
+time; a wrong or missing one is ``authentication_failed`` answered 401, an HTTP authentication failure
+(RFC 8935 §2.3's "general HTTP error condition", RFC 6750 §3.1) that the provider tries again: it is
+what a push sees while the app's stream is being registered again with a new secret, and the event
+must not be lost). The provider's JWKS is the one the app's
 sign-ins use (cached by Authlib), fetched again once when a SET's key is not in it (the provider
 rotated its keys).
 
@@ -57,12 +60,14 @@ class SignalReceiver:
         )
 
     async def receive(self, authorization: str | None, token: str) -> Outcome:
-        """Check, record and react to one pushed SET; :class:`SetError` (400) or
-        :class:`NotReadyError` (503)."""
+        """Check, record and react to one pushed SET; :class:`SetError` (400, or 401 for the wrong
+        ``Authorization``) or :class:`NotReadyError` (503)."""
         if not self.registration.registered:
             raise NotReadyError("the app's stream is not registered yet")
         if not secrets.compare_digest((authorization or "").encode(), self.authorization.encode()):
-            raise SetError("authentication_failed", "the Authorization header is not the stream's")
+            raise SetError(
+                "authentication_failed", "the Authorization header is not the stream's", status=401
+            )
         event = await self._validated(token)
         issuer = self.rp.settings.issuer
         new = await run_in_threadpool(store, self.engine, event, issuer, self.reactions)

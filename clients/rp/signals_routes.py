@@ -1,7 +1,9 @@
 """The push endpoint of identity events (RFC 8935 §2): ``POST /signals`` with a SET as
 ``application/secevent+jwt``. 202 and no body when the SET is accepted (a repeated one too: it was
-applied once); 400 with ``{"err", "description"}`` (§2.4) when it is refused; 503 while the app cannot
-take events yet (the provider tries again). Glue only: :class:`~clients.rp.signals_receiver.SignalReceiver`
+applied once); 400 with ``{"err", "description"}`` (§2.3, §2.4) when it is refused, a body over 64 KiB
+included (checked from ``Content-Length`` and while reading, before anything else); 401
+``authentication_failed`` for the wrong ``Authorization`` (the provider tries again); 503 while the
+app cannot take events yet (the provider tries again too). Glue only: :class:`~clients.rp.signals_receiver.SignalReceiver`
 does the work."""
 
 from fastapi import APIRouter
@@ -25,9 +27,9 @@ async def push(request: Request) -> Response:
     media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media_type != MEDIA_TYPE:
         return _refused(SetError("invalid_request", f"the body must be {MEDIA_TYPE}"))
-    body = await request.body()
-    if len(body) > MAX_BYTES:
-        return _refused(SetError("invalid_request", "the SET is too large"))
+    body = await _capped_body(request)
+    if body is None:
+        return _refused(SetError("invalid_request", f"a SET is at most {MAX_BYTES} bytes"))
     try:
         await receiver.receive(request.headers.get("authorization"), body.decode("ascii"))
     except UnicodeDecodeError:
@@ -41,6 +43,23 @@ async def push(request: Request) -> Response:
     return Response(status_code=202, headers={"Cache-Control": "no-store"})
 
 
+async def _capped_body(request: Request) -> bytes | None:
+    """The body, read no further than :data:`MAX_BYTES` (before the sender is authenticated, so
+    nobody makes the app hold a large one); None when it is larger."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BYTES:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BYTES:
+            return None
+    return bytes(body)
+
+
 def _refused(error: SetError) -> Response:
     body = {"err": error.err, "description": error.description}
-    return JSONResponse(body, status_code=400, headers={"Cache-Control": "no-store"})
+    headers = {"Cache-Control": "no-store"}
+    if error.status == 401:  # RFC 6750 §3: how to authenticate
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(body, status_code=error.status, headers=headers)

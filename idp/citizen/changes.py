@@ -47,13 +47,14 @@ Values = dict[str, Any]
 
 class ChangeListener(Protocol):
     """Told of each change: inside its transaction (to write what must commit with it, such as the
-    Shared Signals outbox, :class:`idp.oidc.shared_signals.emitter.CitizenSignals`), and after it."""
+    Shared Signals outbox, :class:`idp.oidc.shared_signals.emitter.CitizenSignals`), and after it.
+    Both get the record (:func:`citizen_view`) before the change and after it, read back from the
+    database: a change has effects beyond the fields it names (a death locks the account and ends
+    the permanent residence; cancelling it gives back what was there)."""
 
-    def written(
-        self, connection: Connection, pin: str, before: Values, changes: Values
-    ) -> None: ...
+    def written(self, connection: Connection, pin: str, before: Values, after: Values) -> None: ...
 
-    def committed(self, pin: str, before: Values, changes: Values) -> None: ...
+    def committed(self, pin: str, before: Values, after: Values) -> None: ...
 
 
 class InvalidChangeError(ValueError):
@@ -101,14 +102,15 @@ def change_citizen(
             change = _Change(connection, pin, before, today)
             for field, value in changes.items():
                 _APPLY[field](change, value)
+            after = _current(connection, pin)
             if listener is not None:
-                listener.written(connection, pin, before, changes)
+                listener.written(connection, pin, before, after)
     except IntegrityError:
         raise InvalidChangeError("the phone number belongs to another citizen") from None
     except InvalidCardChangeError as error:
         raise InvalidChangeError(str(error)) from None
     if listener is not None:
-        listener.committed(pin, before, changes)
+        listener.committed(pin, before, after)
     return {field: before[field] for field in changes}
 
 

@@ -6,7 +6,9 @@ a consent withdrawn) inserts its row in the change's own transaction (:func:`add
 refused or rolled-back change leaves none and a committed one always has its events. The delivery
 worker (:mod:`idp.oidc.shared_signals.delivery`) then takes due rows with a claim (:func:`claim_due`:
 one ``UPDATE`` that sets ``claimed_until`` only where no live claim is, so of several provider
-replicas on one PostgreSQL database exactly one wins each row), pushes them and records the answer:
+replicas on one PostgreSQL database exactly one wins each row; the events about one subject of a
+stream in the order they were written, never one before an earlier one still pending), pushes them
+and records the answer:
 ``delivered``, ``failed`` (a 400 from the receiver, RFC 8935 §2.3: not retried) or, for anything else,
 another attempt later. A row's ``jti`` is the SET's, stable across attempts.
 
@@ -23,8 +25,10 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import Table
+from sqlalchemy import and_
 from sqlalchemy import delete
 from sqlalchemy import insert
+from sqlalchemy import not_
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
@@ -32,6 +36,7 @@ from sqlmodel import Field
 from sqlmodel import SQLModel
 
 from idp.population_db.database import create_tables
+from idp.state.signal_streams import DISABLED
 from idp.state.signal_streams import ENABLED
 from idp.state.signal_streams import STREAMS
 
@@ -146,20 +151,68 @@ def _event(row: Any) -> OutboxEvent:
     )
 
 
+def _sendable(rows: Any, while_paused: tuple[str, ...], while_disabled: tuple[str, ...]) -> Any:
+    """Whether an event of ``rows`` (the outbox or an alias of it) may go out on its stream now
+    (the joined stream's status): every event on an enabled stream, ``while_paused`` types on a
+    paused one too, ``while_disabled`` types on any (SSF §8.1.2)."""
+    return or_(
+        STREAMS.c.status == ENABLED,
+        and_(STREAMS.c.status != DISABLED, rows.c.event_type.in_(while_paused)),
+        rows.c.event_type.in_(while_disabled),
+    )
+
+
+def _claimable(rows: Any, now: float, paused: tuple[str, ...], disabled: tuple[str, ...]) -> Any:
+    free = or_(rows.c.claimed_until.is_(None), rows.c.claimed_until < now)
+    return and_(
+        rows.c.status == PENDING,
+        rows.c.next_attempt_at <= now,
+        free,
+        _sendable(rows, paused, disabled),
+    )
+
+
+def _earlier(rows: Any) -> Any:
+    """The pending events about the same subject of the same stream (the same citizen, or the
+    stream itself) written before the outbox's row, in the order events are sent: ``created_at``,
+    then ``jti``."""
+    return and_(
+        rows.c.stream_id == OUTBOX.c.stream_id,
+        rows.c.pin.is_not_distinct_from(OUTBOX.c.pin),
+        rows.c.status == PENDING,
+        or_(
+            rows.c.created_at < OUTBOX.c.created_at,
+            and_(rows.c.created_at == OUTBOX.c.created_at, rows.c.jti < OUTBOX.c.jti),
+        ),
+    )
+
+
 def claim_due(
-    engine: Engine, *, now: float, lease: float, limit: int, always: tuple[str, ...]
+    engine: Engine,
+    *,
+    now: float,
+    lease: float,
+    limit: int,
+    while_paused: tuple[str, ...] = (),
+    while_disabled: tuple[str, ...] = (),
 ) -> tuple[str, list[OutboxEvent]]:
     """Claim up to ``limit`` due events for ``lease`` seconds: those of enabled streams, and those of
-    the types ``always`` (the stream's own control events) of any stream. The claim's token (to
-    record the outcome under) and the events claimed; a row another worker claims first is skipped."""
+    the types ``while_paused`` of paused streams and ``while_disabled`` of any stream (the stream's
+    own control events). The claim's token (to record the outcome under) and the events claimed, in
+    the order to send them.
+
+    Events about one subject of one stream go out in the order they were written (SSF §8.1.2): an
+    event is claimed only if every earlier pending event about its subject is claimed with it, so
+    one that waits for a retry (or is another worker's) holds back the later ones. A row another
+    worker claims first is skipped, and what it would have held back is released again."""
     token = uuid.uuid4().hex
-    free = or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < now)
-    due = (OUTBOX.c.status == PENDING, OUTBOX.c.next_attempt_at <= now, free)
-    sendable = or_(STREAMS.c.status == ENABLED, OUTBOX.c.event_type.in_(always))
+    kinds = (while_paused, while_disabled)
+    earlier = OUTBOX.alias("earlier")
+    waiting = select(earlier.c.jti).where(_earlier(earlier), not_(_claimable(earlier, now, *kinds)))
     candidates = (
         select(OUTBOX.c.jti)
         .join(STREAMS, STREAMS.c.stream_id == OUTBOX.c.stream_id)
-        .where(*due, sendable)
+        .where(_claimable(OUTBOX, now, *kinds), ~waiting.exists())
         .order_by(OUTBOX.c.created_at, OUTBOX.c.jti)
         .limit(limit)
     )
@@ -167,12 +220,34 @@ def claim_due(
         jtis = list(connection.execute(candidates).scalars())
         if not jtis:
             return token, []
-        # The compare-and-set: a row already claimed by another worker no longer matches ``free``.
-        claim = update(OUTBOX).where(OUTBOX.c.jti.in_(jtis), *due)
+        # The compare-and-set: a row already claimed by another worker no longer matches.
+        free = or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < now)
+        claim = update(OUTBOX).where(OUTBOX.c.jti.in_(jtis), OUTBOX.c.status == PENDING, free)
         connection.execute(claim.values(claimed_until=now + lease, claim=token))
+        # Another worker won an earlier event of a subject whose later ones this claim took: give
+        # those back, so that they never overtake it.
+        overtaking = select(earlier.c.jti).where(
+            _earlier(earlier), or_(earlier.c.claim.is_(None), earlier.c.claim != token)
+        )
+        release = update(OUTBOX).where(OUTBOX.c.claim == token, overtaking.exists())
+        connection.execute(release.values(claimed_until=None, claim=None))
     with engine.connect() as connection:
-        mine = select(OUTBOX).where(OUTBOX.c.claim == token).order_by(OUTBOX.c.created_at)
+        mine = (
+            select(OUTBOX)
+            .where(OUTBOX.c.claim == token)
+            .order_by(OUTBOX.c.created_at, OUTBOX.c.jti)
+        )
         return token, [_event(row) for row in connection.execute(mine)]
+
+
+def release(engine: Engine, jtis: list[str], token: str) -> None:
+    """Give back claimed events unsent (a stream stopped at a failure, the worker stopping): they
+    are due again at once, their attempts unchanged."""
+    if not jtis:
+        return
+    statement = update(OUTBOX).where(OUTBOX.c.jti.in_(jtis), OUTBOX.c.claim == token)
+    with engine.begin() as connection:
+        connection.execute(statement.values(claim=None, claimed_until=None))
 
 
 def _finish(engine: Engine, jti: str, token: str, **values: Any) -> None:
@@ -217,10 +292,13 @@ def due_now(engine: Engine) -> int:
         return connection.execute(statement).rowcount
 
 
-def drop_stream_events(connection: Connection, stream_id: str) -> None:
-    """Forget a deleted stream's events that are not delivered yet."""
+def drop_stream_events(
+    connection: Connection, stream_id: str, *, keep: tuple[str, ...] = ()
+) -> None:
+    """Forget the events a stream has not been sent yet (it is deleted, or disabled: SSF §8.1.2
+    holds nothing for a disabled stream), but those of the types ``keep``."""
     where = (OUTBOX.c.stream_id == stream_id, OUTBOX.c.status == PENDING)
-    connection.execute(delete(OUTBOX).where(*where))
+    connection.execute(delete(OUTBOX).where(*where, OUTBOX.c.event_type.not_in(keep)))
 
 
 def recent_events(

@@ -1,5 +1,6 @@
 """A SET (RFC 8417) is accepted only when it is one, from the provider, signed with the provider's key,
-for this app, with one event and a subject; each refusal carries RFC 8935's error code."""
+for this app, with one event and a subject, and without the ``sub`` and ``exp`` SSF forbids; each
+refusal carries RFC 8935's error code. Its ``iat`` may be ahead of the app's clock."""
 
 import time
 from typing import Any
@@ -56,7 +57,9 @@ def test_a_good_set_gives_its_one_event() -> None:
         (_set(key=RSAKey.generate_key(2048, auto_kid=True)), "invalid_key"),
         (_set(aud="portal"), "invalid_audience"),
         (_set(iat=None), "invalid_request"),
-        (_set(iat=int(time.time()) + 3600), "invalid_request"),
+        (_set(iat="yesterday"), "invalid_request"),
+        (_set(sub="s-1"), "invalid_request"),  # SSF §4.1: never a JWT sub
+        (_set(exp=int(time.time()) + 3600), "invalid_request"),  # SSF §4.1: never an exp
         (_set(jti=None), "invalid_request"),
         (_set(events={}), "invalid_request"),
         (_set(events={ACCOUNT_DISABLED: "locked"}), "invalid_request"),
@@ -67,6 +70,12 @@ def test_a_bad_set_is_refused_with_its_code(token: str, err: str) -> None:
     with pytest.raises(SetError) as refused:
         _validate(token)
     assert refused.value.err == err
+
+
+def test_a_set_issued_ahead_of_the_apps_clock_is_taken() -> None:
+    """The provider's clock may be moved ahead (the sandbox's clock): its SETs are still good."""
+    event = _validate(_set(iat=int(time.time()) + 30 * 86400))
+    assert event.jti == "j-1"
 
 
 def test_an_unsigned_set_is_refused() -> None:

@@ -1,5 +1,7 @@
 """A receiver that is down gets its events when it is back: the provider keeps what it could not deliver
-and tries again (RFC 8935 §2.3), and the app, served again, registers its stream again and takes them."""
+and tries again (RFC 8935 §2.3), and the app, served again, registers its stream again and takes them.
+The app takes events the provider sends with its clock moved ahead (a SET's ``iat`` in the app's
+future)."""
 
 import time
 
@@ -20,6 +22,12 @@ def _lock(stack: Stack, status: str) -> None:
         json={"account_status": status},
         headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"},
     )
+    assert response.status_code == 200, response.text
+
+
+def _clock(stack: Stack, move: dict[str, object]) -> None:
+    headers = {"Authorization": f"Bearer {SANDBOX_TOKEN}"}
+    response = httpx.post(f"{stack.idp}/sandbox/clock", json=move, headers=headers)
     assert response.status_code == 200, response.text
 
 
@@ -50,3 +58,23 @@ def test_an_app_that_was_down_gets_the_event_when_it_is_back(
     finally:
         _lock(stack, "active")
     wait_for_event(stack, "portal", "account-enabled", sub)
+
+
+def test_events_reach_the_app_while_the_providers_clock_is_ahead(
+    stack: Stack, browser: Browser
+) -> None:
+    stream_of(stack, "portal")
+    browser.get(f"{stack.urls['portal']}/login")
+    sub = _sub_of(browser, "portal")
+    disabled = len(events_of(stack, "portal", "account-disabled", sub))
+    enabled = len(events_of(stack, "portal", "account-enabled", sub))
+    _clock(stack, {"action": "advance", "seconds": 7 * 86400})  # a workshop a week on
+    try:
+        _lock(stack, "locked")
+        event = wait_for_event(stack, "portal", "account-disabled", sub, after=disabled)
+        assert event["happened_at"] > time.time() + 6 * 86400
+        _lock(stack, "active")
+        wait_for_event(stack, "portal", "account-enabled", sub, after=enabled)
+    finally:
+        _lock(stack, "active")
+        _clock(stack, {"action": "reset"})

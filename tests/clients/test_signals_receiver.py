@@ -1,7 +1,8 @@
 """Each app registers its stream of identity events at the provider when it starts, and its receiver
 (RFC 8935 push) refuses a SET with a forged signature, another audience or issuer, the wrong ``typ``, the
-wrong media type or the wrong ``Authorization`` (400 with RFC 8935's ``err``), while a repeated ``jti`` is
-acknowledged again but applied once."""
+wrong media type or a body over 64 KiB (400 with RFC 8935's ``err``) and the wrong ``Authorization``
+(401, which the provider tries again), while a repeated ``jti`` is acknowledged again but applied
+once."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -133,8 +134,33 @@ def test_a_bad_set_is_refused(stack: Stack, case: str, err: str, changes: dict[s
 def test_the_wrong_authorization_is_refused(stack: Stack, authorization: str) -> None:
     token = security_event(stack, SESSION_REVOKED, {}, "nobody", "portal")
     response = push(stack, "portal", token, authorization=authorization)
-    assert response.status_code == 400
+    # An HTTP authentication failure, not a bad SET: the provider tries it again (the app may be
+    # registering its stream again with a new secret).
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
     assert response.json()["err"] == "authentication_failed"
+
+
+def test_a_body_over_64_kib_is_refused_before_it_is_read(stack: Stack) -> None:
+    secret = stack.apps["portal"].state.signals.authorization
+    headers = {"Content-Type": "application/secevent+jwt", "Authorization": secret}
+    url = f"{stack.urls['portal']}/signals"
+    stream_of(stack, "portal")
+    declared = httpx.post(url, content=b"a" * (64 * 1024 + 1), headers=headers)
+    assert declared.status_code == 400
+    assert declared.json()["err"] == "invalid_request"
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted while read
+        for _ in range(80):
+            yield b"a" * 1024
+
+    streamed = httpx.post(url, content=chunks(), headers=headers)
+    assert streamed.status_code == 400
+    assert "content-length" not in streamed.request.headers
+    unauthenticated = httpx.post(
+        url, content=b"a" * (64 * 1024 + 1), headers={**headers, "Authorization": ""}
+    )
+    assert unauthenticated.status_code == 400  # the size is checked first
 
 
 def test_another_media_type_is_refused(stack: Stack) -> None:

@@ -7,8 +7,11 @@ answer: 202 (any 2xx) delivers the event; 400 (§2.3: ``err`` and ``description`
 failed, never retried, since the same SET would be refused again; anything else (a refusal to connect,
 a timeout, a 5xx, another 4xx) is tried again after a backoff that doubles from half a second up to
 :attr:`idp.settings.IdPSettings.ssf_retry_cap` seconds, so a receiver that comes back gets its events
-within seconds. Several replicas may run this worker on one database: each row is claimed before it is
-sent (:func:`idp.state.signal_outbox.claim_due`), so one replica sends it at a time. The worker wakes
+within seconds. Events about one subject of a stream go out in the order they were written: one to be
+retried holds back the later ones (they are not claimed, and the rest of its stream's batch is given
+back), so a receiver never sees an unlock before the lock it undoes. Several replicas may run this
+worker on one database: each row is claimed before it is sent
+(:func:`idp.state.signal_outbox.claim_due`), so one replica sends it at a time. The worker wakes
 when a change commits events (:attr:`.emitter.CitizenSignals.wake`) and otherwise every
 :attr:`~idp.settings.IdPSettings.ssf_poll_interval` seconds (retries, and events other replicas wrote).
 Storage and HTTP run on this thread, never on the event loop.
@@ -24,11 +27,15 @@ from typing import Protocol
 import httpx
 
 from idp.oidc.shared_signals.event_types import CONTROL_EVENTS
+from idp.oidc.shared_signals.event_types import DISABLED_STREAM_EVENTS
 from idp.oidc.shared_signals.tokens import security_event_token
+from idp.state.signal_outbox import DELIVERED
+from idp.state.signal_outbox import FAILED
 from idp.state.signal_outbox import OutboxEvent
 from idp.state.signal_outbox import claim_due
 from idp.state.signal_outbox import mark_delivered
 from idp.state.signal_outbox import mark_failed
+from idp.state.signal_outbox import release
 from idp.state.signal_outbox import retry_later
 from idp.state.signal_streams import stream_by_id
 
@@ -37,7 +44,8 @@ if TYPE_CHECKING:
 
 SET_MEDIA_TYPE = "application/secevent+jwt"
 FIRST_RETRY = 0.5
-BATCH = 50
+BATCH = 10
+RETRY = "retry"
 log = logging.getLogger(__name__)
 
 
@@ -80,32 +88,51 @@ class Delivery:
         self._lock = threading.Lock()  # one delivery pass at a time in this process
 
     def deliver_due(self) -> int:
-        """Push every due event this worker can claim; how many were delivered."""
+        """Push every due event this worker can claim, until it is stopping; how many were
+        delivered."""
         settings = self.server.settings
-        lease = 2 * settings.ssf_push_timeout + 5  # longer than one push can take
+        # Long enough for every push of a batch, each as long as one can take (connect and read).
+        lease = BATCH * 2 * settings.ssf_push_timeout + 5
         delivered = 0
         with self._lock:
-            while True:
+            while not self._stopping.is_set():
                 token, events = claim_due(
                     self.server.engine,
                     now=time.time(),
                     lease=lease,
                     limit=BATCH,
-                    always=CONTROL_EVENTS,
+                    while_paused=CONTROL_EVENTS,
+                    while_disabled=DISABLED_STREAM_EVENTS,
                 )
-                for event in events:
-                    delivered += self._push(event, token)
+                delivered += self._push_batch(events, token)
                 if len(events) < BATCH:
-                    return delivered
+                    break
+        return delivered
 
-    def _push(self, event: OutboxEvent, token: str) -> bool:
+    def _push_batch(self, events: list[OutboxEvent], token: str) -> int:
+        """Push a claimed batch in order; a stream whose push is to be retried gets nothing more of
+        this batch (its later events must not overtake it), and a stopping worker sends no more."""
+        delivered, stopped, unsent = 0, set[str](), list[str]()
+        for event in events:
+            if self._stopping.is_set() or event.stream_id in stopped:
+                unsent.append(event.jti)
+                continue
+            outcome = self._push(event, token)
+            delivered += outcome == DELIVERED
+            if outcome == RETRY:
+                stopped.add(event.stream_id)
+        release(self.server.engine, unsent, token)
+        return delivered
+
+    def _push(self, event: OutboxEvent, token: str) -> str:
+        """Push one event: :data:`DELIVERED`, :data:`FAILED` (never to be retried) or :data:`RETRY`."""
         engine = self.server.engine
         with engine.connect() as connection:
             stream = stream_by_id(connection, event.stream_id)
         client = self.server.query_client(event.client_id)
         if stream is None or client is None:
             mark_failed(engine, event.jti, token, None, "the stream or its client is gone")
-            return False
+            return FAILED
         try:
             security_event = security_event_token(self.server, client, event)
             status, body = self.sender(
@@ -115,14 +142,14 @@ class Delivery:
             status, body = None, f"{type(error).__name__}: {error}"
         if status is not None and 200 <= status < 300:
             mark_delivered(engine, event.jti, token, status, at=time.time())
-            return True
+            return DELIVERED
         if status == 400:
             mark_failed(engine, event.jti, token, status, _reason(body))
-            return False
+            return FAILED
         attempts = event.attempts + 1
         due = time.time() + backoff(attempts, self.server.settings.ssf_retry_cap)
         retry_later(engine, event.jti, token, status, body, attempts=attempts, at=due)
-        return False
+        return RETRY
 
     def start(self) -> None:
         if self._thread is not None:

@@ -5,19 +5,23 @@ A stream hears about the citizens who share with its client (a remembered consen
 :mod:`idp.state.consents`) and whom its receiver has not removed; each SET names the citizen by the
 ``sub`` that client knows (public or pairwise, as in its ID tokens). The mapping (docs/shared-signals.md):
 
-- ``account_status`` to ``locked``, or a death recorded (``deceased_on`` set): RISC
-  ``account-disabled`` (no ``reason``: none of RISC's fits a police lock or a death); back to
-  ``active`` (or a death record removed, the account active): RISC ``account-enabled``;
-- a new permanent address, or a new identity card (renewed, or the previous one restored): CAEP
+- the account usable before the change (``active``, the citizen alive) and not after (locked by the
+  police, or a death recorded): RISC ``account-disabled`` (no ``reason``: none of RISC's fits a police
+  lock or a death); the other way round (unlocked, or a death cancelled that gives the account back
+  active): RISC ``account-enabled``;
+- a changed permanent address, or a new identity card (renewed, or the previous one restored): CAEP
   ``token-claims-change`` with the changed claims the client would receive in userinfo now: only
-  those of scopes its consent covers and the consent's level allows (``address`` and ``residence``
-  for a move, ``eid_card`` for a card); no event when it covers none;
+  those of scopes its consent covers, each at the level of the consent that granted that scope
+  (``address`` and ``residence`` for a move, ``eid_card`` for a card); no event when it covers none;
 - consent withdrawn: CAEP ``session-revoked``, ``initiating_entity`` ``user``.
 
-The claims are computed when the change is written, in its transaction, from what it just wrote: the
-receiver gets the values of that change, even if a later one changes them again before delivery.
-After the commit (:meth:`CitizenSignals.committed`) the delivery worker is woken, and a death also logs
-the citizen out of every client holding a grant for them (Back-Channel Logout 1.0, once).
+The events come from comparing the citizen's record before the change and after it, read back in the
+change's transaction (:func:`idp.citizen.changes.change_citizen`), so that a change's side effects count
+(a death locks the account; cancelling it restores the account as it was). The claims are computed
+then too, from what the change just wrote: the receiver gets the values of that change, even if a
+later one changes them again before delivery. After the commit (:meth:`CitizenSignals.committed`) the
+delivery worker is woken, and a death also revokes the citizen's grants at every client and logs them
+out of each session those clients knew (:mod:`idp.oidc.grant_logout`, Back-Channel Logout 1.0).
 """
 
 import threading
@@ -32,19 +36,19 @@ from sqlalchemy import select
 
 from idp.oidc.accounts import record_in
 from idp.oidc.accounts import subject_for
-from idp.oidc.backchannel import notify_client
 from idp.oidc.claims import ClaimsContext
 from idp.oidc.claims import Recipient
 from idp.oidc.claims import record_parts
 from idp.oidc.claims import releasable_scopes
 from idp.oidc.claims import release
 from idp.oidc.clients import Client
+from idp.oidc.grant_logout import log_out
+from idp.oidc.grant_logout import revoke_grants
 from idp.oidc.shared_signals.event_types import ACCOUNT_DISABLED
 from idp.oidc.shared_signals.event_types import ACCOUNT_ENABLED
 from idp.oidc.shared_signals.event_types import SESSION_REVOKED
 from idp.oidc.shared_signals.event_types import TOKEN_CLAIMS_CHANGE
 from idp.state.consents import CONSENTS
-from idp.state.grant_index import GRANTS
 from idp.state.signal_outbox import Event
 from idp.state.signal_outbox import add_events
 from idp.state.signal_streams import Stream
@@ -55,7 +59,7 @@ if TYPE_CHECKING:
     from idp.oidc.server import AuthorizationServer
 
 Values = dict[str, Any]
-LOCKED, ACTIVE = "locked", "active"
+ACTIVE = "active"
 CHANGED_CLAIMS: dict[str, dict[str, tuple[str, ...]]] = {
     "address": {"address": ("address",), "residence": ("residence",)},
     "card": {"eid_card": ("eid_card",)},
@@ -65,14 +69,13 @@ CHANGED_CLAIMS: dict[str, dict[str, tuple[str, ...]]] = {
 
 @dataclass(frozen=True)
 class _Listener:
-    """A stream that hears about the citizen: its client, the citizen's ``sub`` there, and what the
-    citizen's consent to the client covers."""
+    """A stream that hears about the citizen: its client, the citizen's ``sub`` there, and the scopes
+    the citizen's consent to the client covers, each with the ``acr`` of the login that granted it."""
 
     stream: Stream
     client: Client
     sub: str
-    scopes: list[str]
-    acr: str | None
+    scopes: dict[str, str | None]
 
 
 class CitizenSignals:
@@ -84,10 +87,10 @@ class CitizenSignals:
         self.wake = threading.Event()
         """Set after a commit that wrote events: the delivery worker waits on it."""
 
-    def written(self, connection: Connection, pin: str, before: Values, changes: Values) -> None:
-        """Put the events of ``changes`` (``before`` them) in the outbox, in ``connection``'s
-        transaction."""
-        kinds = _event_kinds(before, changes)
+    def written(self, connection: Connection, pin: str, before: Values, after: Values) -> None:
+        """Put the events of the change from ``before`` to ``after`` in the outbox, in
+        ``connection``'s transaction."""
+        kinds = _event_kinds(before, after)
         if not kinds:
             return
         now, txn = self.server.clock.now(), uuid.uuid4().hex
@@ -106,12 +109,12 @@ class CitizenSignals:
                 events.append(self._event(listener, pin, kind, payload, txn))
         add_events(connection, events, at=now, due=time.time())
 
-    def committed(self, pin: str, before: Values, changes: Values) -> None:
-        """After the change's commit: wake the delivery worker; a death recorded logs the citizen out
-        of the clients that hold a grant for them."""
+    def committed(self, pin: str, before: Values, after: Values) -> None:
+        """After the change's commit: wake the delivery worker; a death recorded revokes the
+        citizen's grants and logs them out of the clients that held them."""
         self.wake.set()
-        if before.get("deceased_on") is None and changes.get("deceased_on"):
-            self._logout_everywhere(pin)
+        if before.get("deceased_on") is None and after.get("deceased_on") is not None:
+            log_out(self.server, revoke_grants(self.server, pin))
 
     def withdrawn(self, connection: Connection, pin: str, client_id: str) -> None:
         """The citizen withdrew their consent to ``client_id`` (in the withdrawal's transaction):
@@ -127,7 +130,7 @@ class CitizenSignals:
         ):
             return
         now = self.server.clock.now()
-        listener = _Listener(stream, client, sub, [], None)
+        listener = _Listener(stream, client, sub, {})
         payload = {"event_timestamp": int(now), "initiating_entity": "user"}
         event = self._event(listener, pin, SESSION_REVOKED, payload, uuid.uuid4().hex)
         add_events(connection, [event], at=now, due=time.time())
@@ -143,16 +146,12 @@ class CitizenSignals:
         )
 
     def _listeners(self, connection: Connection, pin: str) -> list[_Listener]:
-        consented: dict[str, tuple[list[str], str | None, float]] = {}
+        # Each consented scope keeps the acr of the login that granted it: a later login at a lower
+        # level that remembers other scopes leaves it as it was (:func:`idp.state.consents.remember`).
+        consented: dict[str, dict[str, str | None]] = {}
         query = select(CONSENTS).where(CONSENTS.c.pin == pin)
         for row in connection.execute(query):
-            scopes, acr, at = consented.get(row.client_id, ([], None, 0.0))
-            latest = row.granted_at >= at
-            consented[row.client_id] = (
-                [*scopes, row.scope],
-                row.acr if latest else acr,
-                max(at, row.granted_at),
-            )
+            consented.setdefault(row.client_id, {})[row.scope] = row.acr
         listeners = []
         for stream in streams_of_clients(connection, sorted(consented)):
             client = self.server.query_client(stream.client_id)
@@ -161,8 +160,7 @@ class CitizenSignals:
             sub = self._sub(pin, client)
             if sub in removed_subjects(connection, stream.stream_id):
                 continue
-            scopes, acr, _ = consented[stream.client_id]
-            listeners.append(_Listener(stream, client, sub, sorted(scopes), acr))
+            listeners.append(_Listener(stream, client, sub, consented[stream.client_id]))
         return listeners
 
     def _changed_claims(
@@ -172,49 +170,40 @@ class CitizenSignals:
         by_scope: dict[str, tuple[str, ...]] = {}
         for field in fields:
             by_scope |= CHANGED_CLAIMS[field]
-        scopes = [scope for scope in listener.scopes if scope in by_scope]
+        scopes = sorted(scope for scope in listener.scopes if scope in by_scope)
         record = record_in(connection, pin, record_parts(scopes)) if scopes else None
         if record is None or record.account is None:
             return {}
         level = record.account.level
-        allowed = releasable_scopes(scopes, level, listener.acr)
-        if not allowed:
-            return {}
         context = ClaimsContext(
             self.server.settings.issuer, self.server.settings.subject_secret.get_secret_value()
         )
-        released = release(record, context, Recipient(listener.sub, level, listener.acr), allowed)
-        names = {name for scope in allowed for name in by_scope[scope]}
-        return {name: value for name, value in released.items() if name in names}
-
-    def _logout_everywhere(self, pin: str) -> None:
-        with self.server.engine.connect() as connection:
-            query = select(GRANTS.c.client_id, GRANTS.c.sub).where(GRANTS.c.pin == pin)
-            holders = {(row.client_id, row.sub) for row in connection.execute(query)}
-        for client_id, sub in dict(sorted(holders)).items():
-            client = self.server.query_client(client_id)
-            if client is not None:
-                notify_client(self.server, client, sub, [None])
+        claims: Values = {}
+        for scope in scopes:  # each judged at the level of its own consent
+            acr = listener.scopes[scope]
+            if not releasable_scopes([scope], level, acr):
+                continue
+            released = release(record, context, Recipient(listener.sub, level, acr), [scope])
+            claims |= {name: released[name] for name in by_scope[scope] if name in released}
+        return claims
 
 
-def _event_kinds(before: Values, changes: Values) -> dict[str, list[str]]:
-    """The event types ``changes`` produce, each with the fields behind it."""
+def _usable(record: Values) -> bool:
+    """Whether the citizen's VNeID account can be used: active, and the citizen alive."""
+    return record.get("account_status") == ACTIVE and record.get("deceased_on") is None
+
+
+def _event_kinds(before: Values, after: Values) -> dict[str, list[str]]:
+    """The event types the change from ``before`` to ``after`` produces, each with the changed
+    fields behind it."""
     kinds: dict[str, list[str]] = {}
-    after = {**before, **changes}
-    deceased = after.get("deceased_on") is not None
-    if "account_status" in changes and changes["account_status"] != before["account_status"]:
-        if changes["account_status"] == LOCKED:
-            kinds[ACCOUNT_DISABLED] = ["account_status"]
-        elif not deceased:
-            kinds[ACCOUNT_ENABLED] = ["account_status"]
-    if "deceased_on" in changes and (before["deceased_on"] is None) != (not deceased):
-        if deceased:
-            kinds.setdefault(ACCOUNT_DISABLED, []).append("deceased_on")
-        elif after.get("account_status") == ACTIVE:
-            kinds.setdefault(ACCOUNT_ENABLED, []).append("deceased_on")
-    if "address" in changes and changes["address"] != before["address"]:
+    if _usable(before) and not _usable(after):
+        kinds[ACCOUNT_DISABLED] = ["account_status"]
+    elif _usable(after) and not _usable(before):
+        kinds[ACCOUNT_ENABLED] = ["account_status"]
+    if after["address"] != before["address"]:
         kinds.setdefault(TOKEN_CLAIMS_CHANGE, []).append("address")
-    card = changes.get("card")
-    if card is not None and not (isinstance(card, dict) and card.get("action") == "revoke"):
+    card = after["card"]
+    if card != before["card"] and card is not None and card.get("revoked") is None:
         kinds.setdefault(TOKEN_CLAIMS_CHANGE, []).append("card")
     return kinds

@@ -15,4 +15,6 @@ STREAM_UPDATED = SSF + "stream-updated"
 SUBJECT_EVENTS = (ACCOUNT_DISABLED, ACCOUNT_ENABLED, TOKEN_CLAIMS_CHANGE, SESSION_REVOKED)
 """The events about a citizen a receiver may request: ``events_supported``."""
 CONTROL_EVENTS = (VERIFICATION, STREAM_UPDATED)
-"""The stream's own events: always delivered (SSF §8.1.4, §8.1.5), whatever the stream's status."""
+"""The stream's own events (SSF §8.1.4, §8.1.5): delivered while the stream is paused too."""
+DISABLED_STREAM_EVENTS = (STREAM_UPDATED,)
+"""The one event a disabled stream is sent (§8.1.2 transmits nothing else): the change of status."""

@@ -7,10 +7,11 @@ Every call presents the access token of the client's client credentials grant wi
 it). A ``stream_id`` that is not the client's own stream is 404, whether it exists or not. A body that
 is not a JSON object of the documented members is 400 ``invalid_request`` naming what is wrong. Each
 operation is one transaction; the events it produces (``verification``, ``stream-updated``) are
-written to the outbox in it and the delivery worker is woken after.
+written to the outbox in it and the delivery worker is woken after. A stream that becomes disabled,
+or enabled again after being disabled, drops the events it had not been sent (SSF §8.1.2: a disabled
+stream holds none) but its status changes; a disabled stream is sent no verification event.
 """
 
-import json
 import secrets
 import time
 import uuid
@@ -29,13 +30,16 @@ from idp.oidc.answer import json_answer
 from idp.oidc.clients import Client
 from idp.oidc.service_scopes import SHARED_SIGNALS
 from idp.oidc.service_scopes import licensed_client
+from idp.oidc.shared_signals.event_types import DISABLED_STREAM_EVENTS
 from idp.oidc.shared_signals.event_types import STREAM_UPDATED
 from idp.oidc.shared_signals.event_types import SUBJECT_EVENTS
 from idp.oidc.shared_signals.event_types import VERIFICATION
 from idp.oidc.shared_signals.metadata import PUSH
+from idp.oidc.untrusted_input import loads
 from idp.state.signal_outbox import Event
 from idp.state.signal_outbox import add_events
 from idp.state.signal_outbox import drop_stream_events
+from idp.state.signal_streams import DISABLED
 from idp.state.signal_streams import STATUSES
 from idp.state.signal_streams import Stream
 from idp.state.signal_streams import add_stream
@@ -102,7 +106,7 @@ def _managed(
 
 def _object(body: bytes) -> Json:
     try:
-        value = json.loads(body)
+        value = loads(body)  # a body nested too deep is bad JSON too, never a 500
     except (ValueError, UnicodeDecodeError):
         raise _bad("The body is not JSON.") from None
     if not isinstance(value, dict):
@@ -272,6 +276,11 @@ def update_status(server: "AuthorizationServer", authorization: str | None, body
         reason = _description(fields.get("reason"))
         changed = stream.but(status=status, reason=reason)
         save_stream(connection, changed)
+        if DISABLED in (stream.status, status):
+            # §8.1.2: a disabled stream holds no events, so none it was owed goes out once enabled
+            # again. Dropping on the way out of disabled too catches an event a change wrote while
+            # this stream was being disabled.
+            drop_stream_events(connection, stream.stream_id, keep=DISABLED_STREAM_EVENTS)
         if (stream.status, stream.reason) != (status, reason):
             payload: Json = {"event_timestamp": int(server.clock.now()), "status": status}
             if reason is not None:
@@ -300,7 +309,8 @@ def change_subjects(
         stream = _own_stream(connection, client, fields.get("stream_id"))
         sub = _subject_sub(server, fields.get("subject"))
         (restore_subject if add else remove_subject)(connection, stream.stream_id, sub)
-        return Answer(200, b"", [("Cache-Control", "no-store")])
+        # §8.1.3.2 answers an added subject with an empty 200, §8.1.3.3 a removed one with a 204.
+        return Answer(200 if add else 204, b"", [("Cache-Control", "no-store")])
 
     return _managed(server, authorization, change)
 
@@ -314,7 +324,8 @@ def verify_stream(server: "AuthorizationServer", authorization: str | None, body
         payload: Json = {"event_timestamp": int(server.clock.now())}
         if fields.get("state") is not None:
             payload["state"] = _text(fields["state"], "state")
-        _control_event(server, connection, stream, VERIFICATION, payload)
+        if stream.status != DISABLED:  # §8.1.2: nothing is transmitted on a disabled stream
+            _control_event(server, connection, stream, VERIFICATION, payload)
         return Answer(204, b"", [("Cache-Control", "no-store")])
 
     return _managed(server, authorization, verify)

@@ -1,7 +1,9 @@
 """Push delivery (RFC 8935) against real receivers, on SQLite and PostgreSQL: a receiver that refuses
 connections, then starts, gets the pending event within seconds; a 503 is tried again, a 400 is
-recorded and never retried; the same event keeps its ``jti`` across attempts; two providers on one
-database (the delivery workers of two replicas) push each event exactly once."""
+recorded and never retried; the same event keeps its ``jti`` across attempts; a later event about the
+citizen never overtakes one that waits for a retry; a disabled stream drops what it owed and is sent
+no verification; a stopping worker sends nothing more; two providers on one database (the delivery
+workers of two replicas) push each event exactly once."""
 
 import base64
 import json
@@ -15,6 +17,7 @@ from sqlalchemy import Engine
 from idp.oidc.shared_signals.delivery import backoff
 from idp.oidc.shared_signals.event_types import ACCOUNT_DISABLED
 from idp.oidc.shared_signals.event_types import ACCOUNT_ENABLED
+from idp.oidc.shared_signals.event_types import STREAM_UPDATED
 from idp.state.signal_outbox import DELIVERED
 from idp.state.signal_outbox import FAILED
 from idp.state.signal_outbox import PENDING
@@ -141,6 +144,74 @@ def test_a_paused_stream_holds_its_events_until_enabled(
         for sent in env.receiver.wait_for("/paused", 3)
     }
     assert ACCOUNT_DISABLED in kinds
+
+
+def test_a_later_event_never_overtakes_one_waiting_for_a_retry(
+    provider: TestClient, env: Env, engine: Engine
+) -> None:
+    env.receiver.answers["/ordered"] = 503
+    token = access_token(provider, env, "news")
+    create_stream(provider, token, f"{env.receiver.url}/ordered", EVENTS)
+    consent(engine, "news", "openid profile")
+    assert change(provider, PIN, {"account_status": "locked"}).status_code == 200
+    assert change(provider, PIN, {"account_status": "active"}).status_code == 200
+    env.receiver.wait_for("/ordered", 3)  # the lock, tried again and again
+    assert _kinds(env.receiver.sets("/ordered")) == {ACCOUNT_DISABLED}  # never the unlock
+    env.receiver.answers["/ordered"] = 202
+    _wait_status(engine, DELIVERED)
+    order = [_kind(sent) for sent in env.receiver.sets("/ordered")]
+    assert order[-2:] == [ACCOUNT_DISABLED, ACCOUNT_ENABLED]  # the receiver ends unlocked
+    assert order.count(ACCOUNT_ENABLED) == 1
+
+
+def test_a_disabled_stream_drops_what_it_owed_and_is_not_verified(
+    provider: TestClient, env: Env, engine: Engine
+) -> None:
+    token = access_token(provider, env, "news")
+    stream = create_stream(provider, token, f"{env.receiver.url}/disabled", EVENTS)
+    headers = {"Authorization": f"Bearer {token}"}
+    paused = {"stream_id": stream["stream_id"], "status": "paused"}
+    assert provider.post("/ssf/streams/status", json=paused, headers=headers).status_code == 200
+    consent(engine, "news", "openid profile")
+    assert change(provider, PIN, {"account_status": "locked"}).status_code == 200  # held
+    disabled = {**paused, "status": "disabled"}
+    assert provider.post("/ssf/streams/status", json=disabled, headers=headers).status_code == 200
+    verify = {"stream_id": stream["stream_id"], "state": "s"}
+    assert provider.post("/ssf/streams/verify", json=verify, headers=headers).status_code == 204
+    enabled = {**paused, "status": "enabled"}
+    assert provider.post("/ssf/streams/status", json=enabled, headers=headers).status_code == 200
+    server_of(provider).delivery.deliver_due()
+    sent = env.receiver.wait_for("/disabled", 3)
+    time.sleep(0.3)  # anything more would have come by now
+    sent = env.receiver.sets("/disabled")
+    statuses = [json.loads(_payload(token))["events"][STREAM_UPDATED]["status"] for token in sent]
+    assert statuses == ["paused", "disabled", "enabled"]  # neither the lock nor a verification
+
+
+def test_a_stopping_worker_sends_nothing_more(
+    provider: TestClient, env: Env, engine: Engine
+) -> None:
+    delivery = server_of(provider).delivery
+    delivery.stop()
+    token = access_token(provider, env, "news")
+    create_stream(provider, token, f"{env.receiver.url}/stopping", EVENTS)
+    consent(engine, "news", "openid profile")
+    assert change(provider, PIN, {"account_status": "locked"}).status_code == 200
+    delivery._stopping.set()  # as while stop() waits for a pass to end
+    assert delivery.deliver_due() == 0
+    assert env.receiver.sets("/stopping") == []
+    (pending,) = recent_events(engine, limit=1)
+    assert (pending.status, pending.attempts) == (PENDING, 0)
+    delivery._stopping.clear()
+    assert delivery.deliver_due() == 1  # nothing was left claimed
+
+
+def _kind(token: str) -> str:
+    return str(next(iter(json.loads(_payload(token))["events"])))
+
+
+def _kinds(tokens: list[str]) -> set[str]:
+    return {_kind(token) for token in tokens}
 
 
 def _payload(token: str) -> str:

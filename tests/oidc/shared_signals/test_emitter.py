@@ -116,7 +116,8 @@ def test_a_removed_subject_hears_nothing_until_added_back(
     subject = {"format": "iss_sub", "iss": ISSUER, "sub": public_sub()}
     body = {"stream_id": stream_id, "subject": subject}
     removed = provider.post("/ssf/streams/subjects/remove", json=body, headers=bearer(token))
-    assert removed.status_code == 200
+    assert removed.status_code == 204  # SSF §8.1.3.3
+    assert removed.content == b""
     assert change(provider, PIN, {"account_status": "locked"}).status_code == 200
     _settle(provider)
     assert env.receiver.sets("/removed") == []
@@ -222,26 +223,94 @@ def test_a_withdrawn_consent_sends_session_revoked(
     assert len(env.receiver.sets("/withdrawn")) == 1
 
 
-def test_a_death_disables_the_account_and_logs_the_citizen_out(
+def test_a_death_disables_the_account_revokes_its_grants_and_logs_out_each_session(
     provider: TestClient, env: Env, engine: Engine, verify_set: Verify
 ) -> None:
-    from idp.state.grant_index import index_grant
+    from tests.oidc.conftest import auth_params
+    from tests.oidc.conftest import login_and_consent
+    from tests.oidc.conftest import pkce
+    from tests.oidc.conftest import query_of
 
     _stream(provider, env, "news", "/death")
-    consent(engine, "news", "openid profile", pin=SPOUSE)
-    sub = subject_for(SPOUSE, SECRET)
-    with engine.begin() as connection:  # the grant a code redemption indexes
-        index_grant(connection, "g-1", SPOUSE, "news", "sid-1", sub, at=time.time())
-    assert change(provider, SPOUSE, {"deceased_on": "2026-06-30"}).status_code == 200
+    verifier, challenge = pkce()
+    params = auth_params("news", code_challenge=challenge, scope="openid profile")
+    code = query_of(login_and_consent(provider, params, PIN, ()))["code"]
+    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
+    auth = ("news", env.secrets["news"])
+    tokens = provider.post("/token", data={**form, "code_verifier": verifier}, auth=auth).json()
+    sid = jose_jwt.get_unverified_claims(tokens["id_token"])["sid"]
+    access = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert provider.get("/userinfo", headers=access).status_code == 200
+    introspected = provider.post("/introspect", data={"token": tokens["access_token"]}, auth=auth)
+    assert introspected.json()["active"] is True
+
+    assert change(provider, PIN, {"deceased_on": "2026-06-30"}).status_code == 200
     (pushed,) = env.receiver.wait_for("/death", 1)
     claims = verify_set(pushed, "news")
     assert event_of(claims) == (ACCOUNT_DISABLED, {"event_timestamp": claims["iat"]})
-    assert claims["sub_id"]["sub"] == sub
+    assert claims["sub_id"]["sub"] == public_sub()
     (logout,) = env.receiver.wait_for("/logout/news", 1)
-    logout_token = parse_qs(logout)["logout_token"][0]
-    logout_claims = jose_jwt.get_unverified_claims(logout_token)
-    assert logout_claims["sub"] == sub
-    assert "sid" not in logout_claims
+    logout_claims = jose_jwt.get_unverified_claims(parse_qs(logout)["logout_token"][0])
+    assert logout_claims["sub"] == public_sub()
+    assert logout_claims["sid"] == sid  # Back-Channel Logout §2.4: the session it ends
+    # The deceased citizen's tokens stop working.
+    assert provider.get("/userinfo", headers=access).status_code == 401
+    introspected = provider.post("/introspect", data={"token": tokens["access_token"]}, auth=auth)
+    assert introspected.json() == {"active": False}
+
+
+def test_a_grant_without_a_session_gets_one_logout_token_without_sid(
+    provider: TestClient, env: Env, engine: Engine
+) -> None:
+    from idp.state.grant_index import index_grant
+
+    consent(engine, "news", "openid profile", pin=SPOUSE)
+    sub = subject_for(SPOUSE, SECRET)
+    with engine.begin() as connection:  # two sessions, and a grant issued outside any
+        for grant_id, sid in (("g-1", "sid-1"), ("g-2", "sid-2"), ("g-3", "")):
+            index_grant(connection, grant_id, SPOUSE, "news", sid, sub, at=time.time())
+    assert change(provider, SPOUSE, {"deceased_on": "2026-06-30"}).status_code == 200
+    sent = env.receiver.wait_for("/logout/news", 3)
+    time.sleep(0.2)  # any more would have come by now
+    sent = env.receiver.sets("/logout/news")
+    sids = [
+        jose_jwt.get_unverified_claims(parse_qs(body)["logout_token"][0]).get("sid")
+        for body in sent
+    ]
+    assert sorted(sids, key=lambda sid: sid or "") == [None, "sid-1", "sid-2"]
+
+
+def test_a_cancelled_death_enables_the_account_again(
+    provider: TestClient, env: Env, engine: Engine, verify_set: Verify
+) -> None:
+    _stream(provider, env, "news", "/undead")
+    consent(engine, "news", "openid profile", pin=SPOUSE)
+    assert change(provider, SPOUSE, {"deceased_on": "2026-06-30"}).status_code == 200
+    assert change(provider, SPOUSE, {"deceased_on": None}).status_code == 200
+    first, second = env.receiver.wait_for("/undead", 2)
+    assert event_of(verify_set(first, "news"))[0] == ACCOUNT_DISABLED
+    assert event_of(verify_set(second, "news"))[0] == ACCOUNT_ENABLED
+    # A citizen locked before the death stays locked when it is cancelled: nothing to enable.
+    assert change(provider, SPOUSE, {"account_status": "locked"}).status_code == 200
+    assert change(provider, SPOUSE, {"deceased_on": "2026-06-30"}).status_code == 200
+    assert change(provider, SPOUSE, {"deceased_on": None}).status_code == 200
+    _settle(provider)
+    kinds = [event_of(verify_set(sent, "news"))[0] for sent in env.receiver.sets("/undead")]
+    assert kinds == [ACCOUNT_DISABLED, ACCOUNT_ENABLED, ACCOUNT_DISABLED]
+
+
+def test_each_consented_scope_keeps_the_level_of_its_own_consent(
+    provider: TestClient, env: Env, engine: Engine, verify_set: Verify
+) -> None:
+    _stream(provider, env, "news", "/levels")
+    consent(engine, "news", "openid residence", acr="LoA3")
+    time.sleep(0.01)
+    consent(engine, "news", "openid profile address", acr="LoA2")  # a later, lower login
+    assert change(provider, PIN, {"address": MOVED}).status_code == 200
+    (pushed,) = env.receiver.wait_for("/levels", 1)
+    kind, payload = event_of(verify_set(pushed, "news"))
+    assert kind == TOKEN_CLAIMS_CHANGE
+    assert set(payload["claims"]) == {"address", "residence"}
 
 
 CONTROL_HEADERS = {"Authorization": "Bearer ssf-sandbox-token"}

@@ -160,6 +160,11 @@ def test_bad_bodies_are_refused_with_invalid_request(provider: TestClient, env: 
     for path in ("/ssf/streams/status", "/ssf/streams/verify", "/ssf/streams/subjects/add"):
         response = provider.post(path, json={"stream_id": 5}, headers=bearer(token))
         assert response.status_code == 400, (path, response.text)
+    deep = b"[" * 20_000 + b"]" * 20_000  # deeper than the JSON parser's recursion limit
+    for path in (STREAMS, "/ssf/streams/status", "/ssf/streams/subjects/remove"):
+        response = provider.post(path, content=deep, headers=bearer(token))
+        assert response.status_code == 400, (path, response.text)
+        assert response.json()["error"] == "invalid_request"
     unknown = provider.get("/ssf/nothing-here")
     assert unknown.status_code == 404
     assert unknown.headers["content-type"] == "application/json"
