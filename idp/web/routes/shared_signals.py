@@ -5,12 +5,14 @@ the licence check, the database and the outbox (:mod:`idp.oidc.shared_signals.st
 thread pool (:mod:`idp.web.blocking`). docs/shared-signals.md describes the calls.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi import Request
 from starlette.responses import Response
 
+from idp.oidc.answer import Answer
 from idp.oidc.shared_signals import streams
 from idp.oidc.shared_signals.metadata import ADD_SUBJECT_PATH
 from idp.oidc.shared_signals.metadata import REMOVE_SUBJECT_PATH
@@ -56,97 +58,79 @@ api.add_api_route(
 )
 
 
+async def _with_body(
+    request: Request, operation: Callable[..., Answer], **options: Any
+) -> Response:
+    """Run a management ``operation`` that takes the request's JSON body, off the event loop."""
+    body = await read_body(request)
+    server, authorization = server_of(request), _authorization(request)
+    answer = await off_loop(operation, server, authorization, body, **options)
+    return to_response(request, answer)
+
+
+async def _of_stream(request: Request, operation: Callable[..., Answer]) -> Response:
+    """Run a management ``operation`` on the stream ``?stream_id=``, off the event loop."""
+    stream_id = request.query_params.get("stream_id")
+    server, authorization = server_of(request), _authorization(request)
+    answer = await off_loop(operation, server, authorization, stream_id)
+    return to_response(request, answer)
+
+
 @api.post(STREAMS_PATH, status_code=201, openapi_extra=_WITH_BODY, responses=_ANSWERS)
 async def create_stream(request: Request) -> Response:
     """Create the client's stream (§8.1.1.1); 409 when it has one."""
-    body = await read_body(request)
-    answer = await off_loop(
-        streams.create_stream, server_of(request), _authorization(request), body
-    )
-    return to_response(request, answer)
+    return await _with_body(request, streams.create_stream)
 
 
 @api.get(STREAMS_PATH, openapi_extra=_CALL, responses=_ANSWERS)
 async def read_streams(request: Request) -> Response:
     """The client's streams (an array), or one (``?stream_id=``) (§8.1.1.2)."""
-    stream_id = request.query_params.get("stream_id")
-    answer = await off_loop(
-        streams.read_streams, server_of(request), _authorization(request), stream_id
-    )
-    return to_response(request, answer)
+    return await _of_stream(request, streams.read_streams)
 
 
 @api.patch(STREAMS_PATH, openapi_extra=_WITH_BODY, responses=_ANSWERS)
 async def update_stream(request: Request) -> Response:
     """Change the members given (§8.1.1.3)."""
-    body = await read_body(request)
-    server, authorization = server_of(request), _authorization(request)
-    answer = await off_loop(streams.update_stream, server, authorization, body, replace=False)
-    return to_response(request, answer)
+    return await _with_body(request, streams.update_stream, replace=False)
 
 
 @api.put(STREAMS_PATH, openapi_extra=_WITH_BODY, responses=_ANSWERS)
 async def replace_stream(request: Request) -> Response:
     """Replace the receiver-supplied members (§8.1.1.4)."""
-    body = await read_body(request)
-    server, authorization = server_of(request), _authorization(request)
-    answer = await off_loop(streams.update_stream, server, authorization, body, replace=True)
-    return to_response(request, answer)
+    return await _with_body(request, streams.update_stream, replace=True)
 
 
 @api.delete(STREAMS_PATH, status_code=204, openapi_extra=_CALL, responses=_ANSWERS)
 async def delete_stream(request: Request) -> Response:
     """Delete the stream ``?stream_id=`` and its undelivered events (§8.1.1.5)."""
-    stream_id = request.query_params.get("stream_id")
-    answer = await off_loop(
-        streams.delete_stream, server_of(request), _authorization(request), stream_id
-    )
-    return to_response(request, answer)
+    return await _of_stream(request, streams.delete_stream)
 
 
 @api.get(STATUS_PATH, openapi_extra=_CALL, responses=_ANSWERS)
 async def read_status(request: Request) -> Response:
     """The stream's status (§8.1.2.1)."""
-    stream_id = request.query_params.get("stream_id")
-    answer = await off_loop(
-        streams.read_status, server_of(request), _authorization(request), stream_id
-    )
-    return to_response(request, answer)
+    return await _of_stream(request, streams.read_status)
 
 
 @api.post(STATUS_PATH, openapi_extra=_WITH_BODY, responses=_ANSWERS)
 async def update_status(request: Request) -> Response:
     """Enable, pause or disable the stream (§8.1.2.2); a change pushes ``stream-updated``."""
-    body = await read_body(request)
-    answer = await off_loop(
-        streams.update_status, server_of(request), _authorization(request), body
-    )
-    return to_response(request, answer)
+    return await _with_body(request, streams.update_status)
 
 
 @api.post(ADD_SUBJECT_PATH, openapi_extra=_WITH_BODY, responses=_ANSWERS)
 async def add_subject(request: Request) -> Response:
     """Hear about a subject again (§8.1.3.2)."""
-    body = await read_body(request)
-    server, authorization = server_of(request), _authorization(request)
-    answer = await off_loop(streams.change_subjects, server, authorization, body, add=True)
-    return to_response(request, answer)
+    return await _with_body(request, streams.change_subjects, add=True)
 
 
-@api.post(REMOVE_SUBJECT_PATH, openapi_extra=_WITH_BODY, responses=_ANSWERS)
+@api.post(REMOVE_SUBJECT_PATH, status_code=204, openapi_extra=_WITH_BODY, responses=_ANSWERS)
 async def remove_subject(request: Request) -> Response:
     """Hear no more about a subject (§8.1.3.3)."""
-    body = await read_body(request)
-    server, authorization = server_of(request), _authorization(request)
-    answer = await off_loop(streams.change_subjects, server, authorization, body, add=False)
-    return to_response(request, answer)
+    return await _with_body(request, streams.change_subjects, add=False)
 
 
 @api.post(VERIFY_PATH, status_code=204, openapi_extra=_WITH_BODY, responses=_ANSWERS)
 async def verify_stream(request: Request) -> Response:
     """Push a verification event with the receiver's ``state`` (§8.1.4.2)."""
-    body = await read_body(request)
-    answer = await off_loop(
-        streams.verify_stream, server_of(request), _authorization(request), body
-    )
-    return to_response(request, answer)
+    return await _with_body(request, streams.verify_stream)
