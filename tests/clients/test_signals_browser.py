@@ -13,6 +13,7 @@ from playwright.sync_api import Browser
 
 from tests.clients.conftest import SANDBOX_TOKEN
 from tests.clients.conftest import Stack
+from tests.clients.signal_steps import events_of
 from tests.clients.signal_steps import stream_of
 from tests.clients.signal_steps import wait_for_event
 from tests.clients.test_browser_flows import ENGLISH
@@ -86,9 +87,12 @@ def test_bank_freezes_ekyc_while_the_identity_account_is_locked(stack: Stack, ta
     assert tab.at(f"{bank}/account"), tab.page.url
     assert not tab.page.locator("[data-ekyc=frozen]").count()
     sub = sub_at(tab, "bank")
+    # Earlier tests may have sent such events about the same citizen: wait for one more.
+    disabled_before = len(events_of(stack, "bank", "account-disabled", sub))
+    enabled_count = len(events_of(stack, "bank", "account-enabled", sub))
     try:
         change_citizen(stack, {"account_status": "locked"})
-        disabled = wait_for_event(stack, "bank", "account-disabled", sub)
+        disabled = wait_for_event(stack, "bank", "account-disabled", sub, after=disabled_before)
         assert disabled["citizen"] == NAME
         tab.goto(f"{bank}/account")
         frozen = tab.page.locator("[data-ekyc=frozen]")
@@ -115,7 +119,7 @@ def test_bank_freezes_ekyc_while_the_identity_account_is_locked(stack: Stack, ta
     finally:
         change_citizen(stack, {"account_status": "active"})
     assert enabled_before > 0
-    wait_for_event(stack, "bank", "account-enabled", sub)
+    wait_for_event(stack, "bank", "account-enabled", sub, after=enabled_count)
     tab.goto(f"{bank}/account")
     assert not tab.page.locator("[data-ekyc=frozen]").count()
     tab.shot("account-unfrozen")
@@ -141,9 +145,10 @@ def test_portal_shows_the_new_address_from_vneid(stack: Stack, tab_of: Any) -> N
         f"{stack.idp}/sandbox/citizens/{PIN}", headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"}
     ).json()["address"]
     moved = {key: before[key] for key in ("province_code", "ward_code")}
+    changes_before = len(events_of(stack, "portal", "token-claims-change", sub))
     try:
         change_citizen(stack, {"address": {**moved, "street_address": NEW_STREET}})
-        wait_for_event(stack, "portal", "token-claims-change", sub)
+        wait_for_event(stack, "portal", "token-claims-change", sub, after=changes_before)
         tab.goto(f"{portal}/")
         shown = tab.page.locator("[data-address]")
         assert NEW_STREET in shown.inner_text()

@@ -46,6 +46,7 @@ def test_an_app_that_was_down_gets_the_event_when_it_is_back(
     browser.get(f"{stack.urls['portal']}/login")  # the citizen shares with the portal
     sub = _sub_of(browser, "portal")
     before = len(events_of(stack, "portal", "account-disabled", sub))
+    enabled = len(events_of(stack, "portal", "account-enabled", sub))
     stack.stop("portal")
     try:
         _lock(stack, "locked")
@@ -57,7 +58,7 @@ def test_an_app_that_was_down_gets_the_event_when_it_is_back(
         assert disabled["received_at"] >= disabled["happened_at"]
     finally:
         _lock(stack, "active")
-    wait_for_event(stack, "portal", "account-enabled", sub)
+    wait_for_event(stack, "portal", "account-enabled", sub, after=enabled)
 
 
 def test_events_reach_the_app_while_the_providers_clock_is_ahead(
