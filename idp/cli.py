@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Annotated
 from typing import Any
 
@@ -28,6 +29,9 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+if TYPE_CHECKING:
+    from idp.oidc.shared_signals.emitter import CitizenSignals
+
 from idp.chip.export import chip_document
 from idp.chip.holders import current_chip
 from idp.chip.rendering import chip_card
@@ -38,11 +42,8 @@ from idp.citizen.changes import citizen_view
 from idp.oidc.clients import Client
 from idp.oidc.clients import add_client
 from idp.oidc.clients import load_clients
-from idp.oidc.keys import KeyRing
 from idp.oidc.keys import ensure_keys
 from idp.oidc.keys import rotate_keys
-from idp.oidc.server import AuthorizationServer
-from idp.oidc.shared_signals.emitter import CitizenSignals
 from idp.population_db.cards import birthday_at
 from idp.population_db.codes import Sex
 from idp.population_db.database import DatabaseURLError
@@ -61,10 +62,8 @@ from idp.population_db.seeding import SeedConflictError
 from idp.population_db.seeding import seed_population
 from idp.population_db.statistics import population_stats
 from idp.settings import IdPSettings
-from idp.state.clock import Clock
 from idp.state.consents import create_consent_table
 from idp.state.grant_index import create_grant_index_table
-from idp.state.opening import open_state_store
 from idp.state.process_claim import DatabaseClaimedError
 from idp.state.signal_outbox import create_outbox_table
 from idp.state.signal_streams import create_stream_tables
@@ -413,7 +412,7 @@ def _json_object(text: str) -> dict[str, Any]:
     return value
 
 
-def _citizen_signals(engine: Engine) -> CitizenSignals:
+def _citizen_signals(engine: Engine) -> "CitizenSignals":
     """What writes a change's identity events, as the provider would: the provider's clients, keys
     and subject secret; its tables, for a database no provider has started on yet."""
     for create_table in (
@@ -425,6 +424,12 @@ def _citizen_signals(engine: Engine) -> CitizenSignals:
         create_registration_tables,
     ):
         create_table(engine)
+    # Imported here: the protocol core costs every other command a third of a second at start.
+    from idp.oidc.keys import KeyRing
+    from idp.oidc.server import AuthorizationServer
+    from idp.state.clock import Clock
+    from idp.state.opening import open_state_store
+
     settings, clock = IdPSettings(), Clock()
     # The provider's own state store (SQL or Redis), so that what a change revokes (a deceased
     # citizen's grants) is revoked for the running provider too; "memory" is the provider's process's.

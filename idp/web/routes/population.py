@@ -5,6 +5,8 @@ on the thread pool (:mod:`idp.web.blocking`). The request is recorded for the sa
 body: it carries a citizen's access token.
 """
 
+from collections.abc import Callable
+
 from fastapi import APIRouter
 from fastapi import Request
 from starlette.responses import Response
@@ -12,6 +14,8 @@ from starlette.responses import Response
 from idp.citizen.births import register_birth
 from idp.citizen.deaths import register_death
 from idp.citizen.population_service import MAX_BODY
+from idp.oidc.answer import Answer
+from idp.oidc.server import AuthorizationServer
 from idp.web.api_models import BEARER
 from idp.web.api_models import JSON
 from idp.web.api_models import POPULATION_ANSWERS
@@ -28,6 +32,19 @@ from idp.web.sandbox_hooks import record
 api = APIRouter(route_class=ApiRoute)
 
 
+async def _register(
+    request: Request,
+    endpoint: str,
+    register: Callable[[AuthorizationServer, str | None, bytes], Answer],
+) -> Response:
+    """Record the call (without its body), read the declaration and ``register`` it off the loop."""
+    record(request, endpoint, [])
+    declared = await read_body(request, MAX_BODY)
+    authorization = request.headers.get("authorization")
+    answer = await off_loop(register, server_of(request), authorization, declared)
+    return to_response(request, answer)
+
+
 @api.post(
     "/api/population/births",
     status_code=201,
@@ -37,12 +54,7 @@ api = APIRouter(route_class=ApiRoute)
 async def births(request: Request) -> Response:
     """Register a birth declared by a parent, for a client licensed with
     ``population_registration`` (docs/population-service.md)."""
-    server = server_of(request)
-    authorization = request.headers.get("authorization")
-    record(request, "population_birth", [])
-    declared = await read_body(request, MAX_BODY)
-    answer = await off_loop(register_birth, server, authorization, declared)
-    return to_response(request, answer)
+    return await _register(request, "population_birth", register_birth)
 
 
 @api.post(
@@ -54,9 +66,4 @@ async def births(request: Request) -> Response:
 async def deaths(request: Request) -> Response:
     """Register a death declared by a relative, for a client licensed with
     ``population_registration`` (docs/population-service.md)."""
-    server = server_of(request)
-    authorization = request.headers.get("authorization")
-    record(request, "population_death", [])
-    declared = await read_body(request, MAX_BODY)
-    answer = await off_loop(register_death, server, authorization, declared)
-    return to_response(request, answer)
+    return await _register(request, "population_death", register_death)
